@@ -1,0 +1,183 @@
+// A paired device's view of home: a mirror of the agent's state (snapshot + gap-free updates),
+// commands matched to results by id with progress, and the live event stream.
+// Holds no UI and no I/O beyond the session it is given (shared by the PWA and ctl).
+
+import { randomBytes, toBase64Url } from '../bytes.js';
+import { validateEntityData } from '../protocol/entities.js';
+import type { ErrorInfo } from '../protocol/errors.js';
+import type {
+  Confirmation,
+  Entity,
+  EventRecord,
+  ProgressFrame,
+  ResultFrame,
+  WelcomeFrame,
+} from '../protocol/frames.js';
+import type { ClientSession } from '../session/client-session.js';
+import type { SessionError } from '../session/errors.js';
+
+export interface CommandOptions {
+  target?: string | undefined;
+  args?: Record<string, unknown> | undefined;
+  confirm?: { challenge: string; text?: string | undefined } | undefined;
+  onProgress?: (p: ProgressFrame) => void;
+}
+
+export type CommandOutcome =
+  | { status: 'ok'; data: unknown }
+  | { status: 'error'; error: ErrorInfo }
+  | { status: 'confirm'; confirm: Confirmation };
+
+interface Pending {
+  resolve: (r: CommandOutcome) => void;
+  reject: (e: Error) => void;
+  onProgress?: ((p: ProgressFrame) => void) | undefined;
+}
+
+export class AgentClient {
+  readonly entities = new Map<string, Entity>();
+  seq = -1;
+  /** Agent time of the last state received: what "as of" means on screen. */
+  stateAt = 0;
+  private readonly pending = new Map<string, Pending>();
+  private readonly stateListeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(e: EventRecord) => void>();
+  private readonly closeListeners = new Set<(e: SessionError | null) => void>();
+  private snapshotWaiters: (() => void)[] = [];
+
+  constructor(private readonly session: ClientSession) {
+    session.onFrame = (frame) => {
+      switch (frame.t) {
+        case 'snapshot':
+          this.entities.clear();
+          for (const e of frame.entities)
+            if (validateEntityData(e.kind, e.data).ok) this.entities.set(key(e.kind, e.id), e);
+          this.seq = frame.seq;
+          this.stateAt = frame.at;
+          for (const w of this.snapshotWaiters.splice(0)) w();
+          this.emitState();
+          return;
+        case 'update':
+          if (this.seq < 0) return;
+          if (frame.seq !== this.seq + 1) {
+            // A gap: something was missed. Ask for the whole state again rather than guess.
+            this.seq = -1;
+            void this.session.send({ t: 'resync' }).catch(() => undefined);
+            return;
+          }
+          this.seq = frame.seq;
+          this.stateAt = frame.at;
+          if (frame.entity && validateEntityData(frame.entity.kind, frame.entity.data).ok)
+            this.entities.set(key(frame.entity.kind, frame.entity.id), frame.entity);
+          if (frame.removed) this.entities.delete(key(frame.removed.kind, frame.removed.id));
+          this.emitState();
+          return;
+        case 'result':
+          this.settle(frame);
+          return;
+        case 'progress':
+          this.pending.get(frame.id)?.onProgress?.(frame);
+          return;
+        case 'event':
+          for (const l of this.eventListeners) l(frame.event);
+          return;
+        case 'bye':
+        case 'error':
+        case 'welcome':
+        case 'pong':
+          return;
+      }
+    };
+    session.onClose = (error) => {
+      for (const p of this.pending.values()) p.reject(error ?? new Error('the session closed'));
+      this.pending.clear();
+      for (const l of this.closeListeners) l(error);
+    };
+    session.start();
+  }
+
+  get welcome(): WelcomeFrame {
+    return this.session.welcome;
+  }
+
+  /** The agent's public key as proven in the handshake (pinned at pairing). */
+  get agentKey(): Uint8Array {
+    return this.session.agentKey;
+  }
+
+  /** Resolves once the first snapshot has arrived. */
+  ready(): Promise<void> {
+    if (this.seq >= 0) return Promise.resolve();
+    return new Promise((resolve) => this.snapshotWaiters.push(resolve));
+  }
+
+  list<T = unknown>(kind: string): { id: string; data: T; version: number }[] {
+    const out: { id: string; data: T; version: number }[] = [];
+    for (const e of this.entities.values())
+      if (e.kind === kind) out.push({ id: e.id, data: e.data as T, version: e.version });
+    return out;
+  }
+
+  get<T = unknown>(kind: string, id: string): T | undefined {
+    return this.entities.get(key(kind, id))?.data as T | undefined;
+  }
+
+  async command(action: string, opts: CommandOptions = {}): Promise<CommandOutcome> {
+    const id = toBase64Url(randomBytes(9));
+    const outcome = new Promise<CommandOutcome>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, onProgress: opts.onProgress }),
+    );
+    try {
+      await this.session.send({
+        t: 'cmd',
+        id,
+        action,
+        ...(opts.target !== undefined ? { target: opts.target } : {}),
+        ...(opts.args ? { args: opts.args } : {}),
+        ...(opts.confirm ? { confirm: opts.confirm } : {}),
+      });
+    } catch (err) {
+      this.pending.delete(id);
+      throw err;
+    }
+    return outcome;
+  }
+
+  onState(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onEvent(listener: (e: EventRecord) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onClose(listener: (e: SessionError | null) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  get closed(): boolean {
+    return this.session.isClosed;
+  }
+
+  private settle(frame: ResultFrame): void {
+    const p = this.pending.get(frame.id);
+    if (!p) return;
+    this.pending.delete(frame.id);
+    if (frame.status === 'ok') p.resolve({ status: 'ok', data: frame.data });
+    else if (frame.status === 'error') p.resolve({ status: 'error', error: frame.error });
+    else p.resolve({ status: 'confirm', confirm: frame.confirm });
+  }
+
+  private emitState(): void {
+    for (const l of this.stateListeners) l();
+  }
+}
+
+const key = (kind: string, id: string) => `${kind}:${id}`;

@@ -1,0 +1,24 @@
+/** A failure of the secure session: stable code for programs, plain sentence for people. */
+export class SessionError extends Error {
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+export type SessionErrorCode =
+  | 'bad-handshake'
+  | 'wrong-home'
+  | 'agent-key-mismatch'
+  | 'bad-signature'
+  | 'frame-rejected'
+  | 'not-paired'
+  | 'revoked'
+  | 'pairing-code-invalid'
+  | 'pairing-rate-limited'
+  | 'version-unsupported'
+  | 'timeout'
+  | 'closed';
