@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point. The TypeScript sources are compiled to dist/ by `npm run build`.
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/server/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('lifeline: not built yet; run `npm run build` (or `npm start`) first\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+const args = process.argv.slice(2);
+const code = await main(args);
+const longRunning =
+  ['start', 'agent', 'relay'].includes(args[0] ?? '') && !args.includes('--help') && !args.includes('-h');
+if (code !== 0 || !longRunning) {
+  process.exitCode = code;
+  // Short commands end when their work is done; a socket still closing must not hold the shell.
+  setTimeout(() => process.exit(code), 300).unref();
+}

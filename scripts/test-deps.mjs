@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm test` set-up: makes sure the Debian packages the tests drive for real are installed.
+// As root it installs what is missing; otherwise it stops with the exact command to run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** package → a file it provides, to tell whether it is installed without asking dpkg per package. */
+export const TEST_PACKAGES = {
+  chromium: '/usr/bin/chromium',
+  iproute2: '/usr/sbin/ip',
+};
+
+const missing = Object.entries(TEST_PACKAGES)
+  .filter(([, file]) => !existsSync(file))
+  .map(([pkg]) => pkg);
+
+if (missing.length === 0) process.exit(0);
+
+const line = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+if (process.getuid?.() !== 0 || process.env.LIFELINE_NO_APT) {
+  console.error(`The tests need Debian packages that are not installed. Run as root:\n  ${line}`);
+  process.exit(1);
+}
+console.error(`[test-deps] installing ${missing.join(', ')}`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+const run = (args) => {
+  const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+  if (r.status !== 0) {
+    console.error(`[test-deps] apt-get ${args.join(' ')} failed; run it by hand:\n  ${line}`);
+    process.exit(1);
+  }
+};
+run(['update']);
+run(['install', '-y', '--no-install-recommends', ...missing]);

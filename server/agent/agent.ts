@@ -1,0 +1,169 @@
+// Wires the agent together: store, identity, state, guard, sessions and the capabilities.
+// Knows no device or Docker details; each capability brings its own actions and state.
+import type { FastifyInstance } from 'fastify';
+import type { Identity } from '../../shared/session/keys.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { LoadedConfig } from '../config/load.js';
+import { listenUrl, publicBaseUrl } from '../config/public-url.js';
+import { createLogger, describeError, type Logger } from '../log.js';
+import { AuditRepo } from '../store/audit-repo.js';
+import { type Db, openDatabase } from '../store/db.js';
+import { DevicesRepo } from '../store/devices-repo.js';
+import { EventsRepo } from '../store/events-repo.js';
+import { KvRepo } from '../store/kv-repo.js';
+import { PairingRepo } from '../store/pairing-repo.js';
+import { VERSION } from '../version.js';
+import { ActionRegistry } from './actions.js';
+import { createActivityCapability } from './activity/activity.js';
+import { buildAgentApp } from './app.js';
+import type { AgentContext, Capability, CheckRow } from './capability.js';
+import { createDevicesCapability } from './devices/devices.js';
+import { EventLog } from './event-log.js';
+import { Guard } from './guard.js';
+import { loadOrCreateAgentIdentity } from './identity.js';
+import { PairingService } from './pairing.js';
+import { SessionHub } from './session-hub.js';
+import { StateStore } from './state.js';
+import { createSystemCapability } from './system/system.js';
+
+export interface AgentOptions {
+  loaded: LoadedConfig;
+  clock?: Clock;
+  log?: Logger;
+  clientDir?: string;
+  /** Override the listen port (tests use 0). */
+  port?: number;
+}
+
+export interface Agent {
+  readonly identity: Identity;
+  readonly homeId: string;
+  readonly db: Db;
+  readonly hub: SessionHub;
+  readonly pairing: PairingService;
+  readonly guard: Guard;
+  readonly state: StateStore;
+  readonly events: EventLog;
+  readonly context: AgentContext;
+  /** Starts capabilities and listens; resolves with the URL it listens on. */
+  listen(): Promise<string>;
+  /** Starts capabilities without a listener (for `lifeline check` and embedding). */
+  startCapabilities(): Promise<void>;
+  check(): Promise<CheckRow[]>;
+  publicUrl(): string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function createAgent(opts: AgentOptions): Promise<Agent> {
+  const { config, dataDir } = opts.loaded;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger('agent');
+  const db = openDatabase(dataDir);
+  const { identity } = await loadOrCreateAgentIdentity(dataDir);
+  const kv = new KvRepo(db);
+  const audit = new AuditRepo(db);
+  const devicesRepo = new DevicesRepo(db);
+  const state = new StateStore(clock);
+  const events = new EventLog(new EventsRepo(db), clock);
+  const registry = new ActionRegistry();
+  const guard = new Guard(registry, audit, clock, log.child('guard'));
+  const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock);
+
+  const context: AgentContext = { config, dataDir, homeId: identity.id, state, events, kv, db, clock, log };
+  let boundPort = config.listen.port;
+  const publicUrl = () => publicBaseUrl(config, boundPort);
+
+  let hub: SessionHub;
+  const devices = createDevicesCapability(context, {
+    repo: devicesRepo,
+    pairing,
+    sessions: () => hub,
+    guard: () => guard,
+    get publicUrl() {
+      return publicUrl();
+    },
+  });
+  hub = new SessionHub({
+    identity,
+    homeName: config.home.name,
+    version: VERSION,
+    devices: devicesRepo,
+    pairing,
+    guard,
+    state,
+    events,
+    clock,
+    log: log.child('session'),
+    onDeviceChange: (id) => devices.publish(id),
+  });
+
+  const capabilities: Capability[] = [
+    createSystemCapability(context),
+    devices,
+    createActivityCapability(context, audit),
+  ];
+  for (const c of capabilities) registry.register(...c.actions);
+
+  const app = await buildAgentApp({
+    hub,
+    homeId: identity.id,
+    clientDir: opts.clientDir,
+    tls: config.listen.tls,
+  });
+
+  let started = false;
+  const startCapabilities = async () => {
+    if (started) return;
+    started = true;
+    const interrupted = audit.closeInterrupted(clock.now());
+    if (interrupted > 0)
+      log.warn(`${interrupted} command(s) were cut off by the last stop; marked as interrupted`);
+    for (const c of capabilities) {
+      try {
+        await c.start();
+      } catch (err) {
+        // A capability that cannot start is degraded, never fatal (SPEC §7.1).
+        log.error(`${c.name} failed to start: ${describeError(err)}`);
+      }
+    }
+  };
+
+  return {
+    identity,
+    homeId: identity.id,
+    db,
+    hub,
+    pairing,
+    guard,
+    state,
+    events,
+    context,
+    app,
+    publicUrl,
+    startCapabilities,
+    async listen() {
+      await startCapabilities();
+      const address = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
+      boundPort = Number(new URL(address).port);
+      return listenUrl(config, boundPort);
+    },
+    async check() {
+      const rows: CheckRow[] = [];
+      for (const c of capabilities) if (c.check) rows.push(...(await c.check()));
+      return rows;
+    },
+    async close() {
+      hub.closeAll();
+      for (const c of [...capabilities].reverse()) {
+        try {
+          await c.stop();
+        } catch (err) {
+          log.warn(`${c.name} did not stop cleanly: ${describeError(err)}`);
+        }
+      }
+      await app.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// The contract between the agent core and a capability (system, devices, wol, docker, plugs, net).
+// The core only wires capabilities together; it knows nothing of Docker or Shelly.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import type { KvRepo } from '../store/kv-repo.js';
+import type { AnyAction } from './actions.js';
+import type { EventLog } from './event-log.js';
+import type { StateStore } from './state.js';
+
+export interface AgentContext {
+  config: Config;
+  dataDir: string;
+  homeId: string;
+  state: StateStore;
+  events: EventLog;
+  kv: KvRepo;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface CheckRow {
+  name: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+}
+
+export interface Capability {
+  readonly name: string;
+  readonly actions: readonly AnyAction[];
+  /** Starts watching; must not throw when a dependency is down (report it as degraded state instead). */
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+  /** Probes for `lifeline check`. */
+  check?(): Promise<CheckRow[]>;
+}

@@ -1,0 +1,121 @@
+// Paired devices: the device list in the state model, adding a device from a paired phone,
+// renaming, and revocation that ends the device's open sessions at once.
+import { z } from 'zod';
+import type { DeviceInfo } from '../../../shared/protocol/entities.js';
+import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { DevicesRepo } from '../../store/devices-repo.js';
+import type { ActionDefinition } from '../actions.js';
+import type { AgentContext, Capability } from '../capability.js';
+import type { Guard } from '../guard.js';
+import type { PairingService } from '../pairing.js';
+
+export interface SessionControl {
+  sessionsOf(deviceId: string): number;
+  closeDevice(deviceId: string, code: string, message: string): void;
+}
+
+export interface DevicesDeps {
+  repo: DevicesRepo;
+  pairing: PairingService;
+  sessions: () => SessionControl;
+  guard: () => Guard;
+  publicUrl: string;
+}
+
+export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
+  const publish = (id: string) => {
+    const d = deps.repo.get(id);
+    if (!d || d.revokedAt !== null) {
+      ctx.state.remove('device', id);
+      return;
+    }
+    const info: DeviceInfo = {
+      name: d.name,
+      client: d.client,
+      pairedAt: d.pairedAt,
+      lastSeenAt: d.lastSeenAt,
+      sessions: deps.sessions().sessionsOf(id),
+    };
+    ctx.state.set('device', id, info);
+  };
+
+  const existing = (id: string | undefined) => {
+    const d = id ? deps.repo.get(id) : undefined;
+    if (!d || d.revokedAt !== null)
+      throw new LifelineError('not-found', `no paired device ${id ?? ''}`.trim());
+    return d;
+  };
+
+  const rename: ActionDefinition<{ name: string }> = {
+    name: 'device.rename',
+    target: 'required',
+    args: z.strictObject({ name: z.string().trim().min(1).max(60) }),
+    classify: () => ({ decision: 'allow' }),
+    async run({ target, args }) {
+      existing(target);
+      deps.repo.rename(target!, args.name);
+      publish(target!);
+      return { id: target, name: args.name };
+    },
+  };
+
+  const revoke: ActionDefinition<Record<string, never>> = {
+    name: 'device.revoke',
+    target: 'required',
+    args: z.strictObject({}),
+    classify({ target, device }) {
+      const d = deps.repo.get(target ?? '');
+      if (!d || d.revokedAt !== null)
+        return { decision: 'refuse', code: 'not-found', message: `no paired device ${target}` };
+      return {
+        decision: 'confirm',
+        title: `Revoke ${d.name}`,
+        consequences:
+          target === device.id
+            ? ['This device is signed out at once and must be paired again']
+            : [`${d.name} is signed out at once and must be paired again`],
+      };
+    },
+    async run({ target, device }) {
+      const d = existing(target);
+      deps.repo.revoke(d.id, ctx.clock.now());
+      ctx.events.append({
+        kind: 'device.revoked',
+        severity: 'info',
+        subject: d.id,
+        message: `Device revoked: ${d.name}`,
+        data: { device: d.id, name: d.name, by: device.id },
+      });
+      deps.guard().forgetDevice(d.id);
+      // Reply first when a device revokes itself; its session closes right after.
+      setImmediate(() => deps.sessions().closeDevice(d.id, 'revoked', 'this device was revoked'));
+      ctx.state.remove('device', d.id);
+      return { id: d.id };
+    },
+  };
+
+  const pairCreate: ActionDefinition<Record<string, never>> = {
+    name: 'pair.create',
+    target: 'none',
+    args: z.strictObject({}),
+    classify: () => ({
+      decision: 'confirm',
+      title: 'Add a device',
+      consequences: ['Whoever opens the link in the next 10 minutes gets full control of this home'],
+    }),
+    async run({ device }) {
+      return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);
+    },
+  };
+
+  const capability: Capability & { publish: typeof publish } = {
+    name: 'devices',
+    actions: [rename, revoke, pairCreate],
+    start() {
+      for (const d of deps.repo.listActive()) publish(d.id);
+    },
+    stop() {},
+    publish,
+  };
+  return capability;
+}

@@ -1,0 +1,40 @@
+// The agent's long-term key, stored as a 0600 JWK file in the data folder. Its fingerprint is the
+// home id that devices pin at pairing, so losing this file means re-pairing every device.
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  exportPrivateJwk,
+  generateIdentity,
+  type Identity,
+  importPrivateJwk,
+} from '../../shared/session/keys.js';
+
+export const AGENT_KEY_FILE = 'agent-key.json';
+
+export async function loadOrCreateAgentIdentity(
+  dataDir: string,
+): Promise<{ identity: Identity; created: boolean }> {
+  const file = path.join(dataDir, AGENT_KEY_FILE);
+  if (existsSync(file)) {
+    let jwk: JsonWebKey;
+    try {
+      jwk = JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey;
+    } catch {
+      throw new Error(
+        `${file} is not valid JSON; restore it from a backup (deleting it means re-pairing every device)`,
+      );
+    }
+    try {
+      return { identity: await importPrivateJwk(jwk), created: false };
+    } catch {
+      throw new Error(`${file} does not hold a P-256 private key`);
+    }
+  }
+  const { pair } = await generateIdentity(true);
+  const jwk = await exportPrivateJwk(pair.privateKey);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  return { identity: await importPrivateJwk(jwk), created: true };
+}

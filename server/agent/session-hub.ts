@@ -1,0 +1,320 @@
+// Accepts sessions on any transport (direct WebSocket, or a stream forwarded by the relay),
+// runs the agent side of the handshake, authorises the device, then feeds its commands to the
+// guard and streams state. Nothing reaches the guard from a session that is not authenticated.
+import { fromUtf8, utf8 } from '../../shared/bytes.js';
+import {
+  type AgentFrame,
+  type CommandFrame,
+  decodeClientFrame,
+  type EventRecord,
+  type UpdateFrame,
+} from '../../shared/protocol/frames.js';
+import { type PlainError, PROTOCOL_VERSION } from '../../shared/protocol/handshake.js';
+import type { SecureChannel } from '../../shared/session/channel.js';
+import { SessionError } from '../../shared/session/errors.js';
+import {
+  answerClientHello,
+  parseJson,
+  type VerifiedClient,
+  verifyClientAuth,
+} from '../../shared/session/handshake.js';
+import type { Identity } from '../../shared/session/keys.js';
+import { CloseCode, MessageQueue, type MessageTransport } from '../../shared/session/transport.js';
+import type { Clock } from '../clock.js';
+import { describeError, type Logger } from '../log.js';
+import type { DeviceRecord, DevicesRepo } from '../store/devices-repo.js';
+import type { EventLog } from './event-log.js';
+import type { Guard } from './guard.js';
+import type { PairingService } from './pairing.js';
+import type { StateStore } from './state.js';
+
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+const MAX_PENDING_HANDSHAKES = 64;
+
+export interface SessionMeta {
+  path: 'direct' | 'relay';
+  /** Where the connection came from, for rate limits and logs (an IP, or "relay:<ip>"). */
+  source: string;
+}
+
+export interface SessionHubDeps {
+  identity: Identity;
+  homeName: string;
+  version: string;
+  devices: DevicesRepo;
+  pairing: PairingService;
+  guard: Guard;
+  state: StateStore;
+  events: EventLog;
+  clock: Clock;
+  log: Logger;
+  /** Called when a device's open sessions change (paired, connected, disconnected). */
+  onDeviceChange?: (deviceId: string) => void;
+}
+
+export class SessionHub {
+  private readonly sessions = new Set<AgentSession>();
+  private pending = 0;
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly deps: SessionHubDeps) {}
+
+  accept(transport: MessageTransport, meta: SessionMeta): void {
+    if (this.pending >= MAX_PENDING_HANDSHAKES) {
+      transport.close(CloseCode.handshakeFailed, 'busy');
+      return;
+    }
+    this.pending++;
+    void this.handshake(transport, meta).finally(() => {
+      this.pending--;
+    });
+  }
+
+  sessionsOf(deviceId: string): number {
+    let n = 0;
+    for (const s of this.sessions) if (s.device.id === deviceId) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Ends every open session of a device at once (revocation). */
+  closeDevice(deviceId: string, code: string, message: string): void {
+    for (const s of [...this.sessions]) if (s.device.id === deviceId) s.end(CloseCode.revoked, code, message);
+  }
+
+  closeAll(): void {
+    this.shutdown.abort();
+    for (const s of [...this.sessions]) s.end(CloseCode.shutdown, 'shutdown', 'the agent is stopping');
+  }
+
+  private async handshake(transport: MessageTransport, meta: SessionMeta): Promise<void> {
+    const { log } = this.deps;
+    const queue = new MessageQueue();
+    transport.onMessage = (m) => queue.push(m);
+    transport.onClose = () => queue.fail(new SessionError('closed', 'connection closed during handshake'));
+    const timeout = () => new SessionError('timeout', 'handshake timed out');
+    let channel: SecureChannel | undefined;
+    try {
+      const hello = await queue.next(HANDSHAKE_TIMEOUT_MS, timeout);
+      if (typeof hello !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
+      const state = await answerClientHello(parseJson(hello), this.deps.identity);
+      transport.send(JSON.stringify(state.reply));
+      const authFrame = await queue.next(HANDSHAKE_TIMEOUT_MS, timeout);
+      if (typeof authFrame === 'string')
+        throw new SessionError('bad-handshake', 'expected an encrypted auth frame');
+      const client = await verifyClientAuth(state, authFrame);
+      channel = state.channel;
+      const device = this.authorize(client, meta);
+      const session = new AgentSession(
+        transport,
+        channel,
+        device,
+        meta,
+        this.deps,
+        this.shutdown.signal,
+        () => {
+          this.sessions.delete(session);
+          this.deps.onDeviceChange?.(device.id);
+        },
+      );
+      this.sessions.add(session);
+      this.deps.devices.touch(device.id, this.deps.clock.now());
+      log.info(`device ${device.id.slice(0, 8)} (${device.name}) connected via ${meta.path}`);
+      await session.begin(queue.drain());
+      this.deps.onDeviceChange?.(device.id);
+    } catch (err) {
+      const e = err instanceof SessionError ? err : new SessionError('bad-handshake', 'handshake failed');
+      if (!(err instanceof SessionError)) log.warn(`handshake error: ${describeError(err)}`);
+      else log.info(`session refused (${meta.source}): ${e.code}`);
+      if (e.code === 'closed') return;
+      if (channel) {
+        // The client has authenticated us, so tell it why, in a frame only it can read.
+        const frame = await channel.seal(
+          utf8(JSON.stringify({ t: 'error', code: e.code, message: e.message })),
+        );
+        transport.send(frame);
+      } else {
+        const plain: PlainError = { t: 'error', code: e.code, message: e.message };
+        transport.send(JSON.stringify(plain));
+      }
+      transport.close(channel ? CloseCode.unauthorized : CloseCode.handshakeFailed, e.code);
+    }
+  }
+
+  private authorize(client: VerifiedClient, meta: SessionMeta): DeviceRecord {
+    const { auth, deviceId, deviceKey } = client;
+    if (auth.pair) {
+      const device = this.deps.pairing.redeem(
+        auth.pair.code,
+        { id: deviceId, publicKey: deviceKey, name: auth.pair.name, client: auth.client.kind },
+        meta.source,
+      );
+      this.deps.events.append({
+        kind: 'device.paired',
+        severity: 'info',
+        subject: deviceId,
+        message: `New device paired: ${device.name}`,
+        data: { device: deviceId, name: device.name },
+      });
+      return device;
+    }
+    const device = this.deps.devices.get(deviceId);
+    if (!device)
+      throw new SessionError('not-paired', 'this device is not paired with this home; pair it first');
+    if (device.revokedAt !== null)
+      throw new SessionError('revoked', 'this device was revoked; pair it again to use it');
+    return device;
+  }
+}
+
+class AgentSession {
+  private closed = false;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly transport: MessageTransport,
+    private readonly channel: SecureChannel,
+    readonly device: DeviceRecord,
+    private readonly meta: SessionMeta,
+    private readonly deps: SessionHubDeps,
+    private readonly signal: AbortSignal,
+    private readonly onEnd: () => void,
+  ) {}
+
+  async begin(early: (string | Uint8Array)[]): Promise<void> {
+    this.transport.onMessage = (m) => this.receive(m);
+    this.transport.onClose = () => this.finish();
+    await this.send({
+      t: 'welcome',
+      v: PROTOCOL_VERSION,
+      device: { id: this.device.id, name: this.device.name },
+      agent: { homeId: this.deps.identity.id, name: this.deps.homeName, version: this.deps.version },
+      path: this.meta.path,
+    });
+    await this.send(this.deps.state.snapshot());
+    this.unsubscribe.push(
+      this.deps.state.subscribe((u: UpdateFrame) => void this.send(u)),
+      this.deps.events.subscribe((event: EventRecord) => void this.send({ t: 'event', event })),
+    );
+    for (const m of early) this.receive(m);
+  }
+
+  end(closeCode: number, code: string, message: string): void {
+    if (this.closed) return;
+    this.closedForInput = true;
+    const bye: AgentFrame = { t: 'bye', code, message };
+    void this.channel.seal(utf8(JSON.stringify(bye))).then(
+      (sealed) => {
+        this.transport.send(sealed);
+        this.transport.close(closeCode, code);
+      },
+      () => this.transport.close(closeCode, code),
+    );
+    // Finish now, not when the socket reports closed: revocation and shutdown take effect at once.
+    this.finish();
+  }
+
+  private closedForInput = false;
+
+  private receive(message: string | Uint8Array): void {
+    if (this.closed || this.closedForInput) return;
+    if (typeof message === 'string') {
+      this.deps.log.warn(`device ${this.device.id.slice(0, 8)} sent a clear-text frame; closing`);
+      this.transport.close(CloseCode.frameRejected, 'frame-rejected');
+      this.finish();
+      return;
+    }
+    this.channel.open(message).then(
+      (plain) => this.handle(plain),
+      (err) => {
+        if (this.closed) return;
+        this.deps.log.warn(`session of ${this.device.id.slice(0, 8)}: ${describeError(err)}; closing`);
+        this.closedForInput = true;
+        this.transport.close(CloseCode.frameRejected, 'frame-rejected');
+        this.finish();
+      },
+    );
+  }
+
+  private handle(plain: Uint8Array): void {
+    if (this.closed || this.closedForInput) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(fromUtf8(plain));
+    } catch {
+      this.deps.log.warn('undecodable frame ignored');
+      return;
+    }
+    const decoded = decodeClientFrame(value);
+    if (!decoded.ok) {
+      if (decoded.unknownType) {
+        this.deps.log.info(`ignored frame: ${decoded.reason}`);
+        return;
+      }
+      const id = (value as { id?: unknown }).id;
+      if (typeof id === 'string' && id.length > 0 && id.length <= 64)
+        void this.send({
+          t: 'result',
+          id,
+          status: 'error',
+          error: { code: 'bad-frame', message: decoded.reason },
+        });
+      else this.deps.log.info(`malformed frame ignored: ${decoded.reason}`);
+      return;
+    }
+    const frame = decoded.frame;
+    switch (frame.t) {
+      case 'cmd':
+        void this.command(frame);
+        return;
+      case 'resync':
+        void this.send(this.deps.state.snapshot());
+        return;
+      case 'ping':
+        void this.send({ t: 'pong', ...(frame.at !== undefined ? { at: frame.at } : {}) });
+        return;
+    }
+  }
+
+  private async command(cmd: CommandFrame): Promise<void> {
+    const result = await this.deps.guard.execute(
+      cmd,
+      { id: this.device.id, name: this.device.name },
+      {
+        progress: (stage, message, data) =>
+          void this.send({
+            t: 'progress',
+            id: cmd.id,
+            stage,
+            ...(message !== undefined ? { message } : {}),
+            ...(data ? { data } : {}),
+          }),
+        signal: this.signal,
+        stillAuthorized: () => this.deps.devices.get(this.device.id)?.revokedAt === null,
+      },
+    );
+    await this.send(result);
+  }
+
+  private async send(frame: AgentFrame): Promise<void> {
+    if (this.closed) return;
+    try {
+      // Once sealed, a frame must go out: its counter is spent, and skipping it would look like tampering.
+      const sealed = await this.channel.seal(utf8(JSON.stringify(frame)));
+      this.transport.send(sealed);
+    } catch (err) {
+      this.deps.log.warn(`send failed: ${describeError(err)}`);
+    }
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const u of this.unsubscribe) u();
+    this.deps.devices.touch(this.device.id, this.deps.clock.now());
+    this.onEnd();
+  }
+}

@@ -1,0 +1,192 @@
+// ctl's foundation subcommands: pair, status, devices, revoke, rename, add-device, log.
+import os from 'node:os';
+import { toBase64Url } from '../../../shared/bytes.js';
+import { parsePairingLink } from '../../../shared/pairing-link.js';
+import type { AgentFacts, DeviceInfo } from '../../../shared/protocol/entities.js';
+import type { EventRecord } from '../../../shared/protocol/frames.js';
+import { exportPrivateJwk, generateIdentity } from '../../../shared/session/keys.js';
+import type { AuditEntry } from '../../store/audit-repo.js';
+import { CliError } from '../errors.js';
+import { ago, clockTime, duration, table } from '../format.js';
+import { terminalQr } from '../terminal-qr.js';
+import { connectSession } from './connect.js';
+import { type GuardedOptions, runGuarded } from './guarded.js';
+import { saveProfile } from './profile.js';
+import { type CtlGlobalOptions, printJson, withSession } from './session.js';
+
+export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: string }): Promise<void> {
+  const parsed = parsePairingLink(link);
+  if ('error' in parsed) throw new CliError(`invalid pairing link: ${parsed.error}`, 2);
+  const { identity, pair } = await generateIdentity(true);
+  const name = opts.name ?? `ctl on ${os.hostname()}`;
+  const base = opts.url ?? parsed.base;
+  const client = await connectSession(base, {
+    homeId: parsed.homeId,
+    device: identity,
+    pair: { code: parsed.code, name },
+  });
+  try {
+    const file = saveProfile(opts.profile, {
+      homeId: parsed.homeId,
+      agentKey: toBase64Url(client.agentKey),
+      url: base,
+      deviceId: client.welcome.device.id,
+      deviceName: client.welcome.device.name,
+      privateKey: await exportPrivateJwk(pair.privateKey),
+      pairedAt: Date.now(),
+    });
+    if (opts.json)
+      printJson({ paired: true, home: client.welcome.agent, device: client.welcome.device, profile: file });
+    else
+      process.stdout.write(
+        `Paired with "${client.welcome.agent.name}" (home ${parsed.homeId}) as "${client.welcome.device.name}".\nKey saved in ${file}\n`,
+      );
+  } finally {
+    client.close();
+  }
+}
+
+export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
+  await withSession(opts, async (client, base) => {
+    const facts = client.get<AgentFacts>('agent', 'self');
+    const devices = client.list<DeviceInfo>('device');
+    const now = Date.now();
+    const status = {
+      home: { id: client.welcome.agent.homeId, name: client.welcome.agent.name },
+      agent: facts
+        ? {
+            version: facts.version,
+            hostname: facts.hostname,
+            platform: facts.platform,
+            startedAt: facts.startedAt,
+            uptimeSeconds: Math.round((now - facts.startedAt) / 1000),
+            hostBootAt: facts.hostBootAt,
+            startedAfterBoot: facts.startedAfterBoot,
+          }
+        : null,
+      connection: { path: client.welcome.path, url: base },
+      device: client.welcome.device,
+      devices: devices.length,
+      stateAt: client.stateAt,
+    };
+    if (opts.json) return printJson(status);
+    const rows: string[][] = [['Home', `${status.home.name} (${status.home.id})`]];
+    if (facts) {
+      rows.push(
+        ['Agent', `lifeline ${facts.version} on ${facts.hostname} (${facts.platform})`],
+        ['Agent up', `${duration(now - facts.startedAt)} (since ${clockTime(facts.startedAt)})`],
+        [
+          'Host booted',
+          `${clockTime(facts.hostBootAt)} (${ago(facts.hostBootAt, now)})${facts.startedAfterBoot ? ' — power loss suspected' : ''}`,
+        ],
+      );
+    }
+    rows.push(
+      ['Connection', `${status.connection.path} (${base})`],
+      ['This device', status.device.name],
+      ['Devices', `${devices.length} paired`],
+    );
+    process.stdout.write(`${table(rows)}\n`);
+  });
+}
+
+export async function ctlDevices(opts: CtlGlobalOptions): Promise<void> {
+  await withSession(opts, async (client) => {
+    const devices = client.list<DeviceInfo>('device').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
+    if (opts.json)
+      return printJson(
+        devices.map((d) => ({ id: d.id, ...d.data, current: d.id === client.welcome.device.id })),
+      );
+    const rows = [['ID', 'NAME', 'KIND', 'PAIRED', 'LAST SEEN', 'ONLINE']];
+    for (const d of devices)
+      rows.push([
+        d.id.slice(0, 10),
+        `${d.data.name}${d.id === client.welcome.device.id ? ' (this)' : ''}`,
+        d.data.client,
+        clockTime(d.data.pairedAt),
+        d.data.lastSeenAt ? ago(d.data.lastSeenAt) : 'never',
+        d.data.sessions > 0 ? 'yes' : 'no',
+      ]);
+    process.stdout.write(`${table(rows)}\n`);
+  });
+}
+
+/** Accepts a full device id or an unambiguous prefix (as `ctl devices` prints). */
+function resolveDevice(ids: string[], wanted: string): string {
+  if (ids.includes(wanted)) return wanted;
+  const matches = ids.filter((id) => id.startsWith(wanted));
+  if (matches.length === 1) return matches[0]!;
+  throw new CliError(
+    matches.length === 0
+      ? `no paired device ${wanted}`
+      : `"${wanted}" matches several devices; give more characters`,
+  );
+}
+
+export async function ctlRevoke(device: string, opts: CtlGlobalOptions & GuardedOptions): Promise<void> {
+  await withSession(opts, async (client) => {
+    const id = resolveDevice(
+      client.list('device').map((d) => d.id),
+      device,
+    );
+    const data = await runGuarded(client, 'device.revoke', { target: id, args: {} }, opts);
+    if (opts.json) printJson(data);
+    else process.stdout.write(`Revoked ${id}.\n`);
+  });
+}
+
+export async function ctlRename(device: string, name: string, opts: CtlGlobalOptions): Promise<void> {
+  await withSession(opts, async (client) => {
+    const id = resolveDevice(
+      client.list('device').map((d) => d.id),
+      device,
+    );
+    const data = await runGuarded(client, 'device.rename', { target: id, args: { name } }, {});
+    if (opts.json) printJson(data);
+    else process.stdout.write(`Renamed ${id} to "${name}".\n`);
+  });
+}
+
+export async function ctlAddDevice(opts: CtlGlobalOptions & GuardedOptions): Promise<void> {
+  await withSession(opts, async (client) => {
+    const data = (await runGuarded(client, 'pair.create', { args: {} }, opts)) as {
+      link: string;
+      expiresAt: number;
+    };
+    if (opts.json) return printJson(data);
+    process.stdout.write(
+      `${await terminalQr(data.link)}\n${data.link}\n\nValid for 10 minutes, for one device.\n`,
+    );
+  });
+}
+
+export async function ctlLog(opts: CtlGlobalOptions & { limit?: string }): Promise<void> {
+  const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new CliError('--limit must be a whole number from 1 to 500', 2);
+  await withSession(opts, async (client) => {
+    const data = (await runGuarded(client, 'activity.list', { args: { limit } }, {})) as {
+      audit: AuditEntry[];
+      events: EventRecord[];
+    };
+    const timeline = [
+      ...data.audit.map((a) => ({ at: a.at, type: 'command' as const, entry: a })),
+      ...data.events.map((e) => ({ at: e.at, type: 'event' as const, entry: e })),
+    ]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, limit);
+    if (opts.json) return printJson(timeline);
+    const rows = [['TIME', 'WHAT', 'DETAIL']];
+    for (const item of timeline) {
+      if (item.type === 'event') rows.push([clockTime(item.at), item.entry.kind, item.entry.message]);
+      else {
+        const a = item.entry;
+        const what = `${a.action}${a.target ? ` ${a.target}` : ''}`;
+        const result =
+          a.outcome === 'ok' ? 'done' : a.outcome === 'error' ? `failed: ${a.message ?? a.code}` : a.outcome;
+        rows.push([clockTime(a.at), what, `${a.deviceName ?? '?'} · ${a.decision} · ${result}`]);
+      }
+    }
+    process.stdout.write(`${table(rows)}\n`);
+  });
+}

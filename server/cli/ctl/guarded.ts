@@ -1,0 +1,73 @@
+// Runs a command through the guard from the terminal: when the agent answers confirm-required,
+// show what will happen and ask (or take --yes), then send the one-time challenge back.
+import { createInterface } from 'node:readline/promises';
+import type { AgentClient, CommandOptions, CommandOutcome } from '../../../shared/client/agent-client.js';
+import type { ProgressFrame } from '../../../shared/protocol/frames.js';
+import { CliError } from '../errors.js';
+
+export interface GuardedOptions {
+  yes?: boolean;
+  /** The exact text a typed confirmation needs (a lifeline plug's name). */
+  confirmText?: string;
+  json?: boolean;
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+export async function runGuarded(
+  client: AgentClient,
+  action: string,
+  cmd: CommandOptions,
+  opts: GuardedOptions,
+  onProgress?: (p: ProgressFrame) => void,
+): Promise<unknown> {
+  const first = await client.command(action, { ...cmd, ...(onProgress ? { onProgress } : {}) });
+  const outcome =
+    first.status === 'confirm' ? await confirmAndSend(client, action, cmd, first, opts, onProgress) : first;
+  if (outcome.status === 'error') throw new CliError(`${outcome.error.message} (${outcome.error.code})`);
+  if (outcome.status === 'confirm')
+    throw new CliError('the agent asked for a second confirmation; try again');
+  return outcome.data;
+}
+
+async function confirmAndSend(
+  client: AgentClient,
+  action: string,
+  cmd: CommandOptions,
+  first: Extract<CommandOutcome, { status: 'confirm' }>,
+  opts: GuardedOptions,
+  onProgress?: (p: ProgressFrame) => void,
+): Promise<CommandOutcome> {
+  const { confirm } = first;
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (!opts.json) {
+    say(confirm.title);
+    for (const c of confirm.consequences) say(`  • ${c}`);
+  }
+  let text: string | undefined;
+  if (confirm.typeToConfirm !== undefined) {
+    if (opts.confirmText !== undefined) text = opts.confirmText;
+    else if (process.stdin.isTTY) text = (await ask(`Type "${confirm.typeToConfirm}" to confirm: `)).trim();
+    else
+      throw new CliError(
+        `confirmation required: re-run with --yes --confirm-text "${confirm.typeToConfirm}"`,
+      );
+    if (!opts.yes && text !== confirm.typeToConfirm) throw new CliError('not confirmed; nothing was done');
+  } else if (!opts.yes) {
+    if (!process.stdin.isTTY) throw new CliError('confirmation required: re-run with --yes');
+    const answer = (await ask('Proceed? [y/N] ')).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes') throw new CliError('not confirmed; nothing was done');
+  }
+  return client.command(action, {
+    ...cmd,
+    confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
+    ...(onProgress ? { onProgress } : {}),
+  });
+}

@@ -1,0 +1,29 @@
+// `lifeline pair`: a single-use pairing link + QR, valid 10 minutes. Works whether or not the
+// agent is running: the code goes straight into the agent's database.
+import { loadOrCreateAgentIdentity } from '../agent/identity.js';
+import { PairingService } from '../agent/pairing.js';
+import { systemClock } from '../clock.js';
+import { publicBaseUrl } from '../config/public-url.js';
+import { openDatabase } from '../store/db.js';
+import { DevicesRepo } from '../store/devices-repo.js';
+import { PairingRepo } from '../store/pairing-repo.js';
+import { configPath, loadOrFail } from './config-file.js';
+import { terminalQr } from './terminal-qr.js';
+
+export async function runPair(opts: { config?: string; json?: boolean; url?: string }): Promise<void> {
+  const loaded = loadOrFail(configPath(opts.config));
+  const db = openDatabase(loaded.dataDir);
+  try {
+    const { identity } = await loadOrCreateAgentIdentity(loaded.dataDir);
+    const base = opts.url ?? publicBaseUrl(loaded.config);
+    const pairing = new PairingService(new PairingRepo(db), new DevicesRepo(db), systemClock);
+    const { link, expiresAt } = pairing.link(base, identity.id, null);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ link, expiresAt, homeId: identity.id })}\n`);
+      return;
+    }
+    process.stdout.write(`${await terminalQr(link)}\n${link}\n\nValid for 10 minutes, for one device.\n`);
+  } finally {
+    db.close();
+  }
+}

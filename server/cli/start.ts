@@ -1,0 +1,42 @@
+// `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
+import { createAgent } from '../agent/agent.js';
+import { createLogger } from '../log.js';
+import { configPath, ensureConfig, loadOrFail } from './config-file.js';
+import { terminalQr } from './terminal-qr.js';
+
+export interface StartOptions {
+  config?: string;
+  port?: string;
+}
+
+export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Promise<void> {
+  const file = configPath(opts.config);
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (mode === 'start') ensureConfig(file, say);
+  const loaded = loadOrFail(file);
+  const port = opts.port === undefined ? undefined : Number(opts.port);
+  const log = createLogger(mode);
+  const agent = await createAgent({ loaded, log, ...(port !== undefined ? { port } : {}) });
+  const url = await agent.listen();
+  say(`Lifeline is running: ${url}`);
+  say(`Home id: ${agent.homeId}`);
+  const paired = agent.state.list('device').length;
+  if (paired === 0) {
+    const { link } = agent.pairing.link(agent.publicUrl(), agent.homeId, null);
+    say('\nPair your phone: scan this code, or open the link (valid 10 minutes, single use):');
+    say(await terminalQr(link));
+    say(link);
+  } else {
+    say(`${paired} device(s) paired. Run \`lifeline pair\` to add another.`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await agent.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

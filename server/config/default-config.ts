@@ -1,0 +1,48 @@
+// The commented config written on first `lifeline start`. It must stay valid: a test loads it.
+
+export const DEFAULT_CONFIG = `# yaml-language-server: $schema=https://raw.githubusercontent.com/lifeline-home/lifeline/main/docs/lifeline.schema.json
+# Lifeline configuration. Reference: docs/config.md. Secrets may be written as \${ENV_VAR}.
+
+home:
+  name: Home
+
+listen:
+  host: 127.0.0.1        # 0.0.0.0 to reach it from the LAN (phones need HTTPS: see README)
+  port: 8080
+
+data: ./data             # SQLite database and keys, created with mode 0700
+
+# relay:                 # absent under \`lifeline start\`: the relay runs embedded
+#   url: wss://relay.example.com
+
+# publicUrl: https://home.example.com   # what pairing links point at
+
+hosts: []                # Wake-on-LAN targets
+#  - id: pc
+#    name: Desk PC
+#    mac: "a8:a1:59:12:34:56"
+#    address: 192.168.1.20
+#    probe: { tcp: 3389 }
+
+docker: []               # Docker engines
+#  - id: nas
+#    socket: /var/run/docker.sock
+#    watch: [cloudflared]
+#    lifeline: [cloudflared]
+
+plugs: []                # smart plugs
+#  - id: cabinet
+#    name: Network cabinet
+#    driver: shelly-gen2
+#    address: 192.168.1.50
+#    lifeline: true
+#    powers: [router, nas, agent]
+#    cycleSeconds: 30
+
+net:
+  names: []              # DNS names that must point at home
+  resolvers: [system]
+
+notify: {}
+#  quietHours: "23:00-07:00"
+`;

@@ -1,0 +1,42 @@
+import type { Clock } from './clock.js';
+
+/** Sliding-window counter per key: at most `limit` hits in `windowMs`. Memory stays bounded. */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** True while the key is under its limit (does not count a hit). */
+  allowed(key: string): boolean {
+    return this.recent(key).length < this.limit;
+  }
+
+  hit(key: string): void {
+    const list = this.recent(key);
+    list.push(this.clock.now());
+    this.hits.set(key, list);
+    if (this.hits.size > this.maxKeys) {
+      const oldest = this.hits.keys().next().value;
+      if (oldest !== undefined) this.hits.delete(oldest);
+    }
+  }
+
+  /** Counts a hit and says whether it was within the limit. */
+  take(key: string): boolean {
+    const ok = this.allowed(key);
+    this.hit(key);
+    return ok;
+  }
+
+  private recent(key: string): number[] {
+    const cutoff = this.clock.now() - this.windowMs;
+    const list = (this.hits.get(key) ?? []).filter((t) => t > cutoff);
+    if (list.length === 0) this.hits.delete(key);
+    return list;
+  }
+}
