@@ -1,0 +1,31 @@
+import { now } from '../clock.js';
+import { connState, path, reconnectNow, stateAsOf } from '../connection.js';
+import { formatAgo, formatTime, t } from '../i18n/index.js';
+
+/** Always says how fresh what you see is: live, or "as of 09:33, 2 h ago". */
+export function ConnectionBar() {
+  const state = connState.value;
+  const label =
+    state === 'online'
+      ? t(path.value === 'relay' ? 'conn.online.relay' : 'conn.online.direct')
+      : t(`conn.${state}` as 'conn.offline');
+  const asOf = stateAsOf.value;
+  return (
+    <div class={`connbar ${state}`} role="status" aria-live="polite">
+      <span class="dot" aria-hidden="true" />
+      <span class="conn-label">{label}</span>
+      <span class="conn-age">
+        {state === 'online'
+          ? t('state.live')
+          : asOf
+            ? t('state.asOf', { time: formatTime(asOf), ago: formatAgo(asOf, now.value) })
+            : t('state.none')}
+      </span>
+      {state === 'offline' && (
+        <button type="button" class="link" onClick={() => reconnectNow()}>
+          {t('offline.retry')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,211 @@
+// The one owner of the session to home: connects, reconnects with jittered backoff (and at once
+// when the network or the app comes back), mirrors state into signals and IndexedDB.
+import { computed, signal } from '@preact/signals';
+import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
+import { AgentClient, type CommandOptions, type CommandOutcome } from '../../shared/client/agent-client.js';
+import { parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
+import type { Entity, EventRecord } from '../../shared/protocol/frames.js';
+import { openClientSession } from '../../shared/session/client-session.js';
+import { SessionError } from '../../shared/session/errors.js';
+import { generateIdentity, identityFromKeyPair } from '../../shared/session/keys.js';
+import { type Pairing, store } from './db.js';
+import { openWebSocket } from './transport.js';
+
+export type ConnState = 'loading' | 'unpaired' | 'connecting' | 'online' | 'offline' | 'refused';
+
+export const connState = signal<ConnState>('loading');
+/** Why the last attempt failed: a SessionError code or 'unreachable'. */
+export const connProblem = signal<{ code: string; message: string } | null>(null);
+export const pairing = signal<Pairing | null>(null);
+export const entities = signal<ReadonlyMap<string, Entity>>(new Map());
+/** Device time when the state shown was last known to be current. */
+export const stateAsOf = signal<number>(0);
+export const path = signal<'direct' | 'relay' | null>(null);
+export const liveEvents = signal<EventRecord[]>([]);
+export const isLive = computed(() => connState.value === 'online');
+
+const CLIENT = { kind: 'pwa' as const, version: '0.1.0' };
+const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+
+let client: AgentClient | null = null;
+let attempt = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let connecting = false;
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+export function listEntities<T>(kind: string): { id: string; data: T }[] {
+  const out: { id: string; data: T }[] = [];
+  for (const e of entities.value.values()) if (e.kind === kind) out.push({ id: e.id, data: e.data as T });
+  return out;
+}
+
+export function entity<T>(kind: string, id: string): T | undefined {
+  return entities.value.get(`${kind}:${id}`)?.data as T | undefined;
+}
+
+export async function boot(): Promise<void> {
+  const [p, saved] = await Promise.all([store.pairing(), store.savedState()]);
+  if (saved) {
+    entities.value = new Map(saved.entities.map((e) => [`${e.kind}:${e.id}`, e]));
+    stateAsOf.value = saved.savedAt;
+  }
+  window.addEventListener('online', () => reconnectNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') reconnectNow();
+  });
+  if (!p) {
+    connState.value = 'unpaired';
+    return;
+  }
+  pairing.value = p;
+  void connect();
+}
+
+/** Skips the backoff wait: the network or the app just came back. */
+export function reconnectNow(): void {
+  if (connState.value === 'offline' || connState.value === 'connecting') {
+    attempt = 0;
+    void connect();
+  }
+}
+
+async function connect(): Promise<void> {
+  const p = pairing.value;
+  if (!p || connecting || client) return;
+  if (timer) clearTimeout(timer);
+  timer = null;
+  connecting = true;
+  connState.value = 'connecting';
+  try {
+    const keys = await store.deviceKey();
+    if (!keys) throw new SessionError('not-paired', 'this browser lost its device key; pair again');
+    const identity = await identityFromKeyPair(keys);
+    const transport = await openWebSocket(sessionUrl(p.base, p.homeId));
+    const session = await openClientSession(transport, {
+      homeId: p.homeId,
+      pinnedAgentKey: fromBase64Url(p.agentKey),
+      device: identity,
+      client: CLIENT,
+    });
+    adopt(new AgentClient(session));
+    attempt = 0;
+  } catch (err) {
+    failed(err);
+  } finally {
+    connecting = false;
+  }
+}
+
+function adopt(c: AgentClient): void {
+  client = c;
+  path.value = c.welcome.path;
+  connProblem.value = null;
+  const sync = () => {
+    entities.value = new Map(c.entities);
+    stateAsOf.value = Date.now();
+    scheduleSave();
+  };
+  c.onState(sync);
+  c.onEvent((e) => {
+    liveEvents.value = [e, ...liveEvents.value].slice(0, 200);
+  });
+  c.onClose((error) => {
+    client = null;
+    failed(error ?? new Error('closed'));
+  });
+  void c.ready().then(() => {
+    connState.value = 'online';
+    sync();
+  });
+}
+
+function failed(err: unknown): void {
+  if (
+    err instanceof SessionError &&
+    ['not-paired', 'revoked', 'wrong-home', 'agent-key-mismatch', 'bad-signature'].includes(err.code)
+  ) {
+    connState.value = 'refused';
+    connProblem.value = { code: err.code, message: err.message };
+    return;
+  }
+  connState.value = 'offline';
+  connProblem.value = {
+    code: err instanceof SessionError ? err.code : 'unreachable',
+    message: (err as Error)?.message ?? '',
+  };
+  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
+  attempt++;
+  // Full jitter between half and all of the step, so many phones do not retry in lockstep.
+  const wait = base / 2 + Math.random() * (base / 2);
+  timer = setTimeout(() => void connect(), wait);
+}
+
+function scheduleSave(): void {
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    void store.saveState({
+      entities: [...entities.value.values()],
+      at: client?.stateAt ?? 0,
+      savedAt: Date.now(),
+    });
+  }, 500);
+}
+
+/** Sends a command; the UI handles 'confirm' by showing the sheet and calling again with the challenge. */
+export async function command(action: string, opts: CommandOptions = {}): Promise<CommandOutcome> {
+  if (!client)
+    return { status: 'error', error: { code: 'unreachable', message: 'home is not reachable right now' } };
+  try {
+    return await client.command(action, opts);
+  } catch (err) {
+    return { status: 'error', error: { code: 'unreachable', message: (err as Error).message } };
+  }
+}
+
+/** Pairs this browser from a link: a fresh non-extractable key, the code sent inside the session. */
+export async function pairWith(
+  link: string,
+  name: string,
+): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  const parsed = parsePairingLink(link);
+  if ('error' in parsed) return { ok: false, code: 'bad-link', message: parsed.error };
+  try {
+    const { pair, identity } = await generateIdentity(false);
+    const transport = await openWebSocket(sessionUrl(parsed.base, parsed.homeId));
+    const session = await openClientSession(transport, {
+      homeId: parsed.homeId,
+      device: identity,
+      client: CLIENT,
+      pair: { code: parsed.code, name },
+    });
+    await store.setDeviceKey(pair);
+    const p: Pairing = {
+      homeId: parsed.homeId,
+      homeName: session.welcome.agent.name,
+      agentKey: toBase64Url(session.agentKey),
+      base: parsed.base,
+      deviceId: session.welcome.device.id,
+      deviceName: session.welcome.device.name,
+      pairedAt: Date.now(),
+    };
+    await store.setPairing(p);
+    pairing.value = p;
+    client?.close();
+    client = null;
+    adopt(new AgentClient(session));
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof SessionError) return { ok: false, code: err.code, message: err.message };
+    return { ok: false, code: 'unreachable', message: (err as Error).message };
+  }
+}
+
+export async function forgetHome(): Promise<void> {
+  client?.close();
+  client = null;
+  await store.forget();
+  pairing.value = null;
+  entities.value = new Map();
+  connState.value = 'unpaired';
+}

@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { EventRecord } from '../../../shared/protocol/frames.js';
+import { runAction } from '../actions.js';
+import { connState, liveEvents } from '../connection.js';
+import { store } from '../db.js';
+import { formatDateTime, t, tMaybe } from '../i18n/index.js';
+
+interface AuditEntry {
+  id: number;
+  at: number;
+  deviceName: string | null;
+  action: string;
+  target: string | null;
+  decision: string;
+  outcome: string;
+  message: string | null;
+}
+
+interface Timeline {
+  audit: AuditEntry[];
+  events: EventRecord[];
+}
+
+/** One timeline of what was asked, decided and done, and what happened on its own. */
+export function ActivityScreen() {
+  const [data, setData] = useState<Timeline | null>(null);
+  const online = connState.value === 'online';
+  const latest = liveEvents.value[0]?.id;
+
+  useEffect(() => {
+    let live = true;
+    void store.get<Timeline>('activity').then((saved) => {
+      if (live && saved) setData((d) => d ?? saved);
+    });
+    if (online)
+      void runAction('activity.list', { args: { limit: 100 } }).then((r) => {
+        if (live && r.status === 'ok') {
+          setData(r.data as Timeline);
+          void store.set('activity', r.data);
+        }
+      });
+    return () => {
+      live = false;
+    };
+  }, [online, latest]);
+
+  type Item = { at: number; key: string; audit?: AuditEntry; event?: EventRecord };
+  const items: Item[] = data
+    ? [
+        ...data.audit.map((a) => ({ at: a.at, key: `a${a.id}`, audit: a })),
+        ...data.events.map((e) => ({ at: e.at, key: `e${e.id}`, event: e })),
+      ].sort((a, b) => b.at - a.at)
+    : [];
+
+  return (
+    <main class="screen">
+      <h1>{t('activity.title')}</h1>
+      {items.length === 0 && <p class="muted">{t('activity.empty')}</p>}
+      <ol class="timeline">
+        {items.map((item) =>
+          item.event ? (
+            <EventItem key={item.key} e={item.event} />
+          ) : (
+            <AuditItem key={item.key} a={item.audit!} />
+          ),
+        )}
+      </ol>
+    </main>
+  );
+}
+
+function EventItem({ e }: { e: EventRecord }) {
+  return (
+    <li class={`ev ${e.severity}`}>
+      <time>{formatDateTime(e.at)}</time>
+      <span>{e.message}</span>
+    </li>
+  );
+}
+
+function AuditItem({ a }: { a: AuditEntry }) {
+  return (
+    <li class={`cmd ${a.outcome}`}>
+      <time>{formatDateTime(a.at)}</time>
+      <span>
+        <b>
+          {a.action}
+          {a.target ? ` ${a.target}` : ''}
+        </b>{' '}
+        · {t('activity.by', { device: a.deviceName ?? '?' })} ·{' '}
+        {tMaybe(`activity.decision.${a.decision}`, a.decision)} ·{' '}
+        {tMaybe(`activity.outcome.${a.outcome}`, a.outcome)}
+        {a.message ? ` — ${a.message}` : ''}
+      </span>
+    </li>
+  );
+}

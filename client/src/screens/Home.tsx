@@ -1,0 +1,57 @@
+import type { AgentFacts } from '../../../shared/protocol/entities.js';
+import { now } from '../clock.js';
+import { connState, entity, path, stateAsOf } from '../connection.js';
+import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
+
+/** The status screen: the agent's facts and how old they are. Capability cards join it later. */
+export function HomeScreen() {
+  const facts = entity<AgentFacts>('agent', 'self');
+  const live = connState.value === 'online';
+  const n = now.value;
+  return (
+    <main class="screen">
+      <h1>{facts?.name ?? t('home.title')}</h1>
+      {facts?.startedAfterBoot && (
+        <p class="banner warning" role="alert">
+          {t('home.powerLoss')}
+        </p>
+      )}
+      <section class="card" aria-labelledby="agent-h">
+        <h2 id="agent-h">{t('home.agent')}</h2>
+        {facts ? (
+          <dl class="facts">
+            <dt>{t('home.version')}</dt>
+            <dd data-testid="agent-version">{facts.version}</dd>
+            <dt>{t('home.host')}</dt>
+            <dd>
+              {facts.hostname} · {facts.platform}
+            </dd>
+            <dt>{t('home.agentUp')}</dt>
+            <dd data-testid="agent-uptime">
+              {formatDuration((live ? n : stateAsOf.value) - facts.startedAt)} ·{' '}
+              {t('home.since', { time: formatDateTime(facts.startedAt) })}
+            </dd>
+            <dt>{t('home.hostBooted')}</dt>
+            <dd>
+              {formatDateTime(facts.hostBootAt)} · {formatAgo(facts.hostBootAt, n)}
+            </dd>
+            <dt>{t('home.path')}</dt>
+            <dd data-testid="conn-path">
+              {live
+                ? t(path.value === 'relay' ? 'home.path.relay' : 'home.path.direct')
+                : t('home.path.none')}
+            </dd>
+            <dt>{t('home.dataAge')}</dt>
+            <dd data-testid="data-age">
+              {live
+                ? t('state.live')
+                : t('state.asOf', { time: formatTime(stateAsOf.value), ago: formatAgo(stateAsOf.value, n) })}
+            </dd>
+          </dl>
+        ) : (
+          <p class="muted">{t('state.none')}</p>
+        )}
+      </section>
+    </main>
+  );
+}
