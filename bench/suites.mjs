@@ -1,0 +1,8 @@
+// The benchmark suites. Each returns rows { metric, value, unit }.
+import { pwaSize } from './pwa-size.mjs';
+import { sessionLatency } from './session.mjs';
+
+export const benchmarks = [
+  { name: 'pwa-size', run: pwaSize },
+  { name: 'session', run: sessionLatency },
+];

@@ -1,0 +1,82 @@
+// The PWA in real Chromium: open the pairing link, pair, see the status screen; reload, still paired.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIR } from '../../server/agent/app.js';
+import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
+import { type Browser, launchBrowser } from '../harness/browser.js';
+
+let t: TestAgent;
+let b: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
+    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  t = await startTestAgent();
+  b = await launchBrowser();
+});
+
+afterAll(async () => {
+  await b?.close();
+  await t?.close();
+});
+
+describe('PWA pairing and status', () => {
+  it('pairs from the link, shows the agent facts, and stays paired after a reload', async () => {
+    const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
+    const { page } = b;
+    await page.goto(link);
+    await page.getByLabel('Name for this device').fill('Test phone');
+    await page.getByRole('button', { name: 'Pair' }).click();
+    await expect
+      .poll(() => page.getByTestId('agent-version').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+\.\d+\.\d+/);
+    await expect.poll(() => page.getByTestId('conn-path').textContent()).toBe('Direct');
+    expect(await page.getByRole('status').textContent()).toContain('Connected');
+
+    const devices = t.agent.state.list('device');
+    expect(devices.map((d) => (d.data as { name: string }).name)).toEqual(['Test phone']);
+
+    // The pairing code is single use: the URL no longer carries it after pairing.
+    expect(page.url()).not.toContain('/pair/');
+
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('agent-version').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+\.\d+\.\d+/);
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Connected');
+    expect(t.agent.state.list('device')).toHaveLength(1);
+  });
+
+  it('keeps the device key non-extractable in IndexedDB', async () => {
+    const extractable = await b.page.evaluate(
+      () =>
+        new Promise<boolean>((resolve, reject) => {
+          const req = indexedDB.open('lifeline');
+          req.onsuccess = () => {
+            const get = req.result.transaction('keys').objectStore('keys').get('device');
+            get.onsuccess = () => resolve((get.result as CryptoKeyPair).privateKey.extractable);
+            get.onerror = () => reject(get.error);
+          };
+          req.onerror = () => reject(req.error);
+        }),
+    );
+    expect(extractable).toBe(false);
+  });
+
+  it('shows the last known state with its age when home is unreachable', async () => {
+    // Home goes dark: the agent stops, every connection drops, nothing answers.
+    await t.stop();
+    await expect
+      .poll(() => b.page.getByRole('status').textContent(), { timeout: 15_000 })
+      .toContain('Home unreachable');
+    expect(await b.page.getByTestId('agent-version').textContent()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await b.page.getByTestId('data-age').textContent()).toMatch(/As of .*(just now|s ago)/);
+    await t.restart();
+    await waitFor(
+      async () => (await b.page.getByRole('status').textContent())?.includes('Connected'),
+      40_000,
+      'reconnect',
+    );
+  });
+});

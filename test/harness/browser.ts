@@ -1,0 +1,43 @@
+// Debian's Chromium driven by playwright-core (no browser download). A persistent context, as an
+// installed PWA would have: IndexedDB and service workers survive reloads.
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { tempDir } from './temp.js';
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(
+  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
+  const profile = tempDir('lifeline-chromium-');
+  const context = await chromium.launchPersistentContext(profile.dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: opts.viewport ?? { width: 390, height: 844 },
+    locale: opts.locale ?? 'en-US',
+    deviceScaleFactor: 1,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      profile.remove();
+    },
+  };
+}

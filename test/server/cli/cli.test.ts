@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runCli, startCli } from '../../harness/cli.js';
+import { tempDir } from '../../harness/temp.js';
+
+const tmp = tempDir();
+const env = { LIFELINE_CTL_HOME: path.join(tmp.dir, 'ctl') };
+let stopAgent: (() => Promise<void>) | undefined;
+let port: number;
+let startOutput = '';
+
+beforeAll(async () => {
+  port = await freePort();
+  const started = await startCli(['start', '-p', String(port)], /(http:\/\/localhost:\d+\/#\/pair\/\S+)/, {
+    cwd: tmp.dir,
+    env,
+  });
+  stopAgent = started.stop;
+  startOutput = started.output();
+  // The default config listens on 8080; later commands in this suite talk to the real port.
+  const file = path.join(tmp.dir, 'lifeline.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('port: 8080', `port: ${port}`));
+});
+
+afterAll(async () => {
+  await stopAgent?.();
+  tmp.remove();
+});
+
+describe('lifeline CLI, end to end', () => {
+  it('start writes a commented default config, a 0700 data folder, and prints the URL and a pairing QR', () => {
+    expect(startOutput).toContain(`Lifeline is running: http://localhost:${port}`);
+    expect(startOutput).toMatch(/[▀▄█]/); // the QR code drawn in the terminal
+    expect(readFileSync(path.join(tmp.dir, 'lifeline.yaml'), 'utf8')).toContain('# Lifeline configuration');
+    expect(statSync(path.join(tmp.dir, 'data')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(tmp.dir, 'data', 'agent-key.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('pair → ctl pair → ctl status --json shows the agent facts', async () => {
+    const pair = await runCli(['pair', '--json'], { cwd: tmp.dir, env });
+    expect(pair.code).toBe(0);
+    const { link, homeId } = JSON.parse(pair.stdout) as { link: string; homeId: string };
+    expect(link).toBe(`http://localhost:${port}/#/pair/${homeId}/${link.split('/').pop()}`);
+
+    const paired = await runCli(['ctl', 'pair', link, '--name', 'ci terminal'], { env });
+    expect(paired.stderr).toBe('');
+    expect(paired.code).toBe(0);
+    expect(paired.stdout).toContain('as "ci terminal"');
+    const keyFile = path.join(env.LIFELINE_CTL_HOME, 'default.json');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+
+    const status = await runCli(['ctl', 'status', '--json'], { env });
+    expect(status.code).toBe(0);
+    const facts = JSON.parse(status.stdout);
+    expect(facts).toMatchObject({
+      home: { id: homeId, name: 'Home' },
+      agent: { version: expect.any(String), startedAt: expect.any(Number), hostBootAt: expect.any(Number) },
+      connection: { path: 'direct', url: `http://localhost:${port}` },
+      device: { name: 'ci terminal' },
+      devices: 1,
+    });
+    expect(facts.agent.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(facts.agent.hostBootAt).toBeLessThanOrEqual(facts.agent.startedAt);
+
+    const human = await runCli(['ctl', 'status'], { env });
+    expect(human.stdout).toMatch(/Agent up\s+\d+/);
+
+    const again = await runCli(['ctl', 'pair', link, '--profile', 'second'], { env });
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(again.stderr).toContain('already used');
+  });
+
+  it('ctl log shows the pairing and the commands it sent', async () => {
+    const log = await runCli(['ctl', 'log', '--json'], { env });
+    expect(log.code).toBe(0);
+    const kinds = (JSON.parse(log.stdout) as { type: string; entry: { kind?: string } }[]).map(
+      (i) => i.entry.kind,
+    );
+    expect(kinds).toContain('device.paired');
+  });
+
+  it('guarded commands need --yes when there is no terminal to ask', async () => {
+    const devices = JSON.parse((await runCli(['ctl', 'devices', '--json'], { env })).stdout) as {
+      id: string;
+    }[];
+    const refused = await runCli(['ctl', 'revoke', devices[0]!.id], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('confirmation required: re-run with --yes');
+    const still = await runCli(['ctl', 'status', '--json'], { env });
+    expect(still.code).toBe(0);
+  });
+
+  it('bad input: one clear line, a non-zero exit, never a stack trace', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['nosuch'], 2, /unknown command 'nosuch'/],
+      [['ctl', 'pair', 'not a link'], 2, /invalid pairing link: not a URL/],
+      [['ctl', 'pair', 'http://x/#/pair/abc/def'], 2, /home id in the link is malformed/],
+      [['check', '-c', path.join(tmp.dir, 'missing.yaml')], 1, /no config file here/],
+      [['ctl', 'status', '--profile', 'never-paired'], 1, /not paired yet/],
+      [['ctl', 'log', '--limit', 'lots'], 2, /--limit must be a whole number/],
+      [['start', '--bogus'], 2, /unknown option '--bogus'/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await runCli(args, { env, cwd: tmp.dir });
+      expect(r.code, args.join(' ')).toBe(code);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a config error names file, line and key', async () => {
+    const bad = path.join(tmp.dir, 'bad.yaml');
+    writeFileSync(bad, 'hosts:\n  - id: pc\n    mac: "zz:a1:59:12:34:56"\n');
+    const r = await runCli(['check', '-c', bad], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}:3:10: hosts[0].mac: expected a MAC address`);
+  });
+
+  it('ctl says clearly when home is unreachable', async () => {
+    const dead = await freePort();
+    const r = await runCli(['ctl', 'status', '--url', `http://127.0.0.1:${dead}`], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach .*connection refused/);
+  });
+
+  it('check prints a readiness table and exits 0 when all is well', async () => {
+    const r = await runCli(['check'], { env, cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓\s+config/);
+    expect(r.stdout).toMatch(/✓\s+database\s+integrity ok/);
+  });
+
+  it('--help works for every command', async () => {
+    for (const args of [
+      ['--help'],
+      ['start', '--help'],
+      ['pair', '--help'],
+      ['check', '--help'],
+      ['ctl', '--help'],
+      ['ctl', 'status', '--help'],
+    ]) {
+      const r = await runCli(args, { env });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain('Usage: lifeline');
+    }
+    expect(existsSync(path.join(tmp.dir, 'lifeline.yaml'))).toBe(true);
+  });
+});

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DEFAULT_CONFIG } from '../../../server/config/default-config.js';
+import { ConfigError, parseConfig } from '../../../server/config/load.js';
+import { ConfigSchema } from '../../../server/config/schema.js';
+
+function problems(yaml: string, env: NodeJS.ProcessEnv = {}) {
+  try {
+    parseConfig(yaml, '/etc/lifeline.yaml', env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config', () => {
+  it('accepts the commented default config written on first start', () => {
+    const { config } = parseConfig(DEFAULT_CONFIG, '/x/lifeline.yaml', {});
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.home.name).toBe('Home');
+  });
+
+  it('accepts the SPEC example and normalises the MAC', () => {
+    const yaml = `
+home: { name: "Home" }
+hosts:
+  - id: pc
+    name: Desk PC
+    mac: "A8-A1-59-12-34-56"
+    address: 192.168.1.20
+    probe: { tcp: 3389 }
+plugs:
+  - id: cabinet
+    name: Network cabinet
+    driver: shelly-gen2
+    address: 192.168.1.50
+    lifeline: true
+    powers: [router, nas, agent]
+    cycleSeconds: 30
+`;
+    const { config, dataDir } = parseConfig(yaml, '/srv/lifeline/lifeline.yaml', {});
+    expect(config.hosts[0]!.mac).toBe('a8:a1:59:12:34:56');
+    expect(config.plugs[0]!.lifeline).toBe(true);
+    expect(dataDir).toBe('/srv/lifeline/data');
+  });
+
+  it('names the line, column and key of an unknown key', () => {
+    const [p] = problems('home:\n  name: Home\nlisten:\n  hots: 0.0.0.0\n');
+    expect(p).toMatchObject({ file: '/etc/lifeline.yaml', line: 4, column: 3, path: 'listen.hots' });
+    expect(p!.message).toContain('unknown key "hots"');
+  });
+
+  it('names a wrong type with what was expected and what was found', () => {
+    const [p] = problems('listen:\n  port: "eighty"\n');
+    expect(p).toMatchObject({ line: 2, column: 9, path: 'listen.port' });
+    expect(p!.message).toMatch(/expected number, got "eighty"/);
+  });
+
+  it('rejects a malformed MAC with its line and path', () => {
+    const yaml = 'hosts:\n  - id: pc\n    mac: "a8:a1:59:12:34"\n';
+    const [p] = problems(yaml);
+    expect(p).toMatchObject({ line: 3, path: 'hosts[0].mac' });
+    expect(p!.message).toContain('MAC address');
+    expect(p!.message).toContain('"a8:a1:59:12:34"');
+  });
+
+  it('reports a missing environment variable where it is used', () => {
+    const yaml = 'net:\n  ddns:\n    provider: cloudflare\n    token: "${CF_TOKEN}"\n';
+    const [p] = problems(yaml);
+    expect(p).toMatchObject({
+      line: 4,
+      path: 'net.ddns.token',
+      message: 'environment variable CF_TOKEN is not set',
+    });
+    const { config } = parseConfig(yaml, 'x.yaml', { CF_TOKEN: 'sekrit' });
+    expect(config.net.ddns?.token).toBe('sekrit');
+  });
+
+  it('keeps $${ as a literal', () => {
+    const { config } = parseConfig('home: { name: "cost $${X}" }\n', 'x.yaml', {});
+    expect(config.home.name).toBe('cost ${X}');
+  });
+
+  it('reports a missing required key at its parent', () => {
+    const [p] = problems('plugs:\n  - id: cabinet\n    driver: shelly-gen2\n');
+    expect(p).toMatchObject({ line: 2, path: 'plugs[0].name' });
+    expect(p!.message).toContain('missing');
+  });
+
+  it('reports duplicate ids', () => {
+    const [p] = problems(
+      'hosts:\n  - { id: pc, mac: "a8:a1:59:12:34:56" }\n  - { id: pc, mac: "a8:a1:59:12:34:57" }\n',
+    );
+    expect(p).toMatchObject({ line: 3, path: 'hosts[1].id' });
+    expect(p!.message).toContain('duplicate id "pc"');
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    const [p] = problems('home:\n  name: [unclosed\n');
+    expect(p!.line).toBeGreaterThan(0);
+  });
+
+  it('publishes a JSON Schema that matches the schema in the code', () => {
+    const published = JSON.parse(
+      readFileSync(new URL('../../../docs/lifeline.schema.json', import.meta.url), 'utf8'),
+    );
+    const fresh = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
+    expect({ ...published, title: undefined }).toEqual({
+      ...JSON.parse(JSON.stringify(fresh)),
+      title: undefined,
+    });
+  });
+});
