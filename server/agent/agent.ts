@@ -16,6 +16,7 @@ import { VERSION } from '../version.js';
 import { ActionRegistry } from './actions.js';
 import { createActivityCapability } from './activity/activity.js';
 import { buildAgentApp } from './app.js';
+import { CAPABILITY_FACTORIES, type CapabilityFactory } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
@@ -24,7 +25,6 @@ import { loadOrCreateAgentIdentity } from './identity.js';
 import { PairingService } from './pairing.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
-import { createSystemCapability } from './system/system.js';
 
 export interface AgentOptions {
   loaded: LoadedConfig;
@@ -33,6 +33,8 @@ export interface AgentOptions {
   clientDir?: string;
   /** Override the listen port (tests use 0). */
   port?: number;
+  /** Extra capabilities (embedding, tests). */
+  capabilities?: readonly CapabilityFactory[];
 }
 
 export interface Agent {
@@ -99,9 +101,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   const capabilities: Capability[] = [
-    createSystemCapability(context),
     devices,
     createActivityCapability(context, audit),
+    ...CAPABILITY_FACTORIES.map((make) => make(context)),
+    ...(opts.capabilities ?? []).map((make) => make(context)),
   ];
   for (const c of capabilities) registry.register(...c.actions);
 

@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { runCheck } from './check.js';
-import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './ctl/core.js';
+import { CTL_COMMANDS } from './ctl/commands.js';
+import type { CtlGlobalOptions } from './ctl/session.js';
 import { CliError } from './errors.js';
 import { runPair } from './pair.js';
 import { runStart } from './start.js';
@@ -60,45 +61,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--profile <name>', 'which pairing to use', 'default')
     .option('--url <url>', 'reach the home at this URL (agent or relay) instead of the paired one')
     .option('--json', 'machine-readable output');
-  const g = () => ctl.opts() as { profile: string; url?: string; json?: boolean };
+  const g = () => ctl.opts() as CtlGlobalOptions;
 
-  ctl
-    .command('pair <link>')
-    .description('pair this terminal using a link from `lifeline pair`')
-    .option('--name <name>', 'how this device is listed')
-    .action((link: string, o: { name?: string }) => ctlPair(link, { ...g(), ...o }));
-  ctl
-    .command('status')
-    .description("the agent's facts: version, uptime, host boot, connection path")
-    .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => ctlStatus({ ...g(), ...o }));
-  ctl
-    .command('devices')
-    .description('list paired devices')
-    .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => ctlDevices({ ...g(), ...o }));
-  ctl
-    .command('revoke <device>')
-    .description('revoke a paired device (id or prefix); its sessions end at once')
-    .option('-y, --yes', 'answer the confirmation')
-    .option('--json', 'machine-readable output')
-    .action((device: string, o: { yes?: boolean; json?: boolean }) => ctlRevoke(device, { ...g(), ...o }));
-  ctl
-    .command('rename <device> <name>')
-    .description('rename a paired device')
-    .action((device: string, name: string) => ctlRename(device, name, g()));
-  ctl
-    .command('add-device')
-    .description('make a pairing link for another device')
-    .option('-y, --yes', 'answer the confirmation')
-    .option('--json', 'machine-readable output')
-    .action((o: { yes?: boolean; json?: boolean }) => ctlAddDevice({ ...g(), ...o }));
-  ctl
-    .command('log')
-    .description('the activity timeline: commands and events')
-    .option('-n, --limit <n>', 'how many entries', '50')
-    .option('--json', 'machine-readable output')
-    .action((o: { limit?: string; json?: boolean }) => ctlLog({ ...g(), ...o }));
+  for (const register of CTL_COMMANDS) register(ctl, g);
 
   for (const cmd of [program, ...program.commands, ...ctl.commands]) cmd.exitOverride();
   return program;

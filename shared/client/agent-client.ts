@@ -3,7 +3,7 @@
 // Holds no UI and no I/O beyond the session it is given (shared by the PWA and ctl).
 
 import { randomBytes, toBase64Url } from '../bytes.js';
-import { validateEntityData } from '../protocol/entities.js';
+import { validateEntityData } from '../protocol/entities/index.js';
 import type { ErrorInfo } from '../protocol/errors.js';
 import type {
   Confirmation,

@@ -1,4 +1,5 @@
-// English is the source catalogue; zh-Hans and zh-Hant must have every key (the compiler checks).
+// The core English catalogue; zh-Hans and zh-Hant must have every key (the compiler checks).
+// Capabilities keep their messages in their own files (see define.ts) and join in index.ts.
 export const en = {
   'app.name': 'Lifeline',
   'nav.home': 'Home',
@@ -96,5 +97,4 @@ export const en = {
   'common.copied': 'Copied',
 } as const;
 
-export type MessageKey = keyof typeof en;
-export type Catalog = Record<MessageKey, string>;
+export type Catalog = Record<keyof typeof en, string>;

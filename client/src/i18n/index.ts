@@ -1,16 +1,27 @@
 // Message lookup, language choice (browser default, manual override) and local date formatting.
 import { computed, signal } from '@preact/signals';
-import { type Catalog, en, type MessageKey } from './en.js';
+import type { Lang, Messages } from './define.js';
+import { en } from './en.js';
 import { zhHans } from './zh-Hans.js';
 import { zhHant } from './zh-Hant.js';
 
-export type Lang = 'en' | 'zh-Hans' | 'zh-Hant';
+export type { Lang };
+
+const core: Messages<keyof typeof en> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
+
+/** Every catalogue: the core, then one per capability (each in its own file beside this one). */
+const BUNDLES = [core] as const;
+
+type KeysOf<T> = T extends Messages<infer K> ? K : never;
+export type MessageKey = KeysOf<(typeof BUNDLES)[number]>;
 export const LANGS: { id: Lang; label: string }[] = [
   { id: 'en', label: 'English' },
   { id: 'zh-Hans', label: '简体中文' },
   { id: 'zh-Hant', label: '繁體中文' },
 ];
-const CATALOGS: Record<Lang, Catalog> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
+const CATALOGS = Object.fromEntries(
+  (['en', 'zh-Hans', 'zh-Hant'] as const).map((l) => [l, Object.assign({}, ...BUNDLES.map((b) => b[l]))]),
+) as Record<Lang, Record<MessageKey, string>>;
 const PREF_KEY = 'lifeline.lang';
 
 export function detectLang(preferred: readonly string[]): Lang {
@@ -47,13 +58,13 @@ export function setLang(choice: Lang | 'auto'): void {
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = CATALOGS[lang.value][key] ?? en[key];
+  const text = CATALOGS[lang.value][key] ?? CATALOGS.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
 /** Looks up a message by a key computed at run time (an error code), falling back to `fallback`. */
 export function tMaybe(key: string, fallback: string, params: Record<string, string | number> = {}): string {
-  return key in en ? t(key as MessageKey, params) : fallback;
+  return key in CATALOGS.en ? t(key as MessageKey, params) : fallback;
 }
 
 export function formatTime(at: number): string {
@@ -84,5 +95,3 @@ export function formatDuration(ms: number): string {
   if (h < 48) return t('duration.hours', { h, m: m % 60 });
   return t('duration.days', { d: Math.floor(h / 24), h: h % 24 });
 }
-
-export type { MessageKey };

@@ -1,4 +1,4 @@
-import type { AgentFacts } from '../../../shared/protocol/entities.js';
+import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
 import { now } from '../clock.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';

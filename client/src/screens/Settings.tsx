@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DeviceInfo } from '../../../shared/protocol/entities.js';
+import type { DeviceInfo } from '../../../shared/protocol/entities/index.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, forgetHome, listEntities, pairing } from '../connection.js';

@@ -1,7 +1,7 @@
 // The agent's own facts (name, version, uptime, host boot time) and the "started after a host
 // boot" notice: after a power cut this is often the first sign the owner gets.
 import os from 'node:os';
-import type { AgentFacts } from '../../../shared/protocol/entities.js';
+import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
 import { VERSION } from '../../version.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 

@@ -1,5 +1,4 @@
-// Entity kinds in the state model and the shape of their data. Each capability adds its kinds
-// here so the PWA and ctl validate exactly what the agent publishes.
+// Core entity kinds: the agent's own facts and the paired devices.
 import * as v from 'valibot';
 
 export const AgentFacts = v.object({
@@ -24,18 +23,7 @@ export const DeviceInfo = v.object({
 });
 export type DeviceInfo = v.InferOutput<typeof DeviceInfo>;
 
-export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
+export const CORE_ENTITIES = {
   agent: AgentFacts,
   device: DeviceInfo,
 };
-
-/** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
-export function validateEntityData(
-  kind: string,
-  data: unknown,
-): { ok: true } | { ok: false; reason: string } {
-  const schema = ENTITY_SCHEMAS[kind];
-  if (!schema) return { ok: true };
-  const r = v.safeParse(schema, data);
-  return r.success ? { ok: true } : { ok: false, reason: r.issues[0].message };
-}

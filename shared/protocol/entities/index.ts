@@ -1,0 +1,21 @@
+// The registry of entity kinds: each capability defines its kinds in its own file here and adds
+// them below, so the PWA and ctl validate exactly what the agent publishes.
+import * as v from 'valibot';
+import { CORE_ENTITIES } from './core.js';
+
+export * from './core.js';
+
+export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
+  ...CORE_ENTITIES,
+};
+
+/** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
+export function validateEntityData(
+  kind: string,
+  data: unknown,
+): { ok: true } | { ok: false; reason: string } {
+  const schema = ENTITY_SCHEMAS[kind];
+  if (!schema) return { ok: true };
+  const r = v.safeParse(schema, data);
+  return r.success ? { ok: true } : { ok: false, reason: r.issues[0].message };
+}
