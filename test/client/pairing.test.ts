@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/agent/app.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser } from '../harness/browser.js';
 
 let t: TestAgent;
 let b: Browser;
@@ -62,6 +62,25 @@ describe('PWA pairing and status', () => {
         }),
     );
     expect(extractable).toBe(false);
+  });
+
+  it('revokes a device only after the confirm button is held, not on a click', async () => {
+    const other = (await import('../harness/agent.js')).pairDevice(t, 'old tablet');
+    const { client } = await other;
+    await b.page.goto(`${t.url}/#/settings`);
+    const row = b.page.locator('li.item', { hasText: 'old tablet' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    const sheet = b.page.locator('dialog.sheet[open]');
+    await expect.poll(() => sheet.getByRole('heading').textContent()).toBe('Revoke old tablet');
+    await sheet.getByRole('button', { name: 'Hold to confirm' }).click(); // a tap does nothing
+    await sheet.getByRole('button', { name: 'Hold to confirm' }).dblclick();
+    expect(await sheet.isVisible()).toBe(true);
+    expect(t.agent.state.list('device')).toHaveLength(2);
+    await confirmInSheet(b.page);
+    await waitFor(() => t.agent.state.list('device').length === 1, 10_000, 'revocation');
+    await expect.poll(() => row.count()).toBe(0);
+    expect(client.closed).toBe(true);
+    await b.page.goto(`${t.url}/#/home`);
   });
 
   it('shows the last known state with its age when home is unreachable', async () => {

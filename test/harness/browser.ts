@@ -41,3 +41,20 @@ export async function launchBrowser(
     },
   };
 }
+
+/** Answers the guard's confirm sheet the way a person does: hold the button, or type the name. */
+export async function confirmInSheet(page: Page, opts: { typeName?: string } = {}): Promise<void> {
+  const sheet = page.locator('dialog.sheet[open]');
+  await sheet.waitFor({ state: 'visible' });
+  if (opts.typeName !== undefined) {
+    await sheet.getByRole('textbox').fill(opts.typeName);
+    await sheet.getByRole('button', { name: 'Confirm' }).click();
+    return;
+  }
+  const hold = sheet.getByRole('button', { name: 'Hold to confirm' });
+  await hold.hover();
+  await page.mouse.down();
+  await page.waitForTimeout(1300);
+  await page.mouse.up();
+  await sheet.waitFor({ state: 'hidden' });
+}

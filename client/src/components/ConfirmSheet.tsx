@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { pendingConfirm } from '../actions.js';
 import { t } from '../i18n/index.js';
+import { HoldButton } from './HoldButton.js';
 
-/** The guard's confirmation, as a bottom sheet: what will happen, and (for lifelines) the typed name. */
+/**
+ * The guard's confirmation, as a bottom sheet: what will happen, then hold-to-confirm — or, for a
+ * lifeline, the exact name typed. The agent checks the challenge; this only carries the answer.
+ */
 export function ConfirmSheet() {
   const pending = pendingConfirm.value;
   const [text, setText] = useState('');
@@ -55,9 +59,19 @@ export function ConfirmSheet() {
         <button type="button" class="btn" onClick={() => close(null)}>
           {t('confirm.cancel')}
         </button>
-        <button type="button" class="btn danger" disabled={!ready} onClick={() => close(text)}>
-          {t('confirm.ok')}
-        </button>
+        {needsText ? (
+          <button type="button" class="btn danger" disabled={!ready} onClick={() => close(text)}>
+            {t('confirm.ok')}
+          </button>
+        ) : (
+          <HoldButton
+            class="danger"
+            label={t('confirm.hold')}
+            holdingLabel={t('confirm.holding')}
+            disabled={!ready}
+            onConfirm={() => close(text)}
+          />
+        )}
       </div>
     </dialog>
   );

@@ -78,6 +78,8 @@ export const en = {
   'confirm.title': 'Confirm',
   'confirm.cancel': 'Cancel',
   'confirm.ok': 'Confirm',
+  'confirm.hold': 'Hold to confirm',
+  'confirm.holding': 'Keep holding…',
   'confirm.typeName': 'Type “{name}” to confirm',
   'confirm.expires': 'This confirmation expires in {n} s',
   'refused.title': 'This device has no access',

@@ -78,6 +78,8 @@ export const zhHans: Catalog = {
   'confirm.title': '确认',
   'confirm.cancel': '取消',
   'confirm.ok': '确认',
+  'confirm.hold': '按住以确认',
+  'confirm.holding': '继续按住…',
   'confirm.typeName': '输入“{name}”以确认',
   'confirm.expires': '此确认将在 {n} 秒后失效',
   'refused.title': '此设备无权访问',

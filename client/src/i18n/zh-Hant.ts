@@ -78,6 +78,8 @@ export const zhHant: Catalog = {
   'confirm.title': '確認',
   'confirm.cancel': '取消',
   'confirm.ok': '確認',
+  'confirm.hold': '按住以確認',
+  'confirm.holding': '繼續按住…',
   'confirm.typeName': '輸入「{name}」以確認',
   'confirm.expires': '此確認將在 {n} 秒後失效',
   'refused.title': '此裝置無權存取',
