@@ -2,7 +2,16 @@
 import type WebSocket from 'ws';
 import type { MessageTransport } from '../shared/session/transport.js';
 
+/**
+ * Messages (and the close) that arrive before the owner sets its handlers are kept and handed
+ * over when it does: a relay may answer in the same packet as the WebSocket upgrade.
+ */
 export function wsTransport(socket: WebSocket): MessageTransport {
+  let onMessage: MessageTransport['onMessage'] = null;
+  let onClose: MessageTransport['onClose'] = null;
+  const early: (string | Uint8Array)[] = [];
+  let closedWith: [number, string] | null = null;
+
   const transport: MessageTransport = {
     send(data) {
       if (socket.readyState === socket.OPEN) socket.send(data);
@@ -11,16 +20,33 @@ export function wsTransport(socket: WebSocket): MessageTransport {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
         socket.close(code, reason);
     },
-    onMessage: null,
-    onClose: null,
+    get onMessage() {
+      return onMessage;
+    },
+    set onMessage(handler) {
+      onMessage = handler;
+      if (handler) for (const m of early.splice(0)) handler(m);
+    },
+    get onClose() {
+      return onClose;
+    },
+    set onClose(handler) {
+      onClose = handler;
+      if (handler && closedWith && early.length === 0) handler(...closedWith);
+    },
   };
   socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    transport.onMessage?.(
-      isBinary ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : buf.toString('utf8'),
-    );
+    const message = isBinary
+      ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+      : buf.toString('utf8');
+    if (onMessage) onMessage(message);
+    else early.push(message);
   });
-  socket.on('close', (code: number, reason: Buffer) => transport.onClose?.(code, reason.toString('utf8')));
+  socket.on('close', (code: number, reason: Buffer) => {
+    closedWith = [code, reason.toString('utf8')];
+    onClose?.(...closedWith);
+  });
   socket.on('error', () => {
     /* 'close' follows; nothing to add */
   });

@@ -6,6 +6,8 @@ import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import { listenUrl, publicBaseUrl } from '../config/public-url.js';
 import { createLogger, describeError, type Logger } from '../log.js';
+import type { HttpPost } from '../notify/channels.js';
+import type { Relay } from '../relay/relay.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { type Db, openDatabase } from '../store/db.js';
 import { DevicesRepo } from '../store/devices-repo.js';
@@ -22,7 +24,9 @@ import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
 import { Guard } from './guard.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
+import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
+import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
 
@@ -35,6 +39,10 @@ export interface AgentOptions {
   port?: number;
   /** Extra capabilities (embedding, tests). */
   capabilities?: readonly CapabilityFactory[];
+  /** The relay embedded by `lifeline start`; the agent links to it unless relay.url says otherwise. */
+  relay?: Relay;
+  /** Fallback-channel HTTP client (tests). */
+  post?: HttpPost;
 }
 
 export interface Agent {
@@ -100,12 +108,26 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     onDeviceChange: (id) => devices.publish(id),
   });
 
+  const notifier = createNotifier(context, { ...(opts.post ? { post: opts.post } : {}) });
+  const relayBase = config.relay?.url ?? (opts.relay ? () => `ws://127.0.0.1:${boundPort}` : undefined);
+  const relayLink = relayBase
+    ? createRelayLink(context, {
+        url: typeof relayBase === 'string' ? () => relayBase : relayBase,
+        identity,
+        hub,
+        notifier,
+        heartbeatMs: (config.relay?.heartbeatSeconds ?? 10) * 1000,
+      })
+    : undefined;
   const capabilities: Capability[] = [
     devices,
     createActivityCapability(context, audit),
+    notifier,
     ...CAPABILITY_FACTORIES.map((make) => make(context)),
     ...(opts.capabilities ?? []).map((make) => make(context)),
   ];
+  // The link starts last: by then every capability's state is there to be served through it.
+  const linkCapability = relayLink;
   for (const c of capabilities) registry.register(...c.actions);
 
   const app = await buildAgentApp({
@@ -113,6 +135,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     homeId: identity.id,
     clientDir: opts.clientDir,
     tls: config.listen.tls,
+    relay: opts.relay,
+    trustProxy: config.relayServer?.trustProxy ?? [],
   });
 
   let started = false;
@@ -149,14 +173,17 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       await startCapabilities();
       const address = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
       boundPort = Number(new URL(address).port);
+      await linkCapability?.start();
       return listenUrl(config, boundPort);
     },
     async check() {
       const rows: CheckRow[] = [];
-      for (const c of capabilities) if (c.check) rows.push(...(await c.check()));
+      for (const c of [...capabilities, ...(linkCapability ? [linkCapability] : [])])
+        if (c.check) rows.push(...(await c.check()));
       return rows;
     },
     async close() {
+      await linkCapability?.stop();
       hub.closeAll();
       for (const c of [...capabilities].reverse()) {
         try {

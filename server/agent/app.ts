@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Relay } from '../relay/relay.js';
 import { wsTransport } from '../ws-transport.js';
 import type { SessionHub } from './session-hub.js';
 
@@ -23,12 +24,17 @@ export interface AgentAppOptions {
   homeId: string;
   clientDir?: string;
   tls?: { cert: string; key: string } | undefined;
+  /** The embedded relay (`lifeline start`): other agents link here, other homes' sessions are forwarded. */
+  relay?: Relay | undefined;
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustProxy?: readonly string[];
 }
 
 export async function buildAgentApp(opts: AgentAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024,
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     ...(opts.tls ? { https: { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } } : {}),
   } as Record<string, unknown>) as unknown as FastifyInstance;
 
@@ -37,8 +43,13 @@ export async function buildAgentApp(opts: AgentAppOptions): Promise<FastifyInsta
   app.get('/healthz', async () => ({ ok: true }));
 
   app.get('/ws/session', { websocket: true }, (socket, req) => {
-    opts.hub.accept(wsTransport(socket), { path: 'direct', source: req.ip });
+    const home = (req.query as { home?: string }).home ?? '';
+    if (opts.relay && home !== opts.homeId) opts.relay.acceptClient(wsTransport(socket), home, req.ip);
+    else opts.hub.accept(wsTransport(socket), { path: 'direct', source: req.ip });
   });
+
+  const relay = opts.relay;
+  if (relay) app.get('/ws/agent', { websocket: true }, (socket, req) => relay.acceptAgent(socket, req.ip));
 
   const clientDir = opts.clientDir ?? CLIENT_DIR;
   if (existsSync(path.join(clientDir, 'index.html'))) {

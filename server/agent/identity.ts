@@ -8,12 +8,14 @@ import {
   type Identity,
   importPrivateJwk,
 } from '../../shared/session/keys.js';
+import { ensureDataDir } from '../store/db.js';
 
 export const AGENT_KEY_FILE = 'agent-key.json';
 
 export async function loadOrCreateAgentIdentity(
   dataDir: string,
 ): Promise<{ identity: Identity; created: boolean }> {
+  ensureDataDir(dataDir);
   const file = path.join(dataDir, AGENT_KEY_FILE);
   if (existsSync(file)) {
     let jwk: JsonWebKey;

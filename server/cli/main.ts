@@ -6,6 +6,7 @@ import { CTL_COMMANDS } from './ctl/commands.js';
 import type { CtlGlobalOptions } from './ctl/session.js';
 import { CliError } from './errors.js';
 import { runPair } from './pair.js';
+import { runRelay } from './relay.js';
 import { runStart } from './start.js';
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -35,10 +36,13 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('relay')
     .description('the relay alone')
-    .addOption(new Option('-c, --config <file>', 'relay config file').env('LIFELINE_RELAY_CONFIG'))
-    .action(() => {
-      throw new CliError('the stand-alone relay is not available in this build; use `lifeline start`');
-    });
+    .addOption(
+      new Option('-c, --config <file>', 'relay config file (default relay.yaml)').env(
+        'LIFELINE_RELAY_CONFIG',
+      ),
+    )
+    .option('-p, --port <port>', 'listen on this port instead of listen.port')
+    .action((o) => runRelay(o));
 
   program
     .command('pair')

@@ -41,9 +41,12 @@ export interface LoadedConfig {
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  let text: string;
+  return parseConfig(readConfigText(file), file, env);
+}
+
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
@@ -54,10 +57,25 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
           : `cannot read (${code})`;
     throw new ConfigError([{ file, line: 0, column: 0, path: '', message: why }]);
   }
-  return parseConfig(text, file, env);
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { value, problemAt } = parseYamlWithSchema(ConfigSchema, text, file, env);
+  const cross = crossChecks(value);
+  if (cross.length > 0) throw new ConfigError(cross.map((c) => problemAt(c.path, c.message)));
+  return { config: value, file, dataDir: path.resolve(path.dirname(file), value.data) };
+}
+
+/**
+ * YAML with positions → ${ENV} substitution → a zod schema. Shared by lifeline.yaml and relay.yaml;
+ * `problemAt` lets callers report their own cross-entry rules at the right line.
+ */
+export function parseYamlWithSchema<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { value: z.output<S>; problemAt: (path: (string | number)[], message: string) => ConfigProblem } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -104,21 +122,18 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       { file, line: 1, column: 1, path: '', message: 'the config must be a mapping of keys' },
     ]);
 
-  const result = ConfigSchema.safeParse(raw);
+  const result = schema.safeParse(raw);
   if (!result.success)
     throw new ConfigError(result.error.issues.map((i) => issueToProblem(i, doc.contents, file, at)));
-  const cross = crossChecks(result.data);
-  if (cross.length > 0)
-    throw new ConfigError(
-      cross.map((c) => ({
-        file,
-        ...at(nodeAt(doc.contents, c.path)?.range?.[0]),
-        path: formatPath(c.path),
-        message: c.message,
-      })),
-    );
-
-  return { config: result.data, file, dataDir: path.resolve(path.dirname(file), result.data.data) };
+  return {
+    value: result.data,
+    problemAt: (p, message) => ({
+      file,
+      ...at(nodeAt(doc.contents, p)?.range?.[0]),
+      path: formatPath(p),
+      message,
+    }),
+  };
 }
 
 function pathOf(visitPath: readonly unknown[], node: Node): (string | number)[] {

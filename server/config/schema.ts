@@ -1,6 +1,7 @@
 // The one schema of lifeline.yaml (SPEC §3). The JSON Schema for editors is generated from it
 // (scripts/emit-config-schema.mjs → docs/lifeline.schema.json), so the two never drift.
 import { z } from 'zod';
+import { RelaySettingsSchema } from './relay-settings.js';
 
 const id = z
   .string()
@@ -89,6 +90,22 @@ const ddns = z.strictObject({
   key: z.strictObject({ name: z.string(), algorithm: z.string().default('hmac-sha256'), secret }).optional(),
 });
 
+export const CHANNEL_TYPES = ['ntfy', 'bark', 'telegram', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
+
+const ChannelSchema = z.strictObject({
+  id,
+  type: z.enum(CHANNEL_TYPES),
+  /** ntfy topic URL, Bark server URL with device key, bot/webhook URL. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** Bearer/access token (ntfy), bot token (Telegram). */
+  token: secret.optional(),
+  /** Telegram chat id. */
+  chat: z.string().min(1).optional(),
+  /** Signing secret (Feishu, DingTalk). */
+  secret: secret.optional(),
+});
+export type ChannelSettings = z.output<typeof ChannelSchema>;
+
 const clock = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a range such as 23:00-07:00');
@@ -105,7 +122,15 @@ export const ConfigSchema = z.strictObject({
   /** The address phones use to reach this home (printed in pairing links). Default: relay or listen address. */
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   data: z.string().min(1).default('./data'),
-  relay: z.strictObject({ url: z.url({ protocol: /^(wss?|https?)$/ }) }).optional(),
+  relay: z
+    .strictObject({
+      url: z.url({ protocol: /^(wss?|https?)$/ }),
+      /** How often the agent tells the relay it is alive. */
+      heartbeatSeconds: z.number().int().min(2).max(60).default(10),
+    })
+    .optional(),
+  /** Settings of the relay embedded by `lifeline start` (ignored by `lifeline agent`). */
+  relayServer: RelaySettingsSchema.optional(),
   hosts: z.array(HostSchema).default([]),
   docker: z.array(DockerEngineSchema).default([]),
   plugs: z.array(PlugSchema).default([]),
@@ -119,8 +144,10 @@ export const ConfigSchema = z.strictObject({
   notify: z
     .strictObject({
       quietHours: clock.optional(),
+      /** Where notices also go when Web Push does not reach a phone. */
+      channels: z.array(ChannelSchema).default([]),
     })
-    .default({}),
+    .default({ channels: [] }),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

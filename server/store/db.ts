@@ -13,18 +13,22 @@ export function ensureDataDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-export function openDatabase(dataDir: string, file = 'lifeline.db'): Db {
+export function openDatabase(
+  dataDir: string,
+  file = 'lifeline.db',
+  migrations: readonly string[] = MIGRATIONS,
+): Db {
   ensureDataDir(dataDir);
   const db = new Database(path.join(dataDir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  migrate(db, migrations);
   return db;
 }
 
-export function migrate(db: Db): void {
+export function migrate(db: Db, MIGRATIONS: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length)
     throw new Error(

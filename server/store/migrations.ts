@@ -48,4 +48,28 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE push_subscriptions (
+    id         TEXT PRIMARY KEY,
+    device_id  TEXT NOT NULL,
+    endpoint   TEXT NOT NULL UNIQUE,
+    p256dh     TEXT NOT NULL,
+    auth       TEXT NOT NULL,
+    lang       TEXT NOT NULL,
+    kinds      TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    target     TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    ttl        INTEGER NOT NULL,
+    urgency    TEXT NOT NULL,
+    topic      TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX outbox_due ON outbox(not_before);
+  `,
 ];

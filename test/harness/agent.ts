@@ -3,9 +3,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { type Agent, createAgent } from '../../server/agent/agent.js';
+import type { CapabilityFactory } from '../../server/agent/capabilities.js';
+import { loadOrCreateAgentIdentity } from '../../server/agent/identity.js';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config/load.js';
 import { silentLogger } from '../../server/log.js';
+import type { HttpPost } from '../../server/notify/channels.js';
+import type { Relay } from '../../server/relay/relay.js';
 import { wsTransport } from '../../server/ws-transport.js';
 import { AgentClient } from '../../shared/client/agent-client.js';
 import { sessionUrl } from '../../shared/pairing-link.js';
@@ -35,12 +39,31 @@ export class ManualClock implements Clock {
   }
 }
 
-export async function startTestAgent(
-  opts: { yaml?: string; clock?: Clock; clientDir?: string } = {},
-): Promise<TestAgent> {
+export interface TestAgentOptions {
+  /** The config; a function gets the home id first (a relay's allow-list needs it). */
+  yaml?: string | ((homeId: string) => string);
+  clock?: Clock;
+  clientDir?: string;
+  relay?: Relay;
+  post?: HttpPost;
+  capabilities?: CapabilityFactory[];
+}
+
+/** Makes the agent's data folder and key ahead of start, so its home id is known in advance. */
+export async function prepareAgentDir(): Promise<{ dir: string; homeId: string; remove: () => void }> {
   const tmp = tempDir();
+  const { identity } = await loadOrCreateAgentIdentity(path.join(tmp.dir, 'data'));
+  return { dir: tmp.dir, homeId: identity.id, remove: tmp.remove };
+}
+
+export async function startTestAgent(
+  opts: TestAgentOptions = {},
+  prepared?: Awaited<ReturnType<typeof prepareAgentDir>>,
+): Promise<TestAgent> {
+  const tmp = prepared ?? (await prepareAgentDir());
   const file = path.join(tmp.dir, 'lifeline.yaml');
-  writeFileSync(file, opts.yaml ?? 'home: { name: Test home }\nlisten: { host: 127.0.0.1, port: 0 }\n');
+  const yaml = typeof opts.yaml === 'function' ? opts.yaml(tmp.homeId) : opts.yaml;
+  writeFileSync(file, yaml ?? 'home: { name: Test home }\nlisten: { host: 127.0.0.1, port: 0 }\n');
   const make = (port: number) =>
     createAgent({
       loaded: loadConfig(file),
@@ -48,6 +71,9 @@ export async function startTestAgent(
       port,
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
+      ...(opts.relay ? { relay: opts.relay } : {}),
+      ...(opts.post ? { post: opts.post } : {}),
+      ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
     });
   const t: TestAgent = {
     agent: await make(0),
@@ -76,11 +102,13 @@ export async function startTestAgent(
 
 export async function openSocket(url: string): Promise<{ socket: WebSocket; transport: MessageTransport }> {
   const socket = new WebSocket(url);
+  // Attach before 'open': a relay may answer in the same packet as the upgrade.
+  const transport = wsTransport(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  return { socket, transport: wsTransport(socket) };
+  return { socket, transport };
 }
 
 /** Pairs a fresh device key through a real session and returns the live client. */
@@ -134,4 +162,26 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Pairs through a pairing link (from `lifeline pair`), like a phone opening it. */
+export async function pairWithLink(
+  link: string,
+  name = 'test device',
+  baseOverride?: string,
+): Promise<AgentClient> {
+  const { parsePairingLink } = await import('../../shared/pairing-link.js');
+  const parsed = parsePairingLink(link);
+  if ('error' in parsed) throw new Error(parsed.error);
+  const { identity } = await generateIdentity(false);
+  const { transport } = await openSocket(sessionUrl(baseOverride ?? parsed.base, parsed.homeId));
+  const session = await openClientSession(transport, {
+    homeId: parsed.homeId,
+    device: identity,
+    client: { kind: 'ctl', version: 'test' },
+    pair: { code: parsed.code, name },
+  });
+  const client = new AgentClient(session);
+  await client.ready();
+  return client;
 }

@@ -14,6 +14,8 @@ export async function connectSession(
 ): Promise<AgentClient> {
   const url = sessionUrl(base, opts.homeId);
   const socket = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 4 * 1024 * 1024 });
+  // Attach before 'open': a relay may answer (e.g. "home is offline") in the same packet as the upgrade.
+  const transport = wsTransport(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', (err: NodeJS.ErrnoException) =>
@@ -28,7 +30,7 @@ export async function connectSession(
     );
   });
   try {
-    const session = await openClientSession(wsTransport(socket), {
+    const session = await openClientSession(transport, {
       ...opts,
       client: { kind: 'ctl', version: VERSION },
     });

@@ -5,23 +5,53 @@ import { AuditRepo } from '../../../server/store/audit-repo.js';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
 import { answerClientHello } from '../../../shared/session/handshake.js';
 import { generateIdentity } from '../../../shared/session/keys.js';
-import { connectDevice, pairDevice, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
+import {
+  connectDevice,
+  pairDevice,
+  prepareAgentDir,
+  startTestAgent,
+  type TestAgent,
+  waitFor,
+} from '../../harness/agent.js';
 import { type Frame, flipBit, type HostileProxy, startHostileProxy } from '../../harness/hostile-proxy.js';
+import { startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let t: TestAgent;
+let relay: TestRelay | undefined;
 let proxy: HostileProxy;
 let device: Awaited<ReturnType<typeof pairDevice>>;
+/** Where the client's sessions go: the agent itself, or the relay that forwards them. */
+let base: string;
 
-beforeEach(async () => {
-  t = await startTestAgent();
-  device = await pairDevice(t, 'phone');
-  proxy = await startHostileProxy(t.url);
-});
+async function setup(path: 'direct' | 'relay') {
+  if (path === 'direct') {
+    t = await startTestAgent();
+    base = t.url;
+  } else {
+    const prepared = await prepareAgentDir();
+    relay = await startTestRelay({ homes: [prepared.homeId] });
+    const relayUrl = relay.url;
+    t = await startTestAgent(
+      { yaml: () => `listen: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}" }\n` },
+      prepared,
+    );
+    await waitFor(
+      () => (t.agent.state.get('relay', 'link') as { connected?: boolean } | undefined)?.connected,
+      10_000,
+      'link',
+    );
+    base = relay.url;
+  }
+  device = await pairDevice(t, 'phone', base);
+  proxy = await startHostileProxy(base);
+}
 
 afterEach(async () => {
   device.client.close();
   await proxy.close();
   await t.close();
+  await relay?.close();
+  relay = undefined;
 });
 
 const renames = () =>
@@ -32,10 +62,13 @@ const rename = (c: AgentClient, name: string) =>
 const closed = (c: AgentClient) => new Promise<string | undefined>((r) => c.onClose((e) => r(e?.code)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('hostile man-in-the-middle', () => {
+describe.each(['direct', 'relay'] as const)('hostile man-in-the-middle, %s path', (path) => {
+  beforeEach(() => setup(path));
+
   it('an honest proxy changes nothing: status and commands work', async () => {
     const c = await viaProxy();
     expect(c.welcome.agent.homeId).toBe(t.agent.homeId);
+    expect(c.welcome.path).toBe(path);
     expect(await rename(c, 'via proxy')).toMatchObject({ status: 'ok' });
     expect(renames()).toHaveLength(1);
     c.close();
@@ -70,7 +103,7 @@ describe('hostile man-in-the-middle', () => {
     // Replay the whole recorded client side (hello, auth, command) on a fresh connection.
     const { openSocket } = await import('../../harness/agent.js');
     const { sessionUrl } = await import('../../../shared/pairing-link.js');
-    const { socket } = await openSocket(sessionUrl(t.url, t.agent.homeId));
+    const { socket } = await openSocket(sessionUrl(base, t.agent.homeId));
     const closedCode = new Promise<number>((r) => socket.on('close', (code) => r(code)));
     for (const f of recorded) socket.send(f.data, { binary: f.binary });
     expect(await closedCode).toBeGreaterThanOrEqual(4400);

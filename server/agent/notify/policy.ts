@@ -1,0 +1,97 @@
+// Which events become notifications, how urgent they are, where a tap leads, and when quiet hours
+// hold them back. Offline and lifeline notices are never held (SPEC §3 notify.quietHours).
+import { createHash } from 'node:crypto';
+import type { EventRecord } from '../../../shared/protocol/frames.js';
+import type { PushPayload } from '../../../shared/protocol/push.js';
+import { NOTABLE_INFO, titleFor } from './titles.js';
+
+export interface Delivery {
+  payload: PushPayload;
+  urgency: 'low' | 'normal' | 'high';
+  ttl: number;
+  topic: string;
+  /** Never held back by quiet hours. */
+  urgent: boolean;
+}
+
+export function notifies(event: EventRecord): boolean {
+  return event.severity !== 'info' || NOTABLE_INFO.has(event.kind);
+}
+
+/** The screen a tap opens, with the item selected so its fix is one tap away. */
+export function deepLink(event: EventRecord): string {
+  const [area] = event.kind.split('.');
+  const subject = event.subject ? `/${encodeURIComponent(event.subject)}` : '';
+  switch (area) {
+    case 'container':
+    case 'engine':
+      return `#/containers${subject}`;
+    case 'host':
+      return `#/machines${subject}`;
+    case 'plug':
+    case 'lifeline':
+      return `#/power${subject}`;
+    case 'net':
+    case 'dns':
+    case 'ddns':
+    case 'agent':
+      return '#/home';
+    case 'device':
+      return '#/settings';
+    default:
+      return '#/activity';
+  }
+}
+
+/** Push topics coalesce undelivered messages about the same thing: [A-Za-z0-9_-]{1,32}. */
+export function topicFor(kind: string, subject: string | undefined): string {
+  return createHash('sha256')
+    .update(`${kind}\0${subject ?? ''}`)
+    .digest('base64url')
+    .slice(0, 24);
+}
+
+export function deliveryFor(event: EventRecord, homeName: string, lang: string): Delivery {
+  const urgent =
+    event.kind.startsWith('lifeline.') || event.kind.startsWith('home.') || event.severity === 'critical';
+  const body = event.message.length > 600 ? `${event.message.slice(0, 597)}...` : event.message;
+  return {
+    payload: {
+      v: 1,
+      kind: event.kind,
+      title: `${homeName}: ${titleFor(event.kind, lang)}`,
+      body,
+      url: deepLink(event),
+      tag: `${event.kind}:${event.subject ?? ''}`.slice(0, 100),
+      severity: event.severity,
+      at: event.at,
+      from: 'agent',
+    },
+    urgency: event.severity === 'info' ? 'normal' : 'high',
+    ttl: event.severity === 'critical' ? 24 * 3600 : event.severity === 'warning' ? 12 * 3600 : 3600,
+    topic: topicFor(event.kind, event.subject),
+    urgent,
+  };
+}
+
+/** "23:00-07:00" → the end of the quiet period containing `now`, or null when not quiet. */
+export function quietUntil(range: string | undefined, now: number): number | null {
+  if (!range) return null;
+  const m = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(range);
+  if (!m) return null;
+  const [from, to] = [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
+  if (from === to) return null;
+  const d = new Date(now);
+  const minute = d.getHours() * 60 + d.getMinutes();
+  const inside = from < to ? minute >= from && minute < to : minute >= from || minute < to;
+  if (!inside) return null;
+  const end = new Date(now);
+  end.setHours(Math.floor(to / 60), to % 60, 0, 0);
+  if (end.getTime() <= now) end.setDate(end.getDate() + 1);
+  return end.getTime();
+}
+
+export function wants(kinds: string[] | null, event: EventRecord): boolean {
+  if (!kinds) return true;
+  return kinds.some((k) => event.kind === k || event.kind.startsWith(`${k}.`));
+}

@@ -1,0 +1,44 @@
+// `lifeline relay`: the relay alone, on a small machine outside the house.
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../config/load.js';
+import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
+import { createLogger } from '../log.js';
+import { buildRelayApp } from '../relay/app.js';
+import { Relay } from '../relay/relay.js';
+import { CliError } from './errors.js';
+
+export async function runRelay(opts: { config?: string; port?: string }): Promise<void> {
+  const file = path.resolve(opts.config ?? process.env.LIFELINE_RELAY_CONFIG ?? 'relay.yaml');
+  if (!existsSync(file)) {
+    writeFileSync(file, DEFAULT_RELAY_CONFIG, { mode: 0o600 });
+    process.stdout.write(`Wrote a default relay config to ${file} — add your home ids under homes:.\n`);
+  }
+  let loaded: ReturnType<typeof loadRelayConfig>;
+  try {
+    loaded = loadRelayConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message);
+    throw err;
+  }
+  const { config } = loaded;
+  const log = createLogger('relay');
+  const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
+  const app = await buildRelayApp({ relay, tls: config.listen.tls, trustProxy: config.trustProxy });
+  const port = opts.port === undefined ? config.listen.port : Number(opts.port);
+  const address = await app.listen({ host: config.listen.host, port });
+  process.stdout.write(`Lifeline relay is running: ${address.replace('0.0.0.0', 'localhost')}\n`);
+  if (config.homes.length === 0)
+    process.stdout.write('It serves no home yet: add home ids under homes: and restart.\n');
+  else process.stdout.write(`Serving ${config.homes.length} home(s).\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await relay.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

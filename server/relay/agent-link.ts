@@ -1,0 +1,162 @@
+// The relay's end of one agent's link: it proves the agent's key, then carries every client
+// session of that home over this one socket (multiplexed by stream id) and takes the agent's
+// control messages (heartbeats, subscriptions, encrypted pushes, expectations).
+import type WebSocket from 'ws';
+import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes.js';
+import {
+  AgentToRelay,
+  decodeData,
+  encodeData,
+  LINK_VERSION,
+  LinkAuth,
+  linkAuthInput,
+  parseControl,
+  type RelayToAgent,
+} from '../../shared/protocol/relay-link.js';
+import { fingerprint, verify } from '../../shared/session/keys.js';
+import type { MessageTransport } from '../../shared/session/transport.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+
+export const LINK_AUTH_TIMEOUT_MS = 10_000;
+
+export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' }>;
+
+export interface LinkHandlers {
+  /** Whether this relay serves the home; a refusal text otherwise. */
+  admit(homeId: string): string | null;
+  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string };
+  up(link: AgentLink, auth: LinkAuth): void;
+  control(link: AgentLink, frame: LinkControl): void;
+  down(link: AgentLink): void;
+}
+
+export class AgentLink {
+  homeId = '';
+  lastSeenAt: number;
+  private nextSid = 1;
+  private readonly streams = new Map<number, MessageTransport>();
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly address: string,
+    private readonly handlers: LinkHandlers,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.lastSeenAt = clock.now();
+  }
+
+  /** Runs the challenge; resolves once the agent proved its key (or the socket is closed). */
+  async authenticate(): Promise<boolean> {
+    const nonce = toBase64Url(randomBytes(24));
+    this.sendControl({ t: 'challenge', v: LINK_VERSION, nonce });
+    const message = await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), LINK_AUTH_TIMEOUT_MS);
+      this.socket.once('message', (data: Buffer, binary: boolean) => {
+        clearTimeout(timer);
+        resolve(binary ? null : data.toString('utf8'));
+      });
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+    });
+    const auth = message ? parseControl(LinkAuth, message) : null;
+    const refuse = (code: string, text: string) => {
+      this.sendControl({ t: 'refused', code, message: text });
+      this.socket.close(4401, code);
+      return false;
+    };
+    if (!auth) return refuse('bad-auth', 'expected an auth frame');
+    if (auth.v !== LINK_VERSION)
+      return refuse('version-unsupported', `this relay speaks link version ${LINK_VERSION}`);
+    let key: Uint8Array;
+    try {
+      key = fromBase64Url(auth.key);
+    } catch {
+      return refuse('bad-auth', 'malformed key');
+    }
+    if (!(await verify(key, fromBase64Url(auth.sig), linkAuthInput(nonce))))
+      return refuse('bad-auth', 'the signature does not match the key');
+    const homeId = await fingerprint(key);
+    const refusal = this.handlers.admit(homeId);
+    if (refusal) return refuse('not-served', refusal);
+    this.homeId = homeId;
+    this.socket.on('message', (data: Buffer, binary: boolean) => this.receive(data, binary));
+    this.socket.on('close', () => this.teardown());
+    const w = this.handlers.welcome(homeId);
+    this.sendControl({
+      t: 'welcome',
+      homeId,
+      observedAddress: w.observedAddress,
+      vapidPublicKey: w.vapidPublicKey,
+      serverTime: this.clock.now(),
+    });
+    this.handlers.up(this, auth);
+    return true;
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  /** Opens a stream for a client session; returns its transport toward the agent. */
+  openStream(client: MessageTransport, source: string): void {
+    const sid = this.nextSid;
+    this.nextSid = this.nextSid >= 0xfffffff0 ? 1 : this.nextSid + 1;
+    this.streams.set(sid, client);
+    client.onMessage = (m) => {
+      if (!this.closed) this.socket.send(encodeData(sid, m), { binary: true });
+    };
+    client.onClose = (code) => {
+      if (this.streams.delete(sid))
+        this.sendControl({ t: 'close', sid, code: code ?? 1000, reason: 'client closed' });
+    };
+    this.sendControl({ t: 'open', sid, source });
+  }
+
+  sendControl(frame: RelayToAgent): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Drops the link (missed heartbeats, replaced by a newer link, shutdown). */
+  terminate(code = 4408, reason = 'link dropped'): void {
+    if (code === 4408) this.socket.terminate();
+    else this.socket.close(code, reason);
+    this.teardown();
+  }
+
+  private receive(data: Buffer, binary: boolean): void {
+    this.lastSeenAt = this.clock.now();
+    if (binary) {
+      const frame = decodeData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (!frame) return;
+      this.streams.get(frame.sid)?.send(frame.payload);
+      return;
+    }
+    const frame = parseControl(AgentToRelay, data.toString('utf8'));
+    if (!frame || frame.t === 'auth') {
+      this.log.info(`ignored an invalid control frame from ${this.homeId.slice(0, 8)}`);
+      return;
+    }
+    if (frame.t === 'close') {
+      const client = this.streams.get(frame.sid);
+      if (client) {
+        this.streams.delete(frame.sid);
+        client.close(frame.code >= 4000 && frame.code < 5000 ? frame.code : 1000, frame.reason);
+      }
+      return;
+    }
+    this.handlers.control(this, frame);
+  }
+
+  private teardown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const client of this.streams.values()) client.close(4404, 'home went offline');
+    this.streams.clear();
+    if (this.homeId) this.handlers.down(this);
+  }
+}

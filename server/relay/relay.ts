@@ -1,0 +1,305 @@
+// The relay: accepts agent links and client sessions, forwards ciphertext between them, watches
+// for homes going dark, and delivers Web Push (VAPID added here; content encrypted by the agent).
+import { chmodSync } from 'node:fs';
+import path from 'node:path';
+import webpush from 'web-push';
+import type WebSocket from 'ws';
+import { fromBase64Url, toBase64Url, utf8 } from '../../shared/bytes.js';
+import type { LinkAuth } from '../../shared/protocol/relay-link.js';
+import { CloseCode, type MessageTransport } from '../../shared/session/transport.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { RelaySettings } from '../config/relay-settings.js';
+import { createLogger, describeError, type Logger } from '../log.js';
+import { fetchPost, type HttpPost } from '../notify/channels.js';
+import { RateLimiter } from '../rate-limit.js';
+import { ensureDataDir, openDatabase } from '../store/db.js';
+import { AgentLink, type LinkControl } from './agent-link.js';
+import { HomeWatch } from './home-watch.js';
+import { composeNotice, type RelayNotice } from './notices.js';
+import { PushQueue } from './push-queue.js';
+import {
+  generateVapidKeys,
+  httpsTransport,
+  PushSender,
+  type PushTransport,
+  type VapidKeys,
+} from './push-sender.js';
+import { RELAY_MIGRATIONS, RelayStore } from './store.js';
+
+const DAY = 86_400_000;
+
+export interface RelayOptions {
+  settings: RelaySettings;
+  dataDir: string;
+  /** Homes served besides settings.homes (the embedded relay serves its own agent). */
+  extraHomes?: readonly string[];
+  clock?: Clock;
+  log?: Logger;
+  pushTransport?: PushTransport;
+  post?: HttpPost;
+}
+
+export interface HomeStatus {
+  homeId: string;
+  online: boolean;
+  lastSeenAt: number | null;
+  lastAddress: string | null;
+  offlineSince: number | null;
+}
+
+export class Relay {
+  readonly vapid: VapidKeys;
+  private readonly links = new Map<string, AgentLink>();
+  private readonly store: RelayStore;
+  private readonly watch: HomeWatch;
+  private readonly queue: PushQueue;
+  private readonly clientLimiter: RateLimiter;
+  private readonly agentLimiter: RateLimiter;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly served: Set<string>;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? createLogger('relay');
+    ensureDataDir(opts.dataDir);
+    const db = openDatabase(opts.dataDir, 'relay.db', RELAY_MIGRATIONS);
+    chmodSync(path.join(opts.dataDir, 'relay.db'), 0o600);
+    this.store = new RelayStore(db);
+    this.vapid = this.store.kvGet<VapidKeys>('vapid') ?? generateVapidKeys(opts.settings.vapidSubject);
+    if (this.vapid.subject !== opts.settings.vapidSubject)
+      this.vapid = { ...this.vapid, subject: opts.settings.vapidSubject };
+    this.store.kvSet('vapid', this.vapid);
+    this.served = new Set([...opts.settings.homes, ...(opts.extraHomes ?? [])]);
+    this.watch = new HomeWatch(this.store, opts.settings.offline, this.clock, (home, notice) =>
+      this.notice(home, notice),
+    );
+    this.queue = new PushQueue(
+      this.store,
+      new PushSender(this.vapid, opts.pushTransport ?? httpsTransport()),
+      opts.post ?? fetchPost,
+      this.clock,
+      this.log.child('push'),
+      (homeId, subId, status, detail) =>
+        this.links.get(homeId)?.sendControl({ t: 'push-status', sub: subId, status, detail }),
+      (row) => {
+        if (row.sub_id && row.agent_id !== null)
+          this.links
+            .get(row.home_id)
+            ?.sendControl({ t: 'push-status', sub: row.sub_id, status: 'delivered' });
+      },
+    );
+    this.clientLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
+    this.agentLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
+    // Homes that were online when the relay stopped are unknown now: give them one heartbeat window.
+    const now = this.clock.now();
+    for (const h of this.store.homes())
+      if (h.online === 1) this.store.updateHome(h.id, { last_seen_at: now });
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+    this.queue.kick();
+  }
+
+  get vapidPublicKey(): string {
+    return this.vapid.publicKey;
+  }
+
+  serves(homeId: string): boolean {
+    return this.served.has(homeId);
+  }
+
+  status(homeId: string): HomeStatus | undefined {
+    const h = this.store.home(homeId);
+    if (!h) return undefined;
+    return {
+      homeId,
+      online: this.links.has(homeId),
+      lastSeenAt: h.last_seen_at,
+      lastAddress: h.last_address,
+      offlineSince: h.offline_since,
+    };
+  }
+
+  acceptAgent(socket: WebSocket, address: string): void {
+    if (!this.agentLimiter.take(address)) {
+      socket.close(4429, 'too many connections');
+      return;
+    }
+    const link = new AgentLink(
+      socket,
+      address,
+      {
+        admit: (homeId) =>
+          this.served.has(homeId) ? null : `this relay does not serve home ${homeId}; add it to homes:`,
+        welcome: () => ({ observedAddress: address, vapidPublicKey: this.vapid.publicKey }),
+        up: (l, auth) => this.linkUp(l, auth),
+        control: (l, frame) => this.control(l, frame),
+        down: (l) => this.linkDown(l),
+      },
+      this.clock,
+      this.log.child('relay-link'),
+    );
+    void link.authenticate().catch((err) => {
+      this.log.warn(`agent link from ${address} failed: ${describeError(err)}`);
+      socket.terminate();
+    });
+  }
+
+  /** A client session for a home: forwarded over that home's link, or refused with the reason. */
+  acceptClient(client: MessageTransport, homeId: string, address: string): void {
+    const refusal = this.clientRefusal(homeId, address);
+    if (refusal) {
+      client.send(JSON.stringify({ t: 'error', code: refusal.code, message: refusal.message }));
+      client.close(refusal.close, refusal.code);
+      return;
+    }
+    this.links.get(homeId)!.openStream(client, address);
+  }
+
+  private clientRefusal(
+    homeId: string,
+    address: string,
+  ): { code: string; message: string; close: number } | null {
+    if (!this.clientLimiter.take(address))
+      return { code: 'rate-limited', message: 'too many connections; wait a minute', close: 4429 };
+    if (!this.served.has(homeId))
+      return { code: 'unknown-home', message: 'this relay does not serve that home', close: 4404 };
+    const link = this.links.get(homeId);
+    if (!link) {
+      const h = this.store.home(homeId);
+      const since = h?.offline_since ? ` since ${new Date(h.offline_since).toISOString()}` : '';
+      return { code: 'home-offline', message: `home is offline${since}`, close: 4404 };
+    }
+    if (link.streamCount >= this.opts.settings.limits.sessionsPerHome)
+      return { code: 'rate-limited', message: 'too many sessions for this home', close: 4429 };
+    return null;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.queue.stop();
+    for (const link of [...this.links.values()]) link.terminate(CloseCode.shutdown, 'relay stopping');
+    this.store.db.close();
+  }
+
+  private linkUp(link: AgentLink, auth: LinkAuth): void {
+    const old = this.links.get(link.homeId);
+    this.links.set(link.homeId, link);
+    if (old) old.terminate(4409, 'replaced by a newer link');
+    this.store.upsertHome(link.homeId, auth.home.name, auth.home.timeZone);
+    this.watch.linkUp(link.homeId, link.address);
+    this.log.info(`home ${link.homeId.slice(0, 8)} connected from ${link.address}`);
+  }
+
+  private linkDown(link: AgentLink): void {
+    if (this.links.get(link.homeId) !== link) return;
+    this.links.delete(link.homeId);
+    this.watch.linkDown(link.homeId, link.lastSeenAt);
+    this.log.info(`home ${link.homeId.slice(0, 8)} disconnected`);
+  }
+
+  private control(link: AgentLink, frame: LinkControl): void {
+    const home = link.homeId;
+    switch (frame.t) {
+      case 'ping':
+        link.sendControl({ t: 'pong', at: frame.at });
+        return;
+      case 'subs':
+        this.store.setSubscriptions(home, frame.subs);
+        return;
+      case 'channels':
+        this.store.setChannels(home, frame.channels);
+        return;
+      case 'expect':
+        this.watch.expect(home, frame.until, frame.what);
+        return;
+      case 'deliver': {
+        let body: Uint8Array;
+        try {
+          body = fromBase64Url(frame.body);
+        } catch {
+          link.sendControl({ t: 'ack', ids: [frame.id] });
+          return;
+        }
+        const now = this.clock.now();
+        this.store.enqueueFromAgent(home, frame.id, {
+          sub_id: frame.sub,
+          channel: null,
+          body: Buffer.from(body),
+          ttl: frame.ttl,
+          urgency: frame.urgency,
+          topic: frame.topic ?? null,
+          next_at: now,
+          created_at: now,
+        });
+        link.sendControl({ t: 'ack', ids: [frame.id] });
+        this.queue.kick();
+        return;
+      }
+    }
+  }
+
+  private tick(): void {
+    const now = this.clock.now();
+    const limit = this.opts.settings.offline.afterSeconds * 1000;
+    for (const link of [...this.links.values()]) {
+      if (now - link.lastSeenAt > limit) {
+        this.log.warn(`home ${link.homeId.slice(0, 8)} missed its heartbeats; link dropped`);
+        link.terminate();
+      } else this.watch.seen(link.homeId, link.lastSeenAt);
+    }
+    this.watch.tick();
+    if (now % (60 * 60_000) < 1000) this.store.pruneDelivered(now - 7 * DAY);
+  }
+
+  /** The relay's own notice: encrypted here to each subscription (it knows these facts anyway). */
+  private notice(homeId: string, notice: RelayNotice): void {
+    const home = this.store.home(homeId);
+    if (!home) return;
+    const now = this.clock.now();
+    const facts = { name: home.name, timeZone: home.time_zone };
+    const urgent = notice.kind === 'home.offline' || notice.kind === 'lifeline.cycle-lost';
+    for (const sub of this.store.subscriptions(homeId)) {
+      const payload = composeNotice(notice, facts, sub.lang, now);
+      try {
+        const body = webpush.encrypt(sub.p256dh, sub.auth, JSON.stringify(payload), 'aes128gcm').cipherText;
+        this.store.enqueue({
+          home_id: homeId,
+          sub_id: sub.id,
+          channel: null,
+          body,
+          ttl: 24 * 3600,
+          urgency: urgent ? 'high' : 'normal',
+          topic: 'home-status',
+          next_at: now,
+          created_at: now,
+        });
+      } catch (err) {
+        this.log.warn(`cannot encrypt for subscription ${sub.id}: ${describeError(err)}`);
+      }
+    }
+    for (const channel of this.store.channels<{ id: string }>(homeId)) {
+      const payload = composeNotice(notice, facts, 'en', now);
+      const n = {
+        title: payload.title,
+        body: payload.body,
+        priority: urgent ? 'high' : 'normal',
+        kind: notice.kind,
+      };
+      this.store.enqueue({
+        home_id: homeId,
+        sub_id: null,
+        channel: channel.id,
+        body: Buffer.from(utf8(JSON.stringify(n))),
+        ttl: 24 * 3600,
+        urgency: 'high',
+        topic: null,
+        next_at: now,
+        created_at: now,
+      });
+    }
+    this.log.info(`${notice.kind} for ${homeId.slice(0, 8)}`);
+    this.queue.kick();
+  }
+}

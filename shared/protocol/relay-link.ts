@@ -1,0 +1,167 @@
+// The agent ↔ relay link: one outbound WebSocket per agent. Control frames are JSON text; session
+// data is binary: [kind u8][sid u32 BE][payload], so the relay copies bytes it cannot read.
+import * as v from 'valibot';
+
+export const LINK_VERSION = 1;
+
+const b64u = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/), v.maxLength(max));
+const sid = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff));
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+// ——— relay → agent ———
+
+export const LinkChallenge = v.object({
+  t: v.literal('challenge'),
+  v: v.number(),
+  nonce: b64u(64),
+});
+
+export const LinkWelcome = v.object({
+  t: v.literal('welcome'),
+  homeId: text(64),
+  /** The address the agent's connection comes from: the home's public IP as seen from outside. */
+  observedAddress: text(64),
+  vapidPublicKey: b64u(120),
+  serverTime: v.number(),
+});
+export type LinkWelcome = v.InferOutput<typeof LinkWelcome>;
+
+export const LinkRefused = v.object({ t: v.literal('refused'), code: text(64), message: text(300) });
+
+export const StreamOpen = v.object({ t: v.literal('open'), sid, source: text(100) });
+export const StreamClose = v.object({ t: v.literal('close'), sid, code: v.number(), reason: text(120) });
+export const LinkPong = v.object({ t: v.literal('pong'), at: v.number() });
+/** Outbox ids the relay has stored durably; the agent may forget them. */
+export const LinkAck = v.object({ t: v.literal('ack'), ids: v.array(v.number()) });
+/** What the push service said about a delivery the agent asked for. */
+export const PushStatus = v.object({
+  t: v.literal('push-status'),
+  sub: text(64),
+  status: v.picklist(['delivered', 'gone', 'too-large', 'rejected']),
+  detail: v.optional(text(300)),
+});
+
+export const RelayToAgent = v.variant('t', [
+  LinkChallenge,
+  LinkWelcome,
+  LinkRefused,
+  StreamOpen,
+  StreamClose,
+  LinkPong,
+  LinkAck,
+  PushStatus,
+]);
+export type RelayToAgent = v.InferOutput<typeof RelayToAgent>;
+
+// ——— agent → relay ———
+
+export const LinkAuth = v.object({
+  t: v.literal('auth'),
+  v: v.number(),
+  key: b64u(100),
+  sig: b64u(100),
+  home: v.object({ name: text(80), timeZone: text(64) }),
+});
+export type LinkAuth = v.InferOutput<typeof LinkAuth>;
+
+export const LinkPing = v.object({ t: v.literal('ping'), at: v.number() });
+
+export const PushSubscriptionInfo = v.object({
+  id: text(64),
+  endpoint: v.pipe(v.string(), v.url(), v.maxLength(1000)),
+  p256dh: b64u(100),
+  auth: b64u(40),
+  /** Event kinds the device wants; the relay's own notices (home offline/back) always go out. */
+  lang: text(16),
+});
+export type PushSubscriptionInfo = v.InferOutput<typeof PushSubscriptionInfo>;
+
+/** The full list of this home's push subscriptions (the relay needs the keys for its own notices). */
+export const LinkSubscriptions = v.object({
+  t: v.literal('subs'),
+  subs: v.pipe(v.array(PushSubscriptionInfo), v.maxLength(200)),
+});
+
+export const ChannelConfig = v.object({
+  id: text(64),
+  type: v.picklist(['ntfy', 'bark', 'telegram', 'feishu', 'dingtalk', 'wecom', 'webhook']),
+  url: v.pipe(v.string(), v.url(), v.maxLength(1000)),
+  token: v.optional(text(400)),
+  chat: v.optional(text(100)),
+  secret: v.optional(text(200)),
+});
+export type ChannelConfig = v.InferOutput<typeof ChannelConfig>;
+
+/** Fallback channels, for the relay's own notices when Web Push does not reach a phone. */
+export const LinkChannels = v.object({
+  t: v.literal('channels'),
+  channels: v.pipe(v.array(ChannelConfig), v.maxLength(20)),
+});
+
+/** A push the agent already encrypted for one subscription (RFC 8291); the relay adds VAPID and sends. */
+export const LinkDeliver = v.object({
+  t: v.literal('deliver'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  sub: text(64),
+  body: b64u(8000),
+  ttl: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2419200)),
+  urgency: v.picklist(['very-low', 'low', 'normal', 'high']),
+  topic: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/))),
+});
+export type LinkDeliver = v.InferOutput<typeof LinkDeliver>;
+
+/** After a lifeline power-cycle: the link will drop; the agent should be back by `until`. */
+export const LinkExpect = v.object({
+  t: v.literal('expect'),
+  until: v.number(),
+  what: text(120),
+});
+
+export const AgentToRelay = v.variant('t', [
+  LinkAuth,
+  LinkPing,
+  StreamClose,
+  LinkSubscriptions,
+  LinkChannels,
+  LinkDeliver,
+  LinkExpect,
+]);
+export type AgentToRelay = v.InferOutput<typeof AgentToRelay>;
+
+export const DataKind = { text: 1, binary: 2 } as const;
+
+export function encodeData(sidValue: number, payload: string | Uint8Array): Uint8Array {
+  const body = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  const out = new Uint8Array(5 + body.length);
+  out[0] = typeof payload === 'string' ? DataKind.text : DataKind.binary;
+  new DataView(out.buffer).setUint32(1, sidValue);
+  out.set(body, 5);
+  return out;
+}
+
+export function decodeData(frame: Uint8Array): { sid: number; payload: string | Uint8Array } | null {
+  if (frame.length < 5) return null;
+  const kind = frame[0];
+  const sidValue = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1);
+  const body = frame.subarray(5);
+  if (kind === DataKind.text) {
+    try {
+      return { sid: sidValue, payload: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+    } catch {
+      return null;
+    }
+  }
+  if (kind === DataKind.binary) return { sid: sidValue, payload: body };
+  return null;
+}
+
+export function parseControl<T>(schema: v.GenericSchema<unknown, T>, text: string): T | null {
+  try {
+    const r = v.safeParse(schema, JSON.parse(text));
+    return r.success ? r.output : null;
+  } catch {
+    return null;
+  }
+}
+
+export const linkAuthInput = (nonce: string) => new TextEncoder().encode(`lifeline/relay-auth/v1:${nonce}`);

@@ -1,0 +1,70 @@
+// Phones without Web Push: the agent's events and the relay's own offline notices also go to the
+// fallback channels configured for the home.
+import { afterEach, expect, it } from 'vitest';
+import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
+import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
+import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { type ChatSimulator, SIM, startChatSimulator } from '../../simulators/chat-webhooks.js';
+
+let sim: ChatSimulator | undefined;
+let relay: TestRelay | undefined;
+let agent: TestAgent | undefined;
+afterEach(async () => {
+  await agent?.close();
+  await relay?.close();
+  await sim?.close();
+  sim = relay = agent = undefined;
+});
+
+it('sends agent events from home and the relay’s offline notice from outside to ntfy and Telegram', async () => {
+  sim = await startChatSimulator();
+  const prepared = await prepareAgentDir();
+  relay = await startTestRelay({
+    homes: [prepared.homeId],
+    settings: { offline: { afterSeconds: 5, graceSeconds: 1, bootSeconds: 10 } },
+  });
+  const yaml = `home: { name: Cabin }
+listen: { host: 127.0.0.1, port: 0 }
+relay: { url: "${relay.url}", heartbeatSeconds: 2 }
+notify:
+  channels:
+    - { id: phone-ntfy, type: ntfy, url: "${sim.url}/ntfy/cabin", token: "${SIM.ntfyToken}" }
+    - { id: tg, type: telegram, url: "${sim.url}/telegram", token: "${SIM.telegramToken}", chat: "${SIM.telegramChat}" }
+`;
+  agent = await startTestAgent({ yaml }, prepared);
+  await waitFor(
+    () => (agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
+    10_000,
+    'link',
+  );
+
+  agent.agent.events.append({
+    kind: 'container.died',
+    severity: 'warning',
+    subject: 'nas/ddns',
+    message: 'ddns exited with code 127',
+  });
+  await waitFor(
+    () => sim!.accepted.filter((a) => JSON.stringify(a.body).includes('code 127')).length === 2,
+    10_000,
+    'agent notices',
+  );
+  expect(sim.accepted.find((a) => a.provider === 'ntfy')?.body).toMatchObject({
+    topic: 'ntfy/cabin',
+    title: 'Cabin: Container stopped',
+    tags: ['container.died'],
+  });
+
+  await agent.stop();
+  await waitFor(
+    () => sim!.accepted.filter((a) => JSON.stringify(a.body).includes('Cabin is offline')).length === 2,
+    20_000,
+    'relay notices',
+  );
+  const offline = sim.accepted.find(
+    (a) => a.provider === 'telegram' && String(a.body.text).includes('offline'),
+  );
+  expect(String(offline?.body.text)).toMatch(
+    /^Cabin is offline\nNo contact since \d\d:\d\d \(last IP 127\.0\.0\.1\)\.$/,
+  );
+});

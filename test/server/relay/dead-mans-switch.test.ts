@@ -1,0 +1,180 @@
+// Knowing when home goes dark: the relay notices missing heartbeats, tells the owner after a grace
+// period, and again when home returns — and after a lifeline power-cycle reports either outcome.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentClient } from '../../../shared/client/agent-client.js';
+import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
+import type { PushPayload } from '../../../shared/protocol/push.js';
+import {
+  pairDevice,
+  pairWithLink,
+  prepareAgentDir,
+  startTestAgent,
+  type TestAgent,
+  waitFor,
+} from '../../harness/agent.js';
+import { runCli, startCli } from '../../harness/cli.js';
+import { type PushService, startPushService, type TestSubscription } from '../../harness/push-service.js';
+import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+
+let push: PushService | undefined;
+let relay: TestRelay | undefined;
+let agent: TestAgent | undefined;
+let cleanup: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+  await agent?.close();
+  await relay?.close();
+  await push?.close();
+  push = relay = agent = undefined;
+});
+
+const OFFLINE = { afterSeconds: 5, graceSeconds: 1, bootSeconds: 10 };
+
+function payloads(svc: PushService, sub: TestSubscription): PushPayload[] {
+  const name = new URL(sub.endpoint).pathname;
+  return svc.received
+    .filter((r) => r.path === name)
+    .map((r) => JSON.parse(sub.decrypt(r.body)) as PushPayload);
+}
+const ofKind = (svc: PushService, sub: TestSubscription, kind: string) =>
+  payloads(svc, sub).filter((p) => p.kind === kind);
+
+async function subscribe(c: AgentClient, sub: TestSubscription) {
+  const r = await c.command('push.subscribe', {
+    args: { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth, lang: 'en' },
+  });
+  expect(r.status).toBe('ok');
+}
+
+describe("dead-man's switch", () => {
+  it('pushes "offline since" after the agent is killed, then "back after" with the downtime', async () => {
+    push = await startPushService();
+    const prepared = await prepareAgentDir();
+    relay = await startTestRelay({
+      homes: [prepared.homeId],
+      ca: push.cert.cert,
+      settings: { offline: OFFLINE },
+    });
+    const file = path.join(prepared.dir, 'lifeline.yaml');
+    writeFileSync(
+      file,
+      `home: { name: Cabin }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relay.url}", heartbeatSeconds: 2 }\n`,
+    );
+    cleanup.push(prepared.remove);
+    const start = () => startCli(['agent', '-c', file, '-p', '0'], /Lifeline is running/);
+    let proc = await start();
+    cleanup.push(() => proc.stop());
+    const pair = await runCli(['pair', '-c', file, '--json', '--url', relay.url]);
+    const client = await pairWithLink((JSON.parse(pair.stdout) as { link: string }).link, 'phone');
+    const sub = push.subscription('phone');
+    await subscribe(client, sub);
+    client.close();
+    await waitFor(() => relay!.relay.status(prepared.homeId)?.online, 10_000, 'online');
+
+    proc.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const [offline] = await waitFor(
+      () => (ofKind(push!, sub, 'home.offline').length ? ofKind(push!, sub, 'home.offline') : undefined),
+      20_000,
+      'offline push',
+    );
+    expect(offline).toMatchObject({ from: 'relay', severity: 'critical', title: 'Cabin is offline' });
+    expect(offline!.body).toMatch(/^No contact since \d\d:\d\d \(last IP 127\.0\.0\.1\)\.$/);
+    const offlineReq = push.received.find(
+      (r) => r.path.endsWith('/phone') && JSON.parse(sub.decrypt(r.body)).kind === 'home.offline',
+    )!;
+    expect(offlineReq.headers.urgency).toBe('high');
+
+    await new Promise((r) => setTimeout(r, 1000));
+    proc = await start();
+    const [back] = await waitFor(
+      () => (ofKind(push!, sub, 'home.back').length ? ofKind(push!, sub, 'home.back') : undefined),
+      20_000,
+      'back push',
+    );
+    expect(back).toMatchObject({ from: 'relay', title: 'Cabin is back' });
+    const seconds = Number(/^Back after (\d+) s\.$/.exec(back!.body)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(Math.floor((offlineReq.at - killedAt) / 1000));
+    expect(ofKind(push, sub, 'home.offline')).toHaveLength(1);
+  });
+
+  async function cycleSetup() {
+    push = await startPushService();
+    const prepared = await prepareAgentDir();
+    relay = await startTestRelay({
+      homes: [prepared.homeId],
+      ca: push.cert.cert,
+      settings: { offline: OFFLINE },
+    });
+    const relayUrl = relay.url;
+    agent = await startTestAgent(
+      {
+        yaml: () =>
+          `home: { name: Cabin }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}", heartbeatSeconds: 2 }\n`,
+      },
+      prepared,
+    );
+    await waitFor(
+      () => (agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
+      10_000,
+      'link',
+    );
+    const { client } = await pairDevice(agent, 'phone', relay.url);
+    const sub = push.subscription('phone');
+    await subscribe(client, sub);
+    client.close();
+    return { push, relay, agent, sub };
+  }
+
+  it('after a lifeline power-cycle: no "offline" alarm while home is expected back, then "back after N s"', async () => {
+    const { push, agent, sub } = await cycleSetup();
+    agent.agent.events.append({
+      kind: 'lifeline.cycle-started',
+      severity: 'warning',
+      subject: 'cabinet',
+      message: 'Power-cycle of Network cabinet started (30 s)',
+      data: { plug: 'cabinet', name: 'Network cabinet', cycleSeconds: 3, expectBackAt: Date.now() + 12_000 },
+    });
+    await waitFor(() => ofKind(push, sub, 'lifeline.cycle-started').length > 0, 10_000, 'cycle notice');
+    await agent.stop(); // the cabinet loses power
+    await new Promise((r) => setTimeout(r, 4000)); // longer than the offline grace period
+    await agent.restart();
+    const [back] = await waitFor(
+      () =>
+        ofKind(push, sub, 'lifeline.cycle-back').length
+          ? ofKind(push, sub, 'lifeline.cycle-back')
+          : undefined,
+      20_000,
+      'cycle back',
+    );
+    expect(back!.body).toMatch(/^Back \d+ s after the power-cycle of Network cabinet\.$/);
+    expect(ofKind(push, sub, 'home.offline')).toHaveLength(0);
+  });
+
+  it('after a lifeline power-cycle: "did not come back" when the deadline passes', async () => {
+    const { push, agent, sub } = await cycleSetup();
+    agent.agent.events.append({
+      kind: 'lifeline.cycle-started',
+      severity: 'warning',
+      subject: 'cabinet',
+      message: 'Power-cycle of Network cabinet started',
+      data: { plug: 'cabinet', name: 'Network cabinet', cycleSeconds: 3, expectBackAt: Date.now() + 4000 },
+    });
+    await waitFor(() => ofKind(push, sub, 'lifeline.cycle-started').length > 0, 10_000, 'cycle notice');
+    await agent.stop();
+    const [lost] = await waitFor(
+      () =>
+        ofKind(push, sub, 'lifeline.cycle-lost').length
+          ? ofKind(push, sub, 'lifeline.cycle-lost')
+          : undefined,
+      20_000,
+      'cycle lost',
+    );
+    expect(lost).toMatchObject({ severity: 'critical', title: 'Cabin did not come back' });
+    expect(lost!.body).toContain('after the power-cycle of Network cabinet; still no contact');
+  });
+});
