@@ -1,6 +1,7 @@
 import type { ComponentType } from 'preact';
 import { ConfirmSheet } from './components/ConfirmSheet.js';
 import { ConnectionBar } from './components/ConnectionBar.js';
+import { UpdateBanner } from './components/UpdateBanner.js';
 import { connProblem, connState, forgetHome } from './connection.js';
 import { type MessageKey, t, tMaybe } from './i18n/index.js';
 import { route } from './router.js';
@@ -21,7 +22,7 @@ interface ScreenEntry {
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
   { id: 'activity', label: 'nav.activity', icon: '☰', component: ActivityScreen, inNav: true },
-  { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: true },
+  { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: false },
 ];
 
 function Refused() {
@@ -49,6 +50,7 @@ export function App() {
   return (
     <div class="shell">
       <ConnectionBar />
+      <UpdateBanner />
       <Screen params={r.params} />
       <nav class="bottom-nav" aria-label="Lifeline">
         {SCREENS.filter((s) => s.inNav).map((s) => (

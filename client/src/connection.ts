@@ -140,16 +140,23 @@ function failed(err: unknown): void {
   timer = setTimeout(() => void connect(), wait);
 }
 
+let lastSave = 0;
+
+/** Saves the state for offline use: at once, then at most twice a second while it changes. */
 function scheduleSave(): void {
   if (saveTimer) return;
-  saveTimer = setTimeout(() => {
+  const save = () => {
     saveTimer = null;
+    lastSave = Date.now();
     void store.saveState({
       entities: [...entities.value.values()],
       at: client?.stateAt ?? 0,
       savedAt: Date.now(),
     });
-  }, 500);
+  };
+  const wait = lastSave + 500 - Date.now();
+  if (wait <= 0) save();
+  else saveTimer = setTimeout(save, wait);
 }
 
 /** Sends a command; the UI handles 'confirm' by showing the sheet and calling again with the challenge. */

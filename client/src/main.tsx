@@ -2,8 +2,12 @@ import { render } from 'preact';
 import { App } from './app.js';
 import { boot } from './connection.js';
 import { lang } from './i18n/index.js';
+import { loadPushState } from './push.js';
+import { registerServiceWorker } from './sw-register.js';
 import './styles.css';
 
 document.documentElement.lang = lang.value;
 render(<App />, document.getElementById('app')!);
 void boot();
+void loadPushState();
+registerServiceWorker();

@@ -26,6 +26,10 @@ export function ConnectionBar() {
           {t('offline.retry')}
         </button>
       )}
+      <a class="settings-link" href="#/settings">
+        <span aria-hidden="true">⚙</span>
+        <span class="sr-only">{t('nav.settings')}</span>
+      </a>
     </div>
   );
 }

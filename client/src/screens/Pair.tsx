@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
+import { canScan, QrScanner } from '../components/QrScanner.js';
 import { pairWith } from '../connection.js';
 import { t, tMaybe } from '../i18n/index.js';
 import { navigate } from '../router.js';
@@ -20,6 +21,7 @@ export function PairScreen({ params }: { params: string[] }) {
   const [name, setName] = useState(defaultName());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [scanning, setScanning] = useState(false);
   const parsed = link ? parsePairingLink(link) : null;
 
   const submit = async (e: Event) => {
@@ -38,6 +40,20 @@ export function PairScreen({ params }: { params: string[] }) {
       <h1>{t('pair.title')}</h1>
       <p class="muted">{t('pair.intro')}</p>
       <form onSubmit={submit} class="stack">
+        {!fromHash && canScan() && !scanning && (
+          <button type="button" class="btn" onClick={() => setScanning(true)}>
+            {t('pair.scan')}
+          </button>
+        )}
+        {scanning && (
+          <QrScanner
+            onResult={(text) => {
+              setScanning(false);
+              setLink(text);
+            }}
+            onClose={() => setScanning(false)}
+          />
+        )}
         {!fromHash && (
           <label class="field">
             <span>{t('pair.linkLabel')}</span>

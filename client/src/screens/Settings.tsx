@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { DeviceInfo } from '../../../shared/protocol/entities/index.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
+import { NotificationSettings } from '../components/NotificationSettings.js';
 import { connState, forgetHome, listEntities, pairing } from '../connection.js';
 import {
   formatAgo,
@@ -90,6 +91,7 @@ export function SettingsScreen() {
           </p>
         )}
       </section>
+      <NotificationSettings />
       <section class="card">
         <h2>{t('settings.language')}</h2>
         <select
@@ -106,6 +108,9 @@ export function SettingsScreen() {
         </select>
       </section>
       <section class="card">
+        <p class="muted small" data-testid="app-build">
+          {t('settings.build', { build: __LIFELINE_BUILD__ })}
+        </p>
         <button type="button" class="btn danger-outline" onClick={() => void forgetHome()}>
           {t('settings.forget')}
         </button>

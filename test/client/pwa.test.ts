@@ -1,0 +1,186 @@
+// The installed-app behaviour in real Chromium: installable, opens offline with the last state and
+// its age, announces a new version and switches only when asked, shows pushes as notifications.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CDPSession } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIR } from '../../server/agent/app.js';
+import { startTestAgent, type TestAgent } from '../harness/agent.js';
+import { type Browser, launchBrowser } from '../harness/browser.js';
+import { tempDir } from '../harness/temp.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const served = tempDir('lifeline-served-');
+let t: TestAgent;
+let b: Browser;
+let cdp: CDPSession;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
+    throw new Error('the PWA is not built: run `npm run build`');
+  cpSync(CLIENT_DIR, served.dir, { recursive: true });
+  t = await startTestAgent({ clientDir: served.dir });
+  b = await launchBrowser();
+  cdp = await b.context.newCDPSession(b.page);
+  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
+  await b.page.goto(link);
+  await b.page.getByRole('button', { name: 'Pair' }).click();
+  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+});
+
+afterAll(async () => {
+  await b?.close();
+  await t?.close();
+  served.remove();
+});
+
+describe('installable PWA', () => {
+  it('has no installability errors and a complete manifest', async () => {
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: unknown[];
+    };
+    expect(installabilityErrors).toEqual([]);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; data: string };
+    expect(manifest.errors).toEqual([]);
+    const m = JSON.parse(manifest.data) as Record<string, unknown> & {
+      icons: { src: string; sizes: string; purpose?: string }[];
+    };
+    expect(m).toMatchObject({
+      id: '/',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      theme_color: '#0f766e',
+      name: 'Lifeline',
+    });
+    expect(m.icons.map((i) => `${i.sizes} ${i.purpose ?? 'any'}`).sort()).toEqual([
+      '192x192 any',
+      '192x192 maskable',
+      '512x512 any',
+      '512x512 maskable',
+    ]);
+    for (const icon of m.icons) {
+      const res = await fetch(new URL(icon.src, t.url));
+      expect(res.headers.get('content-type')).toBe('image/png');
+      const png = Buffer.from(await res.arrayBuffer());
+      const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      expect(`${w}x${h}`).toBe(icon.sizes);
+    }
+    expect((m as { shortcuts?: unknown[] }).shortcuts?.length).toBeGreaterThan(0);
+    expect(await b.page.locator('link[rel="apple-touch-icon"]').count()).toBe(1);
+  });
+
+  it('ships a classic-script service worker (an ES-module one would silently never install)', () => {
+    execFileSync(process.execPath, ['--input-type=commonjs', '--check'], {
+      input: readFileSync(path.join(CLIENT_DIR, 'sw.js')),
+    });
+  });
+
+  it('opens offline, from the precache, with the last state and its age', async () => {
+    await b.page.reload();
+    await expect
+      .poll(() => b.page.evaluate(() => !!navigator.serviceWorker.controller), { timeout: 15_000 })
+      .toBe(true);
+    await expect
+      .poll(() => b.page.getByRole('status').first().textContent(), { timeout: 15_000 })
+      .toContain('Connected');
+    await b.context.setOffline(true);
+    try {
+      await b.page.reload();
+      await expect
+        .poll(() => b.page.getByTestId('agent-version').textContent(), { timeout: 15_000 })
+        .toMatch(/\d+\.\d+/);
+      await expect
+        .poll(() => b.page.getByRole('status').first().textContent(), { timeout: 20_000 })
+        .toContain('Home unreachable');
+      expect(await b.page.getByTestId('data-age').textContent()).toMatch(/^As of \d\d:\d\d/);
+      // A deep route works offline too (served by the navigation route).
+      await b.page.goto(`${t.url}/activity-does-not-exist#/activity`);
+      await expect.poll(() => b.page.getByRole('heading', { level: 1 }).textContent()).toBe('Activity');
+    } finally {
+      await b.context.setOffline(false);
+    }
+    await b.page.goto(`${t.url}/#/home`);
+    await expect
+      .poll(() => b.page.getByRole('status').first().textContent(), { timeout: 30_000 })
+      .toContain('Connected');
+  });
+
+  it('shows a push as a notification with its title, body and tag', async () => {
+    const registered = new Promise<string>((resolve) => {
+      cdp.on(
+        'ServiceWorker.workerRegistrationUpdated',
+        ({
+          registrations,
+        }: {
+          registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[];
+        }) => {
+          const r = registrations.find((x) => x.scopeURL === `${t.url}/` && !x.isDeleted);
+          if (r) resolve(r.registrationId);
+        },
+      );
+    });
+    await cdp.send('ServiceWorker.enable');
+    const regId = await registered;
+    await b.context.grantPermissions(['notifications'], { origin: t.url });
+    const data = JSON.stringify({
+      v: 1,
+      kind: 'container.died',
+      title: 'Test home: Container stopped',
+      body: 'ddns exited with code 127',
+      url: '#/containers/nas%2Fddns',
+      tag: 'container.died:nas/ddns',
+      severity: 'warning',
+      at: Date.now(),
+      from: 'agent',
+    });
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId: regId, data });
+    const shown = await b.page.waitForFunction(
+      async () => {
+        const list = await (await navigator.serviceWorker.ready).getNotifications();
+        return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
+      },
+      undefined,
+      { timeout: 15_000, polling: 200 },
+    );
+    expect(await shown.jsonValue()).toEqual([
+      {
+        title: 'Test home: Container stopped',
+        body: 'ddns exited with code 127',
+        tag: 'container.died:nas/ddns',
+        data: { url: '#/containers/nas%2Fddns', kind: 'container.died', from: 'agent' },
+      },
+    ]);
+  });
+
+  it('announces a new version, and switches to it only when the user reloads', async () => {
+    const before = await buildOf();
+    const next = tempDir('lifeline-build2-');
+    try {
+      execFileSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'error'], {
+        cwd: ROOT,
+        env: { ...process.env, LIFELINE_BUILD_ID: 'update-test-build', LIFELINE_CLIENT_OUT: next.dir },
+        stdio: 'ignore',
+      });
+      rmSync(served.dir, { recursive: true, force: true });
+      cpSync(next.dir, served.dir, { recursive: true });
+    } finally {
+      next.remove();
+    }
+    // Coming back to the foreground makes the app look for a new version.
+    await b.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await b.page.getByText('A new version of Lifeline is ready.').waitFor({ timeout: 30_000 });
+    expect(await buildOf()).toBe(before); // nothing switched behind the user's back
+    await b.page.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(buildOf, { timeout: 30_000 }).toBe('update-test-build');
+  });
+});
+
+async function buildOf(): Promise<string | null> {
+  if (!b.page.url().includes('#/settings')) await b.page.goto(`${t.url}/#/settings`);
+  const text = await b.page.getByTestId('app-build').textContent({ timeout: 15_000 });
+  return text?.replace(/^App build /, '') ?? null;
+}
