@@ -9,6 +9,8 @@ export const TEST_PACKAGES = {
   chromium: '/usr/bin/chromium',
   iproute2: '/usr/sbin/ip',
   openssl: '/usr/bin/openssl',
+  // CJK glyphs, so the zh-Hans / zh-Hant screenshots show text, not boxes.
+  'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -28,7 +28,7 @@ export const en = {
   'duration.hours': '{h} h {m} min',
   'duration.days': '{d} d {h} h',
   'pair.title': 'Pair this device',
-  'pair.intro': 'Open the link from `lifeline pair`, scan its QR code, or paste the link here.',
+  'pair.intro': 'Open the link from {cmd}, scan its QR code, or paste the link here.',
   'pair.linkLabel': 'Pairing link',
   'pair.nameLabel': 'Name for this device',
   'pair.namePlaceholder': 'My phone',
@@ -126,6 +126,12 @@ export const en = {
   'push.denied': 'Notifications are blocked for this site; allow them in the browser settings.',
   'push.noRelay': 'No relay connection yet: notifications need the relay. Try again in a moment.',
   'push.failed': 'Could not change notifications: {reason}',
+  'event.agent.started': 'Agent started',
+  'event.agent.started-after-boot': 'Agent started after a host reboot',
+  'event.device.paired': 'Device paired',
+  'event.device.revoked': 'Device revoked',
+  'event.push.test': 'Test notification',
+  'event.lifeline.cycle-started': 'Lifeline power-cycle started',
 } as const;
 
 export type Catalog = Record<keyof typeof en, string>;

@@ -95,3 +95,22 @@ export function formatDuration(ms: number): string {
   if (h < 48) return t('duration.hours', { h, m: m % 60 });
   return t('duration.days', { d: Math.floor(h / 24), h: h % 24 });
 }
+
+/**
+ * A translated sentence with elements in it (a device name marked {...DATA}, a link):
+ * "{device} paired" → ["", <b>Phone</b>, " paired"]. Keeps data out of the translated text.
+ */
+export function tParts<T>(key: MessageKey, parts: Record<string, T>): (string | T)[] {
+  const text = t(key);
+  const out: (string | T)[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{(\w+)\}/g)) {
+    const name = m[1]!;
+    if (!(name in parts)) continue;
+    out.push(text.slice(last, m.index));
+    out.push(parts[name]!);
+    last = m.index! + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
+}

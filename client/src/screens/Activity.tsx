@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import { runAction } from '../actions.js';
+import { DATA } from '../components/data.js';
 import { connState, liveEvents } from '../connection.js';
 import { store } from '../db.js';
-import { formatDateTime, t, tMaybe } from '../i18n/index.js';
+import { formatDateTime, t, tMaybe, tParts } from '../i18n/index.js';
 
 interface AuditEntry {
   id: number;
@@ -73,7 +74,13 @@ function EventItem({ e }: { e: EventRecord }) {
   return (
     <li class={`ev ${e.severity}`}>
       <time>{formatDateTime(e.at)}</time>
-      <span>{e.message}</span>
+      <span>
+        <b>{tMaybe(`event.${e.kind}`, e.kind)}</b>
+        {/* The agent words event details in English; the title above is translated. */}
+        <span class="detail" lang="en" {...DATA}>
+          {e.message}
+        </span>
+      </span>
     </li>
   );
 }
@@ -83,14 +90,19 @@ function AuditItem({ a }: { a: AuditEntry }) {
     <li class={`cmd ${a.outcome}`}>
       <time>{formatDateTime(a.at)}</time>
       <span>
-        <b>
+        <b {...DATA}>
           {a.action}
           {a.target ? ` ${a.target}` : ''}
         </b>{' '}
-        · {t('activity.by', { device: a.deviceName ?? '?' })} ·{' '}
+        · {tParts('activity.by', { device: <span {...DATA}>{a.deviceName ?? '?'}</span> })} ·{' '}
         {tMaybe(`activity.decision.${a.decision}`, a.decision)} ·{' '}
         {tMaybe(`activity.outcome.${a.outcome}`, a.outcome)}
-        {a.message ? ` — ${a.message}` : ''}
+        {a.message ? (
+          <span lang="en" {...DATA}>
+            {' '}
+            — {a.message}
+          </span>
+        ) : null}
       </span>
     </li>
   );

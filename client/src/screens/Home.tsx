@@ -1,5 +1,6 @@
 import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
 import { now } from '../clock.js';
+import { DATA } from '../components/data.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
 
@@ -10,7 +11,7 @@ export function HomeScreen() {
   const n = now.value;
   return (
     <main class="screen">
-      <h1>{facts?.name ?? t('home.title')}</h1>
+      <h1 {...(facts ? DATA : {})}>{facts?.name ?? t('home.title')}</h1>
       {facts?.startedAfterBoot && (
         <p class="banner warning" role="alert">
           {t('home.powerLoss')}
@@ -21,9 +22,11 @@ export function HomeScreen() {
         {facts ? (
           <dl class="facts">
             <dt>{t('home.version')}</dt>
-            <dd data-testid="agent-version">{facts.version}</dd>
+            <dd data-testid="agent-version" {...DATA}>
+              {facts.version}
+            </dd>
             <dt>{t('home.host')}</dt>
-            <dd>
+            <dd {...DATA}>
               {facts.hostname} · {facts.platform}
             </dd>
             <dt>{t('home.agentUp')}</dt>

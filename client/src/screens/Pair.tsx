@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
+import { DATA } from '../components/data.js';
 import { canScan, QrScanner } from '../components/QrScanner.js';
 import { pairWith } from '../connection.js';
-import { t, tMaybe } from '../i18n/index.js';
+import { t, tMaybe, tParts } from '../i18n/index.js';
 import { navigate } from '../router.js';
 
 function defaultName(): string {
@@ -38,7 +39,15 @@ export function PairScreen({ params }: { params: string[] }) {
   return (
     <main class="screen narrow">
       <h1>{t('pair.title')}</h1>
-      <p class="muted">{t('pair.intro')}</p>
+      <p class="muted">
+        {tParts('pair.intro', {
+          cmd: (
+            <code {...DATA} key="cmd">
+              lifeline pair
+            </code>
+          ),
+        })}
+      </p>
       <form onSubmit={submit} class="stack">
         {!fromHash && canScan() && !scanning && (
           <button type="button" class="btn" onClick={() => setScanning(true)}>
@@ -69,7 +78,7 @@ export function PairScreen({ params }: { params: string[] }) {
         {parsed && 'error' in parsed && <p class="error">{t('pair.badLink', { reason: parsed.error })}</p>}
         {parsed && !('error' in parsed) && (
           <p class="muted mono">
-            {t('pair.home')}: {parsed.homeId}
+            {t('pair.home')}: <span {...DATA}>{parsed.homeId}</span>
           </p>
         )}
         <label class="field">

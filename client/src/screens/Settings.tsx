@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { DeviceInfo } from '../../../shared/protocol/entities/index.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
+import { DATA } from '../components/data.js';
 import { NotificationSettings } from '../components/NotificationSettings.js';
 import { connState, forgetHome, listEntities, pairing } from '../connection.js';
 import {
@@ -51,7 +52,7 @@ export function SettingsScreen() {
             <li key={d.id} class="item">
               <div>
                 <div class="item-title">
-                  {d.data.name}
+                  <span {...DATA}>{d.data.name}</span>
                   {d.id === me && <span class="badge">{t('devices.this')}</span>}
                   {d.data.sessions > 0 && <span class="badge ok">{t('devices.online')}</span>}
                 </div>
