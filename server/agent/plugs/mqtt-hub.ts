@@ -2,6 +2,7 @@
 // reconnects by itself and re-subscribes, so a broker that was down at start recovers unaided.
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
+import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { Logger } from '../../log.js';
 
 export type MessageHandler = (topic: string, payload: string) => void;
@@ -12,6 +13,8 @@ export interface MqttLink {
   readonly problem: string;
   subscribe(topics: string[], handler: MessageHandler): () => void;
   publish(topic: string, payload: string): void;
+  /** Resolves once connected (at once when already), or rejects 'unreachable' after the timeout. */
+  whenConnected(timeoutMs: number): Promise<void>;
   /** Called on connect and disconnect. */
   onStatus(listener: (connected: boolean) => void): () => void;
   release(): void;
@@ -93,6 +96,22 @@ export function createMqttHub(log: Logger): MqttHub {
         },
         publish(topic, payload) {
           e.client.publish(topic, payload, { qos: 0 });
+        },
+        whenConnected(ms) {
+          if (e.client.connected) return Promise.resolve();
+          return new Promise<void>((resolve, reject) => {
+            const done = () => {
+              clearTimeout(timer);
+              e.client.off('connect', done);
+              // Retained messages (LWT, availability) follow the subscription; give them a moment.
+              setTimeout(resolve, 50);
+            };
+            const timer = setTimeout(() => {
+              e.client.off('connect', done);
+              reject(new LifelineError('unreachable', e.problem || `MQTT broker ${address} is unreachable`));
+            }, ms);
+            e.client.on('connect', done);
+          });
         },
         onStatus(listener) {
           const up = () => listener(true);

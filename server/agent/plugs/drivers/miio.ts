@@ -25,6 +25,7 @@ export function createMiioDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver
   let nextId = 1;
   let helloWaiter: ((packet: Buffer) => void) | undefined;
   const pending = new Map<number, (reply: Record<string, unknown>) => void>();
+  let garbled: ((err: LifelineError) => void) | undefined;
 
   const open = (): Socket => {
     if (socket) return socket;
@@ -38,6 +39,7 @@ export function createMiioDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver
       try {
         reply = JSON.parse(json);
       } catch {
+        garbled?.(new LifelineError('failed', `${who} sent a reply that is not JSON`));
         return;
       }
       if (isObject(reply) && typeof reply.id === 'number') pending.get(reply.id)?.(reply);
@@ -53,6 +55,11 @@ export function createMiioDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver
         unregister();
         reject(what);
       }, timeoutMs);
+      garbled = (err) => {
+        clearTimeout(timer);
+        unregister();
+        reject(err);
+      };
       const unregister = register((v) => {
         clearTimeout(timer);
         unregister();

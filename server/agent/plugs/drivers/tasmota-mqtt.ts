@@ -72,8 +72,8 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     },
   );
 
-  const reachable = () => {
-    if (!link.connected) throw new LifelineError('unreachable', link.problem);
+  const reachable = async () => {
+    await link.whenConnected(timeoutMs);
     if (lwt === 'Offline') throw new LifelineError('unreachable', `${who} reports Offline (LWT)`);
   };
   const command = async <T>(
@@ -81,7 +81,7 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     payload: string,
     match: (topic: string, payload: string) => T | undefined,
   ) => {
-    reachable();
+    await reachable();
     const answer = waiters.wait(match, timeoutMs, `${who} did not answer ${name}`);
     link.publish(`cmnd/${t}/${name}`, payload);
     return answer;
@@ -92,13 +92,17 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     capabilities: { power: true, timer: 'atomic', maxCycleSeconds: 3600, push: true },
     async read() {
       const on = await command(`POWER${index}`, '', powerAnswer);
-      const reading: PlugReading = { on, ...(last?.watts !== undefined ? { watts: last.watts } : {}) };
+      const watts = await command('Status', '10', (topic, payload) =>
+        topic === `stat/${t}/STATUS10` ? (energyWatts(jsonOf(payload)?.StatusSNS) ?? null) : undefined,
+      );
+      const reading: PlugReading = { on, ...(watts !== null ? { watts } : {}) };
       last = reading;
-      link.publish(`cmnd/${t}/Status`, '10');
       return reading;
     },
     async set(on) {
-      const now = await command(`POWER${index}`, on ? 'ON' : 'OFF', powerAnswer);
+      const now = await command(`POWER${index}`, on ? 'ON' : 'OFF', (topic, payload) =>
+        powerIn(topic, payload) === on ? on : undefined,
+      );
       last = { ...(last ?? {}), on: now };
       return last;
     },
@@ -111,7 +115,7 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
       if (supportsTimedPower(version)) {
         const ms = Math.round(seconds * 1000);
         const off = await command(`TimedPower${index}`, `${ms},off`, (topic, payload) =>
-          topic === `stat/${t}/RESULT` ? powerIn(topic, payload) : undefined,
+          topic === `stat/${t}/RESULT` && powerIn(topic, payload) === false ? false : undefined,
         );
         if (off !== false) throw new LifelineError('failed', `${who} did not confirm its timer`);
         return { evidence: `TimedPower${index} ${ms},off answered POWER${index}:OFF (timer stored)` };

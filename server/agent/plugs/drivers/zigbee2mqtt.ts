@@ -52,7 +52,7 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
   );
 
   const request = async (suffix: string, payload: string, want?: boolean) => {
-    if (!link.connected) throw new LifelineError('unreachable', link.problem);
+    await link.whenConnected(timeoutMs);
     if (bridge === 'offline') throw new LifelineError('unreachable', 'Zigbee2MQTT is offline');
     if (deviceAvailable === 'offline')
       throw new LifelineError('unreachable', `${who} is offline (availability)`);
@@ -70,7 +70,7 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
   };
 
   return {
-    capabilities: { power: false, timer: 'none', maxCycleSeconds: 0, push: true },
+    capabilities: { power: true, timer: 'none', maxCycleSeconds: 0, push: true },
     read: () => request('get', '{"state":""}'),
     set: (on) => request('set', JSON.stringify({ state: on ? 'ON' : 'OFF' }), on),
     async cycle() {
