@@ -112,7 +112,7 @@ export class TasmotaEngine {
         const [msText, stateText = 'on'] = arg.split(',').map((s) => s.trim().toLowerCase());
         const ms = Math.max(50, Number(msText));
         if (!Number.isFinite(ms)) return out({ Command: 'Error' });
-        const start = stateText === 'off' || stateText === '0' ? false : true;
+        const start = !(stateText === 'off' || stateText === '0');
         this.relay.timed(start, ms / 1000, 'command');
         return out({ POWER: this.relay.on ? 'ON' : 'OFF' });
       }
