@@ -56,11 +56,14 @@ export async function startTasmotaMqtt(
   relay.onChange((on) => {
     if (!relay.cabinet || closed) return;
     if (!on) {
-      // The plug's Wi-Fi lives behind its own relay: the link dies without a goodbye.
-      const c = client;
-      client = undefined;
-      c?.stream.destroy();
-      c?.end(true);
+      // The plug's Wi-Fi lives behind its own relay: the link dies without a goodbye — just
+      // after the answer to the command that switched it has gone out, as on a real network.
+      setTimeout(() => {
+        const c = client;
+        client = undefined;
+        c?.stream.destroy();
+        c?.end(true);
+      }, 20);
     } else void connect();
   });
   await connect();

@@ -337,7 +337,7 @@ export class PlugController {
   /** The agent's half of an agent-timed cycle; retried on every poll until the plug is on. */
   private async finishAgentCycleIfDue(): Promise<void> {
     const c = this.cycle;
-    if (!c || c.by !== 'agent' || this.ctx.clock.now() < c.endsAt || this.stopped) return;
+    if (c?.by !== 'agent' || this.ctx.clock.now() < c.endsAt || this.stopped) return;
     try {
       this.observe(await this.device(() => this.driver.set(true, this.abort.signal)), 'command');
     } catch {
