@@ -1,13 +1,18 @@
 // TP-Link Kasa (HS100/HS110/KP115…, legacy XOR protocol on TCP 9999) through the maintained
 // `tplink-smarthome-api`. The cycle is two-step and the order matters: arm the countdown rule
 // (act = on), read it back, and only then switch off — the off may cut our own link.
-import { Client, type Plug, ResponseError } from 'tplink-smarthome-api';
+
+import type { Plug } from 'tplink-smarthome-api';
+import * as tplink from 'tplink-smarthome-api';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../../config/schema.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../driver.js';
 import { isObject } from './http.js';
 
 const RULE_NAME = 'lifeline cycle';
+// The package is CommonJS: Node's ESM loader exposes its exports on `default` only.
+const { Client, ResponseError } = ((tplink as unknown as { default?: typeof tplink }).default ??
+  tplink) as typeof tplink;
 
 export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const [host, portText] = splitHostPort(plug.address!);
