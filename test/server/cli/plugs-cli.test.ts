@@ -32,6 +32,7 @@ beforeAll(async () => {
       driver: 'shelly-gen1',
       address: cabinet.address,
       username: 'admin',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${ENV} reference in the config file
       password: '${SHELLY_PW}',
       lifeline: true,
       powers: ['router', 'agent'],
