@@ -21,7 +21,7 @@ interface ScreenEntry {
 /** Screens in bottom-navigation order; capabilities add theirs here. */
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
-  { id: 'power', label: 'nav.power', icon: '⏻', component: PowerScreen, inNav: true },
+  { id: 'power', label: 'nav.power', icon: '⚡', component: PowerScreen, inNav: true },
   { id: 'activity', label: 'nav.activity', icon: '☰', component: ActivityScreen, inNav: true },
   { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: true },
 ];

@@ -75,9 +75,13 @@ function PlugCard({ id, plug: p, live }: { id: string; plug: PlugInfo; live: boo
       <div class="plug-head">
         <h2 id={`plug-${id}-h`}>
           {p.lifeline && (
-            <span role="img" aria-label={t('power.lifeline')} title={t('power.lifeline')}>
-              🔒
-            </span>
+            <svg class="lock-icon" role="img" aria-label={t('power.lifeline')} viewBox="0 0 24 24">
+              <title>{t('power.lifeline')}</title>
+              <path
+                fill="currentColor"
+                d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3H9z"
+              />
+            </svg>
           )}
           {p.name}
         </h2>
