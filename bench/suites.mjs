@@ -1,8 +1,10 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
+import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { sessionLatency } from './session.mjs';
 
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
   { name: 'session', run: sessionLatency },
+  { name: 'plugs', run: plugsBench },
 ];
