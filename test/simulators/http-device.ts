@@ -49,6 +49,7 @@ export async function startHttpDevice(
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
+      if (relay.loseReplyWhenDark && !relay.answering) return;
       res
         .writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers })
         .end(reply.body);

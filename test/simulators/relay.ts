@@ -10,12 +10,15 @@ export interface RelayOptions {
   watts?: number;
   /** Powers its own network: answers nothing while off (the lifeline scenario). */
   cabinet?: boolean;
+  /** A cabinet whose network dies before even the reply to the switching request gets out. */
+  loseReplyWhenDark?: boolean;
 }
 
 export class SimRelay {
   on: boolean;
   watts: number;
   cabinet: boolean;
+  loseReplyWhenDark: boolean;
   fault: Fault = 'none';
   timer:
     | { revertsTo: boolean; startedAt: number; seconds: number; handle: ReturnType<typeof setTimeout> }
@@ -28,6 +31,7 @@ export class SimRelay {
     this.on = opts.on ?? true;
     this.watts = opts.watts ?? 12.5;
     this.cabinet = opts.cabinet ?? false;
+    this.loseReplyWhenDark = opts.loseReplyWhenDark ?? false;
   }
 
   get power(): number {

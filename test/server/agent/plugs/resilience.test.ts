@@ -1,6 +1,7 @@
-// MQTT plugs in a real agent against a real Mosquitto: a broker that is down at start, the
-// lifeline scenario over MQTT (the device's link dies, the broker publishes its will), and an
-// agent restart in the middle of a power-cycle (the agent is often what the plug powers).
+// Plugs on their worst day, in a real agent: an MQTT broker (real Mosquitto) down at start, the
+// lifeline scenario over MQTT (the device's link dies, the broker publishes its will), a cycle
+// whose answer is lost, and an agent restart in the middle of a cycle (the agent is often what
+// the plug powers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startMosquitto } from '../../../harness/mosquitto.js';
 import { startShellyGen1 } from '../../../simulators/shelly-gen1.js';
@@ -16,7 +17,7 @@ afterAll(async () => {
   await broker?.close();
 });
 
-describe('MQTT plugs in the agent', () => {
+describe('plugs on the worst day', () => {
   it('starts with the broker down, says why, and recovers by itself when it returns', async () => {
     await broker.stop();
     const env = await startPlugAgent([
@@ -75,6 +76,55 @@ describe('MQTT plugs in the agent', () => {
     } finally {
       await env.close();
       await dev.close();
+    }
+  });
+
+  it('a cycle whose answer is lost is reported as unconfirmed, never as success, and still tracked', async () => {
+    const cabinet = await startShellyGen1({ cabinet: true, loseReplyWhenDark: true });
+    const env = await startPlugAgent([
+      {
+        id: 'cab',
+        name: 'Cabinet',
+        driver: 'shelly-gen1',
+        address: cabinet.address,
+        lifeline: true,
+        powers: ['router'],
+        cycleSeconds: 5,
+      },
+    ]);
+    try {
+      await until(() => plugOf(env.t, 'cab')?.online, 'online');
+      // A made-up challenge does nothing.
+      const forged = await env.client.command('plug.cycle', {
+        target: 'cab',
+        confirm: { challenge: 'x'.repeat(24), text: 'Cabinet' },
+      });
+      expect(forged).toMatchObject({ status: 'error', error: { code: 'challenge-invalid' } });
+      expect(cabinet.relay.offs()).toBe(0);
+      const first = await env.client.command('plug.cycle', { target: 'cab' });
+      if (first.status !== 'confirm') throw new Error('expected confirm');
+      const r = await env.client.command('plug.cycle', {
+        target: 'cab',
+        confirm: { challenge: first.confirm.challenge, text: 'Cabinet' },
+      });
+      expect(r).toMatchObject({
+        status: 'error',
+        error: { code: 'timeout', message: expect.stringMatching(/did not confirm its timer/) },
+      });
+      expect(eventsOf(env.t, 'lifeline.cycle-started')[0]?.data).toMatchObject({
+        plug: 'cab',
+        confirmed: false,
+      });
+      expect(plugOf(env.t, 'cab')?.cycle).toMatchObject({ confirmed: false });
+      await until(() => eventsOf(env.t, 'plug.cycle-done')[0], 'cycle done', 30_000);
+      expect(
+        env.t.agent.db
+          .prepare("SELECT outcome FROM audit WHERE action = 'plug.cycle' AND decision = 'confirmed'")
+          .all(),
+      ).toEqual([{ outcome: 'error' }]);
+    } finally {
+      await env.close();
+      await cabinet.close();
     }
   });
 
