@@ -4,6 +4,7 @@
 // the plug powers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startMosquitto } from '../../../harness/mosquitto.js';
+import { startMiio } from '../../../simulators/miio.js';
 import { startShellyGen1 } from '../../../simulators/shelly-gen1.js';
 import { startTasmotaMqtt } from '../../../simulators/tasmota-mqtt.js';
 import { startZigbee2Mqtt } from '../../../simulators/zigbee2mqtt.js';
@@ -125,6 +126,36 @@ describe('plugs on the worst day', () => {
     } finally {
       await env.close();
       await cabinet.close();
+    }
+  });
+
+  it('a toggle allowed on a stale "off" is refused when the lifeline plug is in fact on', async () => {
+    const mi = await startMiio();
+    const env = await startPlugAgent([
+      {
+        id: 'mi',
+        name: 'Mi',
+        driver: 'miio',
+        address: mi.address,
+        token: mi.token,
+        lifeline: true,
+        powers: ['modem'],
+        pollSeconds: 3600,
+      },
+    ]);
+    try {
+      await until(() => plugOf(env.t, 'mi')?.online, 'online');
+      mi.relay.press();
+      await env.t.agent.check(); // the agent reads it: off
+      expect(plugOf(env.t, 'mi')?.on).toBe(false);
+      mi.relay.press(); // someone switched it on; the agent has not polled since
+      const r = await env.client.command('plug.toggle', { target: 'mi' });
+      expect(r).toMatchObject({ status: 'error', error: { code: 'refused' } });
+      expect(mi.relay.on).toBe(true);
+      expect(mi.relay.offs()).toBe(1);
+    } finally {
+      await env.close();
+      await mi.close();
     }
   });
 
