@@ -1,4 +1,5 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
+import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
 import { sessionLatency } from './session.mjs';
@@ -7,4 +8,5 @@ export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
+  { name: 'plugs', run: plugsBench },
 ];

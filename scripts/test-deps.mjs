@@ -11,6 +11,7 @@ export const TEST_PACKAGES = {
   openssl: '/usr/bin/openssl',
   // CJK glyphs, so the zh-Hans / zh-Hant screenshots show text, not boxes.
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  mosquitto: '/usr/sbin/mosquitto',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

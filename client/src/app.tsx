@@ -8,6 +8,7 @@ import { route } from './router.js';
 import { ActivityScreen } from './screens/Activity.js';
 import { HomeScreen } from './screens/Home.js';
 import { PairScreen } from './screens/Pair.js';
+import { PowerScreen } from './screens/Power.js';
 import { SettingsScreen } from './screens/Settings.js';
 
 interface ScreenEntry {
@@ -21,6 +22,7 @@ interface ScreenEntry {
 /** Screens in bottom-navigation order; capabilities add theirs here. */
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
+  { id: 'power', label: 'nav.power', icon: '⚡', component: PowerScreen, inNav: true },
   { id: 'activity', label: 'nav.activity', icon: '☰', component: ActivityScreen, inNav: true },
   { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: false },
 ];

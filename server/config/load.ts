@@ -205,7 +205,9 @@ function issueToProblem(
   const node = nodeAt(root, segments);
   const where = node ?? deepestNode(root, segments);
   let message: string;
-  if (!node && issue.code === 'invalid_type') message = `missing; expected ${issue.expected}`;
+  // A refinement's message stands alone: echoing the value could print a secret (a token).
+  if (issue.code === 'custom') message = issue.message;
+  else if (!node && issue.code === 'invalid_type') message = `missing; expected ${issue.expected}`;
   else if (issue.code === 'invalid_type') message = `expected ${issue.expected}, got ${describeValue(node)}`;
   else if (issue.code === 'invalid_value')
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(node)}`;

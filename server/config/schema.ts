@@ -63,22 +63,102 @@ export const PLUG_DRIVERS = [
   'zigbee2mqtt',
 ] as const;
 
-export const PlugSchema = z.strictObject({
-  id,
-  name: z.string().min(1).max(80),
-  driver: z.enum(PLUG_DRIVERS),
-  address: address.optional(),
-  channel: z.number().int().min(0).max(16).default(0),
-  username: z.string().optional(),
-  password: secret.optional(),
-  token: secret.optional(),
-  topic: z.string().min(1).optional(),
-  entity: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  lifeline: z.boolean().default(false),
-  powers: z.array(z.string().min(1)).default([]),
-  cycleSeconds: z.number().int().min(5).max(3600).default(30),
-});
+/** Which plug keys each driver reads; any other driver-specific key is a mistake worth naming. */
+export const PLUG_DRIVER_KEYS: Record<(typeof PLUG_DRIVERS)[number], readonly string[]> = {
+  'shelly-gen1': ['address', 'channel', 'username', 'password'],
+  'shelly-gen2': ['address', 'channel', 'username', 'password'],
+  tasmota: ['address', 'channel', 'username', 'password'],
+  'tasmota-mqtt': ['address', 'channel', 'username', 'password', 'topic'],
+  kasa: ['address', 'channel'],
+  miio: ['address', 'token', 'model'],
+  homeassistant: ['address', 'token', 'entity', 'powerEntity'],
+  zigbee2mqtt: ['address', 'username', 'password', 'topic', 'baseTopic'],
+};
+const DRIVER_SPECIFIC = [
+  'channel',
+  'username',
+  'password',
+  'token',
+  'topic',
+  'baseTopic',
+  'entity',
+  'powerEntity',
+  'model',
+];
+
+export const PlugSchema = z
+  .strictObject({
+    id,
+    name: z.string().min(1).max(80),
+    driver: z.enum(PLUG_DRIVERS),
+    /** The device (host or host:port); for MQTT drivers the broker; for Home Assistant its URL. */
+    address: address.optional(),
+    channel: z.number().int().min(0).max(16).optional(),
+    username: z.string().min(1).optional(),
+    password: secret.optional(),
+    token: secret.optional(),
+    topic: z.string().min(1).max(200).optional(),
+    baseTopic: z.string().min(1).max(200).optional(),
+    entity: z.string().min(1).optional(),
+    powerEntity: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    lifeline: z.boolean().default(false),
+    powers: z.array(z.string().min(1)).default([]),
+    cycleSeconds: z.number().int().min(5).max(3600).default(30),
+    /** After power returns, how long until the agent is reachable again (router, host and agent boot). */
+    bootSeconds: z.number().int().min(0).max(1800).default(120),
+    pollSeconds: z.number().min(1).max(3600).default(10),
+    timeoutSeconds: z.number().min(0.5).max(60).default(5),
+  })
+  .superRefine((p, ctx) => {
+    const used = PLUG_DRIVER_KEYS[p.driver];
+    for (const key of DRIVER_SPECIFIC)
+      if (p[key as keyof typeof p] !== undefined && !used.includes(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `not used by driver ${p.driver}` });
+    const need = (key: keyof typeof p, why: string) => {
+      if (p[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `missing; ${why}` });
+    };
+    need(
+      'address',
+      p.driver.endsWith('mqtt')
+        ? 'the MQTT broker, e.g. 192.168.1.10:1883'
+        : p.driver === 'homeassistant'
+          ? "Home Assistant's URL, e.g. http://192.168.1.5:8123"
+          : "the plug's host or host:port",
+    );
+    if (p.driver === 'tasmota-mqtt') need('topic', "the device's MQTT topic, e.g. tasmota_8A2B3C");
+    if (p.driver === 'zigbee2mqtt') need('topic', "the device's friendly name in Zigbee2MQTT");
+    if (p.driver === 'homeassistant') {
+      need('token', 'a long-lived access token (Profile → Security)');
+      need('entity', 'the entity id, e.g. switch.cabinet');
+      for (const key of ['entity', 'powerEntity'] as const)
+        if (p[key] !== undefined && !/^[a-z_]+\.[a-z0-9_]+$/.test(p[key]))
+          ctx.addIssue({ code: 'custom', path: [key], message: 'an entity id such as switch.cabinet' });
+    }
+    if (p.driver === 'miio') {
+      need('token', 'the 32-hex-digit device token');
+      if (p.token !== undefined && !/^[0-9a-fA-F]{32}$/.test(p.token))
+        ctx.addIssue({ code: 'custom', path: ['token'], message: 'a token of 32 hex digits' });
+    }
+    if (p.driver === 'shelly-gen2' && p.username !== undefined && p.username !== 'admin')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['username'],
+        message: 'Shelly Gen2 devices always use the user "admin"',
+      });
+    if (p.driver === 'shelly-gen1' && (p.username === undefined) !== (p.password === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password'],
+        message: 'give both username and password, or neither',
+      });
+    if (p.lifeline && p.powers.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['powers'],
+        message: 'a lifeline plug needs powers: [...] (what goes down with it; shown in every confirmation)',
+      });
+  });
 
 const ddns = z.strictObject({
   provider: z.enum(['cloudflare', 'duckdns', 'rfc2136']),

@@ -65,7 +65,7 @@ async function uiText(page: Page): Promise<string[]> {
 }
 
 /** English words in running text: two or more Latin words of three letters or more. */
-const ENGLISH = /[A-Za-z]{3,}[\s,.'’-]+[A-Za-z]{3,}/;
+const ENGLISH = /[A-Za-z]{3,}[\s,'’]+[A-Za-z]{3,}/;
 const ALLOWED = [
   /^Lifeline$/,
   /Wake-on-LAN/,

@@ -2,14 +2,17 @@
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
 import { CORE_ENTITIES } from './core.js';
+import { PLUG_ENTITIES } from './plugs.js';
 import { RELAY_ENTITIES } from './relay.js';
 
 export * from './core.js';
+export * from './plugs.js';
 export * from './relay.js';
 
 export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
   ...RELAY_ENTITIES,
+  ...PLUG_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */

@@ -1,0 +1,58 @@
+// The one interface every smart-plug driver implements. The capability (polling, guard, events)
+// knows nothing of Shelly or Tasmota; a driver knows nothing of the guard.
+import type { Clock } from '../../clock.js';
+import type { PlugConfig } from '../../config/schema.js';
+import type { Logger } from '../../log.js';
+import type { MqttHub } from './mqtt-hub.js';
+
+export type TimerKind = 'atomic' | 'two-step' | 'none';
+
+/** What the device really supports, declared by the driver (and, for miIO, by the model). */
+export interface PlugCapabilities {
+  /** Reports power draw in watts. */
+  power: boolean;
+  /** A device-side "off now, back on after N s": one request, two requests, or none. */
+  timer: TimerKind;
+  /** Longest off time its timer accepts; 0 without a timer. */
+  maxCycleSeconds: number;
+  /** The device pushes its state (MQTT): no polling needed. */
+  push: boolean;
+}
+
+export interface PlugReading {
+  on: boolean;
+  watts?: number;
+}
+
+/** Proof that the device armed its own timer: what it answered. */
+export interface CycleReceipt {
+  /** One line for the audit and the event ("reply has_timer:true, timer_duration:30"). */
+  evidence: string;
+}
+
+export type PlugPush = { kind: 'reading'; reading: PlugReading } | { kind: 'offline'; reason: string };
+
+export interface PlugDriver {
+  readonly capabilities: PlugCapabilities;
+  /** Reads relay state (and power where reported). Throws LifelineError: timeout, unreachable, failed. */
+  read(signal?: AbortSignal): Promise<PlugReading>;
+  /** Switches the relay and returns the state the device reports afterwards. */
+  set(on: boolean, signal?: AbortSignal): Promise<PlugReading>;
+  /**
+   * Off now; the DEVICE turns it back on after `seconds`. Resolves only when the device's answer
+   * proves the timer is armed; throws 'unsupported' without a device timer, 'timeout' when the
+   * request went out but no answer came back (the plug may or may not be off).
+   */
+  cycle(seconds: number, signal?: AbortSignal): Promise<CycleReceipt>;
+  /** Push drivers report changes the device announces by itself. */
+  onPush?(listener: (push: PlugPush) => void): void;
+  close(): Promise<void> | void;
+}
+
+export interface DriverDeps {
+  clock: Clock;
+  log: Logger;
+  mqtt: MqttHub;
+}
+
+export type DriverFactory = (plug: PlugConfig, deps: DriverDeps) => PlugDriver;
