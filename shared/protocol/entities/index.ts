@@ -2,11 +2,14 @@
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
 import { CORE_ENTITIES } from './core.js';
+import { NET_ENTITIES } from './net.js';
 
 export * from './core.js';
+export * from './net.js';
 
 export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
+  ...NET_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
