@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 export const TEST_PACKAGES = {
   chromium: '/usr/bin/chromium',
   iproute2: '/usr/sbin/ip',
+  bind9: '/usr/sbin/named',
+  openssl: '/usr/bin/openssl',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

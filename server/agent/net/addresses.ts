@@ -3,7 +3,9 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { IpFamily } from '../../../shared/protocol/entities/net.js';
 
-const NOT_PUBLIC = new BlockList();
+// Separate lists per family: a BlockList also matches IPv4 addresses against IPv4-mapped IPv6 rules.
+const NOT_PUBLIC_V4 = new BlockList();
+const NOT_PUBLIC_V6 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -13,7 +15,7 @@ for (const [net, bits] of [
   ['192.168.0.0', 16],
   ['224.0.0.0', 3],
 ] as const)
-  NOT_PUBLIC.addSubnet(net, bits, 'ipv4');
+  NOT_PUBLIC_V4.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
   ['::', 127],
   ['fc00::', 7],
@@ -21,7 +23,7 @@ for (const [net, bits] of [
   ['ff00::', 8],
   ['::ffff:0:0', 96],
 ] as const)
-  NOT_PUBLIC.addSubnet(net, bits, 'ipv6');
+  NOT_PUBLIC_V6.addSubnet(net, bits, 'ipv6');
 
 const SHARED = new BlockList();
 SHARED.addSubnet('100.64.0.0', 10, 'ipv4');
@@ -38,7 +40,8 @@ export function classify(address: string): AddressKind {
   const family = familyOf(address);
   if (!family) return 'private';
   if (family === 'ipv4' && SHARED.check(address, 'ipv4')) return 'cgnat';
-  return NOT_PUBLIC.check(address, family) ? 'private' : 'public';
+  const list = family === 'ipv4' ? NOT_PUBLIC_V4 : NOT_PUBLIC_V6;
+  return list.check(address, family) ? 'private' : 'public';
 }
 
 /** One canonical text per address, so `2001:DB8::1` and `2001:db8:0::1` compare equal. */
