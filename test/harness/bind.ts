@@ -2,6 +2,7 @@
 // RFC 2136 updates signed with a TSIG key. Stop and start it again to play "the DNS server is down".
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Resolver } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './cli.js';
@@ -79,9 +80,25 @@ zone "${zone}" { type primary; file "${zoneFile}"; allow-update { key "${key.nam
         resolve(false);
       });
     });
-    if (ok) child = c;
-    else c.kill('SIGKILL');
-    return ok;
+    if (!ok) {
+      c.kill('SIGKILL');
+      return false;
+    }
+    child = c;
+    // named says "running" a moment before its sockets answer; wait until the zone does.
+    const probe = new Resolver({ timeout: 500, tries: 1 });
+    probe.setServers([`127.0.0.1:${port}`]);
+    for (let i = 0; i < 40; i++) {
+      if (
+        await probe.resolveSoa(zone).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
   };
 
   const stop = async () => {
