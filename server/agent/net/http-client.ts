@@ -82,9 +82,7 @@ function describe(url: URL, err: unknown): LifelineError {
           ? 'network unreachable'
           : e.code === 'ABORT_ERR'
             ? 'cancelled'
-            : e.code?.startsWith('ERR_TLS') ||
-                e.code?.includes('CERT') ||
-                e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+            : /CERT|SIGNATURE|SELF_SIGNED|ERR_TLS|ERR_SSL/.test(e.code ?? '')
               ? `TLS certificate not trusted (${e.code})`
               : (e.code ?? e.message ?? 'failed');
   return new LifelineError('unreachable', `${url.host}: ${why}`);
