@@ -1,5 +1,6 @@
 import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
 import { now } from '../clock.js';
+import { NetworkCard } from '../components/NetworkCard.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
 
@@ -52,6 +53,7 @@ export function HomeScreen() {
           <p class="muted">{t('state.none')}</p>
         )}
       </section>
+      <NetworkCard />
     </main>
   );
 }
