@@ -162,11 +162,11 @@ function Ddns({ d }: { d: DdnsRecord }) {
   );
 }
 
-/** Public addresses and their age, each name as every resolver answers it, DDNS and a force update. */
+/** Public addresses and their age (IPv6 only once one was ever seen: most homes have none), each name as every resolver answers it, DDNS and a force update. */
 export function NetworkCard() {
   const ips = listEntities<PublicIp>('public-ip')
     .map((e) => e.data)
-    .filter((ip) => ip.address || ip.sources.length > 0)
+    .filter((ip) => ip.address || ip.history.length > 0 || (ip.family === 'ipv4' && ip.sources.length > 0))
     .sort((a, b) => (a.family < b.family ? -1 : 1));
   const names = listEntities<DnsName>('dns-name').map((e) => e.data);
   const ddns = new Map(listEntities<DdnsRecord>('ddns').map((e) => [e.id, e.data]));

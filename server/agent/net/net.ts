@@ -42,13 +42,18 @@ export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capa
 
   const updaters = new Map<string, DdnsUpdater>();
   for (const d of plan.ddns) {
-    const provider: DdnsProvider =
-      d.config.provider === 'cloudflare'
-        ? cloudflareProvider(d.config, d.record, http)
-        : d.config.provider === 'duckdns'
-          ? duckdnsProvider(d.config, d.record, http)
-          : rfc2136Provider(d.config, d.record);
-    updaters.set(d.record, new DdnsUpdater(d.record, provider, d.families, ctx, timings));
+    try {
+      const provider: DdnsProvider =
+        d.config.provider === 'cloudflare'
+          ? cloudflareProvider(d.config, d.record, http)
+          : d.config.provider === 'duckdns'
+            ? duckdnsProvider(d.config, d.record, http)
+            : rfc2136Provider(d.config, d.record);
+      updaters.set(d.record, new DdnsUpdater(d.record, provider, d.families, ctx, timings));
+    } catch (err) {
+      // One unusable updater must not keep the agent (or the other records) from starting.
+      plan.problems.push(`DDNS for ${d.record} cannot run: ${(err as Error).message}`);
+    }
   }
 
   const unsubscribe: (() => void)[] = [];

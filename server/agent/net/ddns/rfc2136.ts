@@ -1,6 +1,7 @@
 // RFC 2136 dynamic update with a TSIG key (BIND, Knot, PowerDNS …): replace the record's A / AAAA
 // set in one signed message over TCP, then read it back from the same authoritative server.
 import { randomInt } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { IpFamily } from '../../../../shared/protocol/entities/net.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { DdnsConfig } from '../../../config/schema.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
-import { dnsClient, serverAddress } from '../dns/query.js';
+import { type DnsClient, dnsClient } from '../dns/query.js';
 import {
   CLASS,
   encodeHeader,
@@ -82,19 +83,31 @@ const TSIG_ERRORS: Record<number, string> = {
 };
 
 export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
-  const hostPort = serverAddress(cfg.server!);
-  const m = /^\[?(.+?)\]?:(\d+)$/.exec(hostPort)!;
-  const host = m[1]!;
-  const port = Number(m[2]);
-  const lookup = dnsClient({ label: `${cfg.server}`, address: hostPort });
+  const { host, port } = splitHostPort(cfg.server!);
+  let resolved: { ip: string; lookup: DnsClient } | undefined;
   let zone = cfg.zone?.replace(/\.$/, '');
+
+  /** The server may be a host name (ns1.example.org): resolved when needed, so a DNS outage at start costs nothing. */
+  const server = async () => {
+    if (resolved) return resolved;
+    let ip = host;
+    if (!net.isIP(host))
+      try {
+        ip = (await dnsLookup(host)).address;
+      } catch {
+        throw new LifelineError('unreachable', `${cfg.server}: cannot resolve the server's name`);
+      }
+    const address = ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+    resolved = { ip, lookup: dnsClient({ label: `${cfg.server}`, address }) };
+    return resolved;
+  };
 
   const findZone = async (): Promise<string> => {
     if (zone) return zone;
     const labels = record.split('.');
     for (let i = 0; i < labels.length - 1; i++) {
       const candidate = labels.slice(i).join('.');
-      if (await lookup.soa(candidate)) {
+      if (await (await server()).lookup.soa(candidate)) {
         zone = candidate;
         return zone;
       }
@@ -118,7 +131,7 @@ export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
       ...updates.map(encodeRR),
     ]);
     const { message, mac } = signMessage(unsigned, key, Math.floor(Date.now() / 1000));
-    const reply = await exchange(host, port, message);
+    const reply = await exchange((await server()).ip, port, message);
     let parsed: ReturnType<typeof parseMessage>;
     try {
       parsed = parseMessage(reply);
@@ -166,6 +179,7 @@ export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
   };
 
   const current = async (family: IpFamily) => {
+    const { lookup } = await server();
     const answers = family === 'ipv4' ? await lookup.a(record) : await lookup.aaaa(record);
     return answers.map((a) => a.address);
   };
@@ -188,7 +202,7 @@ export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
       return `TSIG key "${cfg.key!.name}" accepted by ${cfg.server} for zone ${await findZone()}`;
     },
     stop() {
-      lookup.cancel();
+      resolved?.lookup.cancel();
     },
   };
 }
@@ -199,4 +213,13 @@ function expandV6(address: string): string[] {
   const t = tail ? tail.split(':') : [];
   const fill = address.includes('::') ? Array(8 - h.length - t.length).fill('0') : [];
   return [...h, ...fill, ...t];
+}
+
+/** `ns1.example.org`, `192.0.2.53:5353`, `2001:db8::53`, `[2001:db8::53]:53` → host and port. */
+export function splitHostPort(spec: string): { host: string; port: number } {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(spec);
+  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ? Number(bracketed[2]) : 53 };
+  if (spec.split(':').length > 2) return { host: spec, port: 53 };
+  const [host, port] = spec.split(':') as [string, string | undefined];
+  return { host, port: port ? Number(port) : 53 };
 }

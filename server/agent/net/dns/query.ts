@@ -47,8 +47,14 @@ function explain(err: unknown, server: DnsServer, name: string): LifelineError {
 
 export function dnsClient(server: DnsServer): DnsClient {
   const resolver = new Resolver({ timeout: Math.round(REQUEST_TIMEOUT_MS / 2), tries: 2 });
-  if (server.address) resolver.setServers([server.address]);
+  let invalid: string | undefined;
+  try {
+    if (server.address) resolver.setServers([server.address]);
+  } catch {
+    invalid = `${server.label}: not a resolver address (an IP, optionally with a port)`;
+  }
   const run = async <T>(name: string, empty: T, fn: () => Promise<T>): Promise<T> => {
+    if (invalid) throw new LifelineError('bad-args', invalid);
     try {
       return await fn();
     } catch (err) {
