@@ -6,6 +6,7 @@ import { ManualClock, startTestAgent, type TestAgent, waitFor } from '../../../h
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { makeCerts, type TestCerts } from '../../../harness/tls.js';
 import { type EchoServer, startEchoServer } from '../../../simulators/echo-server.js';
+import { startNatPmpGateway } from '../../../simulators/natpmp.js';
 import { startUpnpGateway, type UpnpGateway } from '../../../simulators/upnp-igd.js';
 
 let certs: TestCerts;
@@ -68,6 +69,20 @@ describe('public address sources', () => {
     );
     expect(p!.address).toBe('203.0.113.5');
     expect(p!.agree.sort()).toEqual([`echo:${new URL(e.url).host}`, 'router:upnp']);
+  });
+
+  it('asks the router over NAT-PMP, and says so when the router has it switched off', async () => {
+    const g = await startNatPmpGateway('203.0.113.6');
+    closers.push(() => g.close());
+    t = await agent({ router: { upnp: false, natpmp: g.host }, echo: [] });
+    await waitFor(() => ip('ipv4')?.address, 20_000, 'an address from NAT-PMP');
+    expect(ip('ipv4')).toMatchObject({ address: '203.0.113.6', agree: ['router:natpmp'] });
+    g.resultCode = 2;
+    const natpmp = () => ip('ipv4')?.sources.find((x) => x.source === 'router:natpmp');
+    await waitFor(() => natpmp()?.error, 20_000, 'a refusal');
+    expect(natpmp()!.error).toContain('Not Authorized/Refused');
+    expect(ip('ipv4')!.sources).toHaveLength(1);
+    expect(ip('ipv4')!.address).toBe('203.0.113.6');
   });
 
   it('takes the address most sources agree on and lists the one that disagrees', async () => {
