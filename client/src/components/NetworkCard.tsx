@@ -91,9 +91,8 @@ function Name({ name }: { name: DnsName }) {
       <ul class="resolvers">
         {name.resolvers.map((r) => (
           <li key={r.resolver} data-resolver={r.resolver}>
-            <span>
-              {r.resolver} <Badge status={r.status} />
-            </span>
+            <span class="resolver">{r.resolver}</span>
+            <Badge status={r.status} />
             <span class="answer">{answers(r)}</span>
           </li>
         ))}
