@@ -88,6 +88,7 @@ function Name({ name }: { name: DnsName }) {
           ? ` · ${t('net.staleAt', { time: formatTime(name.staleAt) })}`
           : ''}
       </div>
+      {name.note && <div class="muted small">{t('net.proxied')}</div>}
       <ul class="resolvers">
         {name.resolvers.map((r) => (
           <li key={r.resolver} data-resolver={r.resolver}>

@@ -38,9 +38,16 @@ export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capa
     for (const e of plan.echo) sources.push(echoSource(e, http));
   }
   const watcher = new PublicIpWatcher(ctx, sources, timings.publicIpMs);
-  const dns = new DnsWatch(ctx, plan.names, ctx.config.net.resolvers, (f) => watcher.current(f), timings);
-
   const updaters = new Map<string, DdnsUpdater>();
+  const dns = new DnsWatch(
+    ctx,
+    plan.names,
+    ctx.config.net.resolvers,
+    (f) => watcher.current(f),
+    timings,
+    (name) => updaters.get(name)?.provider.proxied === true,
+  );
+
   for (const d of plan.ddns) {
     try {
       const provider: DdnsProvider =

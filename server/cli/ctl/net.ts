@@ -33,6 +33,7 @@ export async function ctlNet(opts: CtlGlobalOptions): Promise<void> {
     for (const n of names) {
       const badge = n.status.toUpperCase();
       out.push('', `${n.name}: ${badge} since ${clockTime(n.since)} (${ago(n.since, now)})`);
+      if (n.note) out.push(`  ${n.note}`);
       const rows = [['  RESOLVER', 'A', 'AAAA', 'STATUS']];
       for (const r of n.resolvers)
         rows.push([

@@ -62,6 +62,8 @@ export type ResolverView = v.InferOutput<typeof ResolverView>;
 export const DnsName = v.object({
   name: v.string(),
   status: v.picklist(['match', 'mismatch', 'stale', 'unknown']),
+  /** Set when answers cannot be judged (a Cloudflare-proxied record answers Cloudflare's addresses). */
+  note: v.optional(v.string()),
   /** Since when the status has been what it is. */
   since: v.number(),
   /** When a mismatch becomes `stale` (longest TTL + grace), while it lasts. */
@@ -89,6 +91,8 @@ export const DdnsRecord = v.object({
   ),
   lastSuccessAt: v.optional(v.number()),
   failures: v.number(),
+  /** Cloudflare-proxied: resolvers answer Cloudflare's addresses, so names are not judged by them. */
+  proxied: v.optional(v.boolean()),
   nextRetryAt: v.optional(v.number()),
 });
 export type DdnsRecord = v.InferOutput<typeof DdnsRecord>;

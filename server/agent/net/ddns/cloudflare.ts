@@ -78,17 +78,23 @@ export function cloudflareProvider(cfg: DdnsConfig, record: string, http: HttpCl
     return zoneId;
   };
 
+  let proxied = false;
   const records = async (family: IpFamily): Promise<CfRecord[]> => {
     const type = family === 'ipv4' ? 'A' : 'AAAA';
     const list = await call<CfRecord[]>(
       'GET',
       `/zones/${await zone()}/dns_records?type=${type}&name=${encodeURIComponent(record)}`,
     );
-    return Array.isArray(list) ? list.filter((r) => r.type === type && r.name === record) : [];
+    const mine = Array.isArray(list) ? list.filter((r) => r.type === type && r.name === record) : [];
+    proxied = mine.some((r) => r.proxied === true);
+    return mine;
   };
 
   return {
     provider: 'cloudflare',
+    get proxied() {
+      return proxied;
+    },
     async current(family) {
       return (await records(family)).map((r) => r.content);
     },

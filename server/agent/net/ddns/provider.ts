@@ -11,5 +11,7 @@ export interface DdnsProvider {
   verify(family: IpFamily, address: string): Promise<boolean | undefined>;
   /** Proves the credentials work without changing anything; returns a one-line detail. */
   checkCredentials(): Promise<string>;
+  /** True when the provider answers DNS with its own addresses (Cloudflare's orange cloud). */
+  readonly proxied?: boolean;
   stop?(): void;
 }

@@ -197,6 +197,7 @@ export class DdnsUpdater {
       ...(this.lastAttempt ? { lastAttempt: this.lastAttempt } : {}),
       ...(this.lastSuccessAt ? { lastSuccessAt: this.lastSuccessAt } : {}),
       failures: this.failures,
+      ...(this.provider.proxied ? { proxied: true } : {}),
       ...(this.status === 'retrying' && this.nextRetryAt ? { nextRetryAt: this.nextRetryAt } : {}),
     };
   }

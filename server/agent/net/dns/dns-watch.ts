@@ -49,6 +49,7 @@ export class DnsWatch {
     resolvers: readonly string[],
     private readonly publicAddress: (family: IpFamily) => string | null,
     private readonly timings: NetTimings,
+    private readonly proxied: (name: string) => boolean = () => false,
   ) {
     this.specs = parseResolvers(resolvers);
     const auth = this.specs.find((s) => s.kind === 'authoritative');
@@ -203,6 +204,11 @@ export class DnsWatch {
     const view: DnsName = {
       name: watched.name,
       status,
+      ...(this.proxied(watched.name)
+        ? {
+            note: 'proxied by Cloudflare: resolvers answer Cloudflare’s addresses; the record is checked through the API',
+          }
+        : {}),
       since: episode.since,
       ...(staleAt !== undefined ? { staleAt } : {}),
       checkedAt: now,

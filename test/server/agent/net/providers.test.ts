@@ -132,6 +132,42 @@ describe('Cloudflare', () => {
     });
   });
 
+  it('does not judge a Cloudflare-proxied name by its DNS answers', async () => {
+    cf.records.push({
+      ...cf.records.find((r) => r.id === 'rec-home')!,
+      id: 'rec-shop',
+      name: 'shop.example.com',
+      content: '198.51.100.8',
+      proxied: true,
+    });
+    t = await agentWith(
+      { provider: 'cloudflare', token: TOKEN, apiUrl: cf.url, record: 'shop.example.com' },
+      [],
+    );
+    await waitFor(
+      () => cf.records.find((r) => r.id === 'rec-shop')?.content === PUBLIC,
+      20_000,
+      'proxied record updated',
+    );
+    await waitFor(
+      () => (t!.agent.state.get('ddns', 'shop.example.com') as DdnsRecord | undefined)?.proxied,
+      20_000,
+      'proxied flag',
+    );
+    const name = await waitFor(
+      () => {
+        const n = t!.agent.state.get('dns-name', 'shop.example.com') as
+          | { note?: string; status: string }
+          | undefined;
+        return n?.note ? n : undefined;
+      },
+      20_000,
+      'a proxied note',
+    );
+    expect(name.status).toBe('unknown');
+    expect(name.note).toContain('proxied by Cloudflare');
+  });
+
   it('reports a rejected token in the event log and keeps retrying; check fails', async () => {
     t = await agentWith({ provider: 'cloudflare', token: 'wrong-token', apiUrl: cf.url }, [
       'home.example.com',
