@@ -3,6 +3,8 @@
 
 /** How often the public address is asked of every source. */
 export const PUBLIC_IP_INTERVAL_MS = 60_000;
+/** While every source of a family (or a resolver) fails, ask again this soon: recovery in seconds (SPEC §7.1). */
+export const DEGRADED_RETRY_MS = 5_000;
 /** How often every watched name is resolved through every resolver. */
 export const DNS_CHECK_INTERVAL_MS = 60_000;
 /** A mismatch becomes `dns.stale` after the longest TTL seen plus this. */

@@ -4,7 +4,7 @@
 import type { DnsName, IpFamily, ResolverView } from '../../../../shared/protocol/entities/net.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { AgentContext } from '../../capability.js';
-import { MAX_TTL_CONSIDERED_S } from '../constants.js';
+import { DEGRADED_RETRY_MS, MAX_TTL_CONSIDERED_S } from '../constants.js';
 import type { NetTimings } from '../timings.js';
 import { type AuthoritativeFinder, authoritativeFinder } from './authoritative.js';
 import { type DnsClient, type DnsServer, dnsClient, serverAddress } from './query.js';
@@ -96,7 +96,13 @@ export class DnsWatch {
         if (this.again) {
           this.again = false;
           void this.check();
-        } else this.timer = setTimeout(() => void this.check(), this.timings.dnsCheckMs);
+        } else {
+          const failing = [...this.views.values()].some((v) => v.resolvers.some((r) => r.status === 'error'));
+          const wait = failing
+            ? Math.min(this.timings.dnsCheckMs, DEGRADED_RETRY_MS)
+            : this.timings.dnsCheckMs;
+          this.timer = setTimeout(() => void this.check(), wait);
+        }
       });
     return this.running;
   }

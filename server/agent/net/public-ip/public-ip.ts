@@ -9,7 +9,7 @@ import type {
 } from '../../../../shared/protocol/entities/net.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { AgentContext } from '../../capability.js';
-import { IP_HISTORY_LIMIT } from '../constants.js';
+import { DEGRADED_RETRY_MS, IP_HISTORY_LIMIT } from '../constants.js';
 import { NotPublicError } from './router-source.js';
 import type { AddressSource } from './sources.js';
 
@@ -86,9 +86,18 @@ export class PublicIpWatcher {
         if (this.again) {
           this.again = false;
           void this.poll();
-        } else this.timer = setTimeout(() => void this.poll(), this.intervalMs);
+        } else this.timer = setTimeout(() => void this.poll(), this.nextDelay());
       });
     return this.running;
+  }
+
+  /** Sooner while a family that has sources gets no answer from any of them. */
+  private nextDelay(): number {
+    const blind = FAMILIES.some((f) => {
+      const readings = [...this.readings[f].values()];
+      return f === 'ipv4' && readings.length > 0 && readings.every((r) => !r.address);
+    });
+    return blind ? Math.min(this.intervalMs, DEGRADED_RETRY_MS) : this.intervalMs;
   }
 
   private async round(): Promise<void> {

@@ -149,6 +149,16 @@ describe('public address sources', () => {
     await waitFor(() => ip('ipv4')?.agree.includes('relay'), 20_000, 'relay agreeing');
   });
 
+  it('recovers by itself, well before the next regular round, when the echo endpoints come back', async () => {
+    const e = await echo({ status: 503, body: 'down' });
+    t = await agent({ intervalSeconds: 60, echo: [withCa(e)] });
+    await waitFor(() => ip('ipv4')?.sources[0]?.error, 20_000, 'a failed round');
+    expect(ip('ipv4')!.address).toBeNull();
+    e.mode = { address: '203.0.113.5' };
+    // The regular round is 60 s away; a blind agent asks again within seconds.
+    await waitFor(() => ip('ipv4')?.address, 30_000, 'the address after recovery');
+  });
+
   it('remembers the address across restarts and reports the change found after a power cut', async () => {
     const e = await echo({ address: '203.0.113.5' });
     t = await agent({ echo: [withCa(e)] });
