@@ -18,7 +18,7 @@ export async function startEchoServer(
   host: '127.0.0.1' | '::1' = '127.0.0.1',
 ): Promise<EchoServer> {
   const hanging = new Set<import('node:http').ServerResponse>();
-  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, (_req, res) => {
     echo.requests++;
     const m = echo.mode;
     if ('hang' in m) {

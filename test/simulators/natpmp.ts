@@ -34,7 +34,7 @@ export async function startNatPmpGateway(externalIp: string): Promise<NatPmpGate
     reply.writeUInt16BE(msg[1] === 0 ? gw.resultCode : 5, 2);
     if (msg[1] === 0) {
       reply.writeUInt32BE(Math.floor((Date.now() - started) / 1000), 4);
-      gw.externalIp.split('.').forEach((o, i) => reply.writeUInt8(Number(o), 8 + i));
+      Buffer.from(gw.externalIp.split('.').map(Number)).copy(reply, 8);
     }
     socket.send(reply, rinfo.port, rinfo.address);
   });
