@@ -1,4 +1,6 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
+
+import { netDetectAndFix } from './net.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
@@ -9,4 +11,5 @@ export const benchmarks = [
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
   { name: 'plugs', run: plugsBench },
+  { name: 'net', run: netDetectAndFix },
 ];

@@ -12,6 +12,7 @@ export const TEST_PACKAGES = {
   // CJK glyphs, so the zh-Hans / zh-Hant screenshots show text, not boxes.
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   mosquitto: '/usr/sbin/mosquitto',
+  bind9: '/usr/sbin/named',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

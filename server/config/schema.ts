@@ -160,14 +160,112 @@ export const PlugSchema = z
       });
   });
 
-const ddns = z.strictObject({
-  provider: z.enum(['cloudflare', 'duckdns', 'rfc2136']),
-  record: z.string().min(1).optional(),
-  token: secret.optional(),
-  tokenFile: z.string().optional(),
-  zone: z.string().optional(),
-  server: z.string().optional(),
-  key: z.strictObject({ name: z.string(), algorithm: z.string().default('hmac-sha256'), secret }).optional(),
+// --- net: public address, DNS names, built-in DDNS (server/agent/net, docs/network.md) ---
+
+/** `system`, `authoritative[:port]`, or a resolver address: `1.1.1.1`, `1.1.1.1:53`, `[2606:4700::1111]:53`. */
+const resolverSpec = z
+  .string()
+  .regex(
+    /^(system|authoritative(:\d{1,5})?|\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|\[[0-9a-fA-F:.]+\]:\d{1,5})$/,
+    'system, authoritative, or a resolver IP with an optional port (1.1.1.1, 127.0.0.1:5353, [::1]:53)',
+  );
+
+const echoEndpoint = z.union([
+  z.url({ protocol: /^https?$/ }),
+  z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    /** Ask over IPv4, IPv6 or both; the reply must be an address of that family. */
+    family: z.enum(['ipv4', 'ipv6', 'both']).default('both'),
+    /** PEM file of the CA that signs this endpoint's certificate (your own echo service). */
+    ca: z.string().min(1).optional(),
+  }),
+]);
+
+const routerSource = z.union([
+  z.literal(false),
+  z.literal('auto'),
+  z.strictObject({
+    /** UPnP-IGD: `auto` (SSDP discovery), the device description URL, or false. */
+    upnp: z.union([z.literal('auto'), z.literal(false), z.url({ protocol: /^https?$/ })]).default('auto'),
+    /** NAT-PMP: `auto` (the default gateway), the gateway's address, or false. */
+    natpmp: z
+      .union([z.literal('auto'), z.literal(false), z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/)])
+      .default('auto'),
+  }),
+]);
+
+export const DdnsSchema = z
+  .strictObject({
+    provider: z.enum(['cloudflare', 'duckdns', 'rfc2136']),
+    /** The name to keep pointed at home; default: the name it is given on, else the first of net.names. */
+    record: hostname.optional(),
+    /** API token (Cloudflare, DuckDNS): write it as ${ENV_VAR}, or use tokenFile. */
+    token: secret.optional(),
+    tokenFile: z.string().min(1).optional(),
+    /** Cloudflare: zone name (default: the record's last two labels); RFC 2136: the zone to update. */
+    zone: hostname.optional(),
+    /** RFC 2136: the primary server, host[:port]. */
+    server: address.optional(),
+    /** RFC 2136: the TSIG key. */
+    key: z
+      .strictObject({
+        name: z.string().min(1),
+        algorithm: z
+          .enum(['hmac-sha256', 'hmac-sha512', 'hmac-sha384', 'hmac-sha224', 'hmac-sha1', 'hmac-md5'])
+          .default('hmac-sha256'),
+        secret: secret.optional(),
+        secretFile: z.string().min(1).optional(),
+      })
+      .refine((k) => Boolean(k.secret) !== Boolean(k.secretFile), {
+        message: 'give either secret or secretFile',
+      })
+      .optional(),
+    /** Which records to keep: A (ipv4), AAAA (ipv6), or both. */
+    ipVersion: z.enum(['ipv4', 'ipv6', 'both']).default('ipv4'),
+    ttl: z.number().int().min(30).max(86400).default(60),
+    /** Another API base (a proxy; tests use a simulator). Plain http only on loopback. */
+    apiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .superRefine((d, ctx) => {
+    const need = (key: string, why: string) => ctx.addIssue({ code: 'custom', path: [key], message: why });
+    if (d.provider === 'rfc2136') {
+      if (!d.server)
+        need('server', 'rfc2136 needs the primary server, e.g. ns1.example.com or 192.0.2.53:53');
+      if (!d.key) need('key', 'rfc2136 needs a TSIG key: { name, algorithm, secret | secretFile }');
+      if (d.token || d.tokenFile) need('token', 'rfc2136 authenticates with key, not token');
+    } else {
+      if (!d.token === !d.tokenFile) need('token', `${d.provider} needs either token or tokenFile`);
+      if (d.key || d.server) need(d.key ? 'key' : 'server', `${d.provider} takes a token, not key/server`);
+    }
+    if (d.apiUrl) {
+      const u = new URL(d.apiUrl);
+      if (u.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))
+        need('apiUrl', 'plain http would send the token in clear; use https (http only on loopback)');
+    }
+  });
+
+export const NetSchema = z.strictObject({
+  /** DNS names that must point at home; an entry may carry its own DDNS updater. */
+  names: z
+    .array(z.union([hostname, z.strictObject({ name: hostname, ddns: DdnsSchema.optional() })]))
+    .default([]),
+  resolvers: z.array(resolverSpec).min(1).default(['system']),
+  publicIp: z
+    .strictObject({
+      /** HTTP(S) endpoints that answer with the caller's address as text. Default: public services. */
+      echo: z.array(echoEndpoint).optional(),
+      router: routerSource.default('auto'),
+      /** Count the relay's view of this agent's connection as a source. */
+      relay: z.boolean().default(true),
+      intervalSeconds: z.number().int().min(1).max(3600).optional(),
+    })
+    .optional(),
+  /** How often names are resolved (default 60). */
+  checkIntervalSeconds: z.number().int().min(1).max(3600).optional(),
+  /** A mismatch that outlives the longest TTL plus this becomes a `dns.stale` event (default 300). */
+  staleGraceSeconds: z.number().int().min(0).max(86400).optional(),
+  /** Built-in DDNS for one record (SPEC §3 form); more records: `ddns` on entries of `names`. */
+  ddns: DdnsSchema.optional(),
 });
 
 export const CHANNEL_TYPES = ['ntfy', 'bark', 'telegram', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
@@ -214,13 +312,7 @@ export const ConfigSchema = z.strictObject({
   hosts: z.array(HostSchema).default([]),
   docker: z.array(DockerEngineSchema).default([]),
   plugs: z.array(PlugSchema).default([]),
-  net: z
-    .strictObject({
-      names: z.array(hostname).default([]),
-      resolvers: z.array(z.string().min(1)).default(['system']),
-      ddns: ddns.optional(),
-    })
-    .default({ names: [], resolvers: ['system'] }),
+  net: NetSchema.default({ names: [], resolvers: ['system'] }),
   notify: z
     .strictObject({
       quietHours: clock.optional(),
@@ -234,6 +326,8 @@ export type Config = z.output<typeof ConfigSchema>;
 export type HostConfig = z.output<typeof HostSchema>;
 export type DockerEngineConfig = z.output<typeof DockerEngineSchema>;
 export type PlugConfig = z.output<typeof PlugSchema>;
+export type NetConfig = z.output<typeof NetSchema>;
+export type DdnsConfig = z.output<typeof DdnsSchema>;
 
 /** Rules that span entries (unique ids); returned as [path, message] pairs. */
 export function crossChecks(config: Config): { path: (string | number)[]; message: string }[] {

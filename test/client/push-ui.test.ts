@@ -17,7 +17,7 @@ let sub: TestSubscription;
 beforeAll(async () => {
   push = await startPushService();
   const prepared = await prepareAgentDir();
-  relay = await startTestRelay({ homes: [prepared.homeId], ca: push.cert.cert });
+  relay = await startTestRelay({ homes: [prepared.homeId], ca: push.cert.ca });
   const relayUrl = relay.url;
   t = await startTestAgent(
     {

@@ -5,7 +5,7 @@ import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
 import https from 'node:https';
 // @ts-expect-error http_ece ships no types
 import ece from 'http_ece';
-import { makeCert, type TestCert } from './tls.js';
+import { makeCerts, type TestCerts } from './tls.js';
 
 export interface ReceivedPush {
   path: string;
@@ -24,7 +24,7 @@ export interface TestSubscription {
 
 export interface PushService {
   url: string;
-  cert: TestCert;
+  cert: TestCerts;
   received: ReceivedPush[];
   /** Decides the answer per request (default 201). */
   respond: (req: ReceivedPush) => { status: number; headers?: Record<string, string> };
@@ -35,7 +35,7 @@ export interface PushService {
 }
 
 export async function startPushService(): Promise<PushService> {
-  const cert = makeCert();
+  const cert = makeCerts();
   const received: ReceivedPush[] = [];
   const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
     const chunks: Buffer[] = [];

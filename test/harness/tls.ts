@@ -1,49 +1,78 @@
-// A self-signed certificate for 127.0.0.1/localhost made with Debian's openssl, for test HTTPS servers.
+// A throwaway CA and a server certificate for 127.0.0.1 / ::1 / localhost, made with Debian's openssl,
+// so HTTPS test servers need no trust in anything outside the test.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './temp.js';
 
-export interface TestCert {
+export interface TestCerts {
+  dir: string;
+  caFile: string;
+  ca: string;
   cert: string;
   key: string;
-  certFile: string;
-  keyFile: string;
   remove(): void;
 }
 
-export function makeCert(cn = 'localhost'): TestCert {
+export function makeCerts(): TestCerts {
   const tmp = tempDir('lifeline-tls-');
-  const certFile = path.join(tmp.dir, 'cert.pem');
-  const keyFile = path.join(tmp.dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${cn}`,
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
+  const f = (n: string) => path.join(tmp.dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Lifeline test CA',
+  );
+  ssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    '/CN=localhost',
+  );
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\n');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.pem'),
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
   );
   return {
-    cert: readFileSync(certFile, 'utf8'),
-    key: readFileSync(keyFile, 'utf8'),
-    certFile,
-    keyFile,
+    dir: tmp.dir,
+    caFile: f('ca.pem'),
+    ca: readFileSync(f('ca.pem'), 'utf8'),
+    cert: readFileSync(f('server.pem'), 'utf8'),
+    key: readFileSync(f('server.key'), 'utf8'),
     remove: tmp.remove,
   };
 }

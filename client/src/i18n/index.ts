@@ -2,6 +2,7 @@
 import { computed, signal } from '@preact/signals';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
+import { net } from './net.js';
 import { plugs } from './plugs.js';
 import { zhHans } from './zh-Hans.js';
 import { zhHant } from './zh-Hant.js';
@@ -11,7 +12,7 @@ export type { Lang };
 const core: Messages<keyof typeof en> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
 
 /** Every catalogue: the core, then one per capability (each in its own file beside this one). */
-const BUNDLES = [core, plugs] as const;
+const BUNDLES = [core, plugs, net] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof BUNDLES)[number]>;

@@ -1,6 +1,7 @@
 import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
+import { NetworkCard } from '../components/NetworkCard.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
 
@@ -55,6 +56,7 @@ export function HomeScreen() {
           <p class="muted">{t('state.none')}</p>
         )}
       </section>
+      <NetworkCard />
     </main>
   );
 }

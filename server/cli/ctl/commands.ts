@@ -1,6 +1,7 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
+import { registerNet } from './net.js';
 import { registerPlugs } from './plugs.js';
 import type { CtlGlobalOptions } from './session.js';
 
@@ -47,4 +48,4 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .action((o: { limit?: string; json?: boolean }) => ctlLog({ ...g(), ...o }));
 }
 
-export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore, registerPlugs];
+export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore, registerPlugs, registerNet];

@@ -2,10 +2,12 @@
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
 import { CORE_ENTITIES } from './core.js';
+import { NET_ENTITIES } from './net.js';
 import { PLUG_ENTITIES } from './plugs.js';
 import { RELAY_ENTITIES } from './relay.js';
 
 export * from './core.js';
+export * from './net.js';
 export * from './plugs.js';
 export * from './relay.js';
 
@@ -13,6 +15,7 @@ export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
   ...RELAY_ENTITIES,
   ...PLUG_ENTITIES,
+  ...NET_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */

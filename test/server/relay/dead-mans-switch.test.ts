@@ -56,7 +56,7 @@ describe("dead-man's switch", () => {
     const prepared = await prepareAgentDir();
     relay = await startTestRelay({
       homes: [prepared.homeId],
-      ca: push.cert.cert,
+      ca: push.cert.ca,
       settings: { offline: OFFLINE },
     });
     const file = path.join(prepared.dir, 'lifeline.yaml');
@@ -107,7 +107,7 @@ describe("dead-man's switch", () => {
     const prepared = await prepareAgentDir();
     relay = await startTestRelay({
       homes: [prepared.homeId],
-      ca: push.cert.cert,
+      ca: push.cert.ca,
       settings: { offline: OFFLINE },
     });
     const relayUrl = relay.url;

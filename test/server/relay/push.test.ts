@@ -36,7 +36,7 @@ async function setup(opts: { capture?: boolean } = {}) {
   process.env.LIFELINE_LOG = 'debug';
   const log = createLogger('relay', (line) => relayLog.push(line));
   process.env.LIFELINE_LOG = previous;
-  relay = await startTestRelay({ homes: [prepared.homeId], ca: push.cert.cert, log });
+  relay = await startTestRelay({ homes: [prepared.homeId], ca: push.cert.ca, log });
   // The proxy records every byte between agent and relay: what a capture on the relay would see.
   proxy = opts.capture ? await startHostileProxy(relay.url) : undefined;
   const linkUrl = proxy?.url ?? relay.url;
