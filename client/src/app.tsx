@@ -1,15 +1,12 @@
 import type { ComponentType } from 'preact';
 import { ConfirmSheet } from './components/ConfirmSheet.js';
 import { ConnectionBar } from './components/ConnectionBar.js';
+import { lazyScreen } from './components/LazyScreen.js';
 import { UpdateBanner } from './components/UpdateBanner.js';
 import { connProblem, connState, forgetHome } from './connection.js';
 import { type MessageKey, t, tMaybe } from './i18n/index.js';
 import { route } from './router.js';
-import { ActivityScreen } from './screens/Activity.js';
 import { HomeScreen } from './screens/Home.js';
-import { PairScreen } from './screens/Pair.js';
-import { PowerScreen } from './screens/Power.js';
-import { SettingsScreen } from './screens/Settings.js';
 
 interface ScreenEntry {
   id: string;
@@ -22,10 +19,31 @@ interface ScreenEntry {
 /** Screens in bottom-navigation order; capabilities add theirs here. */
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
-  { id: 'power', label: 'nav.power', icon: '⚡', component: PowerScreen, inNav: true },
-  { id: 'activity', label: 'nav.activity', icon: '☰', component: ActivityScreen, inNav: true },
-  { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: false },
+  // Other screens load on first visit (and are precached for offline use by the service worker).
+  {
+    id: 'power',
+    label: 'nav.power',
+    icon: '⚡',
+    component: lazyScreen(() => import('./screens/Power.js').then((m) => m.PowerScreen)),
+    inNav: true,
+  },
+  {
+    id: 'activity',
+    label: 'nav.activity',
+    icon: '☰',
+    component: lazyScreen(() => import('./screens/Activity.js').then((m) => m.ActivityScreen)),
+    inNav: true,
+  },
+  {
+    id: 'settings',
+    label: 'nav.settings',
+    icon: '⚙',
+    component: lazyScreen(() => import('./screens/Settings.js').then((m) => m.SettingsScreen)),
+    inNav: false,
+  },
 ];
+
+const PairScreen = lazyScreen(() => import('./screens/Pair.js').then((m) => m.PairScreen));
 
 function Refused() {
   const p = connProblem.value;

@@ -1,14 +1,16 @@
 // Registers the service worker and owns the update prompt: a new version waits until the user
 // says "reload", then takes over and the page reloads once — never half old, half new.
 import { signal } from '@preact/signals';
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 
 export const updateReady = signal(false);
 export const offlineReady = signal(false);
 let wb: Workbox | null = null;
 
-export function registerServiceWorker(): void {
+export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  // workbox-window loads after the first screen is up; it is not needed to show it.
+  const { Workbox } = await import('workbox-window');
   wb = new Workbox('/sw.js', { scope: '/' });
   wb.addEventListener('waiting', () => {
     updateReady.value = true;

@@ -3,27 +3,44 @@ import { computed, signal } from '@preact/signals';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
 import { net } from './net.js';
-import { plugs } from './plugs.js';
-import { zhHans } from './zh-Hans.js';
-import { zhHant } from './zh-Hant.js';
+import type { plugs } from './plugs.js';
 
 export type { Lang };
 
-const core: Messages<keyof typeof en> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
-
-/** Every catalogue: the core, then one per capability (each in its own file beside this one). */
-const BUNDLES = [core, plugs, net] as const;
+/**
+ * Every catalogue by type: the core, then one per capability. At run time only English and the
+ * Home screen's catalogues load with the app; a Chinese core catalogue loads when that language is
+ * chosen, and a capability's catalogue with its screen (registerMessages), to keep the first load small.
+ */
+type AllBundles = Messages<keyof typeof en> | typeof net | typeof plugs;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
-export type MessageKey = KeysOf<(typeof BUNDLES)[number]>;
+export type MessageKey = KeysOf<AllBundles>;
 export const LANGS: { id: Lang; label: string }[] = [
   { id: 'en', label: 'English' },
   { id: 'zh-Hans', label: '简体中文' },
   { id: 'zh-Hant', label: '繁體中文' },
 ];
-const CATALOGS = Object.fromEntries(
-  (['en', 'zh-Hans', 'zh-Hant'] as const).map((l) => [l, Object.assign({}, ...BUNDLES.map((b) => b[l]))]),
-) as Record<Lang, Record<MessageKey, string>>;
+const CATALOGS: Record<Lang, Record<string, string>> = { en: { ...en }, 'zh-Hans': {}, 'zh-Hant': {} };
+/** Bumped when messages arrive, so components re-render with them. */
+const catalogVersion = signal(0);
+const coreLoaded = new Set<Lang>(['en']);
+
+export function registerMessages(bundle: Messages<string>): void {
+  for (const l of LANGS) Object.assign(CATALOGS[l.id], bundle[l.id]);
+  catalogVersion.value++;
+}
+registerMessages(net);
+
+/** Loads a language's core catalogue (call before rendering in it). */
+export async function ensureLanguage(l: Lang): Promise<void> {
+  if (coreLoaded.has(l)) return;
+  const catalog =
+    l === 'zh-Hans' ? (await import('./zh-Hans.js')).zhHans : (await import('./zh-Hant.js')).zhHant;
+  Object.assign(CATALOGS[l], catalog);
+  coreLoaded.add(l);
+  catalogVersion.value++;
+}
 const PREF_KEY = 'lifeline.lang';
 
 export function detectLang(preferred: readonly string[]): Lang {
@@ -50,7 +67,9 @@ export const lang = computed<Lang>(() =>
   langChoice.value === 'auto' ? detectLang(navigator.languages ?? [navigator.language]) : langChoice.value,
 );
 
-export function setLang(choice: Lang | 'auto'): void {
+export async function setLang(choice: Lang | 'auto'): Promise<void> {
+  const next = choice === 'auto' ? detectLang(navigator.languages ?? [navigator.language]) : choice;
+  await ensureLanguage(next);
   langChoice.value = choice;
   try {
     if (choice === 'auto') localStorage.removeItem(PREF_KEY);
@@ -60,12 +79,14 @@ export function setLang(choice: Lang | 'auto'): void {
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  void catalogVersion.value;
   const text = CATALOGS[lang.value][key] ?? CATALOGS.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
 /** Looks up a message by a key computed at run time (an error code), falling back to `fallback`. */
 export function tMaybe(key: string, fallback: string, params: Record<string, string | number> = {}): string {
+  void catalogVersion.value;
   return key in CATALOGS.en ? t(key as MessageKey, params) : fallback;
 }
 

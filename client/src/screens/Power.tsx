@@ -3,8 +3,11 @@ import type { PlugInfo } from '../../../shared/protocol/entities/plugs.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
-import { formatAgo, formatTime, type MessageKey, t, tMaybe } from '../i18n/index.js';
+import { formatAgo, formatTime, type MessageKey, registerMessages, t, tMaybe } from '../i18n/index.js';
+import { plugs as plugMessages } from '../i18n/plugs.js';
 import './power.css';
+
+registerMessages(plugMessages);
 
 /** The plugs: state and power draw; lifeline plugs locked against "off" (the agent refuses it too). */
 export function PowerScreen() {
