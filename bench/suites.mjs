@@ -1,5 +1,6 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
 
+import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
@@ -8,6 +9,7 @@ import { sessionLatency } from './session.mjs';
 
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
+  { name: 'lighthouse', run: lighthouseBench },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
   { name: 'plugs', run: plugsBench },
