@@ -63,6 +63,13 @@ const auditOf = (action: string, target: string) =>
   env.t.agent.db.prepare('SELECT * FROM audit WHERE action = ? AND target = ?').all(action, target);
 
 describe('Power screen', () => {
+  it('a notification link opens the screen at the plug with its action focused', async () => {
+    await b.page.goto(`${env.t.url}/#/power/lamp`);
+    await expect.poll(() => b.page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-testid'))).toBe('plug-lamp');
+    expect(await card('lamp').getAttribute('class')).toContain('focused');
+    await b.page.goto(`${env.t.url}/#/power`);
+  });
+
   it('shows each plug with state and watts, the lifeline locked with its reason', async () => {
     const c = card('cabinet');
     expect(await c.getByRole('img', { name: 'Lifeline' }).count()).toBe(1);

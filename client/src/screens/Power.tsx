@@ -6,11 +6,13 @@ import { connState, listEntities } from '../connection.js';
 import { formatAgo, formatTime, type MessageKey, registerMessages, t, tMaybe } from '../i18n/index.js';
 import { plugs as plugMessages } from '../i18n/plugs.js';
 import './power.css';
+import { itemDomId, useFocusedItem } from '../components/focus-item.js';
 
 registerMessages(plugMessages);
 
 /** The plugs: state and power draw; lifeline plugs locked against "off" (the agent refuses it too). */
-export function PowerScreen() {
+export function PowerScreen({ params }: { params: string[] }) {
+  const focused = useFocusedItem(params);
   const plugs = listEntities<PlugInfo>('plug').sort(
     (a, b) => Number(b.data.lifeline) - Number(a.data.lifeline) || a.data.name.localeCompare(b.data.name),
   );
@@ -21,7 +23,7 @@ export function PowerScreen() {
       {plugs.length === 0 && <p class="muted">{t('power.empty')}</p>}
       <ul class="plug-list">
         {plugs.map((p) => (
-          <PlugCard key={p.id} id={p.id} plug={p.data} live={live} />
+          <PlugCard key={p.id} id={p.id} plug={p.data} live={live} focused={p.id === focused} />
         ))}
       </ul>
     </main>
@@ -34,7 +36,17 @@ function stateKey(p: PlugInfo): MessageKey {
   return p.on === null ? 'power.state.unknown' : p.on ? 'power.state.on' : 'power.state.off';
 }
 
-function PlugCard({ id, plug: p, live }: { id: string; plug: PlugInfo; live: boolean }) {
+function PlugCard({
+  id,
+  plug: p,
+  live,
+  focused,
+}: {
+  id: string;
+  plug: PlugInfo;
+  live: boolean;
+  focused: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const powers = p.powers.join(', ');
@@ -71,7 +83,8 @@ function PlugCard({ id, plug: p, live }: { id: string; plug: PlugInfo; live: boo
 
   return (
     <li
-      class={`card plug${p.lifeline ? ' lifeline' : ''}`}
+      id={itemDomId(id)}
+      class={`card plug${p.lifeline ? ' lifeline' : ''}${focused ? ' focused' : ''}`}
       data-testid={`plug-${id}`}
       aria-labelledby={`plug-${id}-h`}
     >
