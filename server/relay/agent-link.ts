@@ -83,6 +83,18 @@ export class AgentLink {
     const homeId = await fingerprint(key);
     const refusal = this.handlers.admit(homeId);
     if (refusal) return refuse('not-served', refusal);
+    if (auth.probe) {
+      // A check from the home's own `lifeline check`: say yes without displacing the live link.
+      this.sendControl({
+        t: 'welcome',
+        homeId,
+        observedAddress: this.address,
+        vapidPublicKey: '',
+        serverTime: this.clock.now(),
+      });
+      this.socket.close(1000, 'probe');
+      return false;
+    }
     this.homeId = homeId;
     this.socket.on('message', (data: Buffer, binary: boolean) => this.receive(data, binary));
     this.socket.on('close', () => this.teardown());

@@ -61,6 +61,8 @@ export const LinkAuth = v.object({
   key: b64u(100),
   sig: b64u(100),
   home: v.object({ name: text(80), timeZone: text(64) }),
+  /** `lifeline check` asking whether it would be accepted: answered, then closed, never registered. */
+  probe: v.optional(v.boolean()),
 });
 export type LinkAuth = v.InferOutput<typeof LinkAuth>;
 

@@ -65,7 +65,9 @@ const auditOf = (action: string, target: string) =>
 describe('Power screen', () => {
   it('a notification link opens the screen at the plug with its action focused', async () => {
     await b.page.goto(`${env.t.url}/#/power/lamp`);
-    await expect.poll(() => b.page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-testid'))).toBe('plug-lamp');
+    await expect
+      .poll(() => b.page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-testid')))
+      .toBe('plug-lamp');
     expect(await card('lamp').getAttribute('class')).toContain('focused');
     await b.page.goto(`${env.t.url}/#/power`);
   });

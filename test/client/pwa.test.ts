@@ -141,7 +141,9 @@ describe('installable PWA', () => {
     const shown = await b.page.waitForFunction(
       async () => {
         const list = await (await navigator.serviceWorker.ready).getNotifications();
-        return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) : null;
+        return list.length > 0
+          ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))
+          : null;
       },
       undefined,
       { timeout: 15_000, polling: 200 },

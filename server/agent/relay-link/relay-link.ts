@@ -345,13 +345,67 @@ export function createRelayLink(
       connected = false;
     },
     async check(): Promise<CheckRow[]> {
+      if (connected) return [{ name: 'relay', status: 'ok', detail: `connected to ${info.url}` }];
+      let url: string;
+      try {
+        url = linkUrl(opts.url());
+      } catch {
+        return [{ name: 'relay', status: 'fail', detail: 'invalid relay URL' }];
+      }
+      const r = await probeRelay(url, opts.identity, ctx.config.home.name);
       return [
         {
           name: 'relay',
-          status: connected ? 'ok' : 'warn',
-          detail: connected ? `connected to ${info.url}` : (info.lastError ?? 'not connected yet'),
+          status: r.ok ? 'ok' : 'fail',
+          detail: r.ok ? `${url} accepts this home (seen from ${r.address})` : `${url}: ${r.reason}`,
         },
       ];
     },
   };
+}
+
+/** For `lifeline check`: can this agent link to the relay, and does the relay accept its home? */
+export function probeRelay(
+  url: string,
+  identity: Identity,
+  homeName: string,
+  timeoutMs = 8000,
+): Promise<{ ok: true; address: string } | { ok: false; reason: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
+    const done = (r: { ok: true; address: string } | { ok: false; reason: string }) => {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, reason: 'no answer in time' }), timeoutMs);
+    ws.on('error', (err: NodeJS.ErrnoException) =>
+      done({ ok: false, reason: err.code === 'ECONNREFUSED' ? 'connection refused' : err.message }),
+    );
+    ws.on('unexpected-response', (_q, res) => done({ ok: false, reason: `HTTP ${res.statusCode}` }));
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      const challenge = parseControl(LinkChallenge, text);
+      if (challenge) {
+        void sign(identity.privateKey, linkAuthInput(challenge.nonce)).then((sig) =>
+          ws.send(
+            JSON.stringify({
+              t: 'auth',
+              v: LINK_VERSION,
+              key: toBase64Url(identity.publicKey),
+              sig: toBase64Url(sig),
+              home: { name: homeName, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC' },
+              probe: true,
+            }),
+          ),
+        );
+        return;
+      }
+      const frame = parseControl(RelayToAgent, text);
+      if (frame?.t === 'welcome') done({ ok: true, address: frame.observedAddress });
+      else if (frame?.t === 'refused') done({ ok: false, reason: frame.message });
+    });
+  });
 }

@@ -70,8 +70,27 @@ it('ctl reaches home through a stand-alone relay exactly as directly', async () 
   const viaWss = await runCli(['ctl', 'status', '--json', '--url', `ws://127.0.0.1:${relayPort}`], { env });
   expect(JSON.parse(viaWss.stdout).connection.path).toBe('relay');
 
+  // `lifeline check` asks the relay too, without displacing the running agent's link.
+  const check = await runCli(['check', '-c', agentFile], { env });
+  expect(check.code).toBe(0);
+  expect(check.stdout).toMatch(/✓\s+relay\s+ws:\/\/127\.0\.0\.1:\d+\/ws\/agent accepts this home/);
+  const still = await runCli(['ctl', 'status', '--json'], { env });
+  expect(JSON.parse(still.stdout).connection.path).toBe('relay');
+
   await agent.stop();
   const offline = await runCli(['ctl', 'status'], { env });
   expect(offline.code).toBe(1);
   expect(offline.stderr).toMatch(/home is offline/);
+
+  // A relay that does not serve this home fails the check, with the relay's reason.
+  writeFileSync(
+    relayFile,
+    readFileSync(relayFile, 'utf8').replace(`homes: [${prepared.homeId}]`, 'homes: []'),
+  );
+  await relay.stop();
+  const strict = await startCli(['relay', '-c', relayFile, '-p', String(relayPort)], /serves no home yet/);
+  stops.push(strict.stop);
+  const refused = await runCli(['check', '-c', agentFile], { env });
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/✗\s+relay\s+.*does not serve home/);
 });
