@@ -116,7 +116,13 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   });
   if (envProblems.length > 0) throw new ConfigError(envProblems);
 
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // toJS resolves aliases and merge keys; a dangling or circular alias throws here.
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `YAML error: ${(err as Error).message}` }]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new ConfigError([
       { file, line: 1, column: 1, path: '', message: 'the config must be a mapping of keys' },
