@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import { listenUrl, publicBaseUrl } from '../config/public-url.js';
 import { createLogger, describeError, type Logger } from '../log.js';
+import { AgentMetrics, metricsAccess } from '../metrics.js';
 import type { HttpPost } from '../notify/channels.js';
 import type { Relay } from '../relay/relay.js';
 import { AuditRepo } from '../store/audit-repo.js';
@@ -77,10 +78,22 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const state = new StateStore(clock);
   const events = new EventLog(new EventsRepo(db), clock);
   const registry = new ActionRegistry();
-  const guard = new Guard(registry, audit, clock, log.child('guard'));
+  const metrics = new AgentMetrics();
+  const guard = new Guard(registry, audit, clock, log.child('guard'), metrics);
   const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock);
 
-  const context: AgentContext = { config, dataDir, homeId: identity.id, state, events, kv, db, clock, log };
+  const context: AgentContext = {
+    config,
+    dataDir,
+    homeId: identity.id,
+    state,
+    events,
+    kv,
+    db,
+    clock,
+    log,
+    metrics,
+  };
   let boundPort = config.listen.port;
   const publicUrl = () => publicBaseUrl(config, boundPort);
 
@@ -137,7 +150,17 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     tls: config.listen.tls,
     relay: opts.relay,
     trustProxy: config.relayServer?.trustProxy ?? [],
+    metrics: {
+      allowed: metricsAccess(config.metrics.allow),
+      text: async () =>
+        (await metrics.registry.metrics()) + (opts.relay ? await opts.relay.metrics.registry.metrics() : ''),
+      contentType: metrics.registry.contentType,
+    },
   });
+  metrics.sessions(() => hub.countByPath());
+  metrics.gauge('lifeline_outbox_pending', 'Notifications waiting to leave the house', () =>
+    notifier.outbox.count(),
+  );
 
   let started = false;
   const startCapabilities = async () => {

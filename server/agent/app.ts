@@ -28,6 +28,22 @@ export interface AgentAppOptions {
   relay?: Relay | undefined;
   /** Proxies whose X-Forwarded-For is believed. */
   trustProxy?: readonly string[];
+  metrics?: MetricsEndpoint;
+}
+
+export interface MetricsEndpoint {
+  allowed(ip: string): boolean;
+  text(): Promise<string>;
+  contentType: string;
+}
+
+/** GET /metrics in Prometheus text format, to the allowed addresses only. */
+export function registerMetrics(app: FastifyInstance, m: MetricsEndpoint): void {
+  app.get('/metrics', async (req, reply) => {
+    if (!m.allowed(req.ip))
+      return reply.code(403).type('text/plain').send('metrics are not served to this address\n');
+    return reply.type(m.contentType).send(await m.text());
+  });
 }
 
 export async function buildAgentApp(opts: AgentAppOptions): Promise<FastifyInstance> {
@@ -41,6 +57,7 @@ export async function buildAgentApp(opts: AgentAppOptions): Promise<FastifyInsta
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
   app.get('/healthz', async () => ({ ok: true }));
+  if (opts.metrics) registerMetrics(app, opts.metrics);
 
   app.get('/ws/session', { websocket: true }, (socket, req) => {
     const home = (req.query as { home?: string }).home ?? '';

@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { AgentMetrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import type { KvRepo } from '../store/kv-repo.js';
 import type { AnyAction } from './actions.js';
@@ -19,6 +20,7 @@ export interface AgentContext {
   db: Db;
   clock: Clock;
   log: Logger;
+  metrics: AgentMetrics;
 }
 
 export interface CheckRow {

@@ -8,6 +8,7 @@ import type { CommandFrame, ResultFrame } from '../../shared/protocol/frames.js'
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { describeError } from '../log.js';
+import type { AgentMetrics } from '../metrics.js';
 import type { AuditDecision, AuditRepo } from '../store/audit-repo.js';
 import type { ActionRegistry, ActionRequest, Classification, Requester } from './actions.js';
 import { stableJson } from './state.js';
@@ -37,6 +38,7 @@ export class Guard {
     private readonly audit: AuditRepo,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly metrics?: AgentMetrics,
   ) {}
 
   async execute(cmd: CommandFrame, device: Requester, hooks: GuardHooks): Promise<ResultFrame> {
@@ -57,6 +59,8 @@ export class Guard {
         message: error?.message ?? null,
       });
     const refuse = (error: ErrorInfo): ResultFrame => {
+      this.metrics?.refusals.inc({ action: action ? cmd.action : 'unknown', code: error.code });
+      this.metrics?.commands.inc({ action: action ? cmd.action : 'unknown', outcome: 'refused' });
       if (!action?.query) record('refused', 'refused', error);
       return result(error);
     };
@@ -101,6 +105,7 @@ export class Guard {
       if (!cmd.confirm) {
         const confirm = this.issueChallenge(device.id, binding, classification);
         record('confirm-required', 'pending');
+        this.metrics?.commands.inc({ action: cmd.action, outcome: 'confirm-required' });
         return { t: 'result', id: cmd.id, status: 'confirm', confirm };
       }
       const problem = this.redeemChallenge(cmd.confirm, device.id, binding);
@@ -129,12 +134,14 @@ export class Guard {
     try {
       const data = await action.run(req, { progress: hooks.progress, signal: hooks.signal });
       if (auditId !== undefined) this.audit.finish(auditId, 'ok', this.clock.now(), null, null);
+      this.metrics?.commands.inc({ action: cmd.action, outcome: 'ok' });
       return { t: 'result', id: cmd.id, status: 'ok', ...(data === undefined ? {} : { data }) };
     } catch (err) {
       const info = toErrorInfo(err);
       if (!(err instanceof LifelineError)) this.log.error(`${cmd.action} failed: ${describeError(err)}`);
       if (auditId !== undefined)
         this.audit.finish(auditId, 'error', this.clock.now(), info.code, info.message);
+      this.metrics?.commands.inc({ action: cmd.action, outcome: 'error' });
       return result(info);
     }
   }

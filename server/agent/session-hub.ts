@@ -80,6 +80,12 @@ export class SessionHub {
     return this.sessions.size;
   }
 
+  countByPath(): Record<'direct' | 'relay', number> {
+    const n = { direct: 0, relay: 0 };
+    for (const s of this.sessions) n[s.path]++;
+    return n;
+  }
+
   /** Ends every open session of a device at once (revocation). */
   closeDevice(deviceId: string, code: string, message: string): void {
     for (const s of [...this.sessions]) if (s.device.id === deviceId) s.end(CloseCode.revoked, code, message);
@@ -183,6 +189,10 @@ class AgentSession {
     private readonly signal: AbortSignal,
     private readonly onEnd: () => void,
   ) {}
+
+  get path(): SessionMeta['path'] {
+    return this.meta.path;
+  }
 
   async begin(early: (string | Uint8Array)[]): Promise<void> {
     this.transport.onMessage = (m) => this.receive(m);

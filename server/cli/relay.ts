@@ -24,7 +24,12 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
   const { config } = loaded;
   const log = createLogger('relay');
   const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
-  const app = await buildRelayApp({ relay, tls: config.listen.tls, trustProxy: config.trustProxy });
+  const app = await buildRelayApp({
+    relay,
+    tls: config.listen.tls,
+    trustProxy: config.trustProxy,
+    metricsAllow: config.metrics.allow,
+  });
   const port = opts.port === undefined ? config.listen.port : Number(opts.port);
   const address = await app.listen({ host: config.listen.host, port });
   process.stdout.write(`Lifeline relay is running: ${address.replace('0.0.0.0', 'localhost')}\n`);

@@ -121,7 +121,9 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     // toJS resolves aliases and merge keys; a dangling or circular alias throws here.
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `YAML error: ${(err as Error).message}` }]);
+    throw new ConfigError([
+      { file, line: 1, column: 1, path: '', message: `YAML error: ${(err as Error).message}` },
+    ]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new ConfigError([

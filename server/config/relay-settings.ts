@@ -24,6 +24,8 @@ export const RelaySettingsSchema = z.strictObject({
       bootSeconds: z.number().int().min(10).max(3600).default(180),
     })
     .default({ afterSeconds: 25, graceSeconds: 60, bootSeconds: 180 }),
+  /** Who may read /metrics besides loopback: addresses or CIDRs. */
+  metrics: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
   limits: z
     .strictObject({
       connectsPerMinute: z.number().int().min(1).max(10_000).default(60),

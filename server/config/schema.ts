@@ -313,6 +313,8 @@ export const ConfigSchema = z.strictObject({
   docker: z.array(DockerEngineSchema).default([]),
   plugs: z.array(PlugSchema).default([]),
   net: NetSchema.default({ names: [], resolvers: ['system'] }),
+  /** Who may read /metrics besides loopback: addresses or CIDRs (e.g. your Prometheus host). */
+  metrics: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
   notify: z
     .strictObject({
       quietHours: clock.optional(),

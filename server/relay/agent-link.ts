@@ -29,6 +29,8 @@ export interface LinkHandlers {
   up(link: AgentLink, auth: LinkAuth): void;
   control(link: AgentLink, frame: LinkControl): void;
   down(link: AgentLink): void;
+  /** Time since the previous sign of life, for the heartbeat-gap metric. */
+  gap?(ms: number): void;
 }
 
 export class AgentLink {
@@ -141,7 +143,9 @@ export class AgentLink {
   }
 
   private receive(data: Buffer, binary: boolean): void {
-    this.lastSeenAt = this.clock.now();
+    const now = this.clock.now();
+    this.handlers.gap?.(now - this.lastSeenAt);
+    this.lastSeenAt = now;
     if (binary) {
       const frame = decodeData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (!frame) return;

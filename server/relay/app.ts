@@ -5,7 +5,8 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CLIENT_DIR, MAX_FRAME_BYTES } from '../agent/app.js';
+import { CLIENT_DIR, MAX_FRAME_BYTES, registerMetrics } from '../agent/app.js';
+import { metricsAccess } from '../metrics.js';
 import { wsTransport } from '../ws-transport.js';
 import type { Relay } from './relay.js';
 
@@ -14,6 +15,8 @@ export interface RelayAppOptions {
   clientDir?: string;
   tls?: { cert: string; key: string } | undefined;
   trustProxy: readonly string[];
+  /** Who may read /metrics besides loopback. */
+  metricsAllow?: readonly string[];
 }
 
 export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInstance> {
@@ -25,6 +28,11 @@ export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInsta
   } as Record<string, unknown>) as unknown as FastifyInstance;
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES + 16 } });
   app.get('/healthz', async () => ({ ok: true }));
+  registerMetrics(app, {
+    allowed: metricsAccess(opts.metricsAllow ?? []),
+    text: () => opts.relay.metrics.registry.metrics(),
+    contentType: opts.relay.metrics.registry.contentType,
+  });
   app.get('/ws/agent', { websocket: true }, (socket, req) => opts.relay.acceptAgent(socket, req.ip));
   app.get('/ws/session', { websocket: true }, (socket, req) => {
     opts.relay.acceptClient(wsTransport(socket), (req.query as { home?: string }).home ?? '', req.ip);

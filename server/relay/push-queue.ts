@@ -31,6 +31,7 @@ export class PushQueue {
     private readonly log: Logger,
     private readonly onSubscriptionProblem: SubscriptionGone,
     private readonly onDelivered: (row: QueueRow) => void = () => {},
+    private readonly onRetry: () => void = () => {},
   ) {}
 
   /** Look at the queue now (something was added). */
@@ -120,6 +121,7 @@ export class PushQueue {
         this.log.info(
           `retry for ${sub.id}: ${outcome.detail}${outcome.afterMs ? ` (after ${outcome.afterMs} ms)` : ''}`,
         );
+        this.onRetry();
         this.backoff(row, outcome.afterMs);
         return;
     }

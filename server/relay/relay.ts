@@ -10,6 +10,7 @@ import { CloseCode, type MessageTransport } from '../../shared/session/transport
 import { type Clock, systemClock } from '../clock.js';
 import type { RelaySettings } from '../config/relay-settings.js';
 import { createLogger, describeError, type Logger } from '../log.js';
+import { RelayMetrics } from '../metrics.js';
 import { fetchPost, type HttpPost } from '../notify/channels.js';
 import { RateLimiter } from '../rate-limit.js';
 import { ensureDataDir, openDatabase } from '../store/db.js';
@@ -49,6 +50,7 @@ export interface HomeStatus {
 
 export class Relay {
   readonly vapid: VapidKeys;
+  readonly metrics: RelayMetrics;
   private readonly links = new Map<string, AgentLink>();
   private readonly store: RelayStore;
   private readonly watch: HomeWatch;
@@ -72,6 +74,18 @@ export class Relay {
       this.vapid = { ...this.vapid, subject: opts.settings.vapidSubject };
     this.store.kvSet('vapid', this.vapid);
     this.served = new Set([...opts.settings.homes, ...(opts.extraHomes ?? [])]);
+    this.metrics = new RelayMetrics(() => {
+      const homes = this.store.homes();
+      let sessions = 0;
+      for (const l of this.links.values()) sessions += l.streamCount;
+      return {
+        links: this.links.size,
+        sessions,
+        homes: homes.length,
+        online: homes.filter((h) => h.online === 1).length,
+        queued: this.store.queueLength(),
+      };
+    });
     this.watch = new HomeWatch(this.store, opts.settings.offline, this.clock, (home, notice) =>
       this.notice(home, notice),
     );
@@ -81,14 +95,18 @@ export class Relay {
       opts.post ?? fetchPost,
       this.clock,
       this.log.child('push'),
-      (homeId, subId, status, detail) =>
-        this.links.get(homeId)?.sendControl({ t: 'push-status', sub: subId, status, detail }),
+      (homeId, subId, status, detail) => {
+        this.metrics.pushDeliveries.inc({ outcome: status });
+        this.links.get(homeId)?.sendControl({ t: 'push-status', sub: subId, status, detail });
+      },
       (row) => {
+        this.metrics.pushDeliveries.inc({ outcome: 'delivered' });
         if (row.sub_id && row.agent_id !== null)
           this.links
             .get(row.home_id)
             ?.sendControl({ t: 'push-status', sub: row.sub_id, status: 'delivered' });
       },
+      () => this.metrics.pushDeliveries.inc({ outcome: 'retry' }),
     );
     this.clientLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
     this.agentLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
@@ -136,6 +154,7 @@ export class Relay {
         up: (l, auth) => this.linkUp(l, auth),
         control: (l, frame) => this.control(l, frame),
         down: (l) => this.linkDown(l),
+        gap: (ms) => this.metrics.heartbeatGap.observe(ms / 1000),
       },
       this.clock,
       this.log.child('relay-link'),
@@ -300,6 +319,7 @@ export class Relay {
       });
     }
     this.log.info(`${notice.kind} for ${homeId.slice(0, 8)}`);
+    this.metrics.notices.inc({ kind: notice.kind });
     this.queue.kick();
   }
 }

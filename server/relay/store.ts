@@ -202,6 +202,10 @@ export class RelayStore {
       .all(now, limit) as QueueRow[];
   }
 
+  queueLength(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM push_queue').get() as { n: number }).n;
+  }
+
   nextDueAt(): number | undefined {
     const row = this.db.prepare('SELECT MIN(next_at) AS n FROM push_queue').get() as { n: number | null };
     return row.n ?? undefined;

@@ -138,6 +138,9 @@ export class AgentClient {
       });
     } catch (err) {
       this.pending.delete(id);
+      // The session may have closed (rejecting `outcome`) just before send failed: the caller
+      // hears about it through this throw, so that rejection is handled here.
+      outcome.catch(() => undefined);
       throw err;
     }
     return outcome;

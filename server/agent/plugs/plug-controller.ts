@@ -175,7 +175,7 @@ export class PlugController {
   /** Runs a device call; a failure marks the plug offline (with why) and is rethrown. */
   private async device<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return await this.ctx.metrics.timeDevice('plug', this.cfg.driver, call);
     } catch (err) {
       if (!(err instanceof LifelineError) || ['timeout', 'unreachable', 'failed'].includes(err.code))
         this.fail(err);
