@@ -98,7 +98,7 @@ it(`keeps a consistent database with every acknowledged audit entry across ${KIL
       );
       const missing = acknowledged.filter((name) => !done.has(name));
       expect(missing, `kill ${kill}`).toEqual([]);
-      interruptedSeen += (
+      interruptedSeen = (
         db.prepare("SELECT COUNT(*) AS n FROM audit WHERE code = 'interrupted'").get() as { n: number }
       ).n;
     } finally {
@@ -115,7 +115,7 @@ it(`keeps a consistent database with every acknowledged audit entry across ${KIL
       (db.prepare("SELECT COUNT(*) AS n FROM audit WHERE outcome = 'running'").get() as { n: number }).n,
     ).toBe(0);
     console.info(
-      `[power-loss] ${KILLS} kills, ${acknowledged.length} acknowledged writes, ${interruptedSeen} interrupted rows seen`,
+      `[power-loss] ${KILLS} kills, ${acknowledged.length} acknowledged writes, ${interruptedSeen} commands cut off and closed as interrupted`,
     );
   } finally {
     db.close();
