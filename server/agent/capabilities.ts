@@ -1,8 +1,12 @@
 // The capabilities the agent runs, in start order. Each lives in its own folder beside this file
 // and is built from the shared AgentContext; add one line here to add one.
 import type { AgentContext, Capability } from './capability.js';
+import { createDockerCapability } from './docker/docker.js';
 import { createSystemCapability } from './system/system.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
 
-export const CAPABILITY_FACTORIES: readonly CapabilityFactory[] = [createSystemCapability];
+export const CAPABILITY_FACTORIES: readonly CapabilityFactory[] = [
+  createSystemCapability,
+  (ctx) => createDockerCapability(ctx),
+];

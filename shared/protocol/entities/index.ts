@@ -1,12 +1,15 @@
 // The registry of entity kinds: each capability defines its kinds in its own file here and adds
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
+import { CONTAINER_ENTITIES } from './containers.js';
 import { CORE_ENTITIES } from './core.js';
 
+export * from './containers.js';
 export * from './core.js';
 
 export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
+  ...CONTAINER_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
