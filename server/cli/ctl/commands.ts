@@ -1,5 +1,6 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
+import { registerContainers } from './containers.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import type { CtlGlobalOptions } from './session.js';
 
@@ -46,4 +47,4 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .action((o: { limit?: string; json?: boolean }) => ctlLog({ ...g(), ...o }));
 }
 
-export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore];
+export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore, registerContainers];
