@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 export const TEST_PACKAGES = {
   chromium: '/usr/bin/chromium',
   iproute2: '/usr/sbin/ip',
+  'docker.io': '/usr/sbin/dockerd',
+  'busybox-static': '/bin/busybox',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
