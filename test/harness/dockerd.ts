@@ -40,6 +40,8 @@ export interface TestDockerd {
   docker(args: string[], input?: Buffer | string): Promise<Cli>;
   /** Same, but throws with the CLI's message on a non-zero exit; returns trimmed stdout. */
   run(...args: string[]): Promise<string>;
+  /** `run`, with the first argument split into words: `cmd('run -d --name x', image, 'sh', '-c', script)`. */
+  cmd(words: string, ...args: string[]): Promise<string>;
   /** Stops the daemon (containers are stopped by it, data kept), as `systemctl stop docker` would. */
   stop(): Promise<void>;
   /** Starts it again on the same socket and data. */
@@ -237,6 +239,7 @@ export async function startDockerd(opts: { started?: boolean } = {}): Promise<Te
     scratch,
     docker,
     run,
+    cmd: (words, ...args) => run(...words.split(/\s+/).filter(Boolean), ...args),
     stop,
     start: startAndImport,
     get running() {

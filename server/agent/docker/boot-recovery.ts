@@ -138,7 +138,8 @@ export class BootRecovery {
       this.schedule(entry);
       return;
     }
-    if (this.entries.get(key) !== entry) return;
+    // Gone, or it already died again and the next attempt is planned.
+    if (this.entries.get(key) !== entry || entry.timer !== null) return;
     this.deps.events.append({
       kind: 'container.recovery-attempt',
       severity: 'info',

@@ -65,7 +65,8 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
   ): Promise<{ container: string; state: string; already?: boolean }> => {
     const { m, t } = r;
     const api = m.api();
-    m.expect(t.id);
+    // A restart or stop of a running container makes one `die` of its own; a start none.
+    m.expect(t.id, verb !== 'start' && isRunning(t.inspect) ? 1 : 0);
     let already = false;
     try {
       await call(api, t.id);

@@ -75,7 +75,7 @@ export class EngineMonitor {
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly settling = new Map<string, NodeJS.Timeout>();
-  private readonly expected = new Map<string, number>();
+  private readonly expected = new Map<string, { dies: number; until: number }>();
   private readonly lastDie = new Map<string, number>();
   private engine: EngineInfo;
   private attachedOnce = false;
@@ -185,13 +185,18 @@ export class EngineMonitor {
     return [...this.tracked.values()];
   }
 
-  /** Our own action is about to stop or start it: its `die` is not a death to report. */
-  expect(id: string, ms = 10 * 60_000): void {
-    this.expected.set(id, this.deps.clock.now() + ms);
+  /**
+   * Our own action is about to act on it: the `dies` stops it causes are not deaths to report, and
+   * neither is a failed start (the action's caller hears of that). A crash after that is news again.
+   */
+  expect(id: string, dies: number): void {
+    this.expected.set(id, { dies, until: this.deps.clock.now() + 10 * 60_000 });
   }
 
+  /** The action returned; its own events may still be on their way for a few seconds. */
   settled(id: string): void {
-    this.expect(id, EXPECT_AFTER_MS);
+    const e = this.expected.get(id);
+    if (e) e.until = this.deps.clock.now() + EXPECT_AFTER_MS;
   }
 
   /** Containers that run in this one's network namespace (they lose their network when it stops). */
@@ -360,7 +365,7 @@ export class EngineMonitor {
       case 'die': {
         this.lastDie.set(id, this.deps.clock.now());
         void this.refresh(id);
-        if (this.isExpected(id)) return;
+        if (this.consumeExpectedDie(id)) return;
         const exitCode = Number(e.attributes.exitCode);
         const at = e.at;
         const old = this.settling.get(id);
@@ -370,7 +375,7 @@ export class EngineMonitor {
           setTimeout(() => {
             this.settling.delete(id);
             const t = this.tracked.get(id);
-            if (!t || this.isExpected(id)) return;
+            if (!t) return;
             const s = t.inspect.State;
             this.died(t, {
               at,
@@ -437,11 +442,18 @@ export class EngineMonitor {
   }
 
   private isExpected(id: string): boolean {
-    const until = this.expected.get(id);
-    if (until === undefined) return false;
-    if (until >= this.deps.clock.now()) return true;
+    const e = this.expected.get(id);
+    if (!e) return false;
+    if (e.until >= this.deps.clock.now()) return true;
     this.expected.delete(id);
     return false;
+  }
+
+  private consumeExpectedDie(id: string): boolean {
+    const e = this.expected.get(id);
+    if (!this.isExpected(id) || !e || e.dies <= 0) return false;
+    e.dies--;
+    return true;
   }
 
   private remember(inspect: ContainerInspectInfo): Tracked {
@@ -510,7 +522,7 @@ export class EngineMonitor {
     const t = this.find(key.slice(this.id.length + 1));
     if (!t) throw new LifelineError('not-found', `${key} no longer exists`);
     const api = this.api();
-    this.expect(t.id);
+    this.expect(t.id, 0);
     try {
       await api.start(t.id);
     } catch (err) {

@@ -37,60 +37,22 @@ const waitForState = (name: string, ok: (c: ContainerInfo) => boolean, what: str
 beforeAll(async () => {
   d = await startDockerd();
   mkdirSync(ddnsDir());
-  const run = (...args: string[]) => d.run(...args);
   // The first outage's DDNS container: its command lives in a bind-mounted folder that is still empty.
-  await run(
-    'create',
-    '--name',
-    'ddns',
-    '--network',
-    'none',
-    '-v',
-    `${ddnsDir()}:/app`,
-    TEST_IMAGE,
-    '/app/run.sh',
-  );
+  await d.cmd('create --name ddns --network none -v', `${ddnsDir()}:/app`, TEST_IMAGE, '/app/run.sh');
   await d.docker(['start', 'ddns']);
-  await run('run', '-d', '--init', '--name', 'tunnel', '--network', 'none', TEST_IMAGE, 'sleep', '100000');
-  await run(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    'sidecar',
-    '--network',
-    'container:tunnel',
-    TEST_IMAGE,
-    'sleep',
-    '100000',
-  );
-  await run(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    'bots',
-    '--network',
-    'none',
-    '--label',
-    'com.docker.compose.project=home',
-    '--label',
-    'com.docker.compose.service=bots',
+  await d.cmd('run -d --init --name tunnel --network none', TEST_IMAGE, 'sleep', '100000');
+  await d.cmd('run -d --init --name sidecar --network container:tunnel', TEST_IMAGE, 'sleep', '100000');
+  await d.cmd(
+    'run -d --init --name bots --network none --label com.docker.compose.project=home --label com.docker.compose.service=bots',
     TEST_IMAGE,
     'sh',
     '-c',
     'echo bots ready; echo "warming up" >&2; exec sleep 100000',
   );
-  await run('run', '-d', '--init', '--name', 'plain', '--network', 'none', TEST_IMAGE, 'sleep', '100000');
-  await run('tag', TEST_IMAGE, 'lifeline-test/busybox:latest');
-  await run(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    'floating',
-    '--network',
-    'none',
+  await d.cmd('run -d --init --name plain --network none', TEST_IMAGE, 'sleep', '100000');
+  await d.run('tag', TEST_IMAGE, 'lifeline-test/busybox:latest');
+  await d.cmd(
+    'run -d --init --name floating --network none',
     'lifeline-test/busybox:latest',
     'sleep',
     '100000',
@@ -102,7 +64,7 @@ beforeAll(async () => {
       'docker:',
       '  - id: test',
       `    socket: ${d.socket}`,
-      '    watch: [ddns, home/bots, looper, quitter]',
+      '    watch: [ddns, home/bots, looper, quitter, flaky]',
       '    lifeline: [tunnel]',
       '    restartLoop: { restarts: 3, minutes: 5 }',
       '',
@@ -188,18 +150,7 @@ describe('events', () => {
   });
 
   it('does not report an intended docker stop as a death', async () => {
-    await d.run(
-      'run',
-      '-d',
-      '--init',
-      '--name',
-      'quitter',
-      '--network',
-      'none',
-      TEST_IMAGE,
-      'sleep',
-      '100000',
-    );
+    await d.cmd('run -d --init --name quitter --network none', TEST_IMAGE, 'sleep', '100000');
     await waitForState('quitter', (c) => c.state === 'running', 'quitter running');
     await d.run('stop', 'quitter');
     await waitForState('quitter', (c) => c.state === 'exited', 'quitter exited');
@@ -209,15 +160,8 @@ describe('events', () => {
   });
 
   it('raises one restart-loop event for a container that keeps dying, not one per death', async () => {
-    await d.run(
-      'run',
-      '-d',
-      '--name',
-      'looper',
-      '--network',
-      'none',
-      '--restart',
-      'always',
+    await d.cmd(
+      'run -d --name looper --network none --restart always',
       TEST_IMAGE,
       'sh',
       '-c',
@@ -263,6 +207,27 @@ describe('the guard', () => {
     // An intended restart of a lifeline is not a death.
     await new Promise((r) => setTimeout(r, 2000));
     expect(events('container.died', 'test/tunnel')).toEqual([]);
+  });
+
+  it('still reports a crash that follows a restart asked for from the app', async () => {
+    // Runs until restarted; from then on it exits 2 at once (its marker file survives the restart).
+    await d.cmd(
+      'run -d --init --name flaky --network none',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'test -f /tmp/started && exit 2; touch /tmp/started; exec sleep 100000',
+    );
+    await waitForState('flaky', (c) => c.state === 'running', 'flaky running');
+    const first = await phone.command('container.restart', { target: 'test/flaky' });
+    expect(first.status).toBe('confirm');
+    if (first.status !== 'confirm') return;
+    await phone.command('container.restart', {
+      target: 'test/flaky',
+      confirm: { challenge: first.confirm.challenge },
+    });
+    const e = await waitForEvent('container.died', 'test/flaky');
+    expect(e.data).toMatchObject({ exitCode: 2 });
   });
 
   it('asks to confirm an ordinary stop; start needs no confirmation', async () => {
@@ -333,13 +298,8 @@ describe('ctl', () => {
   });
 
   it('shows the last log lines, stdout and stderr apart, with timestamps', async () => {
-    await d.run(
-      'run',
-      '-d',
-      '--name',
-      'chatty',
-      '--network',
-      'none',
+    await d.cmd(
+      'run -d --name chatty --network none',
       TEST_IMAGE,
       'sh',
       '-c',
