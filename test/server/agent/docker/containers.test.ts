@@ -110,6 +110,20 @@ describe('container state', () => {
     expect(container('floating')).toMatchObject({ pin: 'latest', pinned: false, watched: false });
   });
 
+  it('never publishes a container’s environment, where secrets live', async () => {
+    await d.cmd(
+      'run -d --init --name secretive --network none -e CF_TOKEN=hunter2-secret',
+      TEST_IMAGE,
+      'sleep',
+      '100000',
+    );
+    await waitForState('secretive', (c) => c.state === 'running', 'secretive running');
+    const everything = JSON.stringify(t.agent.state.snapshot());
+    expect(everything).toContain('secretive');
+    expect(everything).not.toContain('hunter2');
+    await d.run('rm', '-f', 'secretive');
+  });
+
   it('marks lifeline containers, and the container whose network a lifeline uses', async () => {
     expect(container('tunnel')).toMatchObject({ lifeline: true, watched: true, self: false });
     expect(container('sidecar')).toMatchObject({ networkOf: 'tunnel', lifeline: false });
