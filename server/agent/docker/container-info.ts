@@ -12,7 +12,7 @@ export function containerName(inspect: Pick<ContainerInspectInfo, 'Name'>): stri
 
 /** Docker writes 0001-01-01T00:00:00Z for "never". */
 export function dockerTime(text: string | undefined): number | null {
-  if (!text || text.startsWith('0001-')) return null;
+  if (typeof text !== 'string' || !text || text.startsWith('0001-')) return null;
   const t = Date.parse(text);
   return Number.isNaN(t) ? null : t;
 }
@@ -30,14 +30,14 @@ export function imagePin(ref: string): ImagePin {
 
 export function restartPolicy(inspect: ContainerInspectInfo): string {
   const p = inspect.HostConfig?.RestartPolicy;
-  const name = p?.Name || 'no';
+  const name = typeof p?.Name === 'string' && p.Name ? p.Name : 'no';
   return name === 'on-failure' && p?.MaximumRetryCount ? `on-failure:${p.MaximumRetryCount}` : name;
 }
 
 /** The container whose network namespace this one joins (`--network container:x`), as written. */
 export function networkProvider(inspect: ContainerInspectInfo): string | null {
-  const mode = inspect.HostConfig?.NetworkMode ?? '';
-  return mode.startsWith('container:') ? mode.slice('container:'.length) : null;
+  const mode = inspect.HostConfig?.NetworkMode;
+  return typeof mode === 'string' && mode.startsWith('container:') ? mode.slice('container:'.length) : null;
 }
 
 export function isRunning(inspect: ContainerInspectInfo): boolean {
@@ -63,35 +63,42 @@ export function toContainerInfo(
   flags: ContainerFlags,
 ): ContainerInfo {
   const s = inspect.State;
-  const labels = inspect.Config?.Labels ?? {};
+  const label = (name: string) => {
+    const v = inspect.Config?.Labels?.[name];
+    return typeof v === 'string' ? v : null;
+  };
   const running = isRunning(inspect);
   const everRan = dockerTime(s.StartedAt) !== null || dockerTime(s.FinishedAt) !== null;
-  const health = s.Health?.Status && s.Health.Status !== 'none' ? s.Health.Status : null;
-  const lastProbe = s.Health?.Log?.[s.Health.Log.length - 1];
-  const ref = inspect.Config?.Image ?? '';
+  const status = s.Health?.Status;
+  const health = typeof status === 'string' && status !== 'none' ? status : null;
+  const log = Array.isArray(s.Health?.Log) ? s.Health.Log : [];
+  const lastProbe = log[log.length - 1];
+  const ref = typeof inspect.Config?.Image === 'string' ? inspect.Config.Image : '';
   const pin = imagePin(ref);
   return {
     engine,
     name: containerName(inspect),
     containerId: inspect.Id.slice(0, 12),
-    project: labels[COMPOSE_PROJECT] ?? null,
-    service: labels[COMPOSE_SERVICE] ?? null,
+    project: label(COMPOSE_PROJECT),
+    service: label(COMPOSE_SERVICE),
     image: ref,
     imageId: inspect.Image.replace(/^sha256:/, '').slice(0, 12),
     pin,
     pinned: pin === 'digest' || pin === 'tag',
     state: s.Status,
     exitCode: running || (!everRan && !s.Error) ? null : s.ExitCode,
-    error: s.Error ? clip(s.Error, 1000) : null,
-    oomKilled: s.OOMKilled,
+    error: typeof s.Error === 'string' && s.Error ? clip(s.Error, 1000) : null,
+    oomKilled: s.OOMKilled === true,
     createdAt: dockerTime(inspect.Created) ?? 0,
     startedAt: dockerTime(s.StartedAt),
     finishedAt: dockerTime(s.FinishedAt),
-    restartCount: inspect.RestartCount ?? 0,
+    restartCount: typeof inspect.RestartCount === 'number' ? inspect.RestartCount : 0,
     restartPolicy: restartPolicy(inspect),
     health,
     healthOutput:
-      health === 'unhealthy' && lastProbe?.Output ? clip(lastProbe.Output.trim(), 300) || null : null,
+      health === 'unhealthy' && typeof lastProbe?.Output === 'string'
+        ? clip(lastProbe.Output.trim(), 300) || null
+        : null,
     ...flags,
   };
 }

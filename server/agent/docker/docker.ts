@@ -65,8 +65,9 @@ async function checkEngine(
   openApi: (cfg: DockerEngineConfig) => EngineApi,
 ): Promise<CheckRow[]> {
   const name = `docker ${cfg.id}`;
+  let api: EngineApi | undefined;
   try {
-    const api = openApi(cfg);
+    api = openApi(cfg);
     const version = await api.version();
     const list = await api.list();
     const running = list.filter((c) => c.running).length;
@@ -96,5 +97,7 @@ async function checkEngine(
     return [
       { name, status: 'fail', detail: `unreachable at ${endpointOf(cfg)}: ${describeEngineError(err, cfg)}` },
     ];
+  } finally {
+    api?.close();
   }
 }

@@ -1,6 +1,8 @@
 // The one place that talks to a Docker engine (through dockerode): every call has a deadline, and
 // every failure becomes a short reason a person can act on ("no Docker socket at …").
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import Docker, { type ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { DockerEngineConfig } from '../../config/schema.js';
@@ -33,6 +35,38 @@ export interface EngineApi {
   stop(id: string, seconds: number | undefined): Promise<void>;
   restart(id: string, seconds: number | undefined): Promise<void>;
   logs(id: string, opts: { tail: number; timestamps: boolean }): Promise<Buffer>;
+  /** Closes every connection this API opened. */
+  close(): void;
+}
+
+/** The engine answered, but not in Docker's format: one item is skipped, the rest carries on. */
+export class BadReplyError extends Error {
+  override name = 'BadReplyError';
+}
+
+const ID = /^[0-9a-f]{12,64}$/;
+
+function isSummary(c: unknown): c is Docker.ContainerInfo {
+  const x = c as Partial<Docker.ContainerInfo> | null;
+  return typeof x?.Id === 'string' && ID.test(x.Id);
+}
+
+/** The fields the agent reads, with the types it expects. */
+function isInspect(c: unknown): c is ContainerInspectInfo {
+  const x = c as Partial<ContainerInspectInfo> | null;
+  const s = x?.State as Partial<ContainerInspectInfo['State']> | undefined;
+  return (
+    typeof x?.Id === 'string' &&
+    ID.test(x.Id) &&
+    typeof x.Name === 'string' &&
+    typeof x.Image === 'string' &&
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.Status === 'string' &&
+    typeof s.ExitCode === 'number' &&
+    typeof s.Running === 'boolean' &&
+    (x.Config === undefined || (typeof x.Config === 'object' && x.Config !== null))
+  );
 }
 
 export function endpointOf(cfg: DockerEngineConfig): string {
@@ -108,17 +142,26 @@ function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buf
   };
 }
 
-function dockerodeFor(cfg: DockerEngineConfig): Docker {
-  if (!cfg.url) return new Docker({ socketPath: cfg.socket ?? DEFAULT_SOCKET });
-  const url = new URL(cfg.url.replace(/^tcp:/, cfg.tls ? 'https:' : 'http:'));
+/** `tcp://` means TLS when TLS files are given, as with the docker CLI's --tlsverify. */
+function isHttps(cfg: DockerEngineConfig): boolean {
+  return Boolean(cfg.url && (cfg.url.startsWith('https:') || (cfg.url.startsWith('tcp:') && cfg.tls)));
+}
+
+function dockerodeFor(cfg: DockerEngineConfig, agent: HttpAgent): Docker {
+  // docker-modem takes an http(s) agent; dockerode's type definitions do not list it.
+  const withAgent = (o: Docker.DockerOptions) => ({ ...o, agent }) as Docker.DockerOptions;
+  if (!cfg.url) return new Docker(withAgent({ socketPath: cfg.socket ?? DEFAULT_SOCKET }));
+  const protocol = isHttps(cfg) ? 'https' : 'http';
+  const url = new URL(cfg.url.replace(/^tcp:/, `${protocol}:`));
   const tls = readTls(cfg);
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
-  return new Docker({
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
-    protocol,
-    ...(tls ?? {}),
-  });
+  return new Docker(
+    withAgent({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
+      protocol,
+      ...(tls ?? {}),
+    }),
+  );
 }
 
 /**
@@ -126,19 +169,26 @@ function dockerodeFor(cfg: DockerEngineConfig): Docker {
  * the engine is unreachable and picked up on the next attempt once it is there.
  */
 export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
-  const docker = dockerodeFor(cfg);
+  // Its own connection pool, so that closing the API closes every socket it opened.
+  const agent = isHttps(cfg) ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const docker = dockerodeFor(cfg, agent);
   const deadline = (ms = CALL_TIMEOUT_MS) => ({ abortSignal: AbortSignal.timeout(ms) });
   return {
     endpoint: endpointOf(cfg),
     async version() {
       // dockerode takes options here too; its type definitions lag behind.
       const version = docker.version.bind(docker) as unknown as (o: object) => Promise<Docker.DockerVersion>;
-      const v = await version(deadline());
-      return { apiVersion: v.ApiVersion, engineVersion: v.Version };
+      const v = (await version(deadline())) as unknown;
+      const r = v as Partial<Docker.DockerVersion> | null;
+      if (typeof r?.ApiVersion !== 'string' || typeof r.Version !== 'string')
+        throw new BadReplyError(`${endpointOf(cfg)} does not answer like a Docker engine`);
+      return { apiVersion: r.ApiVersion.slice(0, 20), engineVersion: r.Version.slice(0, 60) };
     },
     async list() {
-      const list = await docker.listContainers({ all: true, ...deadline() });
-      return list.map((c) => ({
+      const list = (await docker.listContainers({ all: true, ...deadline() })) as unknown;
+      if (!Array.isArray(list))
+        throw new BadReplyError(`${endpointOf(cfg)} sent a container list that is not a list`);
+      return (list as Docker.ContainerInfo[]).filter(isSummary).map((c) => ({
         id: c.Id,
         name: (c.Names?.[0] ?? '').replace(/^\//, ''),
         running: c.State === 'running',
@@ -146,12 +196,16 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
       }));
     },
     async inspect(id) {
+      let inspect: unknown;
       try {
-        return await docker.getContainer(id).inspect(deadline());
+        inspect = await docker.getContainer(id).inspect(deadline());
       } catch (err) {
         if (statusOf(err) === 404) return null;
         throw err;
       }
+      if (!isInspect(inspect))
+        throw new BadReplyError(`${endpointOf(cfg)} sent an unreadable description of ${id.slice(0, 12)}`);
+      return inspect;
     },
     async events(signal) {
       return (await docker.getEvents({
@@ -184,6 +238,9 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
         ...deadline(),
       });
       return Buffer.isBuffer(out) ? out : Buffer.from(String(out));
+    },
+    close() {
+      agent.destroy();
     },
   };
 }

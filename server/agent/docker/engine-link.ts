@@ -4,7 +4,7 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import type { DockerEngineConfig } from '../../config/schema.js';
 import { describeError, type Logger } from '../../log.js';
-import { describeEngineError, type EngineApi, type EngineVersion } from './engine-api.js';
+import { BadReplyError, describeEngineError, type EngineApi, type EngineVersion } from './engine-api.js';
 
 export interface DockerEvent {
   type: 'container' | 'network';
@@ -38,6 +38,8 @@ const MAX_PENDING_LINE = 1024 * 1024;
 
 export class EngineLink {
   private api: EngineApi | null = null;
+  /** The API of the latest attempt, closed when the next one starts or the link stops. */
+  private opened: EngineApi | null = null;
   private current: AbortController | null = null;
   private timer: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -63,6 +65,8 @@ export class EngineLink {
     this.current?.abort();
     this.current = null;
     this.api = null;
+    this.opened?.close();
+    this.opened = null;
   }
 
   private async attach(): Promise<void> {
@@ -72,16 +76,19 @@ export class EngineLink {
     this.current = controller;
     const { cfg, handlers, log } = this.opts;
     try {
+      this.opened?.close();
+      this.opened = null;
       const api = this.opts.openApi(cfg);
+      this.opened = api;
       const version = await api.version();
       const stream = await api.events(controller.signal);
       // Events that arrive while the list is read wait, so an older inspect never overwrites a newer one.
       let buffered: DockerEvent[] | null = [];
       this.follow(stream, controller, (e) => (buffered ? buffered.push(e) : handlers.event(e)));
       const ids = (await api.list()).map((c) => c.id);
-      const containers = (await mapLimit(ids, INSPECT_CONCURRENCY, (id) => api.inspect(id))).filter(
-        (c): c is ContainerInspectInfo => c !== null,
-      );
+      const containers = (
+        await mapLimit(ids, INSPECT_CONCURRENCY, (id) => this.inspectOrSkip(api, id))
+      ).filter((c): c is ContainerInspectInfo => c !== null);
       if (controller !== this.current || controller.signal.aborted) return;
       this.api = api;
       this.attempt = 0;
@@ -114,8 +121,16 @@ export class EngineLink {
         pending = pending.slice(nl + 1);
         if (line) {
           const event = parseEvent(line);
-          if (event) emit(event);
-          else this.opts.log.debug(`ignored event line: ${line.slice(0, 120)}`);
+          if (!event) this.opts.log.debug(`ignored event line: ${line.slice(0, 120)}`);
+          else
+            try {
+              emit(event);
+            } catch (err) {
+              // One event that cannot be handled must not take the stream (or the agent) down.
+              this.opts.log.error(
+                `handling ${event.action} of ${event.containerId.slice(0, 12)}: ${describeError(err)}`,
+              );
+            }
         }
         nl = pending.indexOf('\n');
       }
@@ -135,6 +150,17 @@ export class EngineLink {
     stream.on('end', () => ended());
     stream.on('close', () => ended());
     stream.on('error', (err) => ended(err));
+  }
+
+  /** A container Docker describes in a way we cannot read is left out; the others are not. */
+  private async inspectOrSkip(api: EngineApi, id: string): Promise<ContainerInspectInfo | null> {
+    try {
+      return await api.inspect(id);
+    } catch (err) {
+      if (!(err instanceof BadReplyError)) throw err;
+      this.opts.log.warn(err.message);
+      return null;
+    }
   }
 
   private lost(reason: string): void {

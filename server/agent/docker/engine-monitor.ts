@@ -247,16 +247,15 @@ export class EngineMonitor {
         this.dirty.delete(id);
         const api = this.link.connected;
         if (!api) return;
-        let inspect: ContainerInspectInfo | null;
         try {
-          inspect = await api.inspect(id);
+          const inspect = await api.inspect(id);
+          if (inspect === null) this.untrack(id);
+          else this.track(inspect);
         } catch (err) {
-          // The engine went away mid-read; the next attachment resyncs everything.
+          // The engine went away mid-read (the next attachment resyncs), or sent what we cannot read.
           this.deps.log.debug(`inspect ${id.slice(0, 12)}: ${describeError(err)}`);
           return;
         }
-        if (inspect === null) this.untrack(id);
-        else this.track(inspect);
       } while (this.dirty.has(id));
     })().finally(() => this.refreshing.delete(id));
     this.refreshing.set(id, p);
