@@ -10,6 +10,7 @@ export const TEST_PACKAGES = {
   iproute2: '/usr/sbin/ip',
   'docker.io': '/usr/sbin/dockerd',
   'busybox-static': '/bin/busybox',
+  openssl: '/usr/bin/openssl',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -18,6 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 
 const DOCKER_CLI = ['/usr/bin/docker', '/usr/local/bin/docker'].find((p) => existsSync(p)) ?? 'docker';
@@ -36,6 +37,8 @@ export interface TestDockerd {
   socket: string;
   /** A scratch folder under the daemon's temp folder, for bind mounts. */
   scratch: string;
+  /** With `{ tls: true }`: the daemon also listens on TCP with --tlsverify, and a client certificate for it. */
+  tls: { url: string; ca: string; cert: string; key: string } | null;
   /** Runs the docker CLI against this daemon. */
   docker(args: string[], input?: Buffer | string): Promise<Cli>;
   /** Same, but throws with the CLI's message on a non-zero exit; returns trimmed stdout. */
@@ -93,7 +96,11 @@ export function busyboxRootfs(dir: string): string {
   const root = path.join(dir, 'rootfs');
   for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'app'])
     mkdirSync(path.join(root, d), { recursive: true });
-  writeFileSync(path.join(root, 'bin', 'busybox'), readFileSync(BUSYBOX));
+  const busybox = readFileSync(BUSYBOX);
+  // The image has no libc: only Debian's busybox-static works in it, not the dynamic busybox.
+  if (busybox.includes('/ld-linux') || busybox.includes('/ld-musl'))
+    throw new Error(`${BUSYBOX} is dynamically linked: apt-get install busybox-static`);
+  writeFileSync(path.join(root, 'bin', 'busybox'), busybox);
   chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
   for (const applet of [
     'sh',
@@ -117,7 +124,7 @@ export function busyboxRootfs(dir: string): string {
 }
 
 /** Starts a daemon; with `{ started: false }` only prepares it (its socket path is known, nothing listens yet). */
-export async function startDockerd(opts: { started?: boolean } = {}): Promise<TestDockerd> {
+export async function startDockerd(opts: { started?: boolean; tls?: boolean } = {}): Promise<TestDockerd> {
   // Short paths: containerd's sockets live under the exec root and unix socket paths are limited.
   const dir = mkdtempSync('/tmp/lld-');
   const socket = path.join(dir, 'docker.sock');
@@ -130,6 +137,7 @@ export async function startDockerd(opts: { started?: boolean } = {}): Promise<Te
     JSON.stringify({ 'deprecated-key-path': path.join(dir, 'key.json') }),
   );
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'cli') };
+  const tls = opts.tls ? { ...makeCertificates(path.join(dir, 'tls')), port: await freeTcpPort() } : null;
   let storage: string | undefined = overlaySupported() ? undefined : 'vfs';
   let daemon: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
@@ -150,6 +158,15 @@ export async function startDockerd(opts: { started?: boolean } = {}): Promise<Te
         '--ip-masq=false',
         '--bridge=none',
         ...(storage ? [`--storage-driver=${storage}`] : []),
+        ...(tls
+          ? [
+              `--host=tcp://127.0.0.1:${tls.port}`,
+              '--tlsverify',
+              `--tlscacert=${tls.ca}`,
+              `--tlscert=${tls.serverCert}`,
+              `--tlskey=${tls.serverKey}`,
+            ]
+          : []),
       ],
       { stdio: ['ignore', log, log] },
     );
@@ -237,6 +254,9 @@ export async function startDockerd(opts: { started?: boolean } = {}): Promise<Te
   return {
     socket,
     scratch,
+    tls: tls
+      ? { url: `tcp://127.0.0.1:${tls.port}`, ca: tls.ca, cert: tls.clientCert, key: tls.clientKey }
+      : null,
     docker,
     run,
     cmd: (words, ...args) => run(...words.split(/\s+/).filter(Boolean), ...args),
@@ -254,6 +274,72 @@ export async function startDockerd(opts: { started?: boolean } = {}): Promise<Te
       cleanup(dir);
       process.removeListener('exit', onExit);
     },
+  };
+}
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, as `dockerd --tlsverify` wants. */
+function makeCertificates(dir: string) {
+  mkdirSync(dir);
+  const f = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(
+    'req',
+    '-x509',
+    ...key,
+    '-keyout',
+    f('ca-key.pem'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=lifeline test CA',
+  );
+  for (const [who, ext] of [
+    ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'],
+    ['client', 'extendedKeyUsage=clientAuth\n'],
+  ] as const) {
+    writeFileSync(f(`${who}.ext`), ext);
+    openssl('req', ...key, '-keyout', f(`${who}-key.pem`), '-out', f(`${who}.csr`), '-subj', `/CN=${who}`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      f(`${who}.csr`),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca-key.pem'),
+      '-CAcreateserial',
+      '-out',
+      f(`${who}-cert.pem`),
+      '-days',
+      '2',
+      '-extfile',
+      f(`${who}.ext`),
+    );
+  }
+  return {
+    ca: f('ca.pem'),
+    serverCert: f('server-cert.pem'),
+    serverKey: f('server-key.pem'),
+    clientCert: f('client-cert.pem'),
+    clientKey: f('client-key.pem'),
   };
 }
 
