@@ -272,7 +272,11 @@ export class EngineMonitor {
     this.byName.clear();
     for (const inspect of list) this.remember(inspect);
     for (const [id, t] of before)
-      if (!this.tracked.has(id) && !this.byName.has(t.name)) this.deps.state.remove('container', this.key(t));
+      if (!this.tracked.has(id) && !this.byName.has(t.name)) {
+        this.deps.state.remove('container', this.key(t));
+        this.recovery.cancel(this.key(t));
+        this.incidents.forget(this.key(t));
+      }
     this.engine = {
       ...this.engine,
       reachable: true,
@@ -333,6 +337,7 @@ export class EngineMonitor {
       reachable: false,
       reason,
       since: wasUp ? clock.now() : this.engine.since,
+      lastSeenAt: wasUp ? clock.now() : this.engine.lastSeenAt,
     };
     this.publishEngine();
     if (this.downAnnounced) return;
@@ -512,8 +517,8 @@ export class EngineMonitor {
   private publishEngine(): void {
     let running = 0;
     for (const t of this.tracked.values()) if (t.inspect.State.Running) running++;
+    // Only real changes reach the phones: counts, reachability, versions (not a heartbeat).
     this.engine = { ...this.engine, containers: this.tracked.size, running };
-    if (this.engine.reachable) this.engine.lastSeenAt = this.deps.clock.now();
     this.deps.state.set('engine', this.id, this.engine);
   }
 

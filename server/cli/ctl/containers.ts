@@ -55,7 +55,11 @@ export async function ctlContainers(opts: CtlGlobalOptions): Promise<void> {
     const containers = client
       .list<ContainerInfo>('container')
       .map((c) => c.data)
-      .sort((a, b) => (a.project ?? '').localeCompare(b.project ?? '') || a.name.localeCompare(b.name));
+      // Compose projects first, then the containers of no project, as the app groups them.
+      .sort(
+        (a, b) =>
+          (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name),
+      );
     if (opts.json) return printJson({ engines: engines.map((e) => ({ id: e.id, ...e.data })), containers });
     if (engines.length === 0) {
       process.stdout.write('No Docker engines in the config (docker: [] in lifeline.yaml).\n');

@@ -13,7 +13,7 @@ export const EngineInfo = v.object({
   reason: v.nullable(v.string()),
   /** When `reachable` last changed. */
   since: v.number(),
-  /** Last time the engine answered. */
+  /** When it was last attached: the attach time while reachable, the time it was lost after. */
   lastSeenAt: when,
   apiVersion: v.nullable(v.string()),
   engineVersion: v.nullable(v.string()),
