@@ -91,7 +91,7 @@ function overlaySupported(): boolean {
   }
 }
 
-/** A busybox rootfs: /bin/busybox and one symlink per applet. */
+/** A busybox rootfs: /bin/busybox and one symlink per applet (sh, sleep, touch, …). */
 export function busyboxRootfs(dir: string): string {
   const root = path.join(dir, 'rootfs');
   for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'app'])
@@ -102,20 +102,8 @@ export function busyboxRootfs(dir: string): string {
     throw new Error(`${BUSYBOX} is dynamically linked: apt-get install busybox-static`);
   writeFileSync(path.join(root, 'bin', 'busybox'), busybox);
   chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  for (const applet of [
-    'sh',
-    'echo',
-    'cat',
-    'sleep',
-    'ls',
-    'true',
-    'false',
-    'kill',
-    'date',
-    'env',
-    'test',
-    'trap',
-  ]) {
+  const applets = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const applet of applets) {
     const link = path.join(root, 'bin', applet);
     if (!existsSync(link)) symlinkSync('busybox', link);
   }

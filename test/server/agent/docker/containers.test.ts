@@ -124,6 +124,22 @@ describe('container state', () => {
     await d.run('rm', '-f', 'secretive');
   });
 
+  it('follows the health check: unhealthy with the probe’s output, then healthy', async () => {
+    await d.cmd(
+      'run -d --init --name probed --network none --health-interval 1s --health-retries 1 --health-cmd',
+      'test -f /tmp/ok || { echo "no /tmp/ok yet"; exit 1; }',
+      TEST_IMAGE,
+      'sleep',
+      '100000',
+    );
+    const sick = await waitForState('probed', (c) => c.health === 'unhealthy', 'unhealthy');
+    expect(sick.healthOutput).toBe('no /tmp/ok yet');
+    await d.run('exec', 'probed', 'touch', '/tmp/ok');
+    const well = await waitForState('probed', (c) => c.health === 'healthy', 'healthy');
+    expect(well.healthOutput).toBeNull();
+    await d.run('rm', '-f', 'probed');
+  });
+
   it('marks lifeline containers, and the container whose network a lifeline uses', async () => {
     expect(container('tunnel')).toMatchObject({ lifeline: true, watched: true, self: false });
     expect(container('sidecar')).toMatchObject({ networkOf: 'tunnel', lifeline: false });
