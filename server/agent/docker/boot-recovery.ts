@@ -92,6 +92,17 @@ export class BootRecovery {
     this.entries.clear();
   }
 
+  /** A timer's work: whatever goes wrong is logged, never thrown into the event loop. */
+  private safely(work: () => void | Promise<void>): void {
+    try {
+      Promise.resolve(work()).catch((err) =>
+        this.deps.log.error(`boot-race recovery: ${describeError(err)}`),
+      );
+    } catch (err) {
+      this.deps.log.error(`boot-race recovery: ${describeError(err)}`);
+    }
+  }
+
   private clear(key: string): boolean {
     const entry = this.entries.get(key);
     if (!entry) return false;
@@ -109,7 +120,7 @@ export class BootRecovery {
       return;
     }
     entry.info = { ...entry.info, status: 'waiting', nextAt: at };
-    entry.timer = setTimeout(() => void this.attempt(entry), wait);
+    entry.timer = setTimeout(() => this.safely(() => this.attempt(entry)), wait);
     this.deps.changed(entry.target.key);
   }
 
@@ -148,7 +159,7 @@ export class BootRecovery {
       data: { engine, container: key, name, attempt, ok: true },
     });
     entry.startedAt = this.deps.status(key)?.startedAt ?? null;
-    entry.timer = setTimeout(() => this.check(entry), this.deps.stableMs);
+    entry.timer = setTimeout(() => this.safely(() => this.check(entry)), this.deps.stableMs);
   }
 
   private check(entry: Entry): void {

@@ -358,7 +358,12 @@ export class EngineMonitor {
     const id = e.containerId;
     if (e.type === 'network') {
       // A start that fails leaves no `die`: only a network connect and disconnect.
-      if (e.action === 'disconnect') void this.refresh(id).then(() => this.checkFailedStart(id));
+      if (e.action === 'disconnect')
+        void this.refresh(id)
+          .then(() => this.checkFailedStart(id))
+          .catch((err) =>
+            this.deps.log.error(`after a disconnect of ${id.slice(0, 12)}: ${describeError(err)}`),
+          );
       return;
     }
     if (e.action.startsWith('exec_') || IGNORED_ACTIONS.has(e.action)) return;
@@ -485,6 +490,8 @@ export class EngineMonitor {
   }
 
   private untrack(id: string): void {
+    this.lastDie.delete(id);
+    this.expected.delete(id);
     const t = this.tracked.get(id);
     if (!t) return;
     this.tracked.delete(id);
