@@ -1,8 +1,6 @@
 // The one place that talks to a Docker engine (through dockerode): every call has a deadline, and
 // every failure becomes a short reason a person can act on ("no Docker socket at …").
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import Docker, { type ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { DockerEngineConfig } from '../../config/schema.js';
@@ -147,21 +145,17 @@ function isHttps(cfg: DockerEngineConfig): boolean {
   return Boolean(cfg.url && (cfg.url.startsWith('https:') || (cfg.url.startsWith('tcp:') && cfg.tls)));
 }
 
-function dockerodeFor(cfg: DockerEngineConfig, agent: HttpAgent): Docker {
-  // docker-modem takes an http(s) agent; dockerode's type definitions do not list it.
-  const withAgent = (o: Docker.DockerOptions) => ({ ...o, agent }) as Docker.DockerOptions;
-  if (!cfg.url) return new Docker(withAgent({ socketPath: cfg.socket ?? DEFAULT_SOCKET }));
+function dockerodeFor(cfg: DockerEngineConfig): Docker {
+  if (!cfg.url) return new Docker({ socketPath: cfg.socket ?? DEFAULT_SOCKET });
   const protocol = isHttps(cfg) ? 'https' : 'http';
   const url = new URL(cfg.url.replace(/^tcp:/, `${protocol}:`));
   const tls = readTls(cfg);
-  return new Docker(
-    withAgent({
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
-      protocol,
-      ...(tls ?? {}),
-    }),
-  );
+  return new Docker({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
+    protocol,
+    ...(tls ?? {}),
+  });
 }
 
 /**
@@ -169,10 +163,14 @@ function dockerodeFor(cfg: DockerEngineConfig, agent: HttpAgent): Docker {
  * the engine is unreachable and picked up on the next attempt once it is there.
  */
 export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
-  // Its own connection pool, so that closing the API closes every socket it opened.
-  const agent = isHttps(cfg) ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const docker = dockerodeFor(cfg, agent);
-  const deadline = (ms = CALL_TIMEOUT_MS) => ({ abortSignal: AbortSignal.timeout(ms) });
+  const docker = dockerodeFor(cfg);
+  // Every call of this API, so that closing it ends what is still in flight. (A pool of our own would
+  // also close idle keep-alive sockets, but it makes concurrent calls through docker-modem ~50x slower;
+  // Node's shared pool closes idle sockets after 5 s by itself.)
+  const closing = new AbortController();
+  const deadline = (ms = CALL_TIMEOUT_MS) => ({
+    abortSignal: AbortSignal.any([AbortSignal.timeout(ms), closing.signal]),
+  });
   return {
     endpoint: endpointOf(cfg),
     async version() {
@@ -210,7 +208,7 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
     async events(signal) {
       return (await docker.getEvents({
         filters: { type: ['container', 'network'] },
-        abortSignal: signal,
+        abortSignal: AbortSignal.any([signal, closing.signal]),
       })) as NodeJS.ReadableStream;
     },
     async start(id) {
@@ -240,7 +238,7 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
       return Buffer.isBuffer(out) ? out : Buffer.from(String(out));
     },
     close() {
-      agent.destroy();
+      closing.abort();
     },
   };
 }
