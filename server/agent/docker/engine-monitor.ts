@@ -17,6 +17,7 @@ import {
   dockerTime,
   isRunning,
   networkProvider,
+  restartPolicy,
   toContainerInfo,
 } from './container-info.js';
 import { dockerMessage, type EngineApi, type EngineVersion, endpointOf } from './engine-api.js';
@@ -317,9 +318,7 @@ export class EngineMonitor {
         const sinceBoot = finished !== null && finished >= this.deps.hostBootAt;
         // A start that failed at boot keeps the FinishedAt of the last run, from before the boot.
         const failedAtBoot =
-          Boolean(s.Error) &&
-          t.inspect.HostConfig?.RestartPolicy?.Name !== 'no' &&
-          this.incidents.atBoot(now);
+          Boolean(s.Error) && restartPolicy(t.inspect) !== 'no' && this.incidents.atBoot(now);
         died = sinceBoot || failedAtBoot;
       }
       if (died) this.died(t, this.deathOf(t, s.Error ? now : (finished ?? now)));
