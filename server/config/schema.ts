@@ -67,7 +67,7 @@ export const DockerEngineSchema = z
       })
       .default({ minutes: 10, recover: false, windowMinutes: 10 }),
   })
-  .refine((e) => !(e.socket && e.url), { message: 'give either socket or url, not both' })
+  .refine((e) => !(e.socket && e.url), { message: 'either socket or url, not both' })
   .refine((e) => !e.tls || e.url, {
     message: 'tls files only with a url such as tcp://nas.lan:2376',
     path: ['tls'],

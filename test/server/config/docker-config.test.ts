@@ -44,7 +44,7 @@ describe('docker engines in the config', () => {
 
   it('refuses a socket and a url together, and TLS files without a url', () => {
     expect(problems('docker:\n  - id: nas\n    socket: /s\n    url: tcp://nas:2376\n')[0]).toContain(
-      'give either socket or url, not both',
+      'docker[0]: expected either socket or url, not both, got a mapping',
     );
     expect(problems('docker:\n  - id: nas\n    tls: { cert: c.pem, key: k.pem }\n')[0]).toContain(
       '3: docker[0].tls: expected tls files only with a url such as tcp://nas.lan:2376, got a mapping',
