@@ -1,5 +1,6 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
 
+import { dockerBench } from './docker.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
 import { plugsBench } from './plugs.mjs';
@@ -14,4 +15,5 @@ export const benchmarks = [
   { name: 'relay', run: relayBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
+  { name: 'docker', run: dockerBench },
 ];

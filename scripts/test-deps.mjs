@@ -13,6 +13,8 @@ export const TEST_PACKAGES = {
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   mosquitto: '/usr/sbin/mosquitto',
   bind9: '/usr/sbin/named',
+  'docker.io': '/usr/sbin/dockerd',
+  'busybox-static': '/bin/busybox',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -21,6 +21,13 @@ const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
   // Other screens load on first visit (and are precached for offline use by the service worker).
   {
+    id: 'containers',
+    label: 'nav.containers',
+    icon: '▣',
+    component: lazyScreen(() => import('./screens/Containers.js').then((m) => m.ContainersScreen)),
+    inNav: true,
+  },
+  {
     id: 'power',
     label: 'nav.power',
     icon: '⚡',

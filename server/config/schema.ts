@@ -47,10 +47,32 @@ export const DockerEngineSchema = z
       .regex(/^(tcp|https?):\/\/.+/, 'a URL such as tcp://nas.lan:2376')
       .optional(),
     tls: tlsFiles.optional(),
+    /** Container names (or `project/service`) to notify about when they stop unexpectedly. */
     watch: z.array(z.string().min(1)).default([]),
+    /** Containers the remote path depends on: stop refused, restart confirmed naming the cost (§4). */
     lifeline: z.array(z.string().min(1)).default([]),
+    restartLoop: z
+      .strictObject({
+        restarts: z.number().int().min(2).max(100).default(3),
+        minutes: z.number().positive().max(1440).default(5),
+      })
+      .default({ restarts: 3, minutes: 5 }),
+    bootRace: z
+      .strictObject({
+        /** A death this soon after the host booted is a boot race (a mount or a network not ready yet). */
+        minutes: z.number().positive().max(1440).default(10),
+        /** Opt-in: retry watched containers that died at boot with a start error or exit 126/127/128. */
+        recover: z.boolean().default(false),
+        /** How long to keep retrying after the first failure. */
+        windowMinutes: z.number().positive().max(1440).default(10),
+      })
+      .default({ minutes: 10, recover: false, windowMinutes: 10 }),
   })
-  .refine((e) => !(e.socket && e.url), { message: 'give either socket or url, not both' });
+  .refine((e) => !(e.socket && e.url), { message: 'either socket or url, not both' })
+  .refine((e) => !e.tls || e.url, {
+    message: 'tls files only with a url such as tcp://nas.lan:2376',
+    path: ['tls'],
+  });
 
 export const PLUG_DRIVERS = [
   'shelly-gen1',

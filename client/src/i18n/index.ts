@@ -1,5 +1,6 @@
 // Message lookup, language choice (browser default, manual override) and local date formatting.
 import { computed, signal } from '@preact/signals';
+import type { containers } from './containers.js';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
 import { net } from './net.js';
@@ -12,7 +13,7 @@ export type { Lang };
  * Home screen's catalogues load with the app; a Chinese core catalogue loads when that language is
  * chosen, and a capability's catalogue with its screen (registerMessages), to keep the first load small.
  */
-type AllBundles = Messages<keyof typeof en> | typeof net | typeof plugs;
+type AllBundles = Messages<keyof typeof en> | typeof net | typeof plugs | typeof containers;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
 export type MessageKey = KeysOf<AllBundles>;

@@ -1,5 +1,6 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
+import { registerContainers } from './containers.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import { registerNet } from './net.js';
 import { registerPlugs } from './plugs.js';
@@ -48,4 +49,9 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .action((o: { limit?: string; json?: boolean }) => ctlLog({ ...g(), ...o }));
 }
 
-export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore, registerPlugs, registerNet];
+export const CTL_COMMANDS: readonly CtlRegistrar[] = [
+  registerCore,
+  registerContainers,
+  registerPlugs,
+  registerNet,
+];

@@ -1,11 +1,13 @@
 // The registry of entity kinds: each capability defines its kinds in its own file here and adds
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
+import { CONTAINER_ENTITIES } from './containers.js';
 import { CORE_ENTITIES } from './core.js';
 import { NET_ENTITIES } from './net.js';
 import { PLUG_ENTITIES } from './plugs.js';
 import { RELAY_ENTITIES } from './relay.js';
 
+export * from './containers.js';
 export * from './core.js';
 export * from './net.js';
 export * from './plugs.js';
@@ -16,6 +18,7 @@ export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...RELAY_ENTITIES,
   ...PLUG_ENTITIES,
   ...NET_ENTITIES,
+  ...CONTAINER_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */

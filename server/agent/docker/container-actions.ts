@@ -1,0 +1,185 @@
+// The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
+// logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
+import { z } from 'zod';
+import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { ActionDefinition, Classification } from '../actions.js';
+import { isRunning } from './container-info.js';
+import { describeEngineError, dockerMessage, type EngineApi, statusOf } from './engine-api.js';
+import type { EngineMonitor, Tracked } from './engine-monitor.js';
+import { classifyRestart, classifyStop } from './guard-rules.js';
+import { parseLogLines } from './logs.js';
+
+interface Resolved {
+  m: EngineMonitor;
+  t: Tracked;
+}
+
+const MAX_LOG_BYTES = 160 * 1024;
+
+export function createContainerActions(monitors: ReadonlyMap<string, EngineMonitor>) {
+  const resolve = (target: string | undefined): Resolved => {
+    const raw = target ?? '';
+    const slash = raw.indexOf('/');
+    if (slash > 0) {
+      const m = monitors.get(raw.slice(0, slash));
+      if (!m) throw new LifelineError('not-found', `no Docker engine "${raw.slice(0, slash)}" in the config`);
+      const t = m.find(raw.slice(slash + 1));
+      if (!t) throw notFound(m, raw.slice(slash + 1));
+      return { m, t };
+    }
+    const hits = [...monitors.values()].flatMap((m) => {
+      const t = m.find(raw);
+      return t ? [{ m, t }] : [];
+    });
+    if (hits.length === 1) return hits[0]!;
+    if (hits.length > 1)
+      throw new LifelineError('bad-args', `${raw} exists on several engines; name it as <engine>/${raw}`);
+    const down = [...monitors.values()].find((m) => !m.status.reachable);
+    throw down ? notFound(down, raw) : new LifelineError('not-found', `no container ${raw}`);
+  };
+
+  /** Classification wrapper: an unknown or unreachable target is refused before anything is asked. */
+  const guarded =
+    (rule: (r: Resolved) => Classification) =>
+    ({ target }: { target: string | undefined }): Classification => {
+      try {
+        const r = resolve(target);
+        r.m.api();
+        return rule(r);
+      } catch (err) {
+        if (err instanceof LifelineError)
+          return {
+            decision: 'refuse',
+            code: err.code,
+            message: err.message,
+            ...(err.params ? { params: err.params } : {}),
+          };
+        throw err;
+      }
+    };
+
+  const act = async (
+    r: Resolved,
+    verb: string,
+    call: (api: EngineApi, id: string) => Promise<void>,
+  ): Promise<{ container: string; state: string; already?: boolean }> => {
+    const { m, t } = r;
+    const api = m.api();
+    // A restart or stop of a running container makes one `die` of its own; a start none.
+    m.expect(t.id, verb !== 'start' && isRunning(t.inspect) ? 1 : 0);
+    let already = false;
+    try {
+      await call(api, t.id);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 304) already = true;
+      else if (status === 404) throw new LifelineError('not-found', `${t.name} no longer exists on ${m.id}`);
+      else if (status !== undefined)
+        throw new LifelineError('failed', `Docker could not ${verb} ${t.name}: ${dockerMessage(err)}`, {
+          container: m.key(t),
+        });
+      else
+        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${describeEngineError(err, m.cfg)}`);
+    } finally {
+      m.settled(t.id);
+      await m.refresh(t.id);
+    }
+    const now = m.find(t.name) ?? t;
+    return { container: m.key(t), state: now.inspect.State.Status, ...(already ? { already } : {}) };
+  };
+
+  const target = z.strictObject({});
+
+  const restart: ActionDefinition<Record<string, never>> = {
+    name: 'container.restart',
+    target: 'required',
+    args: target,
+    classify: guarded(({ m, t }) => classifyRestart(m, t)),
+    async run(req, ctx) {
+      const r = resolve(req.target);
+      ctx.progress('restarting', `Restarting ${r.t.name}`);
+      return act(r, 'restart', (api, id) => api.restart(id, undefined));
+    },
+  };
+
+  const start: ActionDefinition<Record<string, never>> = {
+    name: 'container.start',
+    target: 'required',
+    args: target,
+    classify: guarded(() => ({ decision: 'allow' })),
+    async run(req, ctx) {
+      const r = resolve(req.target);
+      if (isRunning(r.t.inspect))
+        return { container: r.m.key(r.t), state: r.t.inspect.State.Status, already: true };
+      ctx.progress('starting', `Starting ${r.t.name}`);
+      return act(r, 'start', (api, id) => api.start(id));
+    },
+  };
+
+  const stop: ActionDefinition<Record<string, never>> = {
+    name: 'container.stop',
+    target: 'required',
+    args: target,
+    classify: guarded(({ m, t }) => classifyStop(m, t)),
+    async run(req, ctx) {
+      const r = resolve(req.target);
+      // The guard decided before; decide again in case it became a lifeline meanwhile.
+      const again = classifyStop(r.m, r.t);
+      if (again.decision === 'refuse')
+        throw new LifelineError(again.code ?? 'refused', again.message, again.params);
+      r.m.recovery.cancel(r.m.key(r.t));
+      ctx.progress('stopping', `Stopping ${r.t.name}`);
+      return act(r, 'stop', (api, id) => api.stop(id, undefined));
+    },
+  };
+
+  const LogsArgs = z.strictObject({
+    lines: z.number().int().min(1).max(2000).default(200),
+    timestamps: z.boolean().default(true),
+  });
+  const logs: ActionDefinition<z.output<typeof LogsArgs>> = {
+    name: 'container.logs',
+    target: 'required',
+    args: LogsArgs,
+    classify: guarded(() => ({ decision: 'allow' })),
+    async run(req) {
+      const { m, t } = resolve(req.target);
+      let buf: Buffer;
+      try {
+        buf = await m.api().logs(t.id, { tail: req.args.lines, timestamps: req.args.timestamps });
+      } catch (err) {
+        if (err instanceof LifelineError) throw err;
+        if (statusOf(err) !== undefined)
+          throw new LifelineError(
+            'failed',
+            `Docker could not read the logs of ${t.name}: ${dockerMessage(err)}`,
+          );
+        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${describeEngineError(err, m.cfg)}`);
+      }
+      let lines = parseLogLines(buf, {
+        tty: Boolean(t.inspect.Config?.Tty),
+        timestamps: req.args.timestamps,
+      });
+      // Keep the reply inside one frame: the newest lines win.
+      let size = 0;
+      let from = lines.length;
+      while (from > 0 && size + lines[from - 1]!.text.length + 40 <= MAX_LOG_BYTES)
+        size += lines[--from]!.text.length + 40;
+      const truncated = from > 0;
+      lines = lines.slice(from);
+      return { container: m.key(t), lines, truncated };
+    },
+  };
+
+  return [restart, start, stop, logs];
+}
+
+function notFound(m: EngineMonitor, name: string): LifelineError {
+  return m.status.reachable
+    ? new LifelineError('not-found', `no container ${name} on ${m.id}`)
+    : new LifelineError(
+        'unreachable',
+        `Docker engine ${m.id} is unreachable${m.status.reason ? `: ${m.status.reason}` : ''}`,
+        { engine: m.id },
+      );
+}

@@ -1,0 +1,244 @@
+// The one place that talks to a Docker engine (through dockerode): every call has a deadline, and
+// every failure becomes a short reason a person can act on ("no Docker socket at …").
+import { readFileSync } from 'node:fs';
+import Docker, { type ContainerInspectInfo } from 'dockerode';
+import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { DockerEngineConfig } from '../../config/schema.js';
+
+export const DEFAULT_SOCKET = '/var/run/docker.sock';
+const CALL_TIMEOUT_MS = 10_000;
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  running: boolean;
+  labels: Record<string, string>;
+}
+
+export interface EngineVersion {
+  apiVersion: string;
+  engineVersion: string;
+}
+
+/** What the capability needs from an engine; tests run it against a real dockerd on a private socket. */
+export interface EngineApi {
+  readonly endpoint: string;
+  version(): Promise<EngineVersion>;
+  list(): Promise<ContainerSummary[]>;
+  /** Null when the container no longer exists. */
+  inspect(id: string): Promise<ContainerInspectInfo | null>;
+  /** The engine's event stream (JSON lines) from now on; aborting the signal ends it. */
+  events(signal: AbortSignal): Promise<NodeJS.ReadableStream>;
+  start(id: string): Promise<void>;
+  stop(id: string, seconds: number | undefined): Promise<void>;
+  restart(id: string, seconds: number | undefined): Promise<void>;
+  logs(id: string, opts: { tail: number; timestamps: boolean }): Promise<Buffer>;
+  /** Closes every connection this API opened. */
+  close(): void;
+}
+
+/** The engine answered, but not in Docker's format: one item is skipped, the rest carries on. */
+export class BadReplyError extends Error {
+  override name = 'BadReplyError';
+}
+
+const ID = /^[0-9a-f]{12,64}$/;
+
+function isSummary(c: unknown): c is Docker.ContainerInfo {
+  const x = c as Partial<Docker.ContainerInfo> | null;
+  return typeof x?.Id === 'string' && ID.test(x.Id);
+}
+
+/** The fields the agent reads, with the types it expects. */
+function isInspect(c: unknown): c is ContainerInspectInfo {
+  const x = c as Partial<ContainerInspectInfo> | null;
+  const s = x?.State as Partial<ContainerInspectInfo['State']> | undefined;
+  return (
+    typeof x?.Id === 'string' &&
+    ID.test(x.Id) &&
+    typeof x.Name === 'string' &&
+    typeof x.Image === 'string' &&
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.Status === 'string' &&
+    typeof s.ExitCode === 'number' &&
+    typeof s.Running === 'boolean' &&
+    (x.Config === undefined || (typeof x.Config === 'object' && x.Config !== null))
+  );
+}
+
+export function endpointOf(cfg: DockerEngineConfig): string {
+  if (cfg.url) return `${cfg.url}${cfg.tls ? ' (TLS)' : ''}`;
+  return `unix://${cfg.socket ?? DEFAULT_SOCKET}`;
+}
+
+interface DockerodeError extends Error {
+  code?: string;
+  statusCode?: number;
+  json?: { message?: string } | null;
+}
+
+/** A short reason for an engine failure, without internals (and never the TLS key). */
+export function describeEngineError(err: unknown, cfg: DockerEngineConfig): string {
+  if (err instanceof LifelineError) return err.message;
+  const e = err as DockerodeError;
+  const where = cfg.url ?? cfg.socket ?? DEFAULT_SOCKET;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+    return `no answer from ${where} within ${CALL_TIMEOUT_MS / 1000} s`;
+  switch (e?.code) {
+    case 'ENOENT':
+      return `no Docker socket at ${where}`;
+    case 'EACCES':
+      return `permission denied on ${where} (is the agent's user in the docker group?)`;
+    case 'ECONNREFUSED':
+      return `connection refused at ${where}`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `the connection to ${where} was reset`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host of ${where}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where} is not reachable on the network`;
+    case 'ETIMEDOUT':
+      return `connecting to ${where} timed out`;
+  }
+  if (typeof e?.code === 'string' && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO/.test(e.code))
+    return `TLS failed with ${where}: ${e.message}`;
+  if (typeof e?.statusCode === 'number') return `Docker answered ${e.statusCode}: ${dockerMessage(e)}`;
+  return e?.message ? e.message.split('\n')[0]!.slice(0, 300) : 'unknown error';
+}
+
+/** Docker's own explanation of a refused call ("No such container", the OCI runtime error…). */
+export function dockerMessage(err: unknown): string {
+  const e = err as DockerodeError;
+  const text = e?.json?.message ?? e?.message ?? String(err);
+  return text.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
+}
+
+export function statusOf(err: unknown): number | undefined {
+  return (err as DockerodeError)?.statusCode;
+}
+
+function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } | undefined {
+  if (!cfg.tls) return undefined;
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new LifelineError(
+        'unreachable',
+        `cannot read the TLS ${what} file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  };
+  return {
+    ...(cfg.tls.ca ? { ca: read('ca', cfg.tls.ca) } : {}),
+    cert: read('cert', cfg.tls.cert),
+    key: read('key', cfg.tls.key),
+  };
+}
+
+/** `tcp://` means TLS when TLS files are given, as with the docker CLI's --tlsverify. */
+function isHttps(cfg: DockerEngineConfig): boolean {
+  return Boolean(cfg.url && (cfg.url.startsWith('https:') || (cfg.url.startsWith('tcp:') && cfg.tls)));
+}
+
+function dockerodeFor(cfg: DockerEngineConfig): Docker {
+  if (!cfg.url) return new Docker({ socketPath: cfg.socket ?? DEFAULT_SOCKET });
+  const protocol = isHttps(cfg) ? 'https' : 'http';
+  const url = new URL(cfg.url.replace(/^tcp:/, `${protocol}:`));
+  const tls = readTls(cfg);
+  return new Docker({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
+    protocol,
+    ...(tls ?? {}),
+  });
+}
+
+/**
+ * Builds the engine's API. TLS files are read here, so a missing file is reported as the reason
+ * the engine is unreachable and picked up on the next attempt once it is there.
+ */
+export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
+  const docker = dockerodeFor(cfg);
+  // Every call of this API, so that closing it ends what is still in flight. (A pool of our own would
+  // also close idle keep-alive sockets, but it makes concurrent calls through docker-modem ~50x slower;
+  // Node's shared pool closes idle sockets after 5 s by itself.)
+  const closing = new AbortController();
+  const deadline = (ms = CALL_TIMEOUT_MS) => ({
+    abortSignal: AbortSignal.any([AbortSignal.timeout(ms), closing.signal]),
+  });
+  return {
+    endpoint: endpointOf(cfg),
+    async version() {
+      // dockerode takes options here too; its type definitions lag behind.
+      const version = docker.version.bind(docker) as unknown as (o: object) => Promise<Docker.DockerVersion>;
+      const v = (await version(deadline())) as unknown;
+      const r = v as Partial<Docker.DockerVersion> | null;
+      if (typeof r?.ApiVersion !== 'string' || typeof r.Version !== 'string')
+        throw new BadReplyError(`${endpointOf(cfg)} does not answer like a Docker engine`);
+      return { apiVersion: r.ApiVersion.slice(0, 20), engineVersion: r.Version.slice(0, 60) };
+    },
+    async list() {
+      const list = (await docker.listContainers({ all: true, ...deadline() })) as unknown;
+      if (!Array.isArray(list))
+        throw new BadReplyError(`${endpointOf(cfg)} sent a container list that is not a list`);
+      return (list as Docker.ContainerInfo[]).filter(isSummary).map((c) => ({
+        id: c.Id,
+        name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+        running: c.State === 'running',
+        labels: c.Labels ?? {},
+      }));
+    },
+    async inspect(id) {
+      let inspect: unknown;
+      try {
+        inspect = await docker.getContainer(id).inspect(deadline());
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+      if (!isInspect(inspect))
+        throw new BadReplyError(`${endpointOf(cfg)} sent an unreadable description of ${id.slice(0, 12)}`);
+      return inspect;
+    },
+    async events(signal) {
+      return (await docker.getEvents({
+        filters: { type: ['container', 'network'] },
+        abortSignal: AbortSignal.any([signal, closing.signal]),
+      })) as NodeJS.ReadableStream;
+    },
+    async start(id) {
+      await docker.getContainer(id).start(deadline(60_000));
+    },
+    async stop(id, seconds) {
+      await docker.getContainer(id).stop({
+        ...(seconds !== undefined ? { t: seconds } : {}),
+        ...deadline(((seconds ?? 10) + 30) * 1000),
+      });
+    },
+    async restart(id, seconds) {
+      await docker.getContainer(id).restart({
+        ...(seconds !== undefined ? { t: seconds } : {}),
+        ...deadline(((seconds ?? 10) + 60) * 1000),
+      });
+    },
+    async logs(id, opts) {
+      const out = await docker.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: opts.tail,
+        timestamps: opts.timestamps,
+        ...deadline(),
+      });
+      return Buffer.isBuffer(out) ? out : Buffer.from(String(out));
+    },
+    close() {
+      closing.abort();
+    },
+  };
+}

@@ -1,0 +1,230 @@
+// What a container's death means and who hears of it: a died event for a watched container (exit
+// code, Docker's error, the last log lines), one notice when it loops instead of one per death, a
+// boot-race notice when it died in the first minutes after the host booted — and the opt-in
+// boot-race recovery. A death already announced (also before an agent restart) is not repeated.
+import type { Clock } from '../../clock.js';
+import type { DockerEngineConfig } from '../../config/schema.js';
+import type { Logger } from '../../log.js';
+import type { KvRepo } from '../../store/kv-repo.js';
+import type { EventLog } from '../event-log.js';
+import { type BootRecovery, spanText } from './boot-recovery.js';
+import { exitHint } from './container-info.js';
+
+export interface Death {
+  /** When it died (for a start that failed, when that was noticed). */
+  at: number;
+  exitCode: number | null;
+  error: string | null;
+  oomKilled: boolean;
+  /** Docker could not start it at all (State.Error), as opposed to a process that ran and ended. */
+  startFailed: boolean;
+  /** Identifies this death, so that it is announced once. */
+  signature: string;
+}
+
+export interface DeadContainer {
+  key: string;
+  name: string;
+  id: string;
+  watched: boolean;
+  lifeline: boolean;
+  image: string;
+  restartCount: number;
+}
+
+export interface IncidentDeps {
+  cfg: DockerEngineConfig;
+  events: EventLog;
+  kv: KvRepo;
+  clock: Clock;
+  log: Logger;
+  hostBootAt: number;
+  recovery: BootRecovery;
+  /** The last lines of its logs; never throws (an empty list when they cannot be read). */
+  logTail(id: string): Promise<string[]>;
+  /** A container's looping / boot-race flags changed. */
+  changed(key: string): void;
+}
+
+/** Exit codes of a command that could not be found or run: what a mount that is not ready yet gives. */
+export const BOOT_RACE_EXIT_CODES: readonly number[] = [126, 127, 128];
+const KV_PREFIX = 'docker.death.';
+
+export class Incidents {
+  private readonly deaths = new Map<string, number[]>();
+  private readonly looping = new Set<string>();
+  private readonly bootRaces = new Set<string>();
+  private readonly loopTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly deps: IncidentDeps) {}
+
+  isLooping(key: string): boolean {
+    return this.looping.has(key);
+  }
+
+  isBootRace(key: string): boolean {
+    return this.bootRaces.has(key);
+  }
+
+  /** It runs again: the boot-race mark belongs to its last death only. */
+  running(key: string): void {
+    this.bootRaces.delete(key);
+  }
+
+  forget(key: string): void {
+    this.deaths.delete(key);
+    this.looping.delete(key);
+    this.bootRaces.delete(key);
+    const t = this.loopTimers.get(key);
+    if (t) clearTimeout(t);
+    this.loopTimers.delete(key);
+  }
+
+  stop(): void {
+    for (const t of this.loopTimers.values()) clearTimeout(t);
+    this.loopTimers.clear();
+  }
+
+  /** Whether this death is inside the boot window of the host. */
+  atBoot(at: number): boolean {
+    const since = at - this.deps.hostBootAt;
+    return since >= 0 && since <= this.deps.cfg.bootRace.minutes * 60_000;
+  }
+
+  async died(c: DeadContainer, d: Death): Promise<void> {
+    const { kv, cfg, recovery } = this.deps;
+    if (kv.get<string>(KV_PREFIX + c.key) === d.signature) return;
+    kv.set(KV_PREFIX + c.key, d.signature);
+
+    const wasLooping = this.looping.has(c.key);
+    const loopingNow = this.countDeath(c.key, d.at);
+    const bootRace = this.atBoot(d.at);
+    if (bootRace) this.bootRaces.add(c.key);
+    this.deps.changed(c.key);
+
+    // While recovery is trying, its attempts are the news; a second notice per attempt would be noise.
+    if (recovery.active(c.key)) {
+      recovery.died(c.key);
+      return;
+    }
+    if (!c.watched) return;
+    if (loopingNow) {
+      if (!wasLooping) this.announceLoop(c, d);
+      return;
+    }
+    const logTail = await this.deps.logTail(c.id);
+    const recover =
+      bootRace && cfg.bootRace.recover && (d.startFailed || BOOT_RACE_EXIT_CODES.includes(d.exitCode ?? -1));
+    const data = {
+      engine: cfg.id,
+      container: c.key,
+      name: c.name,
+      containerId: c.id.slice(0, 12),
+      image: c.image,
+      exitCode: d.exitCode,
+      error: d.error,
+      oomKilled: d.oomKilled,
+      startFailed: d.startFailed,
+      restartCount: c.restartCount,
+      logTail,
+      bootRace,
+      lifeline: c.lifeline,
+      ...(bootRace ? { secondsAfterBoot: Math.round((d.at - this.deps.hostBootAt) / 1000) } : {}),
+      ...(recover ? { recovery: { windowMinutes: cfg.bootRace.windowMinutes } } : {}),
+    };
+    const how = describeDeath(d);
+    if (bootRace) {
+      const after = spanText(d.at - this.deps.hostBootAt);
+      this.deps.events.append({
+        kind: 'container.boot-race',
+        severity: c.lifeline ? 'critical' : 'warning',
+        subject: c.key,
+        message: `${c.name} on ${cfg.id} ${how} ${after} after the host booted — probably a boot race (something it needs was not ready yet). ${
+          recover
+            ? `Lifeline will retry it for ${spanText(cfg.bootRace.windowMinutes * 60_000)}.`
+            : 'Restart it once what it needs is ready.'
+        }`,
+        data,
+      });
+    } else {
+      this.deps.events.append({
+        kind: 'container.died',
+        severity: c.lifeline ? 'critical' : 'warning',
+        subject: c.key,
+        message: `${c.name} on ${cfg.id} ${how}.`,
+        data,
+      });
+    }
+    if (recover) recovery.begin({ key: c.key, name: c.name, engine: cfg.id }, d.at);
+  }
+
+  /** Records the death; true when the container now counts as looping. */
+  private countDeath(key: string, at: number): boolean {
+    const windowMs = this.deps.cfg.restartLoop.minutes * 60_000;
+    const now = this.deps.clock.now();
+    const list = (this.deaths.get(key) ?? []).filter((t) => t > now - windowMs);
+    list.push(Math.min(at, now));
+    this.deaths.set(key, list);
+    if (list.length >= this.deps.cfg.restartLoop.restarts) {
+      this.looping.add(key);
+      this.planLoopEnd(key);
+    }
+    return this.looping.has(key);
+  }
+
+  /** A loop ends when fewer than N deaths remain inside the window. */
+  private planLoopEnd(key: string): void {
+    const old = this.loopTimers.get(key);
+    if (old) clearTimeout(old);
+    const windowMs = this.deps.cfg.restartLoop.minutes * 60_000;
+    const list = this.deaths.get(key) ?? [];
+    const needed = this.deps.cfg.restartLoop.restarts;
+    // The moment the oldest death that keeps the count at N leaves the window.
+    const pivot = list[list.length - needed] ?? this.deps.clock.now();
+    const wait = Math.max(0, pivot + windowMs - this.deps.clock.now()) + 50;
+    this.loopTimers.set(
+      key,
+      setTimeout(() => {
+        this.loopTimers.delete(key);
+        const now = this.deps.clock.now();
+        const kept = (this.deaths.get(key) ?? []).filter((t) => t > now - windowMs);
+        this.deaths.set(key, kept);
+        if (kept.length >= needed) return this.planLoopEnd(key);
+        this.looping.delete(key);
+        this.deps.changed(key);
+      }, wait),
+    );
+  }
+
+  private announceLoop(c: DeadContainer, d: Death): void {
+    const { cfg } = this.deps;
+    const count = this.deaths.get(c.key)?.length ?? cfg.restartLoop.restarts;
+    this.deps.events.append({
+      kind: 'container.restart-loop',
+      severity: c.lifeline ? 'critical' : 'warning',
+      subject: c.key,
+      message: `${c.name} on ${cfg.id} is restarting in a loop: it died ${count} times in ${spanText(cfg.restartLoop.minutes * 60_000)} (last: ${describeDeath(d)}).`,
+      data: {
+        engine: cfg.id,
+        container: c.key,
+        name: c.name,
+        containerId: c.id.slice(0, 12),
+        deaths: count,
+        minutes: cfg.restartLoop.minutes,
+        exitCode: d.exitCode,
+        error: d.error,
+        restartCount: c.restartCount,
+        lifeline: c.lifeline,
+      },
+    });
+  }
+}
+
+/** "died with exit code 127 (its command or a file it needs was not found)", "could not start: …". */
+export function describeDeath(d: Pick<Death, 'exitCode' | 'error' | 'oomKilled' | 'startFailed'>): string {
+  const error = d.error ? d.error.split('\n')[0]!.slice(0, 240) : null;
+  if (d.startFailed && error) return `could not start (exit code ${d.exitCode ?? '?'}): ${error}`;
+  const hint = exitHint(d.exitCode, d.oomKilled);
+  const code = d.exitCode === null ? 'died' : `died with exit code ${d.exitCode}`;
+  return `${code}${hint ? ` (${hint})` : ''}${error ? `: ${error}` : ''}`;
+}
