@@ -2,11 +2,14 @@
 // them below, so the PWA and ctl validate exactly what the agent publishes.
 import * as v from 'valibot';
 import { CORE_ENTITIES } from './core.js';
+import { WOL_ENTITIES } from './wol.js';
 
 export * from './core.js';
+export * from './wol.js';
 
 export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
+  ...WOL_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
