@@ -2,7 +2,11 @@
 // and is built from the shared AgentContext; add one line here to add one.
 import type { AgentContext, Capability } from './capability.js';
 import { createSystemCapability } from './system/system.js';
+import { createWolCapability } from './wol/wol.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
 
-export const CAPABILITY_FACTORIES: readonly CapabilityFactory[] = [createSystemCapability];
+export const CAPABILITY_FACTORIES: readonly CapabilityFactory[] = [
+  createSystemCapability,
+  createWolCapability,
+];
