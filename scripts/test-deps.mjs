@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 export const TEST_PACKAGES = {
   chromium: '/usr/bin/chromium',
   iproute2: '/usr/sbin/ip',
+  'iputils-ping': '/usr/bin/ping',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

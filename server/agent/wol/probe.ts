@@ -67,15 +67,17 @@ export function probeIcmp(address: string, timeoutMs: number, command = 'ping'):
     );
     child.once('close', (code) => {
       if (code === 0) return done({ up: true, answer: 'echo reply' });
-      const text = stderr.trim().split('\n')[0] ?? '';
-      if (/not permitted|permission denied|operation not permitted/i.test(text))
+      const lines = stderr.trim().split('\n');
+      const denied = lines.find((l) => /not permitted|permission denied/i.test(l));
+      if (denied)
         return done({
           up: null,
           problem: {
             code: 'icmp-not-permitted',
-            message: `ICMP is not permitted for the agent (${text}); give it CAP_NET_RAW, widen net.ipv4.ping_group_range, or use probe: { tcp: <port> }`,
+            message: `ICMP is not permitted for the agent (${denied.trim()}); give it CAP_NET_RAW, widen net.ipv4.ping_group_range, or use probe: { tcp: <port> }`,
           },
         });
+      const text = lines.at(-1)?.trim() ?? '';
       if (code === 1 || text === '') return done({ up: false, detail: 'no echo reply' });
       done({ up: false, detail: text.slice(0, 200) });
     });
