@@ -1,6 +1,7 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
+import { registerHosts } from './hosts.js';
 import type { CtlGlobalOptions } from './session.js';
 
 /** Adds subcommands to `lifeline ctl`; `g()` reads the global ctl options (--profile, --url, --json). */
@@ -46,4 +47,4 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .action((o: { limit?: string; json?: boolean }) => ctlLog({ ...g(), ...o }));
 }
 
-export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore];
+export const CTL_COMMANDS: readonly CtlRegistrar[] = [registerCore, registerHosts];
