@@ -6,6 +6,7 @@ import { type MessageKey, t, tMaybe } from './i18n/index.js';
 import { route } from './router.js';
 import { ActivityScreen } from './screens/Activity.js';
 import { HomeScreen } from './screens/Home.js';
+import { MachinesScreen } from './screens/Machines.js';
 import { PairScreen } from './screens/Pair.js';
 import { SettingsScreen } from './screens/Settings.js';
 
@@ -20,6 +21,7 @@ interface ScreenEntry {
 /** Screens in bottom-navigation order; capabilities add theirs here. */
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
+  { id: 'machines', label: 'nav.machines', icon: '▣', component: MachinesScreen, inNav: true },
   { id: 'activity', label: 'nav.activity', icon: '☰', component: ActivityScreen, inNav: true },
   { id: 'settings', label: 'nav.settings', icon: '⚙', component: SettingsScreen, inNav: true },
 ];
