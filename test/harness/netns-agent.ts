@@ -160,7 +160,10 @@ export type MachineEvent =
 
 export interface SimulatedMachine extends Machine {
   events: ReturnType<typeof jsonLines<MachineEvent>>;
-  command(line: 'sleep' | 'wake'): void;
+  /** Puts the machine to sleep and resolves once it is silent. */
+  sleep(): Promise<void>;
+  /** Resolves once the machine has woken `times` times in all. */
+  wokenTimes(times: number): Promise<void>;
 }
 
 /** A machine with Wake-on-LAN armed (test/simulators/wol-machine.mjs) in its own namespace. */
@@ -175,5 +178,17 @@ export async function startMachine(
   ]);
   const events = jsonLines<MachineEvent>(child);
   await events.next((e) => e.t === 'ready', 15_000, 'the simulated machine');
-  return { ...machine, events, command: (line) => child.stdin?.write(`${line}\n`) };
+  const count = (t: MachineEvent['t']) => events.seen.filter((e) => e.t === t).length;
+  return {
+    ...machine,
+    events,
+    async sleep() {
+      const before = count('asleep');
+      child.stdin?.write('sleep\n');
+      await events.next(() => count('asleep') > before, 10_000, 'the machine to sleep');
+    },
+    async wokenTimes(times) {
+      await events.next(() => count('awake') >= times, 30_000, `wake number ${times}`);
+    },
+  };
 }

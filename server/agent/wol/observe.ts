@@ -22,6 +22,7 @@ export interface WolNet {
 
 export class HostObserver {
   private cache: { at: number; read: Promise<NeighbourRead> } | null = null;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly net: WolNet,
@@ -30,6 +31,11 @@ export class HostObserver {
     /** Called when the MAC seen at a host's address changes. */
     private readonly onSeen: (host: HostRecord, previous: SeenMac | null) => void = () => {},
   ) {}
+
+  /** Ends every probe in flight (their sockets and ping processes) at once. */
+  stop(): void {
+    this.stopping.abort();
+  }
 
   /** The neighbour table, read at most once a second however many hosts ask. */
   neighbours(): Promise<NeighbourRead> {
@@ -71,8 +77,8 @@ export class HostObserver {
     const p = host.config.probe;
     try {
       return p && 'tcp' in p
-        ? await this.net.prober.tcp(where.ip, p.tcp, timeoutMs)
-        : await this.net.prober.icmp(where.ip, timeoutMs);
+        ? await this.net.prober.tcp(where.ip, p.tcp, timeoutMs, this.stopping.signal)
+        : await this.net.prober.icmp(where.ip, timeoutMs, this.stopping.signal);
     } catch (err) {
       return { up: null, problem: { code: 'probe-failed', message: describeError(err) } };
     }

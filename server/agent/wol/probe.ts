@@ -12,19 +12,29 @@ export type ProbeResult =
   | { up: null; problem: HostNotice };
 
 export interface Prober {
-  tcp(address: string, port: number, timeoutMs: number): Promise<ProbeResult>;
-  icmp(address: string, timeoutMs: number): Promise<ProbeResult>;
+  /** `signal` ends the probe early (the agent is stopping): it resolves as "no answer". */
+  tcp(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult>;
+  icmp(address: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult>;
 }
 
-export function probeTcp(address: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+export function probeTcp(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: address, port });
     const done = (r: ProbeResult) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       socket.destroy();
       resolve(r);
     };
+    const stop = () => done({ up: false, detail: 'stopped' });
     const timer = setTimeout(() => done({ up: false, detail: 'no answer' }), timeoutMs);
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
     socket.once('connect', () => done({ up: true, answer: `port ${port} open` }));
     socket.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED') done({ up: true, answer: `port ${port} closed, host answered` });
@@ -33,8 +43,14 @@ export function probeTcp(address: string, port: number, timeoutMs: number): Prom
   });
 }
 
-export function probeIcmp(address: string, timeoutMs: number, command = 'ping'): Promise<ProbeResult> {
+export function probeIcmp(
+  address: string,
+  timeoutMs: number,
+  command = 'ping',
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ up: false, detail: 'stopped' });
     const seconds = Math.max(1, Math.round(timeoutMs / 1000));
     // -q: no per-reply lines, so no reverse DNS lookups (DNS may be what is broken today).
     const child = spawn(command, ['-q', '-c', '1', '-W', String(seconds), address], {
@@ -44,12 +60,15 @@ export function probeIcmp(address: string, timeoutMs: number, command = 'ping'):
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 2000) stderr += d.toString();
     });
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 3000);
+    const kill = () => child.kill('SIGKILL');
+    const killer = setTimeout(kill, timeoutMs + 3000);
+    signal?.addEventListener('abort', kill, { once: true });
     let settled = false;
     const done = (r: ProbeResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(killer);
+      signal?.removeEventListener('abort', kill);
       resolve(r);
     };
     child.once('error', (err: NodeJS.ErrnoException) =>
@@ -84,4 +103,7 @@ export function probeIcmp(address: string, timeoutMs: number, command = 'ping'):
   });
 }
 
-export const systemProber: Prober = { tcp: probeTcp, icmp: (a, t) => probeIcmp(a, t) };
+export const systemProber: Prober = {
+  tcp: probeTcp,
+  icmp: (a, t, signal) => probeIcmp(a, t, 'ping', signal),
+};

@@ -184,6 +184,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
     stop() {
       presence.stop();
       waker.stop();
+      observer.stop();
     },
     async check(): Promise<CheckRow[]> {
       return checkRows([...hosts.values()], observer, networks());

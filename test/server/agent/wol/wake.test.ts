@@ -32,6 +32,7 @@ let desk: SimulatedMachine;
 let nas: SimulatedMachine;
 let vault: SimulatedMachine;
 let printerIp: string;
+let lateNet: string;
 let client: AgentClient;
 const events: EventRecord[] = [];
 
@@ -42,6 +43,7 @@ beforeAll(async () => {
   nas = await startMachine(lab, { mac: NAS_MAC, tcp: 22, awake: true });
   vault = await startMachine(lab, { mac: VAULT_MAC, tcp: 22, secureOn: PASSWORD });
   printerIp = `${lab.net}.50`;
+  lateNet = `10.231.${(Number(lab.net.split('.')[2]) + 1) % 256}`;
   lab.ip(
     lab.agentNs,
     'neigh',
@@ -64,6 +66,7 @@ beforeAll(async () => {
   - { id: printer, name: Printer, mac: "${PRINTER_MAC}", address: ${printerIp}, probe: { tcp: 9100 }, probeIntervalSeconds: 5 }
   - { id: tv, name: TV, mac: "a8:a1:59:00:00:0a" }
   - { id: ghost, name: Ghost, mac: "a8:a1:59:00:00:0b", address: ghost.invalid }
+  - { id: late, name: Late LAN, mac: "a8:a1:59:00:00:0c", address: ${lateNet}.10, probeIntervalSeconds: 5, wakeTimeoutSeconds: 5 }
 `,
   );
   client = await agent.client();
@@ -86,8 +89,7 @@ async function wake(target: string, args: Record<string, unknown> = {}) {
 }
 
 async function putToSleep(m: SimulatedMachine, id: string) {
-  m.command('sleep');
-  await m.events.next((e) => e.t === 'asleep' && m.events.seen.lastIndexOf(e) > 0, 10_000, 'sleep');
+  await m.sleep();
   const r = await client.command('host.probe', { target: id, args: {} });
   expect(r.status).toBe('ok');
   await waitFor(() => host(id)?.presence.state === 'offline', 20_000, `${id} offline`);
@@ -148,6 +150,14 @@ describe('Wake-on-LAN on a real network', () => {
     expect(packets.every((p) => p.t === 'packet' && p.forMe)).toBe(true);
   });
 
+  it('never lets the SecureOn password out: not in state, events, the audit log or the logs', async () => {
+    const r = await client.command('activity.list', { args: { limit: 200 } });
+    const everything = JSON.stringify([[...client.entities.values()], events, r]) + agent.output();
+    for (const form of [PASSWORD, PASSWORD.replaceAll(':', ''), PASSWORD.toUpperCase()])
+      expect(everything).not.toContain(form);
+    expect(host('vault')!.secureOn).toBe(true);
+  });
+
   it('probes by ping where configured', async () => {
     await waitFor(() => host('vault-ping')?.presence.state === 'online', 20_000, 'vault answers ping');
     expect(host('vault-ping')!.presence.answer).toBe('echo reply');
@@ -161,9 +171,10 @@ describe('Wake-on-LAN on a real network', () => {
       params: { address: nas.ip, seenMac: NAS_MAC, mac: VM_MAC },
     });
     expect(host('nas')!.seen).toMatchObject({ mac: NAS_MAC, address: nas.ip });
-    const event = await waitFor(() => events.find((e) => e.kind === 'host.mac-mismatch'), 5000).catch(
-      () => undefined,
-    );
+    const event = await waitFor(
+      () => events.find((e) => e.kind === 'host.mac-mismatch' && e.subject === 'nas'),
+      5000,
+    ).catch(() => undefined);
     // The event may have fired before this client connected; the durable log has it either way.
     const log = await client.command('activity.list', { args: { limit: 100 } });
     const logged = (log.status === 'ok' ? (log.data as { events: EventRecord[] }).events : []).find(
@@ -243,6 +254,21 @@ describe('Wake-on-LAN on a real network', () => {
       seenMac: STRANGER_MAC,
       address: printerIp,
     });
+  });
+
+  it('recovers by itself when the LAN the host is on comes up after the agent started', async () => {
+    // After a power cut the agent's machine may boot before its network is configured.
+    await waitFor(() => codes(host('late')?.warnings).includes('no-broadcast-route'), 20_000, 'no route');
+    expect(host('late')!.warnings.find((w) => w.code === 'no-broadcast-route')!.message).toContain(
+      `${lateNet}.10 is not on any network of the agent's machine (${lab.agentIp}/24 on br0)`,
+    );
+    lab.ip(lab.agentNs, 'addr', 'add', `${lateNet}.1/24`, 'dev', 'br0');
+    await waitFor(() => !codes(host('late')?.warnings).includes('no-broadcast-route'), 30_000, 'route');
+    const { outcome, progress } = await wake('late');
+    expect(outcome).toMatchObject({ status: 'error', error: { code: 'timeout' } });
+    expect(progress[0]!.data?.sentTo).toEqual(
+      expect.arrayContaining([expect.objectContaining({ address: `${lateNet}.255`, interface: 'br0' })]),
+    );
   });
 
   it('refuses unknown hosts and bad arguments, and audits every wake', async () => {

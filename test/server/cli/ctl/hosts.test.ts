@@ -78,15 +78,12 @@ describe('ctl hosts and wake', () => {
   });
 
   it('wake without --wait returns once the packet is sent; the agent keeps verifying', async () => {
-    desk.command('sleep');
-    await desk.events.next((e) => e.t === 'asleep' && desk.events.seen.lastIndexOf(e) > 0);
+    await desk.sleep();
     const r = await runCli(['ctl', 'wake', 'Desk PC'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Magic packet for Desk PC');
     expect(r.stdout).toContain('Verifying in the background');
-    await desk.events.next(
-      (e) => e.t === 'awake' && desk.events.seen.filter((x) => x.t === 'awake').length > 1,
-    );
+    await desk.wokenTimes(2);
     type Log = { entry: { kind?: string } }[];
     await expect
       .poll(
