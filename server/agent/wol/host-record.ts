@@ -29,6 +29,7 @@ export class HostRecord {
   wake: HostWake | null = null;
   private savedAt = 0;
   private savedIdentity: string;
+  private savedLastSeen: number | null;
 
   constructor(
     readonly config: HostConfig,
@@ -45,6 +46,7 @@ export class HostRecord {
       ...(config.address ? {} : { problem: noAddress() }),
     };
     this.savedIdentity = this.identity();
+    this.savedLastSeen = this.presence.lastSeenAt;
   }
 
   get id(): string {
@@ -124,10 +126,14 @@ export class HostRecord {
   /** Saves at once when the MAC or IP changes or the host goes away; "last seen" alone at most every few minutes. */
   private persist(now: number, force = false): void {
     const identity = this.identity();
-    if (!force && identity === this.savedIdentity && now - this.savedAt < SAVE_EVERY_MS) return;
-    const value: Saved = { seen: this.seen, lastSeenAt: this.presence.lastSeenAt, ip: this.ip };
+    const lastSeenAt = this.presence.lastSeenAt;
+    const moved = identity !== this.savedIdentity;
+    const seenLater = lastSeenAt !== this.savedLastSeen && now - this.savedAt >= SAVE_EVERY_MS;
+    if (!moved && !seenLater && !(force && lastSeenAt !== this.savedLastSeen)) return;
+    const value: Saved = { seen: this.seen, lastSeenAt, ip: this.ip };
     this.kv.set(this.key, value);
     this.savedIdentity = identity;
+    this.savedLastSeen = lastSeenAt;
     this.savedAt = now;
   }
 }

@@ -138,7 +138,8 @@ export class Waker {
       );
     let sentTo: WakeTarget[];
     try {
-      sentTo = await net.sender.send(magicPacket(mac, host.config.secureOn), targets, host.config.ports);
+      const packet = magicPacket(mac, host.config.secureOn);
+      ({ sentTo } = await net.sender.send(packet, targets, host.config.ports, this.stopping.signal));
     } catch (err) {
       throw new LifelineError(
         'failed',

@@ -116,6 +116,9 @@ describe('Wake-on-LAN on a real network', () => {
         expect(p.hex).toBe(magic(DESK_MAC));
         expect(p.from).toBe(lab.agentIp);
       }
+    // Three rounds: one lost datagram on a busy switch must not lose the wake.
+    for (const port of [9, 7])
+      expect(broadcasts.filter((p) => p.t === 'packet' && p.port === port)).toHaveLength(3);
     expect(progress[0]).toMatchObject({ stage: 'sent' });
     expect(progress[0]!.data?.sentTo).toEqual([
       { address: lab.broadcast, kind: 'broadcast', interface: 'br0', ports: [9, 7] },
@@ -261,6 +264,14 @@ describe('Wake-on-LAN on a real network', () => {
     await waitFor(() => codes(host('late')?.warnings).includes('no-broadcast-route'), 20_000, 'no route');
     expect(host('late')!.warnings.find((w) => w.code === 'no-broadcast-route')!.message).toContain(
       `${lateNet}.10 is not on any network of the agent's machine (${lab.agentIp}/24 on br0)`,
+    );
+    const early = await wake('late');
+    expect(early.progress[0]!.data?.sentTo).toEqual([
+      { address: lab.broadcast, kind: 'broadcast', interface: 'br0', ports: [9, 7] },
+      { address: `${lateNet}.10`, kind: 'unicast', interface: null, ports: [], error: 'ENETUNREACH' },
+    ]);
+    expect(codes(early.progress.at(-1)!.data?.causes as HostNotice[])).toEqual(
+      expect.arrayContaining(['no-broadcast-route', 'send-failed']),
     );
     lab.ip(lab.agentNs, 'addr', 'add', `${lateNet}.1/24`, 'dev', 'br0');
     await waitFor(() => !codes(host('late')?.warnings).includes('no-broadcast-route'), 30_000, 'route');
