@@ -5,7 +5,7 @@ import type { AgentClient } from '../../../shared/client/agent-client.js';
 import type { HostInfo, HostNotice, WakeTarget } from '../../../shared/protocol/entities/index.js';
 import type { ProgressFrame } from '../../../shared/protocol/frames.js';
 import { CliError } from '../errors.js';
-import { ago, table } from '../format.js';
+import { ago, duration, table } from '../format.js';
 import type { CtlRegistrar } from './commands.js';
 import { type GuardedOptions, runGuarded } from './guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from './session.js';
@@ -30,9 +30,8 @@ function stateText(h: HostInfo, now: number): string {
   const w = h.wake;
   if (w && w.finishedAt === null) return `waking (${w.elapsedSeconds} s)`;
   if (h.presence.state === 'unknown') return 'unknown';
-  return h.presence.state === 'online'
-    ? 'up'
-    : `down${h.presence.since ? ` for ${ago(h.presence.since, now).replace(/ ago$/, '')}` : ''}`;
+  if (h.presence.state === 'online') return 'up';
+  return h.presence.since ? `down for ${duration(now - h.presence.since)}` : 'down';
 }
 
 export async function ctlHosts(opts: CtlGlobalOptions & { probe?: boolean }): Promise<void> {
