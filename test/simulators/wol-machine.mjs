@@ -2,9 +2,9 @@
 // A machine that sleeps with Wake-on-LAN armed, run inside its own network namespace
 // (`ip netns exec <ns> node wol-machine.mjs '<json options>'`).
 //
-// Asleep it is silent like a powered-down PC whose NIC only watches for magic packets: it answers
-// no ARP (arp_ignore=8) and its interface carries a throwaway MAC, so frames for its real MAC
-// (from a stale ARP cache) are dropped too. It listens for UDP on the broadcast, its own and the
+// Asleep it is silent like a powered-down PC whose NIC only watches for magic packets: no ARP in
+// or out, and its interface carries a throwaway MAC, so frames for its real MAC (from a stale ARP
+// cache) are dropped too. It listens for UDP on the broadcast, its own and the
 // limited-broadcast address and checks each datagram against the AMD Magic Packet format:
 // 6 × 0xFF, its MAC 16 times, then — if it has a SecureOn password — those 6 bytes.
 // A packet for it boots it: after `bootSeconds` it takes its real MAC back, answers ARP and opens
@@ -37,16 +37,22 @@ let state = 'asleep';
 let tcp = null;
 let bootTimer = null;
 
-function setLink(address, arpIgnore) {
-  writeFileSync(`/proc/sys/net/ipv4/conf/${iface}/arp_ignore`, String(arpIgnore));
-  execFileSync('ip', ['link', 'set', 'dev', iface, 'address', address]);
+// Asleep, the interface sends and answers no ARP at all (a sleeping PC is silent: an ARP request
+// from it would teach the network its throwaway MAC) and frames for its real MAC are dropped.
+function setLink(address, arp) {
+  execFileSync('ip', ['link', 'set', 'dev', iface, 'arp', arp ? 'on' : 'off', 'address', address]);
 }
+
+try {
+  // No IPv6 chatter (router solicitations, DAD) from a machine that is meant to be asleep.
+  writeFileSync(`/proc/sys/net/ipv6/conf/${iface}/disable_ipv6`, '1');
+} catch {}
 
 async function wake() {
   clearTimeout(bootTimer);
   bootTimer = null;
   if (state === 'awake') return;
-  setLink(mac, 0);
+  setLink(mac, true);
   tcp = net.createServer((c) => c.end());
   await new Promise((r) => tcp.listen(o.tcp ?? 0, '0.0.0.0', r));
   state = 'awake';
@@ -58,7 +64,7 @@ async function sleep() {
   bootTimer = null;
   if (tcp) await new Promise((r) => tcp.close(() => r()));
   tcp = null;
-  setLink(sleepMac, 8);
+  setLink(sleepMac, false);
   state = 'asleep';
   say({ t: 'asleep' });
 }

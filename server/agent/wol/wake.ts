@@ -43,10 +43,26 @@ export interface WakeDeps {
   finished(host: HostRecord, outcome: WakeOutcome, by: string): void;
 }
 
-interface Flight {
-  listeners: Set<Progress>;
+/** One host's wake in progress: its state (the entity's `wake`), who follows it, its deadline. */
+class Flight {
+  readonly listeners = new Set<Progress>();
   deadline: number;
-  done: Promise<WakeOutcome>;
+  done!: Promise<WakeOutcome>;
+
+  constructor(
+    private readonly host: HostRecord,
+    public state: HostWake,
+    private readonly publish: (host: HostRecord) => void,
+  ) {
+    this.deadline = state.startedAt + state.timeoutSeconds * 1000;
+  }
+
+  report(stage: WakeStage, message: string, data: Record<string, unknown>, patch: Partial<HostWake> = {}) {
+    this.state = { ...this.state, ...patch, stage };
+    this.host.wake = this.state;
+    this.publish(this.host);
+    for (const l of this.listeners) l(stage, message, data);
+  }
 }
 
 export class Waker {
@@ -69,13 +85,17 @@ export class Waker {
   ): Promise<WakeOutcome> {
     const { clock } = this.deps;
     const sentTo = await this.send(host, opts.mac);
-    const timeoutMs = host.config.wakeTimeoutSeconds * 1000;
+    const sent = { mac: opts.mac, sentTo };
     const existing = this.flights.get(host.id);
     if (existing) {
-      // Already waking: the packets went out again; follow the same verification, for longer.
-      existing.deadline = Math.max(existing.deadline, clock.now() + timeoutMs);
+      // Already waking: the packets went out again; follow the same verification, for longer,
+      // and verify against the MAC sent last (a retry with the MAC seen at the address).
+      existing.deadline = Math.max(existing.deadline, clock.now() + host.config.wakeTimeoutSeconds * 1000);
       existing.listeners.add(opts.progress);
-      opts.progress('sent', sentMessage(host, sentTo), { mac: opts.mac, sentTo });
+      existing.report('sent', sentMessage(host, sentTo), sent, {
+        ...sent,
+        timeoutSeconds: Math.round((existing.deadline - existing.state.startedAt) / 1000),
+      });
       try {
         return await existing.done;
       } finally {
@@ -83,37 +103,23 @@ export class Waker {
       }
     }
 
-    const startedAt = clock.now();
-    const flight: Flight = {
-      listeners: new Set([opts.progress]),
-      deadline: startedAt + timeoutMs,
-      done: undefined as unknown as Promise<WakeOutcome>,
-    };
-    const wake: HostWake = {
-      stage: 'sent',
-      startedAt,
-      finishedAt: null,
-      elapsedSeconds: 0,
-      timeoutSeconds: host.config.wakeTimeoutSeconds,
-      by: opts.by,
-      mac: opts.mac,
-      sentTo,
-      notes: [],
-    };
-    let current = wake;
-    const report = (
-      stage: WakeStage,
-      message: string,
-      data: Record<string, unknown>,
-      patch: Partial<HostWake> = {},
-    ) => {
-      current = { ...current, ...patch, stage };
-      host.wake = current;
-      this.deps.publish(host);
-      for (const l of flight.listeners) l(stage, message, data);
-    };
-    report('sent', sentMessage(host, sentTo), { mac: opts.mac, sentTo });
-    flight.done = this.verify(host, flight, wake, report, opts.signal);
+    const flight = new Flight(
+      host,
+      {
+        stage: 'sent',
+        startedAt: clock.now(),
+        finishedAt: null,
+        elapsedSeconds: 0,
+        timeoutSeconds: host.config.wakeTimeoutSeconds,
+        by: opts.by,
+        ...sent,
+        notes: [],
+      },
+      this.deps.publish,
+    );
+    flight.listeners.add(opts.progress);
+    flight.report('sent', sentMessage(host, sentTo), sent);
+    flight.done = this.verify(host, flight, opts.signal);
     this.flights.set(host.id, flight);
     try {
       const outcome = await flight.done;
@@ -157,127 +163,105 @@ export class Waker {
   private async verify(
     host: HostRecord,
     flight: Flight,
-    wake: HostWake,
-    report: (
-      stage: WakeStage,
-      message: string,
-      data: Record<string, unknown>,
-      patch?: Partial<HostWake>,
-    ) => void,
     signal: AbortSignal | undefined,
   ): Promise<WakeOutcome> {
-    const { clock, observer, net, timings } = this.deps;
-    const base = { host: host.id, mac: wake.mac, sentTo: wake.sentTo };
-    const elapsed = () => Math.round((clock.now() - wake.startedAt) / 1000);
-    if (!host.config.address) {
-      const notes = [
-        { code: 'no-address', message: 'no address configured, so the wake cannot be verified' },
-      ];
-      report(
-        'unverified',
-        `${host.name}: magic packet sent; no address to verify the wake`,
-        { notes },
-        {
-          finishedAt: clock.now(),
-          notes,
-        },
-      );
-      return { ...base, stage: 'unverified', seconds: 0, notes };
-    }
-
-    let answered: ((r: ProbeResult & { up: true }) => void) | undefined;
-    let unprobeable: HostNotice | undefined;
-    const up = new Promise<ProbeResult & { up: true }>((resolve) => {
-      answered = resolve;
-    });
-    let inFlight = 0;
-    const launch = () => {
-      if (inFlight >= timings.maxProbesInFlight) return;
-      inFlight++;
-      void observer.probe(host, timings.probeTimeoutMs).then(
-        (r) => {
-          inFlight--;
-          if (r.up === true) answered?.(r);
-          else if (r.up === null) unprobeable = r.problem;
-        },
-        () => {
-          inFlight--;
-        },
-      );
+    const { clock } = this.deps;
+    const elapsed = () => Math.round((clock.now() - flight.state.startedAt) / 1000);
+    const finish = (
+      stage: WakeOutcome['stage'],
+      message: string,
+      extra: { notes: HostNotice[]; answer?: string },
+    ): WakeOutcome => {
+      const seconds = elapsed();
+      const data = stage === 'no-answer' ? { seconds, causes: extra.notes } : { seconds, ...extra };
+      flight.report(stage, message, data, { finishedAt: clock.now(), elapsedSeconds: seconds, ...extra });
+      const { mac, sentTo } = flight.state;
+      return { host: host.id, stage, mac, sentTo, seconds, ...extra };
     };
 
-    const stopped = [this.stopping.signal, ...(signal ? [signal] : [])];
-    const aborted = new Promise<null>((resolve) => {
-      for (const s of stopped) s.addEventListener('abort', () => resolve(null), { once: true });
-    });
-    for (;;) {
-      if (stopped.some((s) => s.aborted)) throw new LifelineError('failed', 'the agent is stopping');
-      if (unprobeable) {
-        const notes = [unprobeable];
-        report(
-          'unverified',
-          `${host.name}: magic packet sent; the wake cannot be verified: ${unprobeable.message}`,
-          { notes },
-          {
-            finishedAt: clock.now(),
-            notes,
-          },
-        );
-        return { ...base, stage: 'unverified', seconds: elapsed(), notes };
-      }
-      if (clock.now() >= flight.deadline) break;
-      launch();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const tick = new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), timings.probeEveryMs);
+    if (!host.config.address)
+      return finish('unverified', `${host.name}: magic packet sent; no address to verify the wake`, {
+        notes: [{ code: 'no-address', message: 'no address configured, so the wake cannot be verified' }],
       });
-      const r = await Promise.race([up, tick, aborted]);
-      clearTimeout(timer);
-      if (r) {
-        const seconds = elapsed();
-        await observer.crossCheck(host);
-        observer.apply(host, r);
-        const other = mismatchWarning(wake.mac, host.seen);
-        const notes = other ? [{ ...other, code: 'answered-by-other-mac' }] : [];
-        report(
-          'up',
-          `${host.name} answered after ${seconds} s (${r.answer})`,
-          { seconds, answer: r.answer, notes },
-          {
-            finishedAt: clock.now(),
-            elapsedSeconds: seconds,
-            answer: r.answer,
-            notes,
-          },
-        );
-        return { ...base, stage: 'up', seconds, answer: r.answer, notes };
-      }
-      const seconds = elapsed();
-      report(
-        'waiting',
-        `Waiting for ${host.name}… ${seconds} s`,
-        { elapsedSeconds: seconds, timeoutSeconds: wake.timeoutSeconds },
+
+    const answer = await this.waitForAnswer(host, flight, signal);
+    if (answer.up === true) {
+      await this.deps.observer.crossCheck(host);
+      this.deps.observer.apply(host, answer);
+      const other = mismatchWarning(flight.state.mac, host.seen);
+      return finish('up', `${host.name} answered after ${elapsed()} s (${answer.answer})`, {
+        answer: answer.answer,
+        notes: other ? [{ ...other, code: 'answered-by-other-mac' }] : [],
+      });
+    }
+    if (answer.up === null)
+      return finish(
+        'unverified',
+        `${host.name}: magic packet sent; the wake cannot be verified: ${answer.problem.message}`,
         {
-          elapsedSeconds: seconds,
+          notes: [answer.problem],
         },
       );
-    }
+    await this.deps.observer.crossCheck(host);
+    this.deps.observer.apply(host, answer);
+    const causes = likelyCauses(host, flight.state.mac, flight.state.sentTo, this.deps.net.networks());
+    return finish('no-answer', `${host.name} did not answer within ${elapsed()} s`, { notes: causes });
+  }
 
-    const seconds = elapsed();
-    await observer.crossCheck(host);
-    observer.apply(host, { up: false, detail: 'no answer' });
-    const causes = likelyCauses(host, wake.mac, wake.sentTo, net.networks());
-    report(
-      'no-answer',
-      `${host.name} did not answer within ${seconds} s`,
-      { seconds, causes },
-      {
-        finishedAt: clock.now(),
-        elapsedSeconds: seconds,
-        notes: causes,
-      },
-    );
-    return { ...base, stage: 'no-answer', seconds, notes: causes };
+  /**
+   * Starts a probe every tick (a few may be in flight: against a sleeping host each lasts its full
+   * timeout) and reports "waiting" until one answers, the probe cannot run, or the deadline passes.
+   */
+  private async waitForAnswer(
+    host: HostRecord,
+    flight: Flight,
+    signal: AbortSignal | undefined,
+  ): Promise<ProbeResult> {
+    const { clock, observer, timings } = this.deps;
+    const signals = [this.stopping.signal, ...(signal ? [signal] : [])];
+    let wakeUp: (r: ProbeResult | null) => void = () => {};
+    let settled: ProbeResult | null = null;
+    let inFlight = 0;
+    const onAbort = () => wakeUp(null);
+    for (const s of signals) s.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        if (signals.some((s) => s.aborted)) throw new LifelineError('failed', 'the agent is stopping');
+        if (settled) return settled;
+        if (clock.now() >= flight.deadline) return { up: false, detail: 'no answer' };
+        if (inFlight < timings.maxProbesInFlight) {
+          inFlight++;
+          void observer.probe(host, timings.probeTimeoutMs).then(
+            (r) => {
+              inFlight--;
+              if (r.up !== false && !settled) {
+                settled = r;
+                wakeUp(r);
+              }
+            },
+            () => {
+              inFlight--;
+            },
+          );
+        }
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<ProbeResult | null>((resolve) => {
+          wakeUp = resolve;
+          timer = setTimeout(() => resolve(null), timings.probeEveryMs);
+        });
+        clearTimeout(timer);
+        if (settled || signals.some((s) => s.aborted)) continue;
+        const seconds = Math.round((clock.now() - flight.state.startedAt) / 1000);
+        flight.report(
+          'waiting',
+          `Waiting for ${host.name}… ${seconds} s`,
+          { elapsedSeconds: seconds, timeoutSeconds: flight.state.timeoutSeconds },
+          { elapsedSeconds: seconds },
+        );
+      }
+    } finally {
+      for (const s of signals) s.removeEventListener('abort', onAbort);
+    }
   }
 }
 
