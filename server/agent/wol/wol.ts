@@ -33,6 +33,14 @@ export function systemWolNet(): WolNet {
   };
 }
 
+const SPECIFIC_CAUSES = new Set([
+  'virtual-nic',
+  'locally-administered',
+  'neighbour-mismatch',
+  'no-broadcast-route',
+  'send-failed',
+]);
+
 const DEFAULT_TIMINGS: WakeTimings = { probeEveryMs: 1000, probeTimeoutMs: 2000, maxProbesInFlight: 3 };
 
 export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): Capability {
@@ -65,6 +73,8 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
   const observer = new HostObserver(net, ctx.clock, timings.probeTimeoutMs, onSeen);
 
   const finished = (h: HostRecord, o: WakeOutcome, by: string) => {
+    // A push notification shows one line: name the specific cause when there is one.
+    const likely = o.notes.find((n) => SPECIFIC_CAUSES.has(n.code));
     const data = { host: h.id, mac: o.mac, seconds: o.seconds, by, sentTo: o.sentTo.map((t) => t.address) };
     if (o.stage === 'up')
       ctx.events.append({
@@ -79,7 +89,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
         kind: 'host.wake-failed',
         severity: 'warning',
         subject: h.id,
-        message: `${h.name} did not answer within ${o.seconds} s after Wake-on-LAN`,
+        message: `${h.name} did not answer within ${o.seconds} s after Wake-on-LAN${likely ? ` — likely: ${likely.message}` : ''}`,
         data: { ...data, causes: o.notes.map((c) => c.code) },
       });
   };

@@ -203,6 +203,10 @@ describe('Wake-on-LAN on a real network', () => {
     const failed = await waitFor(() => events.find((e) => e.kind === 'host.wake-failed'));
     expect(failed).toMatchObject({ severity: 'warning', subject: 'nas' });
     expect(failed.data?.causes).toEqual(expect.arrayContaining(['virtual-nic', 'neighbour-mismatch']));
+    // The one line a push notification shows names the trap.
+    expect(failed.message).toMatch(
+      /^NAS did not answer within \d+ s after Wake-on-LAN — likely: 52:54:00:12:34:56 belongs to a QEMU\/KVM virtual network card/,
+    );
   });
 
   it('wakes with the MAC seen at the address when asked to', async () => {
