@@ -79,6 +79,9 @@ describe('Machines screen', () => {
           `Magic packet sent to ${lab.broadcast.replaceAll('.', '\\.')} \\(br0\\)|Waiting for an answer`,
         ),
       );
+    await expect
+      .poll(() => desktop.getByTestId('wake-elapsed').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d+ s of 120 s$/);
     await expect.poll(() => live.textContent(), { timeout: 30_000 }).toMatch(/Up after \d+ s/);
     await expect.poll(() => desktop.getByTestId('host-state').textContent()).toBe('Up');
     expect(await desktop.textContent()).toMatch(/Up since/);

@@ -21,7 +21,7 @@ function wakeLine(w: HostWake): string {
           .join(', '),
       });
     case 'waiting':
-      return t('machines.stage.waiting', { n: w.elapsedSeconds, total: w.timeoutSeconds });
+      return t('machines.stage.waiting');
     case 'up':
       return t('machines.stage.up', { n: w.elapsedSeconds });
     case 'no-answer':
@@ -98,6 +98,7 @@ function MachineCard({ id, host }: { id: string; host: HostInfo }) {
           ))}
         </ul>
       )}
+      {/* Stage changes are announced; the seconds ticking by are only shown, not read out each second. */}
       <div class="wake-progress" aria-live="polite" aria-atomic="true" data-testid="wake-progress">
         {wake && (
           <>
@@ -110,6 +111,11 @@ function MachineCard({ id, host }: { id: string; host: HostInfo }) {
           </>
         )}
       </div>
+      {waking && (
+        <p class="muted small" data-testid="wake-elapsed">
+          {t('machines.elapsed', { n: wake.elapsedSeconds, total: wake.timeoutSeconds })}
+        </p>
+      )}
       {wake && wake.notes.length > 0 && (
         <details class="causes" open={wake.stage === 'no-answer'}>
           <summary>{t('machines.causes')}</summary>
