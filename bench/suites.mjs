@@ -7,6 +7,7 @@ import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
 import { sessionLatency } from './session.mjs';
+import { wolBench } from './wol.mjs';
 
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
@@ -16,4 +17,5 @@ export const benchmarks = [
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },
+  { name: 'wol', run: wolBench },
 ];

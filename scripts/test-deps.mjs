@@ -15,6 +15,7 @@ export const TEST_PACKAGES = {
   bind9: '/usr/sbin/named',
   'docker.io': '/usr/sbin/dockerd',
   'busybox-static': '/bin/busybox',
+  'iputils-ping': '/usr/bin/ping',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

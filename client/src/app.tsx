@@ -21,6 +21,13 @@ const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
   // Other screens load on first visit (and are precached for offline use by the service worker).
   {
+    id: 'machines',
+    label: 'nav.machines',
+    icon: '⏻',
+    component: lazyScreen(() => import('./screens/Machines.js').then((m) => m.MachinesScreen)),
+    inNav: true,
+  },
+  {
     id: 'containers',
     label: 'nav.containers',
     icon: '▣',

@@ -5,6 +5,7 @@ import { createDockerCapability } from './docker/docker.js';
 import { createNetCapability } from './net/net.js';
 import { createPlugsCapability } from './plugs/plugs.js';
 import { createSystemCapability } from './system/system.js';
+import { createWolCapability } from './wol/wol.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
 
@@ -13,4 +14,5 @@ export const CAPABILITY_FACTORIES: readonly CapabilityFactory[] = [
   (ctx) => createPlugsCapability(ctx),
   (ctx) => createNetCapability(ctx),
   (ctx) => createDockerCapability(ctx),
+  createWolCapability,
 ];

@@ -21,17 +21,39 @@ const address = z.string().min(1).max(260);
 
 const secret = z.string().min(1);
 
+// ——— Wake-on-LAN hosts (server/agent/wol) ———
+
+/** A MAC a network card can have: not a multicast/broadcast group (odd first byte), not all zeros. */
+const cardMac = mac
+  .refine((m) => (Number.parseInt(m.slice(0, 2), 16) & 1) === 0, {
+    message: "a network card's MAC, not a multicast or broadcast address (its first byte is odd)",
+  })
+  .refine((m) => m !== '00:00:00:00:00:00', { message: "a network card's MAC, not 00:00:00:00:00:00" });
+
+const ipv4Address = ipv4.refine((a) => a.split('.').every((o) => Number(o) <= 255), {
+  message: 'an IPv4 address with each part from 0 to 255',
+});
+
+export const WOL_DEFAULT_PORTS = [9, 7];
+
 export const HostSchema = z.strictObject({
   id,
   name: z.string().min(1).max(80).optional(),
-  mac,
+  mac: cardMac,
+  /** Where the machine answers once awake: for wake verification, presence and the ARP cross-check. */
   address: hostname.optional(),
-  broadcast: ipv4.optional(),
+  /** Default: every IPv4 interface's directed broadcast. */
+  broadcast: ipv4Address.optional(),
+  /** UDP ports the magic packet goes to. */
+  ports: z.array(port).min(1).max(4).default(WOL_DEFAULT_PORTS),
   secureOn: z
     .string()
     .regex(MAC_PATTERN, 'a SecureOn password of six hex pairs, e.g. 00:11:22:33:44:55')
+    .transform((m) => m.toLowerCase().replaceAll('-', ':'))
     .optional(),
+  /** Default with an address: ICMP echo (ping). */
   probe: z.union([z.strictObject({ tcp: port }), z.strictObject({ icmp: z.literal(true) })]).optional(),
+  probeIntervalSeconds: z.number().int().min(5).max(3600).default(30),
   wakeTimeoutSeconds: z.number().int().min(5).max(900).default(120),
 });
 

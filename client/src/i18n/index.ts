@@ -5,6 +5,7 @@ import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
 import { net } from './net.js';
 import type { plugs } from './plugs.js';
+import type { wolMessages } from './wol.js';
 
 export type { Lang };
 
@@ -13,7 +14,12 @@ export type { Lang };
  * Home screen's catalogues load with the app; a Chinese core catalogue loads when that language is
  * chosen, and a capability's catalogue with its screen (registerMessages), to keep the first load small.
  */
-type AllBundles = Messages<keyof typeof en> | typeof net | typeof plugs | typeof containers;
+type AllBundles =
+  | Messages<keyof typeof en>
+  | typeof net
+  | typeof plugs
+  | typeof containers
+  | typeof wolMessages;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
 export type MessageKey = KeysOf<AllBundles>;

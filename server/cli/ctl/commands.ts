@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerContainers } from './containers.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
+import { registerHosts } from './hosts.js';
 import { registerNet } from './net.js';
 import { registerPlugs } from './plugs.js';
 import type { CtlGlobalOptions } from './session.js';
@@ -51,6 +52,7 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
 
 export const CTL_COMMANDS: readonly CtlRegistrar[] = [
   registerCore,
+  registerHosts,
   registerContainers,
   registerPlugs,
   registerNet,

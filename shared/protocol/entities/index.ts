@@ -6,19 +6,22 @@ import { CORE_ENTITIES } from './core.js';
 import { NET_ENTITIES } from './net.js';
 import { PLUG_ENTITIES } from './plugs.js';
 import { RELAY_ENTITIES } from './relay.js';
+import { WOL_ENTITIES } from './wol.js';
 
 export * from './containers.js';
 export * from './core.js';
 export * from './net.js';
 export * from './plugs.js';
 export * from './relay.js';
+export * from './wol.js';
 
 export const ENTITY_SCHEMAS: Record<string, v.GenericSchema> = {
   ...CORE_ENTITIES,
   ...RELAY_ENTITIES,
+  ...WOL_ENTITIES,
+  ...CONTAINER_ENTITIES,
   ...PLUG_ENTITIES,
   ...NET_ENTITIES,
-  ...CONTAINER_ENTITIES,
 };
 
 /** Validates entity data by kind; unknown kinds (a newer agent) are passed through untouched. */
