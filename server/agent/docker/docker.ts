@@ -4,7 +4,13 @@ import type { DockerEngineConfig } from '../../config/schema.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { hostBootTime } from '../system/system.js';
 import { createContainerActions } from './container-actions.js';
-import { describeEngineError, type EngineApi, endpointOf, openEngineApi } from './engine-api.js';
+import {
+  describeEngineError,
+  type EngineApi,
+  endpointOf,
+  openEngineApi,
+  timedEngineApi,
+} from './engine-api.js';
 import { DEFAULT_TIMING, type DockerTiming, EngineMonitor } from './engine-monitor.js';
 import { selfContainerIds } from './self-container.js';
 
@@ -19,7 +25,8 @@ export interface DockerDeps {
 }
 
 export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
-  const openApi = deps.openApi ?? openEngineApi;
+  const open = deps.openApi ?? openEngineApi;
+  const openApi = (cfg: DockerEngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
   const hostBootAt = deps.hostBootAt ?? hostBootTime(ctx.clock.now());
   const selfIds = deps.selfIds ?? selfContainerIds();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import Docker, { type ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { DockerEngineConfig } from '../../config/schema.js';
+import type { AgentMetrics } from '../../metrics.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 const CALL_TIMEOUT_MS = 10_000;
@@ -240,5 +241,24 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
     close() {
       closing.abort();
     },
+  };
+}
+
+/** Records how long each engine request takes (lifeline_device_request_seconds{kind="docker"}). */
+export function timedEngineApi(api: EngineApi, metrics: AgentMetrics): EngineApi {
+  const time = <T>(call: () => Promise<T>) => metrics.timeDevice('docker', 'engine', call);
+  return {
+    get endpoint() {
+      return api.endpoint;
+    },
+    version: () => time(() => api.version()),
+    list: () => time(() => api.list()),
+    inspect: (id) => time(() => api.inspect(id)),
+    events: (signal) => api.events(signal),
+    start: (id) => time(() => api.start(id)),
+    stop: (id, seconds) => time(() => api.stop(id, seconds)),
+    restart: (id, seconds) => time(() => api.restart(id, seconds)),
+    logs: (id, opts) => time(() => api.logs(id, opts)),
+    close: () => api.close(),
   };
 }
