@@ -1,11 +1,9 @@
 // Containers against a private dockerd (the test harness): how fast a `docker kill` reaches a
 // connected client as a state update, and what listing 200 containers costs the agent.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import Docker from 'dockerode';
-import ts from 'typescript';
 import WebSocket from 'ws';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { loadConfig } from '../dist/server/config/load.js';
@@ -16,20 +14,10 @@ import { sessionUrl } from '../dist/shared/pairing-link.js';
 import { openClientSession } from '../dist/shared/session/client-session.js';
 import { generateIdentity } from '../dist/shared/session/keys.js';
 import { latencyRows, round } from './stats.mjs';
+import { loadTestModule } from './test-code.mjs';
 
 const KILLS = 40;
 const MANY = 200;
-
-/** The test harness is TypeScript with node built-ins only: transpile it on the fly. */
-async function loadHarness(dir) {
-  const src = readFileSync(fileURLToPath(new URL('../test/harness/dockerd.ts', import.meta.url)), 'utf8');
-  const js = ts.transpileModule(src, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  const file = path.join(dir, 'dockerd.mjs');
-  writeFileSync(file, js);
-  return import(pathToFileURL(file).href);
-}
 
 async function connect(agent, url) {
   const { identity } = await generateIdentity(false);
@@ -76,7 +64,7 @@ async function mapLimit(items, limit, fn) {
 
 export async function dockerBench() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-'));
-  const { startDockerd, TEST_IMAGE } = await loadHarness(dir);
+  const { startDockerd, TEST_IMAGE } = await loadTestModule('harness', 'dockerd');
   const d = await startDockerd();
   const docker = new Docker({ socketPath: d.socket });
   let agent;

@@ -1,11 +1,10 @@
 // Smart plugs: command latency per driver against its simulator (real sockets on loopback, a
 // real Mosquitto for the MQTT drivers), and what polling 20 plugs costs the agent.
 // The simulators are TypeScript test code: they are transpiled into dist/bench-sim first.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { createDriver } from '../dist/server/agent/plugs/drivers/index.js';
 import { createMqttHub } from '../dist/server/agent/plugs/mqtt-hub.js';
@@ -14,28 +13,12 @@ import { loadConfig } from '../dist/server/config/load.js';
 import { PlugSchema } from '../dist/server/config/schema.js';
 import { silentLogger } from '../dist/server/log.js';
 import { latencyRows, round } from './stats.mjs';
+import { loadTestModule } from './test-code.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function transpile(from, to) {
-  mkdirSync(to, { recursive: true });
-  for (const f of readdirSync(from).filter((n) => n.endsWith('.ts'))) {
-    const out = ts.transpileModule(readFileSync(path.join(from, f), 'utf8'), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: false,
-      },
-    });
-    writeFileSync(path.join(to, f.replace(/\.ts$/, '.js')), out.outputText);
-  }
-}
+const _root = fileURLToPath(new URL('..', import.meta.url));
 
 async function loadSims() {
-  const out = path.join(root, 'dist/bench-sim');
-  transpile(path.join(root, 'test/simulators'), path.join(out, 'simulators'));
-  transpile(path.join(root, 'test/harness'), path.join(out, 'harness'));
-  const sim = (n) => import(path.join(out, 'simulators', `${n}.js`));
+  const sim = (n) => loadTestModule('simulators', n);
   return {
     shelly1: (await sim('shelly-gen1')).startShellyGen1,
     shelly2: (await sim('shelly-gen2')).startShellyGen2,
@@ -45,7 +28,7 @@ async function loadSims() {
     miio: (await sim('miio')).startMiio,
     ha: (await sim('homeassistant')).startHomeAssistant,
     z2m: (await sim('zigbee2mqtt')).startZigbee2Mqtt,
-    mosquitto: (await import(path.join(out, 'harness', 'mosquitto.js'))).startMosquitto,
+    mosquitto: (await loadTestModule('harness', 'mosquitto')).startMosquitto,
   };
 }
 

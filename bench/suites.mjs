@@ -1,6 +1,7 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
 
 import { dockerBench } from './docker.mjs';
+import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
 import { plugsBench } from './plugs.mjs';
@@ -12,6 +13,7 @@ import { wolBench } from './wol.mjs';
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
   { name: 'lighthouse', run: lighthouseBench },
+  { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
   { name: 'plugs', run: plugsBench },
