@@ -13,6 +13,9 @@ export const TEST_PACKAGES = {
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   mosquitto: '/usr/sbin/mosquitto',
   bind9: '/usr/sbin/named',
+  // test/deploy: `systemd-analyze verify` / `security` on the units, `caddy adapt` on the Caddyfile.
+  systemd: '/usr/bin/systemd-analyze',
+  caddy: '/usr/bin/caddy',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
