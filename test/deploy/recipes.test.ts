@@ -1,7 +1,7 @@
 // The deploy recipes (deploy/): what they pin, what they grant, and that the pieces agree with each
 // other and with the code's defaults. The files are read as they are; nothing here is a second copy.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -341,5 +341,19 @@ describe('the systemd units', () => {
     expect(`/var/lib/${r.StateDirectory?.[0]}`).toBe(
       loadRelayConfig(deployFile('compose/relay.yaml')).dataDir,
     );
+  });
+});
+
+describe('docs/deploy.md', () => {
+  const doc = readFileSync(path.join(REPO, 'docs/deploy.md'), 'utf8');
+
+  it('names only files that exist, and every recipe file', () => {
+    const named = new Set([...doc.matchAll(/`((?:deploy|scripts)\/[\w./-]+)`/g)].map((m) => m[1]!));
+    for (const file of named) expect(existsSync(path.join(REPO, file)), file).toBe(true);
+    const recipes = readdirSync(path.join(REPO, 'deploy'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(REPO, path.join(e.parentPath, e.name)));
+    for (const file of recipes)
+      expect(doc.includes(file) || doc.includes(path.basename(file)), `${file} is not described`).toBe(true);
   });
 });
