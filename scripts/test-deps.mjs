@@ -16,6 +16,9 @@ export const TEST_PACKAGES = {
   'docker.io': '/usr/sbin/dockerd',
   'busybox-static': '/bin/busybox',
   'iputils-ping': '/usr/bin/ping',
+  // test/deploy: `systemd-analyze verify` / `security` on the units, `caddy adapt` on the Caddyfile.
+  systemd: '/usr/bin/systemd-analyze',
+  caddy: '/usr/bin/caddy',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
