@@ -70,8 +70,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const { config, dataDir } = opts.loaded;
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger('agent');
-  const db = openDatabase(dataDir);
+  // The key first: a data folder that has a database but lost its key must stop here (identity.ts).
   const { identity } = await loadOrCreateAgentIdentity(dataDir);
+  const db = openDatabase(dataDir);
   const kv = new KvRepo(db);
   const audit = new AuditRepo(db);
   const devicesRepo = new DevicesRepo(db);

@@ -32,6 +32,14 @@ export async function loadOrCreateAgentIdentity(
       throw new Error(`${file} does not hold a P-256 private key`);
     }
   }
+  // A database without a key is a home that lost its identity, or a data disk not mounted yet
+  // (the empty mount point holds an old database, or the key sits on the missing disk). Making a
+  // new key would silently become a new home, and every device would have to pair again.
+  if (existsSync(path.join(dataDir, 'lifeline.db')))
+    throw new Error(
+      `${dataDir} has a database but no ${AGENT_KEY_FILE}: if the data folder is on a disk that is not mounted, mount it; ` +
+        'to restore, put the key back from a backup; to start over as a new home (every device pairs again), move lifeline.db away',
+    );
   const { pair } = await generateIdentity(true);
   const jwk = await exportPrivateJwk(pair.privateKey);
   const tmp = `${file}.tmp`;

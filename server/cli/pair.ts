@@ -12,9 +12,9 @@ import { terminalQr } from './terminal-qr.js';
 
 export async function runPair(opts: { config?: string; json?: boolean; url?: string }): Promise<void> {
   const loaded = loadOrFail(configPath(opts.config));
+  const { identity } = await loadOrCreateAgentIdentity(loaded.dataDir);
   const db = openDatabase(loaded.dataDir);
   try {
-    const { identity } = await loadOrCreateAgentIdentity(loaded.dataDir);
     const base = opts.url ?? publicBaseUrl(loaded.config);
     const pairing = new PairingService(new PairingRepo(db), new DevicesRepo(db), systemClock);
     const { link, expiresAt } = pairing.link(base, identity.id, null);

@@ -149,3 +149,24 @@ describe('lifeline CLI, end to end', () => {
     expect(existsSync(path.join(tmp.dir, 'lifeline.yaml'))).toBe(true);
   });
 });
+
+describe('identity safety', () => {
+  it('refuses to become a new home when the database is there but the key is not', async () => {
+    const other = tempDir();
+    try {
+      const file = path.join(other.dir, 'lifeline.yaml');
+      writeFileSync(file, 'listen: { host: 127.0.0.1, port: 0 }\n');
+      expect((await runCli(['pair', '-c', file, '--json'])).code).toBe(0);
+      const { rmSync } = await import('node:fs');
+      rmSync(path.join(other.dir, 'data', 'agent-key.json'));
+      const r = await runCli(['pair', '-c', file, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /has a database but no agent-key\.json: if the data folder is on a disk that is not mounted, mount it/,
+      );
+      expect(existsSync(path.join(other.dir, 'data', 'agent-key.json'))).toBe(false);
+    } finally {
+      other.remove();
+    }
+  });
+});
