@@ -52,9 +52,11 @@ async function wake() {
   clearTimeout(bootTimer);
   bootTimer = null;
   if (state === 'awake') return;
-  setLink(mac, true);
+  // The service listens before the machine is reachable: a probe that slips in as the link comes
+  // up must find the port open, not get a reset from a half-booted simulator.
   tcp = net.createServer((c) => c.end());
   await new Promise((r) => tcp.listen(o.tcp ?? 0, '0.0.0.0', r));
+  setLink(mac, true);
   state = 'awake';
   say({ t: 'awake', tcp: tcp.address().port });
 }
