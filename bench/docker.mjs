@@ -4,39 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import WebSocket from 'ws';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { loadConfig } from '../dist/server/config/load.js';
 import { silentLogger } from '../dist/server/log.js';
-import { wsTransport } from '../dist/server/ws-transport.js';
-import { AgentClient } from '../dist/shared/client/agent-client.js';
-import { sessionUrl } from '../dist/shared/pairing-link.js';
-import { openClientSession } from '../dist/shared/session/client-session.js';
-import { generateIdentity } from '../dist/shared/session/keys.js';
+import { pairedClient } from './connect.mjs';
 import { latencyRows, round } from './stats.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const KILLS = 40;
 const MANY = 200;
-
-async function connect(agent, url) {
-  const { identity } = await generateIdentity(false);
-  const { code } = agent.pairing.create(null);
-  const socket = new WebSocket(sessionUrl(url, agent.homeId));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  const session = await openClientSession(wsTransport(socket), {
-    homeId: agent.homeId,
-    device: identity,
-    client: { kind: 'ctl', version: 'bench' },
-    pair: { code, name: 'bench' },
-  });
-  const client = new AgentClient(session);
-  await client.ready();
-  return client;
-}
 
 function until(client, test, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
@@ -77,7 +53,7 @@ export async function dockerBench() {
     );
     agent = await createAgent({ loaded: loadConfig(file), log: silentLogger, port: 0 });
     const url = await agent.listen();
-    client = await connect(agent, url);
+    client = await pairedClient(agent, url);
     const state = () => client.get('container', 'bench/victim')?.state;
 
     // docker kill → the client sees the container exited.
@@ -123,7 +99,7 @@ export async function dockerBench() {
     const attachMs = performance.now() - t0;
     const url2 = await agent.listen();
     const t1 = performance.now();
-    client = await connect(agent, url2);
+    client = await pairedClient(agent, url2);
     const snapshotMs = performance.now() - t1;
     const snapshotBytes = JSON.stringify(agent.state.snapshot()).length;
     return [

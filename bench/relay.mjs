@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { loadOrCreateAgentIdentity } from '../dist/server/agent/identity.js';
 import { loadConfig } from '../dist/server/config/load.js';
@@ -12,24 +11,14 @@ import { RelaySettingsSchema } from '../dist/server/config/relay-settings.js';
 import { silentLogger } from '../dist/server/log.js';
 import { buildRelayApp } from '../dist/server/relay/app.js';
 import { Relay } from '../dist/server/relay/relay.js';
-import { wsTransport } from '../dist/server/ws-transport.js';
 import { AgentClient } from '../dist/shared/client/agent-client.js';
 import { sessionUrl } from '../dist/shared/pairing-link.js';
 import { openClientSession } from '../dist/shared/session/client-session.js';
 import { generateIdentity } from '../dist/shared/session/keys.js';
+import { openTransport } from './connect.mjs';
 import { latencyRows, percentile, round } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function open(url) {
-  const socket = new WebSocket(url);
-  const transport = wsTransport(socket);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return transport;
-}
 
 async function waitFor(fn, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -83,7 +72,7 @@ export async function relayBench() {
     await waitFor(() => agent.state.get('relay', 'link')?.connected);
     const { identity } = await generateIdentity(false);
     const { code } = agent.pairing.create(null);
-    const first = await openClientSession(await open(sessionUrl(direct, agent.homeId)), {
+    const first = await openClientSession(await openTransport(sessionUrl(direct, agent.homeId)), {
       homeId: agent.homeId,
       device: identity,
       client: { kind: 'ctl', version: 'bench' },
@@ -92,7 +81,7 @@ export async function relayBench() {
     const agentKey = first.agentKey;
     first.close();
     const connect = async (base) => {
-      const s = await openClientSession(await open(sessionUrl(base, agent.homeId)), {
+      const s = await openClientSession(await openTransport(sessionUrl(base, agent.homeId)), {
         homeId: agent.homeId,
         pinnedAgentKey: agentKey,
         device: identity,

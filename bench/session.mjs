@@ -2,25 +2,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { loadConfig } from '../dist/server/config/load.js';
 import { silentLogger } from '../dist/server/log.js';
-import { wsTransport } from '../dist/server/ws-transport.js';
 import { AgentClient } from '../dist/shared/client/agent-client.js';
 import { sessionUrl } from '../dist/shared/pairing-link.js';
 import { openClientSession } from '../dist/shared/session/client-session.js';
 import { generateIdentity } from '../dist/shared/session/keys.js';
+import { openTransport } from './connect.mjs';
 import { latencyRows, round } from './stats.mjs';
-
-async function open(url) {
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  return wsTransport(socket);
-}
 
 export async function sessionLatency() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-'));
@@ -32,7 +22,7 @@ export async function sessionLatency() {
     const { identity } = await generateIdentity(false);
     const { code } = agent.pairing.create(null);
     const wsUrl = sessionUrl(url, agent.homeId);
-    const first = await openClientSession(await open(wsUrl), {
+    const first = await openClientSession(await openTransport(wsUrl), {
       homeId: agent.homeId,
       device: identity,
       client: { kind: 'ctl', version: 'bench' },
@@ -44,7 +34,7 @@ export async function sessionLatency() {
     const handshakes = [];
     for (let i = 0; i < 50; i++) {
       const t0 = performance.now();
-      const s = await openClientSession(await open(wsUrl), {
+      const s = await openClientSession(await openTransport(wsUrl), {
         homeId: agent.homeId,
         pinnedAgentKey: agentKey,
         device: identity,
@@ -54,7 +44,7 @@ export async function sessionLatency() {
       s.close();
     }
 
-    const session = await openClientSession(await open(wsUrl), {
+    const session = await openClientSession(await openTransport(wsUrl), {
       homeId: agent.homeId,
       pinnedAgentKey: agentKey,
       device: identity,

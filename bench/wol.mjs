@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { HostRecord } from '../dist/server/agent/wol/host-record.js';
 import { HostObserver } from '../dist/server/agent/wol/observe.js';
@@ -15,36 +14,13 @@ import { systemClock } from '../dist/server/clock.js';
 import { loadConfig } from '../dist/server/config/load.js';
 import { silentLogger } from '../dist/server/log.js';
 import { KvRepo } from '../dist/server/store/kv-repo.js';
-import { wsTransport } from '../dist/server/ws-transport.js';
-import { AgentClient } from '../dist/shared/client/agent-client.js';
-import { sessionUrl } from '../dist/shared/pairing-link.js';
-import { openClientSession } from '../dist/shared/session/client-session.js';
-import { generateIdentity } from '../dist/shared/session/keys.js';
+import { pairedClient } from './connect.mjs';
 import { latencyRows, round as roundTo } from './stats.mjs';
 
 async function listen() {
   const server = net.createServer((c) => c.end());
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server;
-}
-
-async function pairedClient(agent, url) {
-  const { identity } = await generateIdentity(false);
-  const { code } = agent.pairing.create(null);
-  const socket = new WebSocket(sessionUrl(url, agent.homeId));
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  const session = await openClientSession(wsTransport(socket), {
-    homeId: agent.homeId,
-    device: identity,
-    client: { kind: 'ctl', version: 'bench' },
-    pair: { code, name: 'bench' },
-  });
-  const client = new AgentClient(session);
-  await client.ready();
-  return client;
 }
 
 async function wakeToUp(dir) {

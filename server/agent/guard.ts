@@ -45,7 +45,7 @@ export class Guard {
     const result = (error: ErrorInfo): ResultFrame => ({ t: 'result', id: cmd.id, status: 'error', error });
     const action = this.registry.get(cmd.action);
     const argsText = auditArgs(cmd.args, action?.secretArgs);
-    const record = (decision: AuditDecision, outcome: 'refused' | 'pending', error?: ErrorInfo) =>
+    const record = (decision: AuditDecision, outcome: 'refused' | 'pending' | 'running', error?: ErrorInfo) =>
       this.audit.append({
         at: this.clock.now(),
         deviceId: device.id,
@@ -119,18 +119,7 @@ export class Guard {
     if (!hooks.stillAuthorized())
       return refuse({ code: 'refused', message: 'this device is no longer authorised' });
 
-    const auditId = action.query
-      ? undefined
-      : this.audit.append({
-          at: this.clock.now(),
-          deviceId: device.id,
-          deviceName: device.name,
-          action: cmd.action,
-          target: cmd.target ?? null,
-          args: argsText,
-          decision,
-          outcome: 'running',
-        });
+    const auditId = action.query ? undefined : record(decision, 'running');
     try {
       const data = await action.run(req, { progress: hooks.progress, signal: hooks.signal });
       if (auditId !== undefined) this.audit.finish(auditId, 'ok', this.clock.now(), null, null);

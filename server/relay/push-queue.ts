@@ -3,6 +3,7 @@
 // push service calls gone (404/410) is dropped; nothing outlives its TTL.
 import type { ChannelConfig } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
+import { DueRunner } from '../due-runner.js';
 import { describeError, type Logger } from '../log.js';
 import { ChannelError, type HttpPost, type Notice, sendToChannel } from '../notify/channels.js';
 import type { PushSender } from './push-sender.js';
@@ -19,9 +20,7 @@ export type SubscriptionGone = (
 ) => void;
 
 export class PushQueue {
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private running = false;
-  private stopped = false;
+  private readonly runner: DueRunner;
 
   constructor(
     private readonly store: RelayStore,
@@ -32,40 +31,29 @@ export class PushQueue {
     private readonly onSubscriptionProblem: SubscriptionGone,
     private readonly onDelivered: (row: QueueRow) => void = () => {},
     private readonly onRetry: () => void = () => {},
-  ) {}
+  ) {
+    this.runner = new DueRunner(
+      async (stopped) => {
+        for (;;) {
+          const rows = this.store.due(this.clock.now());
+          if (rows.length === 0 || stopped()) return;
+          for (const row of rows) await this.deliver(row);
+        }
+      },
+      () => this.store.nextDueAt(),
+      clock,
+      log,
+      'push queue',
+    );
+  }
 
   /** Look at the queue now (something was added). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), 0);
+    this.runner.kick();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private async run(): Promise<void> {
-    this.timer = null;
-    if (this.running || this.stopped) return;
-    this.running = true;
-    try {
-      for (;;) {
-        const rows = this.store.due(this.clock.now());
-        if (rows.length === 0 || this.stopped) break;
-        for (const row of rows) await this.deliver(row);
-      }
-    } catch (err) {
-      this.log.error(`push queue: ${describeError(err)}`);
-    } finally {
-      this.running = false;
-    }
-    if (this.stopped) return;
-    const next = this.store.nextDueAt();
-    if (next !== undefined)
-      this.timer = setTimeout(() => void this.run(), Math.max(50, next - this.clock.now()));
+    this.runner.stop();
   }
 
   private backoff(row: QueueRow, minMs: number): void {

@@ -69,10 +69,10 @@ export class Relay {
     const db = openDatabase(opts.dataDir, 'relay.db', RELAY_MIGRATIONS);
     chmodSync(path.join(opts.dataDir, 'relay.db'), 0o600);
     this.store = new RelayStore(db);
-    this.vapid = this.store.kvGet<VapidKeys>('vapid') ?? generateVapidKeys(opts.settings.vapidSubject);
+    this.vapid = this.store.kv.get<VapidKeys>('vapid') ?? generateVapidKeys(opts.settings.vapidSubject);
     if (this.vapid.subject !== opts.settings.vapidSubject)
       this.vapid = { ...this.vapid, subject: opts.settings.vapidSubject };
-    this.store.kvSet('vapid', this.vapid);
+    this.store.kv.set('vapid', this.vapid);
     this.served = new Set([...opts.settings.homes, ...(opts.extraHomes ?? [])]);
     this.metrics = new RelayMetrics(() => {
       const homes = this.store.homes();

@@ -1,6 +1,7 @@
 // What the relay keeps: the homes it watches, their push subscriptions and fallback channels,
 // a durable push queue, and which agent deliveries it already took (exactly once).
 import type { Db } from '../store/db.js';
+import { KvRepo } from '../store/kv-repo.js';
 
 export const RELAY_MIGRATIONS: readonly string[] = [
   `
@@ -94,7 +95,12 @@ export interface QueueRow {
 }
 
 export class RelayStore {
-  constructor(readonly db: Db) {}
+  /** Small durable facts (the VAPID keys); the same table shape as the agent's. */
+  readonly kv: KvRepo;
+
+  constructor(readonly db: Db) {
+    this.kv = new KvRepo(db);
+  }
 
   home(id: string): HomeRow | undefined {
     return this.db.prepare('SELECT * FROM homes WHERE id = ?').get(id) as HomeRow | undefined;
@@ -221,20 +227,5 @@ export class RelayStore {
 
   pruneDelivered(before: number): void {
     this.db.prepare('DELETE FROM delivered WHERE at < ?').run(before);
-  }
-
-  kvGet<T>(key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
-    return row ? (JSON.parse(row.value) as T) : undefined;
-  }
-
-  kvSet(key: string, value: unknown): void {
-    this.db
-      .prepare(
-        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, JSON.stringify(value));
   }
 }

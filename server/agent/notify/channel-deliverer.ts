@@ -3,6 +3,7 @@
 
 import type { Clock } from '../../clock.js';
 import type { ChannelSettings } from '../../config/schema.js';
+import { DueRunner } from '../../due-runner.js';
 import { describeError, type Logger } from '../../log.js';
 import { ChannelError, type HttpPost, type Notice, sendToChannel } from '../../notify/channels.js';
 import type { OutboxRepo } from './repos.js';
@@ -10,9 +11,7 @@ import type { OutboxRepo } from './repos.js';
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 export class ChannelDeliverer {
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private running = false;
-  private stopped = false;
+  private readonly runner: DueRunner;
 
   constructor(
     private readonly outbox: OutboxRepo,
@@ -20,51 +19,43 @@ export class ChannelDeliverer {
     private readonly post: HttpPost,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.runner = new DueRunner(
+      (stopped) => this.deliverDue(stopped),
+      () => this.outbox.nextDue('channel:'),
+      clock,
+      log,
+      'channel deliveries',
+    );
+  }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), 0);
+    this.runner.kick();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.runner.stop();
   }
 
-  private async run(): Promise<void> {
-    this.timer = null;
-    if (this.running || this.stopped) return;
-    this.running = true;
-    try {
-      for (const row of this.outbox.due('channel:', this.clock.now())) {
-        if (this.stopped) break;
-        const channel = this.channels().find((c) => `channel:${c.id}` === row.target);
-        if (!channel) {
-          this.outbox.remove([row.id]);
-          continue;
-        }
-        try {
-          await sendToChannel(channel, JSON.parse(row.payload) as Notice, this.post, this.clock.now());
-          this.outbox.remove([row.id]);
-        } catch (err) {
-          const permanent = err instanceof ChannelError && err.permanent;
-          const expired = this.clock.now() > row.created_at + row.ttl * 1000;
-          this.log.warn(`${describeError(err)}${permanent ? ' (giving up: fix the channel settings)' : ''}`);
-          if (permanent || expired) this.outbox.remove([row.id]);
-          else
-            this.outbox.retryAt(
-              row.id,
-              this.clock.now() + Math.min(MAX_BACKOFF_MS, 2000 * 2 ** row.attempts),
-            );
-        }
+  private async deliverDue(stopped: () => boolean): Promise<void> {
+    for (const row of this.outbox.due('channel:', this.clock.now())) {
+      if (stopped()) break;
+      const channel = this.channels().find((c) => `channel:${c.id}` === row.target);
+      if (!channel) {
+        this.outbox.remove([row.id]);
+        continue;
       }
-    } finally {
-      this.running = false;
+      try {
+        await sendToChannel(channel, JSON.parse(row.payload) as Notice, this.post, this.clock.now());
+        this.outbox.remove([row.id]);
+      } catch (err) {
+        const permanent = err instanceof ChannelError && err.permanent;
+        const expired = this.clock.now() > row.created_at + row.ttl * 1000;
+        this.log.warn(`${describeError(err)}${permanent ? ' (giving up: fix the channel settings)' : ''}`);
+        if (permanent || expired) this.outbox.remove([row.id]);
+        else
+          this.outbox.retryAt(row.id, this.clock.now() + Math.min(MAX_BACKOFF_MS, 2000 * 2 ** row.attempts));
+      }
     }
-    const next = this.outbox.nextDue('channel:');
-    if (next !== undefined && !this.stopped)
-      this.timer = setTimeout(() => void this.run(), Math.max(100, next - this.clock.now()));
   }
 }

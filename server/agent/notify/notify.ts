@@ -19,21 +19,23 @@ const RATE_MAX = 30;
 
 const b64u = z.string().regex(/^[A-Za-z0-9_-]+=*$/, 'base64url');
 
+/** Event kind prefixes a device wants notifications for (null: the default set). */
+const Kinds = z
+  .array(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9.-]*$/)
+      .max(64),
+  )
+  .max(50)
+  .nullable();
+
 const SubscribeArgs = z.strictObject({
   endpoint: z.url({ protocol: /^https$/ }).max(1000),
   p256dh: b64u.max(100),
   auth: b64u.max(40),
   lang: z.enum(['en', 'zh-Hans', 'zh-Hant']).default('en'),
-  kinds: z
-    .array(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9.-]*$/)
-        .max(64),
-    )
-    .max(50)
-    .nullable()
-    .default(null),
+  kinds: Kinds.default(null),
 });
 
 export interface Notifier extends Capability {
@@ -188,15 +190,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
     name: 'push.preferences',
     target: 'required',
     args: z.strictObject({
-      kinds: z
-        .array(
-          z
-            .string()
-            .regex(/^[a-z][a-z0-9.-]*$/)
-            .max(64),
-        )
-        .max(50)
-        .nullable(),
+      kinds: Kinds,
     }),
     classify: () => ({ decision: 'allow' }),
     async run({ device, target, args }) {
