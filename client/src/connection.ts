@@ -23,6 +23,8 @@ export const stateAsOf = signal<number>(0);
 export const path = signal<'direct' | 'relay' | null>(null);
 export const liveEvents = signal<EventRecord[]>([]);
 export const isLive = computed(() => connState.value === 'online');
+/** Whether this page has had a session: "reconnecting" rather than "connecting". */
+export const hadSession = signal(false);
 
 const CLIENT = { kind: 'pwa' as const, version: '0.1.0' };
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -115,6 +117,7 @@ function adopt(c: AgentClient): void {
   });
   void c.ready().then(() => {
     connState.value = 'online';
+    hadSession.value = true;
     sync();
   });
 }

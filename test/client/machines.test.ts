@@ -66,6 +66,18 @@ describe('Machines screen', () => {
     );
   });
 
+  it('a notification link (#/machines/<host>) opens at the machine with Wake focused', async () => {
+    const { page } = b;
+    await page.goto(page.url().replace(/#.*$/, '#/machines/vm'));
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.activeElement?.closest('li.machine')?.getAttribute('data-testid')),
+      )
+      .toBe('host-vm');
+    expect(await page.getByTestId('host-vm').getAttribute('class')).toContain('focused');
+    await page.goto(page.url().replace(/#.*$/, '#/machines'));
+  });
+
   it('wakes a machine and announces the progress until it is up', async () => {
     const { page } = b;
     const desktop = page.getByTestId('host-desk');

@@ -1,5 +1,5 @@
 import { now } from '../clock.js';
-import { connState, path, reconnectNow, stateAsOf } from '../connection.js';
+import { connState, hadSession, path, reconnectNow, stateAsOf } from '../connection.js';
 import { formatAgo, formatTime, t } from '../i18n/index.js';
 
 /** Always says how fresh what you see is: live, or "as of 09:33, 2 h ago". */
@@ -8,7 +8,9 @@ export function ConnectionBar() {
   const label =
     state === 'online'
       ? t(path.value === 'relay' ? 'conn.online.relay' : 'conn.online.direct')
-      : t(`conn.${state}` as 'conn.offline');
+      : state === 'connecting' && hadSession.value
+        ? t('conn.reconnecting')
+        : t(`conn.${state}` as 'conn.offline');
   const asOf = stateAsOf.value;
   return (
     <div class={`connbar ${state}`} role="status" aria-live="polite">

@@ -11,6 +11,7 @@ export const en = {
   'conn.online.direct': 'Connected',
   'conn.online.relay': 'Connected via relay',
   'conn.connecting': 'Connecting…',
+  'conn.reconnecting': 'Reconnecting…',
   'conn.offline': 'Home unreachable',
   'conn.refused': 'Access refused',
   'conn.loading': 'Starting…',

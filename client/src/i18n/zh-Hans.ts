@@ -11,6 +11,7 @@ export const zhHans: Catalog = {
   'conn.online.direct': '已连接',
   'conn.online.relay': '已通过中继连接',
   'conn.connecting': '正在连接…',
+  'conn.reconnecting': '正在重新连接…',
   'conn.offline': '无法连接到家',
   'conn.refused': '访问被拒绝',
   'conn.loading': '正在启动…',

@@ -11,6 +11,7 @@ export const zhHant: Catalog = {
   'conn.online.direct': '已連線',
   'conn.online.relay': '已透過中繼連線',
   'conn.connecting': '正在連線…',
+  'conn.reconnecting': '正在重新連線…',
   'conn.offline': '無法連線到家',
   'conn.refused': '存取遭拒',
   'conn.loading': '正在啟動…',

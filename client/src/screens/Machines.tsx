@@ -6,6 +6,7 @@ import { connState, listEntities } from '../connection.js';
 import { formatAgo, formatTime, registerMessages, t, tMaybe } from '../i18n/index.js';
 import { wolMessages } from '../i18n/wol.js';
 import './machines.css';
+import { itemDomId, useFocusedItem } from '../components/focus-item.js';
 
 registerMessages(wolMessages);
 
@@ -35,7 +36,8 @@ function wakeLine(w: HostWake): string {
 }
 
 /** Wake-on-LAN: who is up, the MAC checks, and Wake with live progress until the machine answers. */
-export function MachinesScreen() {
+export function MachinesScreen({ params }: { params: string[] }) {
+  const focused = useFocusedItem(params);
   const hosts = listEntities<HostInfo>('host').sort((a, b) => a.data.name.localeCompare(b.data.name));
   return (
     <main class="screen">
@@ -43,14 +45,14 @@ export function MachinesScreen() {
       {hosts.length === 0 && <p class="muted">{t('machines.empty')}</p>}
       <ul class="machines">
         {hosts.map((h) => (
-          <MachineCard key={h.id} id={h.id} host={h.data} />
+          <MachineCard key={h.id} id={h.id} host={h.data} focused={h.id === focused} />
         ))}
       </ul>
     </main>
   );
 }
 
-function MachineCard({ id, host }: { id: string; host: HostInfo }) {
+function MachineCard({ id, host, focused }: { id: string; host: HostInfo; focused: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const online = connState.value === 'online';
   const n = now.value;
@@ -75,7 +77,12 @@ function MachineCard({ id, host }: { id: string; host: HostInfo }) {
         : t('machines.neverSeen');
 
   return (
-    <li class="card machine" data-testid={`host-${id}`} aria-labelledby={`host-${id}-name`}>
+    <li
+      id={itemDomId(id)}
+      class={`card machine${focused ? ' focused' : ''}`}
+      data-testid={`host-${id}`}
+      aria-labelledby={`host-${id}-name`}
+    >
       <div class="machine-head">
         <h2 id={`host-${id}-name`}>{host.name}</h2>
         <span class={`badge state-${presence.state}`} data-testid="host-state">
