@@ -23,7 +23,7 @@ const SCREENS: ScreenEntry[] = [
   {
     id: 'machines',
     label: 'nav.machines',
-    icon: '⏻',
+    icon: '⌨',
     component: lazyScreen(() => import('./screens/Machines.js').then((m) => m.MachinesScreen)),
     inNav: true,
   },

@@ -8,6 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
+import { type ShellyGen2Sim, startShellyGen2 } from '../simulators/shelly-gen2.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/screens/', import.meta.url));
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -15,9 +17,33 @@ const LANGS = ['en', 'zh-Hans', 'zh-Hant'] as const;
 
 let t: TestAgent;
 let b: Browser;
+let cabinet: ShellyGen2Sim;
+let lamp: ShellyGen1Sim;
 
 beforeAll(async () => {
-  t = await startTestAgent({ yaml: 'home: { name: Test home }\nlisten: { host: 127.0.0.1, port: 0 }\n' });
+  // A home with something on every screen, including things that are down (their reasons show).
+  cabinet = await startShellyGen2({ cabinet: true, watts: 41.5 });
+  lamp = await startShellyGen1({ watts: 7 });
+  const config = {
+    home: { name: 'Test home' },
+    listen: { host: '127.0.0.1', port: 0 },
+    hosts: [
+      { id: 'pc', name: 'Desk PC', mac: 'a8:a1:59:12:34:56', address: '10.255.255.1', probe: { tcp: 3389 } },
+      { id: 'vm', name: 'Old VM', mac: '52:54:00:00:00:07', address: '10.255.255.2', probe: { tcp: 22 } },
+    ],
+    docker: [{ id: 'nas', socket: '/nonexistent/docker.sock', watch: ['ddns'], lifeline: ['cloudflared'] }],
+    plugs: [
+      { id: 'cabinet', name: 'Network cabinet', driver: 'shelly-gen2', address: cabinet.address, lifeline: true, powers: ['router', 'nas'] },
+      { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address },
+      { id: 'gone', name: 'Garage heater', driver: 'shelly-gen1', address: '127.0.0.1:9', timeoutSeconds: 1 },
+    ],
+    net: {
+      names: ['home.example.test'],
+      resolvers: ['127.0.0.1:9'],
+      publicIp: { echo: ['https://127.0.0.1:9/'], router: false, relay: false },
+    },
+  };
+  t = await startTestAgent({ yaml: JSON.stringify(config) });
   b = await launchBrowser({ viewport: { width: 390, height: 844 } });
   const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
   await b.page.goto(link);
@@ -33,6 +59,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await b?.close();
   await t?.close();
+  await cabinet?.close();
+  await lamp?.close();
 });
 
 /** The screens reachable from the bottom navigation, plus Settings. */
@@ -85,7 +113,7 @@ describe('every screen in every language', () => {
       const problems: string[] = [];
       for (const id of await screenIds(page)) {
         await page.goto(`${t.url}/#/${id}`);
-        await page.waitForTimeout(400);
+        await page.waitForTimeout(1500);
         await page.screenshot({ path: path.join(ARTIFACTS, lang, `${id}.png`), fullPage: true });
         if (lang !== 'en')
           for (const text of await uiText(page))

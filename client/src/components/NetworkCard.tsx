@@ -5,6 +5,7 @@ import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
 import { formatAgo, formatTime, type MessageKey, t, tMaybe } from '../i18n/index.js';
 import './NetworkCard.css';
+import { DATA } from './data.js';
 
 const BADGE: Record<string, string> = {
   match: 'ok',
@@ -94,7 +95,9 @@ function Name({ name }: { name: DnsName }) {
           <li key={r.resolver} data-resolver={r.resolver}>
             <span class="resolver">{r.resolver}</span>
             <Badge status={r.status} />
-            <span class="answer">{answers(r)}</span>
+            <span class="answer" {...(r.status === 'error' || r.a.length + r.aaaa.length > 0 ? DATA : {})}>
+              {answers(r)}
+            </span>
           </li>
         ))}
       </ul>

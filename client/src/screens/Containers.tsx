@@ -14,8 +14,10 @@ import {
   registerMessages,
   t,
   tMaybe,
+  tParts,
 } from '../i18n/index.js';
 import './containers.css';
+import { DATA } from '../components/data.js';
 
 registerMessages(containerMessages);
 
@@ -166,7 +168,14 @@ function EngineCard({
       )}
       {!e.reachable && (
         <p class="banner warning" role="alert">
-          {t('containers.engineDown', { time: formatDateTime(e.since), reason: e.reason ?? '' })}
+          {tParts('containers.engineDown', {
+            time: formatDateTime(e.since),
+            reason: (
+              <span key="reason" {...DATA}>
+                {e.reason ?? ''}
+              </span>
+            ),
+          })}
         </p>
       )}
       {note && (

@@ -3,9 +3,18 @@ import type { PlugInfo } from '../../../shared/protocol/entities/plugs.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
-import { formatAgo, formatTime, type MessageKey, registerMessages, t, tMaybe } from '../i18n/index.js';
+import {
+  formatAgo,
+  formatTime,
+  type MessageKey,
+  registerMessages,
+  t,
+  tMaybe,
+  tParts,
+} from '../i18n/index.js';
 import { plugs as plugMessages } from '../i18n/plugs.js';
 import './power.css';
+import { DATA } from '../components/data.js';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
 
 registerMessages(plugMessages);
@@ -99,7 +108,7 @@ function PlugCard({
               />
             </svg>
           )}
-          {p.name}
+          <span {...DATA}>{p.name}</span>
         </h2>
         <span class={`badge ${state.split('.').pop()}`} data-testid="plug-state">
           {t(state)}
@@ -115,7 +124,7 @@ function PlugCard({
         {p.powers.length > 0 && (
           <>
             <dt>{t('power.powers')}</dt>
-            <dd>{powers}</dd>
+            <dd {...DATA}>{powers}</dd>
           </>
         )}
         <dt>{t('power.timer')}</dt>
@@ -135,7 +144,7 @@ function PlugCard({
         </p>
       )}
       {!p.online && p.problem && !p.cycle && (
-        <p class="error small" data-testid="plug-problem">
+        <p class="error small" data-testid="plug-problem" {...DATA}>
           {p.problem.message}
         </p>
       )}
@@ -164,7 +173,13 @@ function PlugCard({
       </div>
       {offBlocked && (
         <p id={`plug-${id}-offwhy`} class="muted small" data-testid="off-reason">
-          {t(p.timer.kind === 'none' ? 'power.offBlockedNoTimer' : 'power.offBlocked', { powers })}
+          {tParts(p.timer.kind === 'none' ? 'power.offBlockedNoTimer' : 'power.offBlocked', {
+            powers: (
+              <span key="powers" {...DATA}>
+                {powers}
+              </span>
+            ),
+          })}
         </p>
       )}
       {cycleBlocked && (
