@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/agent/app.js';
-import { startTestAgent, type TestAgent } from '../harness/agent.js';
+import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
 import { tempDir } from '../harness/temp.js';
 
@@ -138,17 +138,19 @@ describe('installable PWA', () => {
       from: 'agent',
     });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId: regId, data });
-    const shown = await b.page.waitForFunction(
-      async () => {
-        const list = await (await navigator.serviceWorker.ready).getNotifications();
-        return list.length > 0
-          ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))
-          : null;
-      },
-      undefined,
-      { timeout: 15_000, polling: 200 },
+    // Polled from here: waitForFunction would take the async predicate's promise itself as "ready".
+    const shown = await waitFor(
+      () =>
+        b.page.evaluate(async () => {
+          const list = await (await navigator.serviceWorker.ready).getNotifications();
+          return list.length > 0
+            ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))
+            : null;
+        }),
+      15_000,
+      'the notification',
     );
-    expect(await shown.jsonValue()).toEqual([
+    expect(shown).toEqual([
       {
         title: 'Test home: Container stopped',
         body: 'ddns exited with code 127',

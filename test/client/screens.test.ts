@@ -33,7 +33,14 @@ beforeAll(async () => {
     ],
     docker: [{ id: 'nas', socket: '/nonexistent/docker.sock', watch: ['ddns'], lifeline: ['cloudflared'] }],
     plugs: [
-      { id: 'cabinet', name: 'Network cabinet', driver: 'shelly-gen2', address: cabinet.address, lifeline: true, powers: ['router', 'nas'] },
+      {
+        id: 'cabinet',
+        name: 'Network cabinet',
+        driver: 'shelly-gen2',
+        address: cabinet.address,
+        lifeline: true,
+        powers: ['router', 'nas'],
+      },
       { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address },
       { id: 'gone', name: 'Garage heater', driver: 'shelly-gen1', address: '127.0.0.1:9', timeoutSeconds: 1 },
     ],
