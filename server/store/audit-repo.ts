@@ -18,18 +18,9 @@ export interface AuditEntry {
   finishedAt: number | null;
 }
 
-export interface NewAuditEntry {
-  at: number;
-  deviceId: string | null;
-  deviceName: string | null;
-  action: string;
-  target: string | null;
-  args: string | null;
-  decision: AuditDecision;
-  outcome: AuditOutcome;
-  code?: string | null;
-  message?: string | null;
-}
+/** An entry as written: the id and finish time come from the database. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'finishedAt' | 'code' | 'message'> &
+  Partial<Pick<AuditEntry, 'code' | 'message'>>;
 
 interface Row {
   id: number;
