@@ -1,10 +1,12 @@
 // Resolves every watched name through every configured resolver (A and AAAA, with TTLs) and compares
 // the answers with the public address. A mismatch that outlives the longest TTL plus the grace period
 // is `stale`, announced once as `dns.stale`; one resolver failing never hides the others.
+
 import type { DnsName, IpFamily, ResolverView } from '../../../../shared/protocol/entities/net.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { AgentContext } from '../../capability.js';
 import { DEGRADED_RETRY_MS, MAX_TTL_CONSIDERED_S } from '../constants.js';
+import { Rounds } from '../rounds.js';
 import type { NetTimings } from '../timings.js';
 import { type AuthoritativeFinder, authoritativeFinder } from './authoritative.js';
 import { type DnsClient, type DnsServer, dnsClient, serverAddress } from './query.js';
@@ -38,10 +40,14 @@ export class DnsWatch {
   private readonly finder: AuthoritativeFinder | undefined;
   private readonly episodes = new Map<string, Episode>();
   private readonly views = new Map<string, DnsName>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly rounds = new Rounds(
+    () => Promise.all(this.names.map((n) => this.checkName(n))).then(() => {}),
+    () => {
+      const failing = [...this.views.values()].some((v) => v.resolvers.some((r) => r.status === 'error'));
+      return failing ? Math.min(this.timings.dnsCheckMs, DEGRADED_RETRY_MS) : this.timings.dnsCheckMs;
+    },
+    (err) => this.ctx.log.error(`DNS check failed: ${(err as Error).message}`),
+  );
 
   constructor(
     private readonly ctx: AgentContext,
@@ -80,31 +86,7 @@ export class DnsWatch {
   }
 
   check(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = Promise.all(this.names.map((n) => this.checkName(n)))
-      .then(() => {})
-      .catch((err) => this.ctx.log.error(`DNS check failed: ${(err as Error).message}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          void this.check();
-        } else {
-          const failing = [...this.views.values()].some((v) => v.resolvers.some((r) => r.status === 'error'));
-          const wait = failing
-            ? Math.min(this.timings.dnsCheckMs, DEGRADED_RETRY_MS)
-            : this.timings.dnsCheckMs;
-          this.timer = setTimeout(() => void this.check(), wait);
-        }
-      });
-    return this.running;
+    return this.rounds.run();
   }
 
   /** Resolves one name through every resolver now (used by `lifeline check` and after an update). */
@@ -159,7 +141,7 @@ export class DnsWatch {
 
   private async checkName(watched: WatchedName): Promise<void> {
     const views = await this.resolve(watched);
-    if (this.stopped) return;
+    if (this.rounds.stopped) return;
     const now = this.ctx.clock.now();
     const anyMismatch = views.some((v) => v.status === 'mismatch');
     const allMatch = views.some((v) => v.status === 'match') && views.every((v) => v.status !== 'mismatch');
@@ -225,10 +207,8 @@ export class DnsWatch {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    const ended = this.rounds.stop();
     for (const c of this.clients.values()) c.cancel();
-    await this.running?.catch(() => {});
+    await ended;
   }
 }

@@ -1,6 +1,7 @@
 // Asks every source for the public address of each family, shows which agree, and keeps the address
 // most of them report. A change is recorded (old → new, when, which source saw it first), persisted,
 // and announced as `net.ip-changed`; the last known address survives restarts and dark periods.
+
 import type {
   IpChange,
   IpFamily,
@@ -10,6 +11,7 @@ import type {
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { AgentContext } from '../../capability.js';
 import { DEGRADED_RETRY_MS, IP_HISTORY_LIMIT } from '../constants.js';
+import { Rounds } from '../rounds.js';
 import { NotPublicError } from './router-source.js';
 import type { AddressSource } from './sources.js';
 
@@ -35,11 +37,12 @@ export class PublicIpWatcher {
   };
   private readonly warnings: Record<IpFamily, string | undefined> = { ipv4: undefined, ipv6: undefined };
   private readonly listeners = new Set<IpChangeListener>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
   private abort = new AbortController();
-  private stopped = false;
+  private readonly rounds = new Rounds(
+    () => this.round(),
+    () => this.nextDelay(),
+    (err) => this.ctx.log.error(`public address round failed: ${(err as Error).message}`),
+  );
   private checkedAt: Record<IpFamily, number> = { ipv4: 0, ipv6: 0 };
 
   constructor(
@@ -71,24 +74,7 @@ export class PublicIpWatcher {
 
   /** Asks every source now (a relay reconnect, a force update, the network coming back). */
   poll(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.round()
-      .catch((err) => this.ctx.log.error(`public address round failed: ${(err as Error).message}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          void this.poll();
-        } else this.timer = setTimeout(() => void this.poll(), this.nextDelay());
-      });
-    return this.running;
+    return this.rounds.run();
   }
 
   /** Sooner while a family that has sources gets no answer from any of them. */
@@ -112,12 +98,12 @@ export class PublicIpWatcher {
             const at = () => this.ctx.clock.now();
             try {
               const address = await source.read(family, signal);
-              if (this.stopped) return;
+              if (this.rounds.stopped) return;
               this.readings[family].set(source.id, { source: source.id, address, at: at() });
               if (address !== this.saved[family].address && !this.firstSeen[family].has(address))
                 this.firstSeen[family].set(address, { source: source.id, at: at() });
             } catch (err) {
-              if (this.stopped) return;
+              if (this.rounds.stopped) return;
               if (err instanceof NotPublicError) warning = err.message;
               const error = err instanceof LifelineError ? err.message : 'unexpected error';
               // A source that cannot answer for this family at all (relay over IPv4 only) is not shown there.
@@ -127,7 +113,7 @@ export class PublicIpWatcher {
             }
           }),
         );
-        if (this.stopped) return;
+        if (this.rounds.stopped) return;
         this.warnings[family] = warning;
         this.checkedAt[family] = this.ctx.clock.now();
         this.decide(family);
@@ -194,15 +180,13 @@ export class PublicIpWatcher {
   }
 
   private publish(family: IpFamily): void {
-    if (!this.stopped) this.ctx.state.set('public-ip', family, this.snapshot(family));
+    if (!this.rounds.stopped) this.ctx.state.set('public-ip', family, this.snapshot(family));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    const ended = this.rounds.stop();
     this.abort.abort();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => {});
+    await ended;
     for (const s of this.sources) await s.stop?.();
   }
 }
