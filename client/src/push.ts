@@ -110,13 +110,14 @@ export async function savePushGroups(groups: PushGroup[]): Promise<PushResult> {
     : { ok: false, reason: 'failed', message: r.status === 'error' ? r.error.message : '' };
 }
 
-export async function disablePush(): Promise<void> {
+export async function disablePush(): Promise<PushResult> {
   const id = mySubscriptionId.value;
   if (id) await runAction('push.unsubscribe', { target: id, args: {} });
   const reg = await swRegistration();
   await (await reg?.pushManager.getSubscription())?.unsubscribe();
   await store.set('push', null);
   mySubscriptionId.value = null;
+  return { ok: true };
 }
 
 export async function testPush(): Promise<PushResult> {

@@ -4,7 +4,7 @@ import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import webpush from 'web-push';
 import type WebSocket from 'ws';
-import { fromBase64Url, toBase64Url, utf8 } from '../../shared/bytes.js';
+import { fromBase64Url, utf8 } from '../../shared/bytes.js';
 import type { LinkAuth } from '../../shared/protocol/relay-link.js';
 import { CloseCode, type MessageTransport } from '../../shared/session/transport.js';
 import { type Clock, systemClock } from '../clock.js';

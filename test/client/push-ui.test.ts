@@ -2,11 +2,11 @@
 // no push service) is registered with the agent over the session, and a test notification travels
 // agent → relay → a real HTTPS push service, end to end encrypted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushSubscriptionView, RelayLinkInfo } from '../../shared/protocol/entities/index.js';
+import type { PushSubscriptionView } from '../../shared/protocol/entities/index.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
 import { type PushService, startPushService, type TestSubscription } from '../harness/push-service.js';
-import { startTestRelay, type TestRelay } from '../harness/relay.js';
+import { linkUp, startTestRelay, type TestRelay } from '../harness/relay.js';
 
 let push: PushService;
 let relay: TestRelay;
@@ -26,11 +26,7 @@ beforeAll(async () => {
     },
     prepared,
   );
-  await waitFor(
-    () => (t.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(t);
   sub = push.subscription('browser');
   b = await launchBrowser();
   await b.context.grantPermissions(['notifications'], { origin: t.url });

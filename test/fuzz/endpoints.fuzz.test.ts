@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildRelayApp } from '../../server/relay/app.js';
 import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { startTestRelay, type TestRelay } from '../harness/relay.js';
+import { linkOf, linkUp, startTestRelay, type TestRelay } from '../harness/relay.js';
 
 const RUNS = Number(process.env.LIFELINE_FUZZ_RUNS ?? 300);
 let relay: TestRelay;
@@ -23,11 +23,7 @@ beforeAll(async () => {
     { yaml: () => `listen: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}" }\n` },
     prepared,
   );
-  await waitFor(
-    () => (t.agent.state.get('relay', 'link') as { connected?: boolean } | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(t);
 });
 
 afterAll(async () => {
@@ -145,10 +141,6 @@ describe('fuzz: network edges', () => {
       ).toBe('ok');
       client.close();
     }
-    await waitFor(
-      () => (t.agent.state.get('relay', 'link') as { connected?: boolean }).connected,
-      10_000,
-      'link still up',
-    );
+    await waitFor(() => linkOf(t)?.connected, 10_000, 'link still up');
   });
 });

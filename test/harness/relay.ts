@@ -6,6 +6,8 @@ import type { HttpPost } from '../../server/notify/channels.js';
 import { buildRelayApp } from '../../server/relay/app.js';
 import { httpsTransport } from '../../server/relay/push-sender.js';
 import { Relay } from '../../server/relay/relay.js';
+import type { RelayLinkInfo } from '../../shared/protocol/entities/index.js';
+import { type TestAgent, waitFor } from './agent.js';
 import { tempDir } from './temp.js';
 
 export interface TestRelay {
@@ -66,3 +68,10 @@ export async function startTestRelay(opts: {
   };
   return t;
 }
+
+/** The agent's view of its relay link. */
+export const linkOf = (t: TestAgent) => t.agent.state.get('relay', 'link') as RelayLinkInfo | undefined;
+
+/** Waits until the agent's link to the relay is up. */
+export const linkUp = (t: TestAgent, timeoutMs = 10_000) =>
+  waitFor(() => linkOf(t)?.connected, timeoutMs, 'relay link up');

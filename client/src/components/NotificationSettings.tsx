@@ -23,7 +23,7 @@ export function NotificationSettings() {
   const [message, setMessage] = useState<string | null>(null);
 
   const run = async (
-    work: () => Promise<{ ok: boolean; reason?: string; message?: string } | undefined | void>,
+    work: () => Promise<{ ok: boolean; reason?: string; message?: string } | undefined>,
     done?: string,
   ) => {
     setBusy(true);

@@ -44,7 +44,6 @@ export function QrScanner({ onResult, onClose }: { onResult: (text: string) => v
 
   return (
     <div class="scanner">
-      {/* biome-ignore lint/a11y/useMediaCaption: a live camera preview has no audio to caption */}
       <video ref={video} playsInline muted aria-label={t('pair.scan')} />
       {error && <p class="error">{error}</p>}
       <button type="button" class="btn" onClick={onClose}>

@@ -14,7 +14,7 @@ import {
   waitFor,
 } from '../../harness/agent.js';
 import { type Frame, flipBit, type HostileProxy, startHostileProxy } from '../../harness/hostile-proxy.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let t: TestAgent;
 let relay: TestRelay | undefined;
@@ -35,11 +35,7 @@ async function setup(path: 'direct' | 'relay') {
       { yaml: () => `listen: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}" }\n` },
       prepared,
     );
-    await waitFor(
-      () => (t.agent.state.get('relay', 'link') as { connected?: boolean } | undefined)?.connected,
-      10_000,
-      'link',
-    );
+    await linkUp(t);
     base = relay.url;
   }
   device = await pairDevice(t, 'phone', base);

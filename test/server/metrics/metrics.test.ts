@@ -2,8 +2,8 @@
 // configured addresses) only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRelayApp } from '../../../server/relay/app.js';
-import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent } from '../../harness/agent.js';
+import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let relay: TestRelay;
 let t: TestAgent;
@@ -19,11 +19,7 @@ beforeAll(async () => {
     },
     prepared,
   );
-  await waitFor(
-    () => (t.agent.state.get('relay', 'link') as { connected?: boolean } | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(t);
 });
 
 afterAll(async () => {

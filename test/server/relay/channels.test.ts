@@ -1,9 +1,8 @@
 // Phones without Web Push: the agent's events and the relay's own offline notices also go to the
 // fallback channels configured for the home.
 import { afterEach, expect, it } from 'vitest';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 import { type ChatSimulator, SIM, startChatSimulator } from '../../simulators/chat-webhooks.js';
 
 let sim: ChatSimulator | undefined;
@@ -32,11 +31,7 @@ notify:
     - { id: tg, type: telegram, url: "${sim.url}/telegram", token: "${SIM.telegramToken}", chat: "${SIM.telegramChat}" }
 `;
   agent = await startTestAgent({ yaml }, prepared);
-  await waitFor(
-    () => (agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(agent!);
 
   agent.agent.events.append({
     kind: 'container.died',

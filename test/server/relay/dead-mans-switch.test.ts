@@ -4,7 +4,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
 import {
   pairDevice,
@@ -16,7 +15,7 @@ import {
 } from '../../harness/agent.js';
 import { runCli, startCli } from '../../harness/cli.js';
 import { type PushService, startPushService, type TestSubscription } from '../../harness/push-service.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let push: PushService | undefined;
 let relay: TestRelay | undefined;
@@ -118,11 +117,7 @@ describe("dead-man's switch", () => {
       },
       prepared,
     );
-    await waitFor(
-      () => (agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
-      10_000,
-      'link',
-    );
+    await linkUp(agent!);
     const { client } = await pairDevice(agent, 'phone', relay.url);
     const sub = push.subscription('phone');
     await subscribe(client, sub);

@@ -2,11 +2,10 @@
 // timer, the agent tells the relay when home should be back, and the relay reports the outcome —
 // here, that home stayed reachable (the agent runs elsewhere than behind the cabinet plug).
 import { afterAll, expect, it } from 'vitest';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
 import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { type PushService, startPushService } from '../../harness/push-service.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
 
 let push: PushService;
@@ -46,11 +45,7 @@ it('a lifeline power-cycle reaches the relay, which reports its outcome to the p
     ],
   };
   t = await startTestAgent({ yaml: JSON.stringify(config) }, prepared);
-  await waitFor(
-    () => (t.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(t);
   const { client } = await pairDevice(t, 'phone', relay.url);
   const sub = push.subscription('phone');
   await client.command('push.subscribe', {

@@ -5,12 +5,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../server/log.js';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
 import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { type HostileProxy, startHostileProxy } from '../../harness/hostile-proxy.js';
 import { type PushService, startPushService, type TestSubscription } from '../../harness/push-service.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkOf, linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let push: PushService | undefined;
 let relay: TestRelay | undefined;
@@ -47,11 +46,7 @@ async function setup(opts: { capture?: boolean } = {}) {
     },
     prepared,
   );
-  await waitFor(
-    () => (agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined)?.connected,
-    10_000,
-    'link',
-  );
+  await linkUp(agent!);
   const paired = await pairDevice(agent, 'phone', relay.url);
   client = paired.client;
   return { push, relay, agent, client };
@@ -153,11 +148,7 @@ describe('web push', () => {
     await subscribe(client, sub);
     client.close();
     await relay.stop();
-    await waitFor(
-      () => !(agent.agent.state.get('relay', 'link') as RelayLinkInfo).connected || undefined,
-      10_000,
-      'link down',
-    );
+    await waitFor(() => !linkOf(agent)?.connected || undefined, 10_000, 'link down');
     for (const n of [1, 2, 3])
       agent.agent.events.append({
         kind: 'container.died',

@@ -13,7 +13,7 @@ import {
   type TestAgent,
   waitFor,
 } from '../../harness/agent.js';
-import { startTestRelay, type TestRelay } from '../../harness/relay.js';
+import { linkOf, linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let relay: TestRelay | undefined;
 let agent: TestAgent | undefined;
@@ -30,13 +30,7 @@ async function setup() {
   const prepared = await prepareAgentDir();
   relay = await startTestRelay({ homes: [prepared.homeId] });
   agent = await startTestAgent({ yaml: config(relay.url) }, prepared);
-  await waitFor(
-    () =>
-      agent!.agent.state.get('relay', 'link') &&
-      (agent!.agent.state.get('relay', 'link') as RelayLinkInfo).connected,
-    10_000,
-    'link up',
-  );
+  await linkUp(agent!);
   return { relay, agent, homeId: prepared.homeId };
 }
 
@@ -78,7 +72,7 @@ describe('relay path', () => {
     agent = await startTestAgent({ yaml: config(relay.url) }, prepared);
     const info = await waitFor(
       () => {
-        const l = agent!.agent.state.get('relay', 'link') as RelayLinkInfo | undefined;
+        const l = linkOf(agent!);
         return l?.lastError?.includes('does not serve') ? l : undefined;
       },
       10_000,
@@ -128,16 +122,8 @@ describe('relay path', () => {
   it('reconnects within seconds after a relay restart, without restarting the agent', async () => {
     const { relay, agent } = await setup();
     await relay.restart();
-    await waitFor(
-      () => (agent.agent.state.get('relay', 'link') as RelayLinkInfo).connected === false || undefined,
-      10_000,
-      'drop seen',
-    );
-    await waitFor(
-      () => (agent.agent.state.get('relay', 'link') as RelayLinkInfo).connected,
-      15_000,
-      'reconnect',
-    );
+    await waitFor(() => linkOf(agent)?.connected === false || undefined, 10_000, 'drop seen');
+    await waitFor(() => linkOf(agent)?.connected, 15_000, 'reconnect');
     const { client } = await pairDevice(agent, 'after restart', relay.url);
     expect(client.welcome.path).toBe('relay');
     client.close();
