@@ -45,10 +45,6 @@ export class HomeWatch {
     });
   }
 
-  seen(homeId: string, at: number): void {
-    this.store.updateHome(homeId, { last_seen_at: at });
-  }
-
   linkDown(homeId: string, lastSeenAt: number): void {
     const home = this.store.home(homeId);
     if (!home || home.online === 0) return;

@@ -110,10 +110,11 @@ export class Relay {
     );
     this.clientLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
     this.agentLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
-    // Homes that were online when the relay stopped are unknown now: give them one heartbeat window.
+    // Homes still marked online were linked when the relay went down without a word (a crash, a
+    // power cut). Count them offline from now: one that reconnects within the grace period raises
+    // no alarm, one that never does is reported as any other.
     const now = this.clock.now();
-    for (const h of this.store.homes())
-      if (h.online === 1) this.store.updateHome(h.id, { last_seen_at: now });
+    for (const h of this.store.homes()) if (h.online === 1) this.watch.linkDown(h.id, now);
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
     this.queue.kick();
@@ -133,7 +134,7 @@ export class Relay {
     return {
       homeId,
       online: this.links.has(homeId),
-      lastSeenAt: h.last_seen_at,
+      lastSeenAt: this.links.get(homeId)?.lastSeenAt ?? h.last_seen_at,
       lastAddress: h.last_address,
       offlineSince: h.offline_since,
     };
@@ -266,7 +267,7 @@ export class Relay {
       if (now - link.lastSeenAt > limit) {
         this.log.warn(`home ${link.homeId.slice(0, 8)} missed its heartbeats; link dropped`);
         link.terminate();
-      } else this.watch.seen(link.homeId, link.lastSeenAt);
+      }
     }
     this.watch.tick();
     if (now % (60 * 60_000) < 1000) this.store.pruneDelivered(now - 7 * DAY);

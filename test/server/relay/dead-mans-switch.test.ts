@@ -13,7 +13,7 @@ import {
   type TestAgent,
   waitFor,
 } from '../../harness/agent.js';
-import { runCli, startCli } from '../../harness/cli.js';
+import { freePort, runCli, startCli } from '../../harness/cli.js';
 import { type PushService, startPushService, type TestSubscription } from '../../harness/push-service.js';
 import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
@@ -171,5 +171,44 @@ describe("dead-man's switch", () => {
     );
     expect(lost).toMatchObject({ severity: 'critical', title: 'Cabin did not come back' });
     expect(lost!.body).toContain('after the power-cycle of Network cabinet; still no contact');
+  });
+
+  it('a home that died while the relay was down (killed, not stopped) is still reported offline', async () => {
+    push = await startPushService();
+    const prepared = await prepareAgentDir();
+    cleanup.push(prepared.remove);
+    const port = await freePort();
+    const relayFile = path.join(prepared.dir, 'relay.yaml');
+    writeFileSync(
+      relayFile,
+      `listen: { host: 127.0.0.1, port: ${port} }\ndata: ./relay-data\nhomes: [${prepared.homeId}]\noffline: { afterSeconds: 5, graceSeconds: 1 }\n`,
+    );
+    // The relay trusts the test's push service the way a real one trusts public CAs.
+    const env = { NODE_EXTRA_CA_CERTS: push.cert.caFile };
+    const startRelay = () => startCli(['relay', '-c', relayFile], /Serving 1 home/, { env });
+    let relayProc = await startRelay();
+    cleanup.push(() => relayProc.stop());
+    const relayUrl = `http://127.0.0.1:${port}`;
+    agent = await startTestAgent(
+      { yaml: () => `home: { name: Cabin }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}", heartbeatSeconds: 2 }\n` },
+      prepared,
+    );
+    await linkUp(agent);
+    const { client } = await pairDevice(agent, 'phone', relayUrl);
+    const sub = push.subscription('phone');
+    await subscribe(client, sub);
+    client.close();
+    await new Promise((r) => setTimeout(r, 500)); // the subscription reaches the relay
+
+    relayProc.child.kill('SIGKILL'); // the VPS loses power: nothing is recorded on the way down
+    await new Promise<void>((r) => relayProc.child.once('exit', () => r()));
+    await agent.stop(); // and home dies meanwhile
+    relayProc = await startRelay();
+    const [offline] = await waitFor(
+      () => (ofKind(push!, sub, 'home.offline').length ? ofKind(push!, sub, 'home.offline') : undefined),
+      20_000,
+      'offline push after the relay came back',
+    );
+    expect(offline).toMatchObject({ from: 'relay', title: 'Cabin is offline' });
   });
 });
