@@ -190,7 +190,10 @@ describe("dead-man's switch", () => {
     cleanup.push(() => relayProc.stop());
     const relayUrl = `http://127.0.0.1:${port}`;
     agent = await startTestAgent(
-      { yaml: () => `home: { name: Cabin }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}", heartbeatSeconds: 2 }\n` },
+      {
+        yaml: () =>
+          `home: { name: Cabin }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}", heartbeatSeconds: 2 }\n`,
+      },
       prepared,
     );
     await linkUp(agent);
