@@ -12,7 +12,7 @@ import { createServer as netServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAgent } from '../dist/server/agent/agent.js';
-import { PUBLIC_IP_INTERVAL_MS } from '../dist/server/agent/net/constants.js';
+import { PUBLIC_IP_INTERVAL_MS } from '../dist/server/agent/network/constants.js';
 import { loadConfig } from '../dist/server/config/load.js';
 import { silentLogger } from '../dist/server/log.js';
 import { percentile, round } from './stats.mjs';

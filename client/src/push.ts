@@ -3,7 +3,7 @@
 // end-to-end session, and keeps the chosen event groups.
 import { computed, signal } from '@preact/signals';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
-import type { PushSubscriptionView, RelayLinkInfo } from '../../shared/protocol/entities/index.js';
+import type { PushSubscriptionView, RelayLinkInfo } from '../../shared/protocol/vocabulary.js';
 import { runAction } from './actions.js';
 import { entity, listEntities, pairing } from './connection.js';
 import { store } from './db.js';

@@ -3,7 +3,6 @@
 // Holds no UI and no I/O beyond the session it is given (shared by the PWA and ctl).
 
 import { randomBytes, toBase64Url } from '../bytes.js';
-import { validateEntityData } from '../protocol/entities/index.js';
 import type { ErrorInfo } from '../protocol/errors.js';
 import type {
   Confirmation,
@@ -13,6 +12,7 @@ import type {
   ResultFrame,
   WelcomeFrame,
 } from '../protocol/frames.js';
+import { validateEntityData } from '../protocol/vocabulary.js';
 import type { ClientSession } from '../session/client-session.js';
 import type { SessionError } from '../session/errors.js';
 

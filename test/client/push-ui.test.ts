@@ -2,7 +2,7 @@
 // no push service) is registered with the agent over the session, and a test notification travels
 // agent → relay → a real HTTPS push service, end to end encrypted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushSubscriptionView } from '../../shared/protocol/entities/index.js';
+import type { PushSubscriptionView } from '../../shared/protocol/vocabulary.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
 import { type PushService, startPushService, type TestSubscription } from '../harness/push-service.js';

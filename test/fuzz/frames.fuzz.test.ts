@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { notificationForPush } from '../../client/src/sw/handlers.js';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
 import { parsePairingLink } from '../../shared/pairing-link.js';
-import { validateEntityData } from '../../shared/protocol/entities/index.js';
 import { decodeAgentFrame, decodeClientFrame } from '../../shared/protocol/frames.js';
 import { AgentToRelay, decodeData, parseControl, RelayToAgent } from '../../shared/protocol/relay-link.js';
+import { validateEntityData } from '../../shared/protocol/vocabulary.js';
 
 const RUNS = Number(process.env.LIFELINE_FUZZ_RUNS ?? 2000);
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ActionRegistry } from '../../server/agent/actions.js';
 import type { AgentContext, Capability } from '../../server/agent/capability.js';
-import { createDockerCapability, type DockerDeps } from '../../server/agent/docker/docker.js';
+import { createDockerCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
 import { EventLog } from '../../server/agent/event-log.js';
 import { Guard } from '../../server/agent/guard.js';
 import { StateStore } from '../../server/agent/state.js';

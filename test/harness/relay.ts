@@ -6,7 +6,7 @@ import type { HttpPost } from '../../server/notify/channels.js';
 import { buildRelayApp } from '../../server/relay/app.js';
 import { httpsTransport } from '../../server/relay/push-sender.js';
 import { Relay } from '../../server/relay/relay.js';
-import type { RelayLinkInfo } from '../../shared/protocol/entities/index.js';
+import type { RelayLinkInfo } from '../../shared/protocol/vocabulary.js';
 import { type TestAgent, waitFor } from './agent.js';
 import { tempDir } from './temp.js';
 

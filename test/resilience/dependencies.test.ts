@@ -11,7 +11,7 @@ import type {
   EngineInfo,
   PlugInfo,
   RelayLinkInfo,
-} from '../../shared/protocol/entities/index.js';
+} from '../../shared/protocol/vocabulary.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { startBind, type TestBind } from '../harness/bind.js';
 import { startDockerd, type TestDockerd } from '../harness/dockerd.js';

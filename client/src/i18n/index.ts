@@ -1,11 +1,11 @@
 // Message lookup, language choice (browser default, manual override) and local date formatting.
 import { computed, signal } from '@preact/signals';
-import type { containers } from './containers.js';
+import type { containers } from '../containers/messages.js';
+import type { wolMessages } from '../machines/messages.js';
+import { net } from '../network/messages.js';
+import type { plugs } from '../power/messages.js';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
-import { net } from './net.js';
-import type { plugs } from './plugs.js';
-import type { wolMessages } from './wol.js';
 
 export type { Lang };
 

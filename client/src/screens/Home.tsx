@@ -1,9 +1,9 @@
-import type { AgentFacts } from '../../../shared/protocol/entities/index.js';
+import type { AgentFacts } from '../../../shared/protocol/vocabulary.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
-import { NetworkCard } from '../components/NetworkCard.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
+import { NetworkCard } from '../network/NetworkCard.js';
 
 /** The status screen: the agent's facts and how old they are. Capability cards join it later. */
 export function HomeScreen() {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DeviceInfo } from '../../../shared/protocol/entities/index.js';
+import type { DeviceInfo } from '../../../shared/protocol/vocabulary.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';

@@ -1,8 +1,8 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
 import { z } from 'zod';
-import type { DeviceInfo } from '../../../shared/protocol/entities/index.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { DeviceInfo } from '../../../shared/protocol/vocabulary.js';
 import type { DevicesRepo } from '../../store/devices-repo.js';
 import type { ActionDefinition } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';

@@ -3,9 +3,9 @@
 // encrypts each to its subscription), channel ones straight from home.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { PushSubscriptionView } from '../../../shared/protocol/entities/index.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
+import type { PushSubscriptionView } from '../../../shared/protocol/vocabulary.js';
 import { fetchPost, type HttpPost, type Notice } from '../../notify/channels.js';
 import type { ActionDefinition } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';

@@ -7,7 +7,6 @@ import os from 'node:os';
 import webpush from 'web-push';
 import WebSocket from 'ws';
 import { toBase64Url } from '../../../shared/bytes.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
 import {
   type AgentToRelay,
   decodeData,
@@ -18,6 +17,7 @@ import {
   parseControl,
   RelayToAgent,
 } from '../../../shared/protocol/relay-link.js';
+import type { RelayLinkInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Identity } from '../../../shared/session/keys.js';
 import { sign } from '../../../shared/session/keys.js';
 import type { ChannelSettings } from '../../config/schema.js';

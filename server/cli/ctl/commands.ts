@@ -1,10 +1,10 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
-import { registerContainers } from './containers.js';
+import { registerContainers } from '../../agent/containers/ctl.js';
+import { registerHosts } from '../../agent/machines/ctl.js';
+import { registerNet } from '../../agent/network/ctl.js';
+import { registerPlugs } from '../../agent/power/ctl.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
-import { registerHosts } from './hosts.js';
-import { registerNet } from './net.js';
-import { registerPlugs } from './plugs.js';
 import type { CtlGlobalOptions } from './session.js';
 
 /** Adds subcommands to `lifeline ctl`; `g()` reads the global ctl options (--profile, --url, --json). */

@@ -2,8 +2,8 @@
 import os from 'node:os';
 import { toBase64Url } from '../../../shared/bytes.js';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
-import type { AgentFacts, DeviceInfo } from '../../../shared/protocol/entities/index.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
+import type { AgentFacts, DeviceInfo } from '../../../shared/protocol/vocabulary.js';
 import { exportPrivateJwk, generateIdentity } from '../../../shared/session/keys.js';
 import type { AuditEntry } from '../../store/audit-repo.js';
 import { CliError } from '../errors.js';

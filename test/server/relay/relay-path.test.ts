@@ -2,7 +2,7 @@
 // relay with the same end-to-end session as directly.
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionUrl } from '../../../shared/pairing-link.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/entities/index.js';
+import type { RelayLinkInfo } from '../../../shared/protocol/vocabulary.js';
 import { openClientSession } from '../../../shared/session/client-session.js';
 import { generateIdentity } from '../../../shared/session/keys.js';
 import {

@@ -1,0 +1,191 @@
+import { useState } from 'preact/hooks';
+import type { DdnsRecord, DnsName, PublicIp, ResolverView } from '../../../shared/protocol/network.js';
+import { runAction } from '../actions.js';
+import { now } from '../clock.js';
+import { connState, listEntities } from '../connection.js';
+import { formatAgo, formatTime, type MessageKey, t, tMaybe } from '../i18n/index.js';
+import './NetworkCard.css';
+import { DATA } from '../components/data.js';
+
+const BADGE: Record<string, string> = {
+  match: 'ok',
+  mismatch: 'warn',
+  stale: 'bad',
+  error: 'bad',
+  unknown: '',
+};
+
+function Badge({ status }: { status: string }) {
+  return (
+    <span class={`badge ${BADGE[status] ?? ''}`} data-status={status}>
+      {t(`net.status.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+function Address({ ip }: { ip: PublicIp }) {
+  const n = now.value;
+  const change = ip.history.find((h) => h.from);
+  return (
+    <div class="item" data-testid={`public-${ip.family}`}>
+      <div>
+        <div class="item-title">
+          {t(ip.family === 'ipv4' ? 'net.ipv4' : 'net.ipv6')}:{' '}
+          <span class="mono" data-testid={`public-${ip.family}-address`}>
+            {ip.address ?? t('net.unknown')}
+          </span>
+        </div>
+        {ip.since && (
+          <div class="muted small">
+            {t('net.since', { time: formatTime(ip.since), ago: formatAgo(ip.since, n) })}
+          </div>
+        )}
+        <div class="muted small">
+          {ip.agree.length > 0 ? t('net.agree', { sources: ip.agree.join(', ') }) : t('net.noSource')}
+        </div>
+        {ip.disagree.map((d) => (
+          <div key={d.source} class="muted small">
+            {t('net.disagree', { source: d.source, address: d.address })}
+          </div>
+        ))}
+        {ip.warning && (
+          <p class="banner warning" role="alert">
+            {ip.warning}
+          </p>
+        )}
+        {change && (
+          <div class="muted small">
+            {t('net.lastChange', {
+              from: change.from!,
+              to: change.to,
+              ago: formatAgo(change.at, n),
+              source: change.firstSource,
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function answers(r: ResolverView): string {
+  if (r.status === 'error') return r.error ?? '';
+  const all = [...r.a, ...r.aaaa].map((x) => `${x.address} (${x.ttl} s)`);
+  return all.length > 0 ? all.join(', ') : t('net.none');
+}
+
+function Name({ name }: { name: DnsName }) {
+  return (
+    <div class="name" data-testid={`dns-${name.name}`}>
+      <div class="item-title">
+        <span class="mono">{name.name}</span> <Badge status={name.status} />
+      </div>
+      <div class="muted small">
+        {t('net.statusSince', {
+          status: t(`net.status.${name.status}` as MessageKey),
+          time: formatTime(name.since),
+        })}
+        {name.status === 'mismatch' && name.staleAt
+          ? ` · ${t('net.staleAt', { time: formatTime(name.staleAt) })}`
+          : ''}
+      </div>
+      {name.note && <div class="muted small">{t('net.proxied')}</div>}
+      <ul class="resolvers">
+        {name.resolvers.map((r) => (
+          <li key={r.resolver} data-resolver={r.resolver}>
+            <span class="resolver">{r.resolver}</span>
+            <Badge status={r.status} />
+            <span class="answer" {...(r.status === 'error' || r.a.length + r.aaaa.length > 0 ? DATA : {})}>
+              {answers(r)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Ddns({ d }: { d: DdnsRecord }) {
+  const online = connState.value === 'online';
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const n = now.value;
+  const update = async () => {
+    setBusy(true);
+    setMessage(null);
+    const r = await runAction('ddns.update', { target: d.record, args: {} });
+    setBusy(false);
+    if (r.status === 'ok') {
+      const data = r.data as DdnsRecord;
+      setMessage({
+        ok: true,
+        text: t('net.ddns.updated', { record: d.record, address: Object.values(data.desired).join(', ') }),
+      });
+    } else if (r.status === 'error' && r.error.message !== 'cancelled')
+      setMessage({
+        ok: false,
+        text: t('net.ddns.error', {
+          message: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
+        }),
+      });
+  };
+  return (
+    <div class="item" data-testid={`ddns-${d.record}`}>
+      <div>
+        <div class="item-title">
+          {t('net.ddns', { provider: d.provider })}{' '}
+          <span
+            class={`badge ${d.status === 'in-sync' ? 'ok' : d.status === 'retrying' ? 'bad' : ''}`}
+            data-testid="ddns-status"
+          >
+            {t(`net.ddns.${d.status}` as MessageKey)}
+          </span>
+        </div>
+        {d.lastSuccessAt && (
+          <div class="muted small">{t('net.ddns.lastOk', { ago: formatAgo(d.lastSuccessAt, n) })}</div>
+        )}
+        {d.lastAttempt && !d.lastAttempt.ok && (
+          <div class="error small">
+            {t('net.ddns.failed', { n: d.failures, message: d.lastAttempt.message ?? '' })}
+          </div>
+        )}
+        {d.nextRetryAt && (
+          <div class="muted small">{t('net.ddns.nextRetry', { time: formatTime(d.nextRetryAt) })}</div>
+        )}
+        {message && (
+          <p class={message.ok ? 'muted small' : 'error small'} role="status">
+            {message.text}
+          </p>
+        )}
+      </div>
+      <button type="button" class="btn small" disabled={!online || busy} onClick={() => void update()}>
+        {t('net.ddns.update')}
+      </button>
+    </div>
+  );
+}
+
+/** Public addresses and their age (IPv6 only once one was ever seen: most homes have none), each name as every resolver answers it, DDNS and a force update. */
+export function NetworkCard() {
+  const ips = listEntities<PublicIp>('public-ip')
+    .map((e) => e.data)
+    .filter((ip) => ip.address || ip.history.length > 0 || (ip.family === 'ipv4' && ip.sources.length > 0))
+    .sort((a, b) => (a.family < b.family ? -1 : 1));
+  const names = listEntities<DnsName>('dns-name').map((e) => e.data);
+  const ddns = new Map(listEntities<DdnsRecord>('ddns').map((e) => [e.id, e.data]));
+  return (
+    <section class="card net-card" aria-labelledby="net-h" data-testid="network-card">
+      <h2 id="net-h">{t('net.title')}</h2>
+      {ips.length === 0 && names.length === 0 && <p class="muted">{t('net.off')}</p>}
+      {ips.map((ip) => (
+        <Address key={ip.family} ip={ip} />
+      ))}
+      {names.map((name) => (
+        <div key={name.name}>
+          <Name name={name} />
+          {ddns.get(name.name) && <Ddns d={ddns.get(name.name)!} />}
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+import { useState } from 'preact/hooks';
+import type { PlugInfo } from '../../../shared/protocol/power.js';
+import { runAction } from '../actions.js';
+import { now } from '../clock.js';
+import { connState, listEntities } from '../connection.js';
+import {
+  formatAgo,
+  formatTime,
+  type MessageKey,
+  registerMessages,
+  t,
+  tMaybe,
+  tParts,
+} from '../i18n/index.js';
+import { plugs as plugMessages } from './messages.js';
+import './power.css';
+import { DATA } from '../components/data.js';
+import { itemDomId, useFocusedItem } from '../components/focus-item.js';
+
+registerMessages(plugMessages);
+
+/** The plugs: state and power draw; lifeline plugs locked against "off" (the agent refuses it too). */
+export function PowerScreen({ params }: { params: string[] }) {
+  const focused = useFocusedItem(params);
+  const plugs = listEntities<PlugInfo>('plug').sort(
+    (a, b) => Number(b.data.lifeline) - Number(a.data.lifeline) || a.data.name.localeCompare(b.data.name),
+  );
+  const live = connState.value === 'online';
+  return (
+    <main class="screen">
+      <h1>{t('power.title')}</h1>
+      {plugs.length === 0 && <p class="muted">{t('power.empty')}</p>}
+      <ul class="plug-list">
+        {plugs.map((p) => (
+          <PlugCard key={p.id} id={p.id} plug={p.data} live={live} focused={p.id === focused} />
+        ))}
+      </ul>
+    </main>
+  );
+}
+
+function stateKey(p: PlugInfo): MessageKey {
+  if (p.cycle) return 'power.state.cycling';
+  if (!p.online) return 'power.state.offline';
+  return p.on === null ? 'power.state.unknown' : p.on ? 'power.state.on' : 'power.state.off';
+}
+
+function PlugCard({
+  id,
+  plug: p,
+  live,
+  focused,
+}: {
+  id: string;
+  plug: PlugInfo;
+  live: boolean;
+  focused: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const powers = p.powers.join(', ');
+  const offBlocked = p.lifeline;
+  const cycleBlocked = p.lifeline && p.timer.kind === 'none';
+  const state = stateKey(p);
+
+  const act = async (verb: 'on' | 'off' | 'cycle') => {
+    // The agent refuses a lifeline "off" whatever is sent; the screen never even asks.
+    if (verb === 'off' && offBlocked) return;
+    setBusy(true);
+    setMessage(null);
+    const r = await runAction(`plug.${verb}`, { target: id, args: {} });
+    setBusy(false);
+    if (r.status === 'error') {
+      if (r.error.message !== 'cancelled')
+        setMessage({
+          error: true,
+          text: t('power.failed', {
+            reason: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
+          }),
+        });
+    } else if (r.status === 'ok') {
+      const data = r.data as { endsAt?: number; on?: boolean };
+      setMessage({
+        error: false,
+        text:
+          verb === 'cycle' && data.endsAt
+            ? t('power.cycleStarted', { time: formatTime(data.endsAt) })
+            : t('power.done', { name: p.name, state: t(data.on ? 'power.state.on' : 'power.state.off') }),
+      });
+    }
+  };
+
+  return (
+    <li
+      id={itemDomId(id)}
+      class={`card plug${p.lifeline ? ' lifeline' : ''}${focused ? ' focused' : ''}`}
+      data-testid={`plug-${id}`}
+      aria-labelledby={`plug-${id}-h`}
+    >
+      <div class="plug-head">
+        <h2 id={`plug-${id}-h`}>
+          {p.lifeline && (
+            <svg class="lock-icon" role="img" aria-label={t('power.lifeline')} viewBox="0 0 24 24">
+              <title>{t('power.lifeline')}</title>
+              <path
+                fill="currentColor"
+                d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3H9z"
+              />
+            </svg>
+          )}
+          <span {...DATA}>{p.name}</span>
+        </h2>
+        <span class={`badge ${state.split('.').pop()}`} data-testid="plug-state">
+          {t(state)}
+        </span>
+      </div>
+      <dl class="facts">
+        {p.watts !== undefined && (
+          <>
+            <dt>{t('power.draw')}</dt>
+            <dd data-testid="plug-watts">{t('power.watts', { n: Math.round(p.watts * 10) / 10 })}</dd>
+          </>
+        )}
+        {p.powers.length > 0 && (
+          <>
+            <dt>{t('power.powers')}</dt>
+            <dd {...DATA}>{powers}</dd>
+          </>
+        )}
+        <dt>{t('power.timer')}</dt>
+        <dd>{t(`power.timer.${p.timer.kind}`, { max: p.timer.maxSeconds })}</dd>
+        {p.seenAt !== undefined && !p.online && (
+          <>
+            <dt />
+            <dd class="muted small">{t('power.seen', { ago: formatAgo(p.seenAt, now.value) })}</dd>
+          </>
+        )}
+      </dl>
+      {p.cycle && (
+        <p class="banner warning" data-testid="plug-cycle">
+          {p.cycle.confirmed
+            ? t('power.cycling', { time: formatTime(p.cycle.endsAt), back: formatTime(p.cycle.expectBackAt) })
+            : t('power.cycleUnconfirmed', { back: formatTime(p.cycle.expectBackAt) })}
+        </p>
+      )}
+      {!p.online && p.problem && !p.cycle && (
+        <p class="error small" data-testid="plug-problem" {...DATA}>
+          {p.problem.message}
+        </p>
+      )}
+      <div class="row plug-actions">
+        <button type="button" class="btn" disabled={!live || busy} onClick={() => void act('on')}>
+          {t('power.on')}
+        </button>
+        <button
+          type="button"
+          class="btn danger-outline"
+          disabled={!live || busy || offBlocked}
+          aria-describedby={offBlocked ? `plug-${id}-offwhy` : undefined}
+          onClick={() => void act('off')}
+        >
+          {t('power.off')}
+        </button>
+        <button
+          type="button"
+          class="btn"
+          disabled={!live || busy || cycleBlocked || p.cycle !== undefined}
+          aria-describedby={cycleBlocked ? `plug-${id}-cyclewhy` : undefined}
+          onClick={() => void act('cycle')}
+        >
+          {t('power.cycle')}
+        </button>
+      </div>
+      {offBlocked && (
+        <p id={`plug-${id}-offwhy`} class="muted small" data-testid="off-reason">
+          {tParts(p.timer.kind === 'none' ? 'power.offBlockedNoTimer' : 'power.offBlocked', {
+            powers: (
+              <span key="powers" {...DATA}>
+                {powers}
+              </span>
+            ),
+          })}
+        </p>
+      )}
+      {cycleBlocked && (
+        <p id={`plug-${id}-cyclewhy`} class="muted small">
+          {t('power.cycleBlocked')}
+        </p>
+      )}
+      {message && (
+        <p class={message.error ? 'error' : 'muted'} role="alert">
+          {message.text}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,146 @@
+// The smart-plug capability: one controller per configured plug, the guarded actions
+// (plug.on / plug.off / plug.toggle / plug.cycle), and the readiness rows for `lifeline check`.
+import { z } from 'zod';
+import { LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
+import type { PlugInfo } from '../../../shared/protocol/power.js';
+import type { PlugConfig } from '../../config/schema.js';
+import type { ActionDefinition } from '../actions.js';
+import type { AgentContext, Capability, CheckRow } from '../capability.js';
+import type { DriverFactory, PlugDriver } from './driver.js';
+import { DRIVERS } from './drivers/index.js';
+import { createMqttHub } from './mqtt-hub.js';
+import { PlugController } from './plug-controller.js';
+import { classifyPlug, type PlugVerb } from './policy.js';
+
+const NoArgs = z.strictObject({});
+const CycleArgs = z.strictObject({ seconds: z.number().int().min(5).max(3600).optional() });
+
+export function createPlugsCapability(
+  ctx: AgentContext,
+  drivers: Record<PlugConfig['driver'], DriverFactory> = DRIVERS,
+): Capability {
+  const log = ctx.log.child('plugs');
+  const mqtt = createMqttHub(log.child('mqtt'));
+  const deps = { clock: ctx.clock, log, mqtt };
+  const configs = new Map(ctx.config.plugs.map((p) => [p.id, p]));
+  const controllers = new Map<string, PlugController>();
+
+  const view = (id: string | undefined) => (id ? controllers.get(id)?.view() : undefined);
+  const controller = (id: string | undefined): PlugController => {
+    const c = id ? controllers.get(id) : undefined;
+    if (!c) throw new LifelineError('not-found', `no plug ${id ?? ''}`.trim());
+    return c;
+  };
+  const classify = (verb: PlugVerb) => (req: { target: string | undefined; args: { seconds?: number } }) =>
+    classifyPlug(verb, req.target ? configs.get(req.target) : undefined, view(req.target), req.args?.seconds);
+
+  const on: ActionDefinition<Record<string, never>> = {
+    name: 'plug.on',
+    target: 'required',
+    args: NoArgs,
+    classify: classify('on'),
+    run: async ({ target }) => ({ plug: target, ...(await controller(target).switchTo(true)) }),
+  };
+  const off: ActionDefinition<Record<string, never>> = {
+    name: 'plug.off',
+    target: 'required',
+    args: NoArgs,
+    classify: classify('off'),
+    run: async ({ target }) => ({ plug: target, ...(await controller(target).switchTo(false)) }),
+  };
+  const toggle: ActionDefinition<Record<string, never>> = {
+    name: 'plug.toggle',
+    target: 'required',
+    args: NoArgs,
+    classify: classify('toggle'),
+    run: async ({ target }) => ({ plug: target, ...(await controller(target).toggle()) }),
+  };
+  const cycle: ActionDefinition<z.output<typeof CycleArgs>> = {
+    name: 'plug.cycle',
+    target: 'required',
+    args: CycleArgs,
+    classify: classify('cycle'),
+    async run({ target, args }, { progress }) {
+      const c = controller(target);
+      const seconds = args.seconds ?? c.cfg.cycleSeconds;
+      progress('sending', `asking ${c.cfg.name} to power-cycle for ${seconds} s`);
+      return c.powerCycle(seconds);
+    },
+  };
+
+  const describeTimer = (d: PlugDriver) =>
+    d.capabilities.timer === 'none'
+      ? 'no device timer'
+      : `device timer: ${d.capabilities.timer}, up to ${d.capabilities.maxCycleSeconds} s`;
+
+  const probe = async (
+    p: PlugConfig,
+    read: () => Promise<{ on: boolean; watts?: number }>,
+    d: PlugDriver,
+  ): Promise<CheckRow> => {
+    const name = `plug ${p.id}`;
+    const timer = describeTimer(d);
+    const noTimerLifeline = p.lifeline && d.capabilities.timer === 'none';
+    try {
+      const r = await read();
+      const state = `${r.on ? 'on' : 'off'}${r.watts !== undefined ? `, ${r.watts} W` : ''}`;
+      if (noTimerLifeline)
+        return {
+          name,
+          status: 'warn',
+          detail: `${p.name}: ${state} · ${timer}: a lifeline power-cycle will be refused`,
+        };
+      if (p.lifeline && !r.on)
+        return {
+          name,
+          status: 'warn',
+          detail: `${p.name}: OFF although it is a lifeline (powers ${p.powers.join(', ')}) · ${timer}`,
+        };
+      return {
+        name,
+        status: 'ok',
+        detail: `${p.name}: ${state} · ${timer}${p.lifeline ? ' · lifeline' : ''}`,
+      };
+    } catch (err) {
+      return { name, status: 'fail', detail: `${p.name}: ${toErrorInfo(err).message} · ${timer}` };
+    }
+  };
+
+  return {
+    name: 'plugs',
+    actions: [on, off, toggle, cycle],
+    start() {
+      for (const p of ctx.config.plugs) {
+        try {
+          const c = new PlugController(p, drivers[p.driver](p, deps), ctx);
+          controllers.set(p.id, c);
+          c.start();
+        } catch (err) {
+          // One broken plug never keeps the others (or the agent) from starting.
+          log.error(`plug ${p.id} could not start: ${toErrorInfo(err).message}`);
+        }
+      }
+    },
+    async stop() {
+      await Promise.all([...controllers.values()].map((c) => c.stop()));
+      controllers.clear();
+      await mqtt.close();
+    },
+    async check() {
+      return Promise.all(
+        ctx.config.plugs.map(async (p) => {
+          const running = controllers.get(p.id);
+          if (running) return probe(p, () => running.refresh(), running.driver);
+          const d = drivers[p.driver](p, deps);
+          try {
+            return await probe(p, () => d.read(), d);
+          } finally {
+            await d.close();
+          }
+        }),
+      ).finally(() => (controllers.size === 0 ? mqtt.close() : undefined));
+    },
+  };
+}
+
+export type { PlugInfo };
