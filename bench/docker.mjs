@@ -54,7 +54,7 @@ export async function dockerBench() {
     agent = await createAgent({ loaded: loadConfig(file), log: silentLogger, port: 0 });
     const url = await agent.listen();
     client = await pairedClient(agent, url);
-    const state = () => client.get('container', 'bench/victim')?.state;
+    const state = () => client.get('containers', 'bench/victim')?.state;
 
     // docker kill → the client sees the container exited.
     const victim = await docker.createContainer({
@@ -88,7 +88,7 @@ export async function dockerBench() {
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('200 containers never appeared')), 60_000);
       const check = () => {
-        if (agent.state.list('container').length < MANY + 1) return;
+        if (agent.state.list('containers').length < MANY + 1) return;
         clearTimeout(timer);
         off();
         resolve();

@@ -111,12 +111,12 @@ export async function netDetectAndFix() {
     // 1. Default timings: one change at a random point of the round.
     const a = await run(dir, named, echoUrl, undefined);
     agents.push(a);
-    await until(() => a.state.get('dns-name', 'home.bench.test')?.status === 'match', 20_000);
+    await until(() => a.state.get('network.name', 'home.bench.test')?.status === 'match', 20_000);
     await new Promise((r) => setTimeout(r, Math.random() * PUBLIC_IP_INTERVAL_MS));
     address = '203.0.113.1';
     const t0 = performance.now();
     await until(
-      () => a.events.list({ limit: 1, kind: 'net.ip-changed' }).length > 0,
+      () => a.events.list({ limit: 1, kind: 'network.ip-changed' }).length > 0,
       PUBLIC_IP_INTERVAL_MS + 10_000,
     );
     const detected = performance.now() - t0;
@@ -128,12 +128,15 @@ export async function netDetectAndFix() {
     // 2. The fix alone, many times.
     const b = await run(dir, named, echoUrl, 1);
     agents.push(b);
-    await until(() => b.state.get('public-ip', 'ipv4')?.address === address && answers(address), 20_000);
+    await until(
+      () => b.state.get('network.public-ip', 'ipv4')?.address === address && answers(address),
+      20_000,
+    );
     const fixes = [];
     for (let i = 0; i < 20; i++) {
       address = `203.0.113.${10 + i}`;
       const before = b.events.list({ limit: 1 })[0]?.id ?? 0;
-      await until(() => b.events.list({ limit: 1, kind: 'net.ip-changed' })[0]?.id > before, 10_000);
+      await until(() => b.events.list({ limit: 1, kind: 'network.ip-changed' })[0]?.id > before, 10_000);
       const seen = performance.now();
       await until(() => answers(address), 10_000);
       fixes.push(performance.now() - seen);

@@ -47,7 +47,7 @@ async function rtt(client, target, n) {
   const samples = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const r = await client.command('device.rename', { target, args: { name: `bench ${i % 7}` } });
+    const r = await client.command('devices.rename', { target, args: { name: `bench ${i % 7}` } });
     if (r.status !== 'ok') throw new Error(JSON.stringify(r));
     samples.push(performance.now() - t0);
   }

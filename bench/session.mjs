@@ -55,7 +55,7 @@ export async function sessionLatency() {
     const commands = [];
     for (let i = 0; i < 500; i++) {
       const t0 = performance.now();
-      const r = await client.command('device.rename', {
+      const r = await client.command('devices.rename', {
         target: identity.id,
         args: { name: `bench ${i % 10}` },
       });

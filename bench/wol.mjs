@@ -38,7 +38,7 @@ async function wakeToUp(dir) {
     const toUp = [];
     for (let i = 0; i < 30; i++) {
       const t0 = performance.now();
-      const r = await client.command('host.wake', {
+      const r = await client.command('machines.wake', {
         target: 'pc',
         args: {},
         onProgress: (p) => p.stage === 'sent' && toSent.push(performance.now() - t0),

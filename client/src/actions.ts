@@ -1,9 +1,10 @@
 // Runs a command and, when the agent answers confirm-required, shows the confirm sheet and sends
 // the one-time challenge back. The agent decides; this only carries the user's answer.
 import { signal } from '@preact/signals';
-import type { CommandOptions, CommandOutcome } from '../../shared/client/agent-client.js';
+import type { CommandOutcome, RunOptions } from '../../shared/client/agent-client.js';
+import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
 import type { Confirmation } from '../../shared/protocol/frames.js';
-import { command } from './connection.js';
+import { run } from './connection.js';
 
 export interface PendingConfirm {
   confirm: Confirmation;
@@ -12,15 +13,19 @@ export interface PendingConfirm {
 
 export const pendingConfirm = signal<PendingConfirm | null>(null);
 
-export async function runAction(action: string, opts: CommandOptions = {}): Promise<CommandOutcome> {
-  const first = await command(action, opts);
+export async function runAction<S extends ActionSpec>(
+  spec: S,
+  call: CallOf<S>,
+  opts: Pick<RunOptions, 'onProgress'> = {},
+): Promise<CommandOutcome<ResultOf<S>>> {
+  const first = await run(spec, call, opts);
   if (first.status !== 'confirm') return first;
   const text = await new Promise<string | null>((answer) => {
     pendingConfirm.value = { confirm: first.confirm, answer };
   });
   pendingConfirm.value = null;
   if (text === null) return { status: 'error', error: { code: 'refused', message: 'cancelled' } };
-  return command(action, {
+  return run(spec, call, {
     ...opts,
     confirm: {
       challenge: first.confirm.challenge,

@@ -2,9 +2,16 @@
 // when the network or the app comes back), mirrors state into signals and IndexedDB.
 import { computed, signal } from '@preact/signals';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
-import { AgentClient, type CommandOptions, type CommandOutcome } from '../../shared/client/agent-client.js';
+import { AgentClient, type CommandOutcome, type RunOptions } from '../../shared/client/agent-client.js';
 import { parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
-import type { Entity, EventRecord } from '../../shared/protocol/frames.js';
+import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
+import type { EventRecord } from '../../shared/protocol/frames.js';
+import {
+  type EntityData,
+  type EntityKind,
+  EntityTable,
+  type TypedEntity,
+} from '../../shared/protocol/vocabulary.js';
 import { openClientSession } from '../../shared/session/client-session.js';
 import { SessionError } from '../../shared/session/errors.js';
 import { generateIdentity, identityFromKeyPair } from '../../shared/session/keys.js';
@@ -17,7 +24,7 @@ export const connState = signal<ConnState>('loading');
 /** Why the last attempt failed: a SessionError code or 'unreachable'. */
 export const connProblem = signal<{ code: string; message: string } | null>(null);
 export const pairing = signal<Pairing | null>(null);
-export const entities = signal<ReadonlyMap<string, Entity>>(new Map());
+export const entities = signal<EntityTable>(new EntityTable());
 /** Device time when the state shown was last known to be current. */
 export const stateAsOf = signal<number>(0);
 export const path = signal<'direct' | 'relay' | null>(null);
@@ -35,20 +42,21 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 let connecting = false;
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-export function listEntities<T>(kind: string): { id: string; data: T }[] {
-  const out: { id: string; data: T }[] = [];
-  for (const e of entities.value.values()) if (e.kind === kind) out.push({ id: e.id, data: e.data as T });
-  return out;
+export function listEntities<K extends EntityKind>(kind: K): TypedEntity<K>[] {
+  return entities.value.list(kind);
 }
 
-export function entity<T>(kind: string, id: string): T | undefined {
-  return entities.value.get(`${kind}:${id}`)?.data as T | undefined;
+export function entity<K extends EntityKind>(kind: K, id: string): EntityData<K> | undefined {
+  return entities.value.get(kind, id);
 }
 
 export async function boot(): Promise<void> {
   const [p, saved] = await Promise.all([store.pairing(), store.savedState()]);
   if (saved) {
-    entities.value = new Map(saved.entities.map((e) => [`${e.kind}:${e.id}`, e]));
+    // Checked like live state: what an older version of the app saved may no longer fit.
+    const table = new EntityTable();
+    for (const e of saved.entities) table.put(e);
+    entities.value = table;
     stateAsOf.value = saved.savedAt;
   }
   window.addEventListener('online', () => reconnectNow());
@@ -103,7 +111,7 @@ function adopt(c: AgentClient): void {
   path.value = c.welcome.path;
   connProblem.value = null;
   const sync = () => {
-    entities.value = new Map(c.entities);
+    entities.value = c.entities.clone();
     stateAsOf.value = Date.now();
     scheduleSave();
   };
@@ -152,7 +160,7 @@ function scheduleSave(): void {
     saveTimer = null;
     lastSave = Date.now();
     void store.saveState({
-      entities: [...entities.value.values()],
+      entities: entities.value.all(),
       at: client?.stateAt ?? 0,
       savedAt: Date.now(),
     });
@@ -162,12 +170,16 @@ function scheduleSave(): void {
   else saveTimer = setTimeout(save, wait);
 }
 
-/** Sends a command; the UI handles 'confirm' by showing the sheet and calling again with the challenge. */
-export async function command(action: string, opts: CommandOptions = {}): Promise<CommandOutcome> {
+/** Runs an action; the UI handles 'confirm' by showing the sheet and calling again with the challenge. */
+export async function run<S extends ActionSpec>(
+  spec: S,
+  call: CallOf<S>,
+  opts: RunOptions = {},
+): Promise<CommandOutcome<ResultOf<S>>> {
   if (!client)
     return { status: 'error', error: { code: 'unreachable', message: 'home is not reachable right now' } };
   try {
-    return await client.command(action, opts);
+    return await client.run(spec, call, opts);
   } catch (err) {
     return { status: 'error', error: { code: 'unreachable', message: (err as Error).message } };
   }
@@ -216,6 +228,6 @@ export async function forgetHome(): Promise<void> {
   client = null;
   await store.forget();
   pairing.value = null;
-  entities.value = new Map();
+  entities.value = new EntityTable();
   connState.value = 'unpaired';
 }

@@ -3,21 +3,26 @@
 // end-to-end session, and keeps the chosen event groups.
 import { computed, signal } from '@preact/signals';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
-import type { PushSubscriptionView, RelayLinkInfo } from '../../shared/protocol/vocabulary.js';
+import {
+  NotifyPreferences,
+  NotifySubscribe,
+  NotifyTest,
+  NotifyUnsubscribe,
+} from '../../shared/protocol/notify.js';
 import { runAction } from './actions.js';
 import { entity, listEntities, pairing } from './connection.js';
 import { store } from './db.js';
 import { lang } from './i18n/index.js';
 import { swRegistration } from './sw-register.js';
 
-/** Event groups a device can choose; each maps to event kind prefixes the agent filters on. */
+/** Event groups a device can choose; each maps to event kind prefixes (capability words) the agent filters on. */
 export const PUSH_GROUPS = {
-  containers: ['container', 'engine'],
-  machines: ['host'],
-  power: ['plug', 'lifeline'],
-  network: ['net', 'dns', 'ddns'],
+  containers: ['containers'],
+  machines: ['machines'],
+  power: ['power', 'lifeline'],
+  network: ['network'],
   home: ['agent'],
-  devices: ['device'],
+  devices: ['devices'],
 } as const;
 export type PushGroup = keyof typeof PUSH_GROUPS;
 export const ALL_GROUPS = Object.keys(PUSH_GROUPS) as PushGroup[];
@@ -43,9 +48,7 @@ interface Saved {
 export const mySubscriptionId = signal<string | null>(null);
 export const mySubscription = computed(() => {
   const id = mySubscriptionId.value;
-  const mine = id
-    ? listEntities<PushSubscriptionView>('push-subscription').find((s) => s.id === id)
-    : undefined;
+  const mine = id ? listEntities('notify.subscription').find((s) => s.id === id) : undefined;
   return mine && mine.data.deviceId === pairing.value?.deviceId ? mine : undefined;
 });
 
@@ -69,7 +72,7 @@ export type PushResult =
 
 /** Must run from a tap: browsers only ask for permission in a user gesture. */
 export async function enablePush(groups: PushGroup[]): Promise<PushResult> {
-  const vapid = entity<RelayLinkInfo>('relay', 'link')?.vapidPublicKey;
+  const vapid = entity('relay', 'link')?.vapidPublicKey;
   if (!vapid) return { ok: false, reason: 'no-relay' };
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { ok: false, reason: 'denied' };
@@ -87,12 +90,12 @@ export async function enablePush(groups: PushGroup[]): Promise<PushResult> {
     const p256dh =
       json.keys?.p256dh ?? toBase64Url(new Uint8Array(sub.getKey('p256dh') ?? new ArrayBuffer(0)));
     const auth = json.keys?.auth ?? toBase64Url(new Uint8Array(sub.getKey('auth') ?? new ArrayBuffer(0)));
-    const r = await runAction('push.subscribe', {
+    const r = await runAction(NotifySubscribe, {
       args: { endpoint: json.endpoint, p256dh, auth, lang: lang.value, kinds: kindsOf(groups) },
     });
     if (r.status !== 'ok')
       return { ok: false, reason: 'failed', message: r.status === 'error' ? r.error.message : '' };
-    const { id } = r.data as { id: string };
+    const { id } = r.data;
     await store.set('push', { id } satisfies Saved);
     mySubscriptionId.value = id;
     return { ok: true };
@@ -104,7 +107,7 @@ export async function enablePush(groups: PushGroup[]): Promise<PushResult> {
 export async function savePushGroups(groups: PushGroup[]): Promise<PushResult> {
   const id = mySubscriptionId.value;
   if (!id) return { ok: false, reason: 'failed' };
-  const r = await runAction('push.preferences', { target: id, args: { kinds: kindsOf(groups) } });
+  const r = await runAction(NotifyPreferences, { target: id, args: { kinds: kindsOf(groups) } });
   return r.status === 'ok'
     ? { ok: true }
     : { ok: false, reason: 'failed', message: r.status === 'error' ? r.error.message : '' };
@@ -112,7 +115,7 @@ export async function savePushGroups(groups: PushGroup[]): Promise<PushResult> {
 
 export async function disablePush(): Promise<PushResult> {
   const id = mySubscriptionId.value;
-  if (id) await runAction('push.unsubscribe', { target: id, args: {} });
+  if (id) await runAction(NotifyUnsubscribe, { target: id });
   const reg = await swRegistration();
   await (await reg?.pushManager.getSubscription())?.unsubscribe();
   await store.set('push', null);
@@ -121,7 +124,7 @@ export async function disablePush(): Promise<PushResult> {
 }
 
 export async function testPush(): Promise<PushResult> {
-  const r = await runAction('push.test', { args: {} });
+  const r = await runAction(NotifyTest, {});
   return r.status === 'ok'
     ? { ok: true }
     : { ok: false, reason: 'failed', message: r.status === 'error' ? r.error.message : '' };

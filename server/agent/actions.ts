@@ -1,6 +1,8 @@
-// What a capability registers with the guard: an action's name, its argument schema, how the
-// guard must classify it for a given target (allow / confirm / refuse) and how to run it.
-import type { z } from 'zod';
+// How the agent implements an action of the shared vocabulary (shared/protocol/<capability>.ts):
+// `defineAction(Spec, { classify, run })`. The spec brings the name, target rule and argument
+// schema; the capability brings how the guard must classify a request (allow / confirm / refuse)
+// and how to run it.
+import type { ActionSpec, ArgsOf, ResultIn } from '../../shared/protocol/action.js';
 import type { ErrorCode } from '../../shared/protocol/errors.js';
 
 export interface Requester {
@@ -33,38 +35,39 @@ export interface ActionContext {
   signal: AbortSignal;
 }
 
-export interface ActionDefinition<A = Record<string, unknown>> {
-  name: string;
-  /** Argument schema; the guard refuses anything that does not match. */
-  args?: z.ZodType<A>;
-  /** Whether a target id is required. */
-  target: 'required' | 'none';
-  /** Pure reads of the agent's own records are not audited (they would audit the audit log). */
-  query?: boolean;
-  /** Argument keys whose values never reach the audit log (passwords, codes). */
-  secretArgs?: readonly string[];
-  classify(req: ActionRequest<A>): Classification | Promise<Classification>;
-  run(req: ActionRequest<A>, ctx: ActionContext): Promise<unknown>;
+export interface ActionImpl<S extends ActionSpec> {
+  classify(req: ActionRequest<ArgsOf<S>>): Classification | Promise<Classification>;
+  run(req: ActionRequest<ArgsOf<S>>, ctx: ActionContext): Promise<ResultIn<S>>;
+}
+
+export interface ActionDefinition<S extends ActionSpec = ActionSpec> extends ActionImpl<S> {
+  readonly spec: S;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds actions of every argument type
 export type AnyAction = ActionDefinition<any>;
 
+export function defineAction<S extends ActionSpec>(spec: S, impl: ActionImpl<S>): ActionDefinition<S> {
+  return { spec, classify: impl.classify, run: impl.run };
+}
+
 export class ActionRegistry {
   private readonly actions = new Map<string, AnyAction>();
 
   register(...defs: AnyAction[]): void {
-    for (const def of defs) {
-      if (this.actions.has(def.name)) throw new Error(`action ${def.name} registered twice`);
-      this.actions.set(def.name, def);
-    }
+    for (const def of defs)
+      for (const name of [def.spec.name, ...(def.spec.aliases ?? [])]) {
+        if (this.actions.has(name)) throw new Error(`action ${name} registered twice`);
+        this.actions.set(name, def);
+      }
   }
 
+  /** The action by its name, or by a name it had before (older apps still send those). */
   get(name: string): AnyAction | undefined {
     return this.actions.get(name);
   }
 
   names(): string[] {
-    return [...this.actions.keys()].sort();
+    return [...new Set([...this.actions.values()].map((a) => a.spec.name))].sort();
   }
 }

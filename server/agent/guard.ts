@@ -2,9 +2,11 @@
 // crafted frame). It classifies, runs the two-phase confirmation, and writes the audit entry
 // durably before any result leaves the agent (SPEC §4, §5).
 
+import * as v from 'valibot';
 import { randomBytes, toBase64Url } from '../../shared/bytes.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../shared/protocol/errors.js';
 import type { CommandFrame, ResultFrame } from '../../shared/protocol/frames.js';
+import { describeIssues } from '../../shared/protocol/issues.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { describeError } from '../log.js';
@@ -44,13 +46,15 @@ export class Guard {
   async execute(cmd: CommandFrame, device: Requester, hooks: GuardHooks): Promise<ResultFrame> {
     const result = (error: ErrorInfo): ResultFrame => ({ t: 'result', id: cmd.id, status: 'error', error });
     const action = this.registry.get(cmd.action);
-    const argsText = auditArgs(cmd.args, action?.secretArgs);
+    // An older app may send an action's earlier name: from here on it is the action's own name.
+    const name = action?.spec.name ?? cmd.action;
+    const argsText = auditArgs(cmd.args, action?.spec.secretArgs);
     const record = (decision: AuditDecision, outcome: 'refused' | 'pending' | 'running', error?: ErrorInfo) =>
       this.audit.append({
         at: this.clock.now(),
         deviceId: device.id,
         deviceName: device.name,
-        action: cmd.action,
+        action: name,
         target: cmd.target ?? null,
         args: argsText,
         decision,
@@ -59,30 +63,21 @@ export class Guard {
         message: error?.message ?? null,
       });
     const refuse = (error: ErrorInfo): ResultFrame => {
-      this.metrics?.refusals.inc({ action: action ? cmd.action : 'unknown', code: error.code });
-      this.metrics?.commands.inc({ action: action ? cmd.action : 'unknown', outcome: 'refused' });
-      if (!action?.query) record('refused', 'refused', error);
+      this.metrics?.refusals.inc({ action: action ? name : 'unknown', code: error.code });
+      this.metrics?.commands.inc({ action: action ? name : 'unknown', outcome: 'refused' });
+      if (!action?.spec.query) record('refused', 'refused', error);
       return result(error);
     };
 
     if (!action) return refuse({ code: 'unknown-action', message: `unknown action ${cmd.action}` });
-    if (action.target === 'required' && !cmd.target)
+    const { spec } = action;
+    if (spec.target === 'required' && !cmd.target)
       return refuse({ code: 'bad-args', message: 'this action needs a target' });
-    if (action.target === 'none' && cmd.target)
+    if (spec.target === 'none' && cmd.target)
       return refuse({ code: 'bad-args', message: 'this action takes no target' });
-    let args: unknown = cmd.args ?? {};
-    if (action.args) {
-      const parsed = action.args.safeParse(args);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return refuse({
-          code: 'bad-args',
-          message: `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid'}`,
-        });
-      }
-      args = parsed.data;
-    }
-    const req: ActionRequest<unknown> = { device, target: cmd.target, args };
+    const parsed = v.safeParse(spec.args, cmd.args ?? {});
+    if (!parsed.success) return refuse({ code: 'bad-args', message: describeIssues(parsed.issues, 'args') });
+    const req: ActionRequest<unknown> = { device, target: cmd.target, args: parsed.output };
 
     let classification: Classification;
     try {
@@ -101,11 +96,11 @@ export class Guard {
 
     let decision: AuditDecision = 'allowed';
     if (classification.decision === 'confirm') {
-      const binding = stableJson({ action: cmd.action, target: cmd.target ?? null, args: cmd.args ?? {} });
+      const binding = stableJson({ action: name, target: cmd.target ?? null, args: cmd.args ?? {} });
       if (!cmd.confirm) {
         const confirm = this.issueChallenge(device.id, binding, classification);
         record('confirm-required', 'pending');
-        this.metrics?.commands.inc({ action: cmd.action, outcome: 'confirm-required' });
+        this.metrics?.commands.inc({ action: name, outcome: 'confirm-required' });
         return { t: 'result', id: cmd.id, status: 'confirm', confirm };
       }
       const problem = this.redeemChallenge(cmd.confirm, device.id, binding);
@@ -119,18 +114,18 @@ export class Guard {
     if (!hooks.stillAuthorized())
       return refuse({ code: 'refused', message: 'this device is no longer authorised' });
 
-    const auditId = action.query ? undefined : record(decision, 'running');
+    const auditId = spec.query ? undefined : record(decision, 'running');
     try {
       const data = await action.run(req, { progress: hooks.progress, signal: hooks.signal });
       if (auditId !== undefined) this.audit.finish(auditId, 'ok', this.clock.now(), null, null);
-      this.metrics?.commands.inc({ action: cmd.action, outcome: 'ok' });
+      this.metrics?.commands.inc({ action: name, outcome: 'ok' });
       return { t: 'result', id: cmd.id, status: 'ok', ...(data === undefined ? {} : { data }) };
     } catch (err) {
       const info = toErrorInfo(err);
-      if (!(err instanceof LifelineError)) this.log.error(`${cmd.action} failed: ${describeError(err)}`);
+      if (!(err instanceof LifelineError)) this.log.error(`${name} failed: ${describeError(err)}`);
       if (auditId !== undefined)
         this.audit.finish(auditId, 'error', this.clock.now(), info.code, info.message);
-      this.metrics?.commands.inc({ action: cmd.action, outcome: 'error' });
+      this.metrics?.commands.inc({ action: name, outcome: 'error' });
       return result(info);
     }
   }

@@ -159,7 +159,7 @@ export class SessionHub {
         meta.source,
       );
       this.deps.events.append({
-        kind: 'device.paired',
+        kind: 'devices.paired',
         severity: 'info',
         subject: deviceId,
         message: `New device paired: ${device.name}`,

@@ -2,6 +2,7 @@
 // a session sends a snapshot on connect and then each update with its seq, so a client that sees
 // a gap knows it missed something and asks for a resync.
 import type { Entity, SnapshotFrame, UpdateFrame } from '../../shared/protocol/frames.js';
+import type { EntityData, EntityKind, TypedEntity } from '../../shared/protocol/vocabulary.js';
 import type { Clock } from '../clock.js';
 
 export type StateListener = (update: UpdateFrame) => void;
@@ -13,8 +14,8 @@ export class StateStore {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Publishes an entity; identical data is not an update. */
-  set(kind: string, id: string, data: unknown): void {
+  /** Publishes an entity; identical data is not an update. The kind's schema types the data. */
+  set<K extends EntityKind>(kind: K, id: string, data: EntityData<K>): void {
     const key = `${kind}:${id}`;
     const old = this.entities.get(key);
     if (old && stableJson(old.data) === stableJson(data)) return;
@@ -23,17 +24,18 @@ export class StateStore {
     this.emit({ t: 'update', seq: this.seq, at: this.clock.now(), entity });
   }
 
-  remove(kind: string, id: string): void {
+  remove(kind: EntityKind, id: string): void {
     if (!this.entities.delete(`${kind}:${id}`)) return;
     this.emit({ t: 'update', seq: ++this.seq, at: this.clock.now(), removed: { kind, id } });
   }
 
-  get(kind: string, id: string): unknown {
-    return this.entities.get(`${kind}:${id}`)?.data;
+  // Entities enter only through set(), typed by their kind: reading one back keeps that type.
+  get<K extends EntityKind>(kind: K, id: string): EntityData<K> | undefined {
+    return this.entities.get(`${kind}:${id}`)?.data as EntityData<K> | undefined;
   }
 
-  list(kind: string): Entity[] {
-    return [...this.entities.values()].filter((e) => e.kind === kind);
+  list<K extends EntityKind>(kind: K): TypedEntity<K>[] {
+    return [...this.entities.values()].filter((e) => e.kind === kind) as TypedEntity<K>[];
   }
 
   snapshot(): SnapshotFrame {

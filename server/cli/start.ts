@@ -43,7 +43,7 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   const url = await agent.listen();
   say(`Lifeline is running: ${url}`);
   say(`Home id: ${agent.homeId}`);
-  const paired = agent.state.list('device').length;
+  const paired = agent.state.list('devices').length;
   if (paired === 0) {
     const { link } = agent.pairing.link(agent.publicUrl(), agent.homeId, null);
     say('\nPair your phone: scan this code, or open the link (valid 10 minutes, single use):');

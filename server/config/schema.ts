@@ -306,7 +306,7 @@ export const NetSchema = z.strictObject({
     .optional(),
   /** How often names are resolved (default 60). */
   checkIntervalSeconds: z.number().int().min(1).max(3600).optional(),
-  /** A mismatch that outlives the longest TTL plus this becomes a `dns.stale` event (default 300). */
+  /** A mismatch that outlives the longest TTL plus this becomes a `network.dns-stale` event (default 300). */
   staleGraceSeconds: z.number().int().min(0).max(86400).optional(),
   /** Built-in DDNS for one record (SPEC §3 form); more records: `ddns` on entries of `names`. */
   ddns: DdnsSchema.optional(),

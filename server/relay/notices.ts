@@ -67,14 +67,12 @@ export function formatClock(at: number, timeZone: string, lang: Lang): string {
       timeZone,
     }).format(at);
   } catch {
-    return (
-      new Intl.DateTimeFormat(lang, {
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZone: 'UTC',
-      }).format(at) + ' UTC'
-    );
+    return `${new Intl.DateTimeFormat(lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'UTC',
+    }).format(at)} UTC`;
   }
 }
 

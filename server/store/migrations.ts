@@ -72,4 +72,68 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_due ON outbox(not_before);
   `,
+  // One word per capability (issue 12): earlier action and event names in the history become
+  // the current ones, and so do the event groups push subscriptions chose and the stored keys.
+  `
+  UPDATE audit SET action =
+    CASE action
+      WHEN 'host.wake' THEN 'machines.wake'
+      WHEN 'host.probe' THEN 'machines.probe'
+      WHEN 'container.restart' THEN 'containers.restart'
+      WHEN 'container.start' THEN 'containers.start'
+      WHEN 'container.stop' THEN 'containers.stop'
+      WHEN 'container.logs' THEN 'containers.logs'
+      WHEN 'plug.on' THEN 'power.on'
+      WHEN 'plug.off' THEN 'power.off'
+      WHEN 'plug.toggle' THEN 'power.toggle'
+      WHEN 'plug.cycle' THEN 'power.cycle'
+      WHEN 'net.refresh' THEN 'network.refresh'
+      WHEN 'ddns.update' THEN 'network.ddns-update'
+      WHEN 'device.rename' THEN 'devices.rename'
+      WHEN 'device.revoke' THEN 'devices.revoke'
+      WHEN 'pair.create' THEN 'devices.pair'
+      WHEN 'push.subscribe' THEN 'notify.subscribe'
+      WHEN 'push.unsubscribe' THEN 'notify.unsubscribe'
+      WHEN 'push.preferences' THEN 'notify.preferences'
+      WHEN 'push.test' THEN 'notify.test'
+      ELSE action
+    END;
+  UPDATE events SET kind =
+    CASE kind
+      WHEN 'host.woke' THEN 'machines.woke'
+      WHEN 'host.wake-failed' THEN 'machines.wake-failed'
+      WHEN 'host.mac-mismatch' THEN 'machines.mac-mismatch'
+      WHEN 'container.died' THEN 'containers.died'
+      WHEN 'container.boot-race' THEN 'containers.boot-race'
+      WHEN 'container.recovery-attempt' THEN 'containers.recovery-attempt'
+      WHEN 'container.recovered' THEN 'containers.recovered'
+      WHEN 'container.restart-loop' THEN 'containers.restart-loop'
+      WHEN 'container.recovery-gave-up' THEN 'containers.recovery-gave-up'
+      WHEN 'engine.unreachable' THEN 'containers.engine-unreachable'
+      WHEN 'engine.back' THEN 'containers.engine-back'
+      WHEN 'plug.cycle-done' THEN 'power.cycle-done'
+      WHEN 'plug.offline' THEN 'power.offline'
+      WHEN 'plug.online' THEN 'power.online'
+      WHEN 'plug.changed-externally' THEN 'power.changed-externally'
+      WHEN 'plug.cycle-started' THEN 'power.cycle-started'
+      WHEN 'plug.cycle-failed' THEN 'power.cycle-failed'
+      WHEN 'plug.set' THEN 'power.set'
+      WHEN 'net.ip-changed' THEN 'network.ip-changed'
+      WHEN 'dns.stale' THEN 'network.dns-stale'
+      WHEN 'dns.matched' THEN 'network.dns-matched'
+      WHEN 'ddns.updated' THEN 'network.ddns-updated'
+      WHEN 'ddns.failed' THEN 'network.ddns-failed'
+      WHEN 'ddns.recovered' THEN 'network.ddns-recovered'
+      WHEN 'device.paired' THEN 'devices.paired'
+      WHEN 'device.revoked' THEN 'devices.revoked'
+      WHEN 'push.test' THEN 'notify.test'
+      ELSE kind
+    END;
+  UPDATE push_subscriptions SET kinds = REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(kinds, '"container"', '"containers"'), '"engine"', '"containers"'), '"host"', '"machines"'), '"plug"', '"power"'), '"net"', '"network"'), '"dns"', '"network"'), '"ddns"', '"network"'), '"device"', '"devices"'), '"push"', '"notify"') WHERE kinds IS NOT NULL;
+  UPDATE kv SET key = 'containers.death.' || substr(key, 14) WHERE key LIKE 'docker.death.%';
+  UPDATE kv SET key = 'machines.' || substr(key, 10) WHERE key LIKE 'wol.host.%';
+  UPDATE kv SET key = 'network.' || substr(key, 5) WHERE key LIKE 'net.%';
+  UPDATE kv SET key = 'power.cycle.' || substr(key, 13) WHERE key LIKE 'plugs.cycle.%';
+  UPDATE kv SET key = 'status.' || substr(key, 8) WHERE key LIKE 'system.%';
+  `,
 ];

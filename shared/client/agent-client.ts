@@ -2,17 +2,19 @@
 // commands matched to results by id with progress, and the live event stream.
 // Holds no UI and no I/O beyond the session it is given (shared by the PWA and ctl).
 
+import * as v from 'valibot';
 import { randomBytes, toBase64Url } from '../bytes.js';
+import type { ActionSpec, CallOf, ResultOf } from '../protocol/action.js';
 import type { ErrorInfo } from '../protocol/errors.js';
 import type {
   Confirmation,
-  Entity,
   EventRecord,
   ProgressFrame,
   ResultFrame,
   WelcomeFrame,
 } from '../protocol/frames.js';
-import { validateEntityData } from '../protocol/vocabulary.js';
+import { describeIssues } from '../protocol/issues.js';
+import { type EntityData, type EntityKind, EntityTable, type TypedEntity } from '../protocol/vocabulary.js';
 import type { ClientSession } from '../session/client-session.js';
 import type { SessionError } from '../session/errors.js';
 
@@ -23,8 +25,14 @@ export interface CommandOptions {
   onProgress?: (p: ProgressFrame) => void;
 }
 
-export type CommandOutcome =
-  | { status: 'ok'; data: unknown }
+/** How a call goes besides its target and arguments: the confirmation answer, progress. */
+export interface RunOptions {
+  confirm?: { challenge: string; text?: string | undefined } | undefined;
+  onProgress?: ((p: ProgressFrame) => void) | undefined;
+}
+
+export type CommandOutcome<T = unknown> =
+  | { status: 'ok'; data: T }
   | { status: 'error'; error: ErrorInfo }
   | { status: 'confirm'; confirm: Confirmation };
 
@@ -35,7 +43,7 @@ interface Pending {
 }
 
 export class AgentClient {
-  readonly entities = new Map<string, Entity>();
+  readonly entities = new EntityTable();
   seq = -1;
   /** Agent time of the last state received: what "as of" means on screen. */
   stateAt = 0;
@@ -50,8 +58,7 @@ export class AgentClient {
       switch (frame.t) {
         case 'snapshot':
           this.entities.clear();
-          for (const e of frame.entities)
-            if (validateEntityData(e.kind, e.data).ok) this.entities.set(key(e.kind, e.id), e);
+          for (const e of frame.entities) this.entities.put(e);
           this.seq = frame.seq;
           this.stateAt = frame.at;
           for (const w of this.snapshotWaiters.splice(0)) w();
@@ -67,9 +74,8 @@ export class AgentClient {
           }
           this.seq = frame.seq;
           this.stateAt = frame.at;
-          if (frame.entity && validateEntityData(frame.entity.kind, frame.entity.data).ok)
-            this.entities.set(key(frame.entity.kind, frame.entity.id), frame.entity);
-          if (frame.removed) this.entities.delete(key(frame.removed.kind, frame.removed.id));
+          if (frame.entity) this.entities.put(frame.entity);
+          if (frame.removed) this.entities.remove(frame.removed.kind, frame.removed.id);
           this.emitState();
           return;
         case 'result':
@@ -111,17 +117,33 @@ export class AgentClient {
     return new Promise((resolve) => this.snapshotWaiters.push(resolve));
   }
 
-  list<T = unknown>(kind: string): { id: string; data: T; version: number }[] {
-    const out: { id: string; data: T; version: number }[] = [];
-    for (const e of this.entities.values())
-      if (e.kind === kind) out.push({ id: e.id, data: e.data as T, version: e.version });
-    return out;
+  list<K extends EntityKind>(kind: K): TypedEntity<K>[] {
+    return this.entities.list(kind);
   }
 
-  get<T = unknown>(kind: string, id: string): T | undefined {
-    return this.entities.get(key(kind, id))?.data as T | undefined;
+  get<K extends EntityKind>(kind: K, id: string): EntityData<K> | undefined {
+    return this.entities.get(kind, id);
   }
 
+  /**
+   * Runs an action of the shared vocabulary: its name, target and arguments are checked by the
+   * compiler, and its result (where the spec declares one) is validated before the caller sees it.
+   */
+  async run<S extends ActionSpec>(
+    spec: S,
+    call: CallOf<S>,
+    opts: RunOptions = {},
+  ): Promise<CommandOutcome<ResultOf<S>>> {
+    const outcome = await this.command(spec.name, {
+      target: call.target,
+      args: call.args as Record<string, unknown> | undefined,
+      confirm: opts.confirm,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    return checkResult(spec, outcome);
+  }
+
+  /** Sends a command by its wire name: the raw form under `run`, for tests that craft frames. */
   async command(action: string, opts: CommandOptions = {}): Promise<CommandOutcome> {
     const id = toBase64Url(randomBytes(9));
     const outcome = new Promise<CommandOutcome>((resolve, reject) =>
@@ -183,4 +205,19 @@ export class AgentClient {
   }
 }
 
-const key = (kind: string, id: string) => `${kind}:${id}`;
+/** A result that does not match its spec is an error the caller sees, never data of the wrong shape. */
+export function checkResult<S extends ActionSpec>(
+  spec: S,
+  outcome: CommandOutcome,
+): CommandOutcome<ResultOf<S>> {
+  if (outcome.status !== 'ok' || !spec.result) return outcome as CommandOutcome<ResultOf<S>>;
+  const r = v.safeParse(spec.result, outcome.data);
+  if (r.success) return { status: 'ok', data: r.output as ResultOf<S> };
+  return {
+    status: 'error',
+    error: {
+      code: 'bad-frame',
+      message: `the agent answered ${spec.name} with an unexpected result: ${describeIssues(r.issues, 'result')}`,
+    },
+  };
+}

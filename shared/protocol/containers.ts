@@ -1,6 +1,7 @@
 // Entity kinds of the containers capability: one `engine` per configured Docker engine and one
 // `container` per container on it (id `<engine>/<name>`).
 import * as v from 'valibot';
+import { action, NoArgs } from './action.js';
 
 const when = v.nullable(v.number());
 
@@ -79,7 +80,33 @@ export const ContainerInfo = v.object({
 });
 export type ContainerInfo = v.InferOutput<typeof ContainerInfo>;
 
-export const CONTAINER_ENTITIES = {
-  engine: EngineInfo,
-  container: ContainerInfo,
+export const CONTAINERS_ENTITIES = {
+  'containers.engine': EngineInfo,
+  containers: ContainerInfo,
 };
+
+/** What a restart, start or stop answers: the container's key and the state it reached. */
+const Acted = v.object({ container: v.string(), state: v.string(), already: v.optional(v.boolean()) });
+const containerAction = <const N extends string>(name: N, alias: string) =>
+  action({ name, target: 'required', args: NoArgs, result: Acted, aliases: [alias] });
+export const ContainersRestart = containerAction('containers.restart', 'container.restart');
+export const ContainersStart = containerAction('containers.start', 'container.start');
+export const ContainersStop = containerAction('containers.stop', 'container.stop');
+
+export const LogLine = v.object({
+  at: v.nullable(v.number()),
+  stream: v.picklist(['stdout', 'stderr']),
+  text: v.string(),
+});
+export type LogLine = v.InferOutput<typeof LogLine>;
+export const ContainersLogs = action({
+  name: 'containers.logs',
+  target: 'required',
+  args: v.strictObject({
+    lines: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2000)), 200),
+    timestamps: v.optional(v.boolean(), true),
+  }),
+  result: v.object({ container: v.string(), lines: v.array(LogLine), truncated: v.boolean() }),
+  aliases: ['container.logs'],
+});
+export const CONTAINERS_ACTIONS = [ContainersRestart, ContainersStart, ContainersStop, ContainersLogs];

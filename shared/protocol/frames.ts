@@ -2,6 +2,7 @@
 // New capabilities add actions and entity kinds, not new frame shapes (STYLE convention 16).
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
+import { describeIssues } from './issues.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const name = v.pipe(v.string(), v.maxLength(200));
@@ -152,8 +153,7 @@ function decode<T>(schema: v.GenericSchema<unknown, T>, known: Set<string>, valu
   if (!known.has(t)) return { ok: false, unknownType: true, reason: `unknown frame type ${t.slice(0, 40)}` };
   const r = v.safeParse(schema, value);
   if (r.success) return { ok: true, frame: r.output };
-  const issue = r.issues[0];
-  return { ok: false, unknownType: false, reason: `${v.getDotPath(issue) ?? 'frame'}: ${issue.message}` };
+  return { ok: false, unknownType: false, reason: describeIssues(r.issues, 'frame') };
 }
 
 /** Validates a frame from the agent. An unknown `t` is reported separately so callers can ignore it. */

@@ -1,6 +1,7 @@
 // Wake-on-LAN entity kinds: one `host` per configured machine — who is up, the MAC checks, and
 // the wake in flight (or the last one), so a client that reconnects mid-wake still sees it.
 import * as v from 'valibot';
+import { action, NoArgs } from './action.js';
 
 const params = v.optional(v.record(v.string(), v.union([v.string(), v.number()])));
 
@@ -73,6 +74,18 @@ export const HostInfo = v.object({
 });
 export type HostInfo = v.InferOutput<typeof HostInfo>;
 
-export const WOL_ENTITIES = {
-  host: HostInfo,
-};
+export const MACHINES_ENTITIES = { machines: HostInfo };
+
+export const MachinesWake = action({
+  name: 'machines.wake',
+  target: 'required',
+  args: v.strictObject({ useSeenMac: v.optional(v.boolean()) }),
+  aliases: ['host.wake'],
+});
+export const MachinesProbe = action({
+  name: 'machines.probe',
+  target: 'required',
+  args: NoArgs,
+  aliases: ['host.probe'],
+});
+export const MACHINES_ACTIONS = [MachinesWake, MachinesProbe];

@@ -1,6 +1,7 @@
 // The network capability's entity kinds: the public address per family, each watched DNS name and
 // each built-in DDNS record. Secrets (tokens, TSIG keys) never appear in any of them.
 import * as v from 'valibot';
+import { action, NoArgs } from './action.js';
 
 export const IpFamily = v.picklist(['ipv4', 'ipv6']);
 export type IpFamily = v.InferOutput<typeof IpFamily>;
@@ -97,8 +98,26 @@ export const DdnsRecord = v.object({
 });
 export type DdnsRecord = v.InferOutput<typeof DdnsRecord>;
 
-export const NET_ENTITIES = {
-  'public-ip': PublicIp,
-  'dns-name': DnsName,
-  ddns: DdnsRecord,
+export const NETWORK_ENTITIES = {
+  'network.public-ip': PublicIp,
+  'network.name': DnsName,
+  'network.ddns': DdnsRecord,
 };
+
+/** Re-asserts the public address on a DDNS record now (target: the record's name). */
+export const NetworkDdnsUpdate = action({
+  name: 'network.ddns-update',
+  target: 'required',
+  args: NoArgs,
+  result: DdnsRecord,
+  aliases: ['ddns.update'],
+});
+/** Asks for the public address and resolves every name now. */
+export const NetworkRefresh = action({
+  name: 'network.refresh',
+  target: 'none',
+  args: NoArgs,
+  result: v.object({ ipv4: v.nullable(v.string()), ipv6: v.nullable(v.string()) }),
+  aliases: ['net.refresh'],
+});
+export const NETWORK_ACTIONS = [NetworkDdnsUpdate, NetworkRefresh];

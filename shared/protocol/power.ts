@@ -1,6 +1,7 @@
 // The smart-plug entity kind `plug` (id = the plug's config id): what the Power screen and
 // `ctl plugs` show, and what the guard's reasons refer to.
 import * as v from 'valibot';
+import { action, NoArgs } from './action.js';
 import { ERROR_CODES } from './errors.js';
 
 export const PlugTimer = v.object({
@@ -45,4 +46,29 @@ export const PlugInfo = v.object({
 });
 export type PlugInfo = v.InferOutput<typeof PlugInfo>;
 
-export const PLUG_ENTITIES = { plug: PlugInfo };
+export const POWER_ENTITIES = { power: PlugInfo };
+
+/** What switching answers: the plug as it is now, named. */
+const Switched = v.object({ ...PlugInfo.entries, plug: v.string() });
+const plugAction = <const N extends string>(name: N, alias: string) =>
+  action({ name, target: 'required', args: NoArgs, result: Switched, aliases: [alias] });
+export const PowerOn = plugAction('power.on', 'plug.on');
+export const PowerOff = plugAction('power.off', 'plug.off');
+export const PowerToggle = plugAction('power.toggle', 'plug.toggle');
+export const PowerCycle = action({
+  name: 'power.cycle',
+  target: 'required',
+  args: v.strictObject({
+    seconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(3600))),
+  }),
+  result: v.object({
+    plug: v.string(),
+    cycleSeconds: v.number(),
+    endsAt: v.number(),
+    expectBackAt: v.number(),
+    by: v.picklist(['device', 'agent']),
+    evidence: v.optional(v.string()),
+  }),
+  aliases: ['plug.cycle'],
+});
+export const POWER_ACTIONS = [PowerOn, PowerOff, PowerToggle, PowerCycle];

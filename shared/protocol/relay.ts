@@ -1,4 +1,4 @@
-// The agent's link to the relay, and which devices receive push notifications.
+// The agent's link to the relay (kind `relay`, id `link`): connected or not, since when, what the relay sees.
 import * as v from 'valibot';
 
 export const RelayLinkInfo = v.object({
@@ -14,15 +14,4 @@ export const RelayLinkInfo = v.object({
 });
 export type RelayLinkInfo = v.InferOutput<typeof RelayLinkInfo>;
 
-export const PushSubscriptionView = v.object({
-  deviceId: v.string(),
-  lang: v.string(),
-  kinds: v.nullable(v.array(v.string())),
-  createdAt: v.number(),
-});
-export type PushSubscriptionView = v.InferOutput<typeof PushSubscriptionView>;
-
-export const RELAY_ENTITIES = {
-  relay: RelayLinkInfo,
-  'push-subscription': PushSubscriptionView,
-};
+export const RELAY_ENTITIES = { relay: RelayLinkInfo };

@@ -34,7 +34,7 @@ describe('PWA pairing and status', () => {
     await expect.poll(() => page.getByTestId('conn-path').textContent()).toBe('Direct');
     expect(await page.getByRole('status').textContent()).toContain('Connected');
 
-    const devices = t.agent.state.list('device');
+    const devices = t.agent.state.list('devices');
     expect(devices.map((d) => (d.data as { name: string }).name)).toEqual(['Test phone']);
 
     // The pairing code is single use: the URL no longer carries it after pairing.
@@ -45,7 +45,7 @@ describe('PWA pairing and status', () => {
       .poll(() => page.getByTestId('agent-version').textContent(), { timeout: 15_000 })
       .toMatch(/^\d+\.\d+\.\d+/);
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Connected');
-    expect(t.agent.state.list('device')).toHaveLength(1);
+    expect(t.agent.state.list('devices')).toHaveLength(1);
   });
 
   it('keeps the device key non-extractable in IndexedDB', async () => {
@@ -54,7 +54,7 @@ describe('PWA pairing and status', () => {
         new Promise<boolean>((resolve, reject) => {
           const req = indexedDB.open('lifeline');
           req.onsuccess = () => {
-            const get = req.result.transaction('keys').objectStore('keys').get('device');
+            const get = req.result.transaction('keys').objectStore('keys').get('devices');
             get.onsuccess = () => resolve((get.result as CryptoKeyPair).privateKey.extractable);
             get.onerror = () => reject(get.error);
           };
@@ -75,9 +75,9 @@ describe('PWA pairing and status', () => {
     await sheet.getByRole('button', { name: 'Hold to confirm' }).click(); // a tap does nothing
     await sheet.getByRole('button', { name: 'Hold to confirm' }).dblclick();
     expect(await sheet.isVisible()).toBe(true);
-    expect(t.agent.state.list('device')).toHaveLength(2);
+    expect(t.agent.state.list('devices')).toHaveLength(2);
     await confirmInSheet(b.page);
-    await waitFor(() => t.agent.state.list('device').length === 1, 10_000, 'revocation');
+    await waitFor(() => t.agent.state.list('devices').length === 1, 10_000, 'revocation');
     await expect.poll(() => row.count()).toBe(0);
     expect(client.closed).toBe(true);
     await b.page.goto(`${t.url}/#/home`);

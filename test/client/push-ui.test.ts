@@ -72,9 +72,9 @@ describe('notification settings', () => {
     await page.getByLabel('Devices paired or revoked').uncheck();
     await page.getByRole('button', { name: 'Enable notifications' }).click();
     await page.getByText('Notifications are on for this device.').waitFor({ timeout: 15_000 });
-    const [entity] = t.agent.state.list('push-subscription');
-    expect((entity!.data as PushSubscriptionView).kinds).not.toContain('device');
-    expect((entity!.data as PushSubscriptionView).kinds).toContain('container');
+    const [entity] = t.agent.state.list('notify.subscription');
+    expect((entity!.data as PushSubscriptionView).kinds).not.toContain('devices');
+    expect((entity!.data as PushSubscriptionView).kinds).toContain('containers');
 
     await page.getByRole('button', { name: 'Send a test' }).click();
     const body = await waitFor(
@@ -83,7 +83,7 @@ describe('notification settings', () => {
       'test push',
     );
     expect(JSON.parse(sub.decrypt(body))).toMatchObject({
-      kind: 'push.test',
+      kind: 'notify.test',
       title: 'Test home: Test notification',
       from: 'agent',
     });
@@ -93,7 +93,7 @@ describe('notification settings', () => {
     await page.getByText('Saved.').waitFor();
     await waitFor(
       () =>
-        !((t.agent.state.list('push-subscription')[0]!.data as PushSubscriptionView).kinds ?? []).includes(
+        !((t.agent.state.list('notify.subscription')[0]!.data as PushSubscriptionView).kinds ?? []).includes(
           'net',
         ),
       5000,
@@ -101,7 +101,7 @@ describe('notification settings', () => {
     );
 
     await page.getByRole('button', { name: 'Turn off' }).click();
-    await waitFor(() => t.agent.state.list('push-subscription').length === 0, 10_000, 'unsubscribed');
+    await waitFor(() => t.agent.state.list('notify.subscription').length === 0, 10_000, 'unsubscribed');
     await page.getByRole('button', { name: 'Enable notifications' }).waitFor();
   });
 });

@@ -128,7 +128,7 @@ describe('installable PWA', () => {
     await b.context.grantPermissions(['notifications'], { origin: t.url });
     const data = JSON.stringify({
       v: 1,
-      kind: 'container.died',
+      kind: 'containers.died',
       title: 'Test home: Container stopped',
       body: 'ddns exited with code 127',
       url: '#/containers/nas%2Fddns',
@@ -155,7 +155,7 @@ describe('installable PWA', () => {
         title: 'Test home: Container stopped',
         body: 'ddns exited with code 127',
         tag: 'container.died:nas/ddns',
-        data: { url: '#/containers/nas%2Fddns', kind: 'container.died', from: 'agent' },
+        data: { url: '#/containers/nas%2Fddns', kind: 'containers.died', from: 'agent' },
       },
     ]);
   });

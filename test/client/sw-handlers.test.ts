@@ -11,7 +11,7 @@ import {
 
 const payload = {
   v: 1,
-  kind: 'container.died',
+  kind: 'containers.died',
   title: 'Home: Container stopped',
   body: 'ddns exited with code 127',
   url: '#/containers/nas%2Fddns',

@@ -137,7 +137,7 @@ describe('fuzz: network edges', () => {
     for (const base of [t.url, relay.url]) {
       const { client, device } = await pairDevice(t, 'after the storm', base);
       expect(
-        (await client.command('device.rename', { target: device.id, args: { name: 'still fine' } })).status,
+        (await client.command('devices.rename', { target: device.id, args: { name: 'still fine' } })).status,
       ).toBe('ok');
       client.close();
     }

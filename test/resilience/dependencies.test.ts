@@ -5,13 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type {
-  DdnsRecord,
-  DnsName,
-  EngineInfo,
-  PlugInfo,
-  RelayLinkInfo,
-} from '../../shared/protocol/vocabulary.js';
+import type { EntityKind } from '../../shared/protocol/vocabulary.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { startBind, type TestBind } from '../harness/bind.js';
 import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
@@ -94,40 +88,36 @@ it('starts with every dependency down, and recovers each by itself as it returns
   };
   t = await startTestAgent({ yaml: JSON.stringify(config) }, prepared);
   const agent = t.agent;
-  const get = <T>(kind: string, id: string) => agent.state.get(kind, id) as T | undefined;
+  const get = <K extends EntityKind>(kind: K, id: string) => agent.state.get(kind, id);
 
   // Degraded, each with its reason, and the agent up and serving.
-  const engine = await waitFor(() => get<EngineInfo>('engine', 'nas'), 15_000, 'engine state');
+  const engine = await waitFor(() => get('containers.engine', 'nas'), 15_000, 'engine state');
   expect(engine.reachable).toBe(false);
   expect(engine.reason).toBeTruthy();
-  await waitFor(() => get<PlugInfo>('plug', 'lamp')?.online === false, 15_000, 'plug offline');
-  const link = await waitFor(() => get<RelayLinkInfo>('relay', 'link')?.lastError, 15_000, 'relay error');
+  await waitFor(() => get('power', 'lamp')?.online === false, 15_000, 'plug offline');
+  const link = await waitFor(() => get('relay', 'link')?.lastError, 15_000, 'relay error');
   expect(link).toBeTruthy();
-  await waitFor(
-    () => get<DnsName>('dns-name', NAME)?.resolvers[0]?.status === 'error',
-    15_000,
-    'DNS failing',
-  );
-  await waitFor(() => (get<DdnsRecord>('ddns', NAME)?.failures ?? 0) > 0, 15_000, 'DDNS failing');
+  await waitFor(() => get('network.name', NAME)?.resolvers[0]?.status === 'error', 15_000, 'DNS failing');
+  await waitFor(() => (get('network.ddns', NAME)?.failures ?? 0) > 0, 15_000, 'DDNS failing');
   expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
 
   // One by one they come back; nothing is restarted but the dependency itself.
   mkdirSync(path.dirname(secretFile), { recursive: true });
   writeFileSync(secretFile, bind.key.secret);
   plug.relay.fault = 'none';
-  await waitFor(() => get<PlugInfo>('plug', 'lamp')?.online === true, 15_000, 'plug back');
+  await waitFor(() => get('power', 'lamp')?.online === true, 15_000, 'plug back');
 
   await dockerd.start();
-  await waitFor(() => get<EngineInfo>('engine', 'nas')?.reachable === true, 30_000, 'Docker back');
+  await waitFor(() => get('containers.engine', 'nas')?.reachable === true, 30_000, 'Docker back');
 
   await relay.restart();
-  await waitFor(() => get<RelayLinkInfo>('relay', 'link')?.connected === true, 30_000, 'relay back');
+  await waitFor(() => get('relay', 'link')?.connected === true, 30_000, 'relay back');
 
   await bind.start();
-  await waitFor(() => get<DnsName>('dns-name', NAME)?.status === 'match', 30_000, 'DNS back');
+  await waitFor(() => get('network.name', NAME)?.status === 'match', 30_000, 'DNS back');
   const ddns = await waitFor(
     () => {
-      const d = get<DdnsRecord>('ddns', NAME);
+      const d = get('network.ddns', NAME);
       return d?.status === 'in-sync' ? d : undefined;
     },
     90_000,

@@ -73,7 +73,7 @@ it(`keeps a consistent database with every acknowledged audit entry across ${KIL
       for (let n = 0; running; n++) {
         const name = `k${kill}-w${w}-${n}`;
         const r = await client
-          .command('device.rename', { target: device.id, args: { name } })
+          .command('devices.rename', { target: device.id, args: { name } })
           .catch(() => null);
         if (r?.status === 'ok') acknowledged.push(name);
         else return;
@@ -91,7 +91,7 @@ it(`keeps a consistent database with every acknowledged audit entry across ${KIL
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const done = new Set(
         (
-          db.prepare("SELECT args FROM audit WHERE action = 'device.rename' AND outcome = 'ok'").all() as {
+          db.prepare("SELECT args FROM audit WHERE action = 'devices.rename' AND outcome = 'ok'").all() as {
             args: string;
           }[]
         ).map((r) => (JSON.parse(r.args) as { name: string }).name),

@@ -33,10 +33,10 @@ export function NotificationSettings() {
     if (r && !r.ok)
       setMessage(
         r.reason === 'denied'
-          ? t('push.denied')
+          ? t('notify.denied')
           : r.reason === 'no-relay'
-            ? t('push.noRelay')
-            : t('push.failed', { reason: r.message ?? '' }),
+            ? t('notify.noRelay')
+            : t('notify.failed', { reason: r.message ?? '' }),
       );
     else if (done) setMessage(done);
   };
@@ -46,13 +46,13 @@ export function NotificationSettings() {
 
   return (
     <section class="card" aria-labelledby="push-h">
-      <h2 id="push-h">{t('push.title')}</h2>
-      {support === 'ios-install-first' && <p class="muted">{t('push.iosHint')}</p>}
-      {support === 'unsupported' && <p class="muted">{t('push.unsupported')}</p>}
-      {support === 'insecure' && <p class="muted">{t('push.insecure')}</p>}
-      <p class="muted small">{t('push.relayNotices')}</p>
+      <h2 id="push-h">{t('notify.title')}</h2>
+      {support === 'ios-install-first' && <p class="muted">{t('notify.iosHint')}</p>}
+      {support === 'unsupported' && <p class="muted">{t('notify.unsupported')}</p>}
+      {support === 'insecure' && <p class="muted">{t('notify.insecure')}</p>}
+      <p class="muted small">{t('notify.relayNotices')}</p>
       <fieldset class="groups" disabled={busy}>
-        <legend>{t('push.choose')}</legend>
+        <legend>{t('notify.choose')}</legend>
         {ALL_GROUPS.map((g) => (
           <label key={g} class="check">
             <input
@@ -60,7 +60,7 @@ export function NotificationSettings() {
               checked={groups.includes(g)}
               onChange={(e) => toggle(g, (e.target as HTMLInputElement).checked)}
             />
-            <span>{t(`push.group.${g}`)}</span>
+            <span>{t(`notify.group.${g}`)}</span>
           </label>
         ))}
       </fieldset>
@@ -71,17 +71,17 @@ export function NotificationSettings() {
               type="button"
               class="btn"
               disabled={busy || !online}
-              onClick={() => void run(() => savePushGroups(groups), t('push.saved'))}
+              onClick={() => void run(() => savePushGroups(groups), t('notify.saved'))}
             >
-              {t('push.save')}
+              {t('notify.save')}
             </button>
             <button
               type="button"
               class="btn"
               disabled={busy || !online}
-              onClick={() => void run(testPush, t('push.testSent'))}
+              onClick={() => void run(testPush, t('notify.testSent'))}
             >
-              {t('push.test')}
+              {t('notify.test')}
             </button>
             <button
               type="button"
@@ -89,7 +89,7 @@ export function NotificationSettings() {
               disabled={busy || !online}
               onClick={() => void run(disablePush)}
             >
-              {t('push.disable')}
+              {t('notify.disable')}
             </button>
           </>
         ) : (
@@ -97,9 +97,9 @@ export function NotificationSettings() {
             type="button"
             class="btn primary"
             disabled={busy || !online || support !== 'supported'}
-            onClick={() => void run(() => enablePush(groups), t('push.enabled'))}
+            onClick={() => void run(() => enablePush(groups), t('notify.enabled'))}
           >
-            {t('push.enable')}
+            {t('notify.enable')}
           </button>
         )}
       </div>

@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ContainerInfo, EngineInfo } from '../../../shared/protocol/vocabulary.js';
+import {
+  type ContainerInfo,
+  ContainersLogs,
+  ContainersRestart,
+  ContainersStart,
+  ContainersStop,
+  type EngineInfo,
+} from '../../../shared/protocol/containers.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, entity, listEntities } from '../connection.js';
@@ -21,7 +28,8 @@ import { DATA } from '../components/data.js';
 
 registerMessages(containerMessages);
 
-type Verb = 'restart' | 'start' | 'stop';
+const ACTS = { restart: ContainersRestart, start: ContainersStart, stop: ContainersStop } as const;
+type Verb = keyof typeof ACTS;
 type Note = { ok: boolean; text: string } | null;
 
 /** Red: dead or failed; amber: restarting, unhealthy, looping; green: running; grey: stopped cleanly. */
@@ -58,7 +66,7 @@ function exitText(code: number): string {
 }
 
 async function act(verb: Verb, c: ContainerInfo): Promise<Note> {
-  const r = await runAction(`container.${verb}`, { target: `${c.engine}/${c.name}`, args: {} });
+  const r = await runAction(ACTS[verb], { target: `${c.engine}/${c.name}` });
   if (r.status === 'ok')
     return { ok: true, text: t(`containers.done.${verb}` as MessageKey, { name: c.name }) };
   if (r.status === 'error' && r.error.message === 'cancelled') return null;
@@ -204,8 +212,8 @@ interface Logs {
 }
 
 function Detail({ engine, name }: { engine: string; name: string }) {
-  const c = entity<ContainerInfo>('container', `${engine}/${name}`);
-  const e = entity<EngineInfo>('engine', engine);
+  const c = entity('containers', `${engine}/${name}`);
+  const e = entity('containers.engine', engine);
   const online = connState.value === 'online' && Boolean(e?.reachable);
   const [note, setNote] = useState<Note>(null);
   const [busy, setBusy] = useState(false);
@@ -215,10 +223,10 @@ function Detail({ engine, name }: { engine: string; name: string }) {
 
   const loadLogs = async () => {
     setLoading(true);
-    const r = await runAction('container.logs', { target: `${engine}/${name}`, args: { lines: 200 } });
+    const r = await runAction(ContainersLogs, { target: `${engine}/${name}`, args: { lines: 200 } });
     setLoading(false);
     if (r.status === 'ok') {
-      setLogs(r.data as Logs);
+      setLogs(r.data);
       setLogsError(null);
     } else if (r.status === 'error')
       setLogsError(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
@@ -405,8 +413,8 @@ function Detail({ engine, name }: { engine: string; name: string }) {
 /** Per engine, grouped by compose project: state, exit code, errors and the fix one tap away. */
 export function ContainersScreen({ params }: { params: string[] }) {
   if (params.length >= 2) return <Detail engine={params[0]!} name={params.slice(1).join('/')} />;
-  const engines = listEntities<EngineInfo>('engine').sort((a, b) => a.id.localeCompare(b.id));
-  const all = listEntities<ContainerInfo>('container').map((c) => c.data);
+  const engines = listEntities('containers.engine').sort((a, b) => a.id.localeCompare(b.id));
+  const all = listEntities('containers').map((c) => c.data);
   const online = connState.value === 'online';
   return (
     <main class="screen">

@@ -1,5 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { HostInfo, HostNotice, HostWake } from '../../../shared/protocol/vocabulary.js';
+import {
+  type HostInfo,
+  type HostNotice,
+  type HostWake,
+  MachinesWake,
+} from '../../../shared/protocol/machines.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
@@ -12,7 +17,7 @@ registerMessages(wolMessages);
 
 /** A warning or likely cause in the user's language, by its code; the agent's English otherwise. */
 function notice(n: HostNotice): string {
-  return tMaybe(`wol.notice.${n.code}`, n.message, n.params ?? {});
+  return tMaybe(`machines.notice.${n.code}`, n.message, n.params ?? {});
 }
 
 function wakeLine(w: HostWake): string {
@@ -38,7 +43,7 @@ function wakeLine(w: HostWake): string {
 /** Wake-on-LAN: who is up, the MAC checks, and Wake with live progress until the machine answers. */
 export function MachinesScreen({ params }: { params: string[] }) {
   const focused = useFocusedItem(params);
-  const hosts = listEntities<HostInfo>('host').sort((a, b) => a.data.name.localeCompare(b.data.name));
+  const hosts = listEntities('machines').sort((a, b) => a.data.name.localeCompare(b.data.name));
   return (
     <main class="screen">
       <h1>{t('machines.title')}</h1>
@@ -63,7 +68,7 @@ function MachineCard({ id, host, focused }: { id: string; host: HostInfo; focuse
 
   const run = async (args: Record<string, unknown>) => {
     setError(null);
-    const r = await runAction('host.wake', { target: id, args });
+    const r = await runAction(MachinesWake, { target: id, args });
     // A timeout is shown by the card itself, with its likely causes.
     if (r.status === 'error' && r.error.code !== 'timeout')
       setError(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));

@@ -1,5 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { DdnsRecord, DnsName, PublicIp, ResolverView } from '../../../shared/protocol/network.js';
+import {
+  type DdnsRecord,
+  type DnsName,
+  NetworkDdnsUpdate,
+  type PublicIp,
+  type ResolverView,
+} from '../../../shared/protocol/network.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
@@ -18,7 +24,7 @@ const BADGE: Record<string, string> = {
 function Badge({ status }: { status: string }) {
   return (
     <span class={`badge ${BADGE[status] ?? ''}`} data-status={status}>
-      {t(`net.status.${status}` as MessageKey)}
+      {t(`network.status.${status}` as MessageKey)}
     </span>
   );
 }
@@ -30,22 +36,22 @@ function Address({ ip }: { ip: PublicIp }) {
     <div class="item" data-testid={`public-${ip.family}`}>
       <div>
         <div class="item-title">
-          {t(ip.family === 'ipv4' ? 'net.ipv4' : 'net.ipv6')}:{' '}
+          {t(ip.family === 'ipv4' ? 'network.ipv4' : 'network.ipv6')}:{' '}
           <span class="mono" data-testid={`public-${ip.family}-address`}>
-            {ip.address ?? t('net.unknown')}
+            {ip.address ?? t('network.unknown')}
           </span>
         </div>
         {ip.since && (
           <div class="muted small">
-            {t('net.since', { time: formatTime(ip.since), ago: formatAgo(ip.since, n) })}
+            {t('network.since', { time: formatTime(ip.since), ago: formatAgo(ip.since, n) })}
           </div>
         )}
         <div class="muted small">
-          {ip.agree.length > 0 ? t('net.agree', { sources: ip.agree.join(', ') }) : t('net.noSource')}
+          {ip.agree.length > 0 ? t('network.agree', { sources: ip.agree.join(', ') }) : t('network.noSource')}
         </div>
         {ip.disagree.map((d) => (
           <div key={d.source} class="muted small">
-            {t('net.disagree', { source: d.source, address: d.address })}
+            {t('network.disagree', { source: d.source, address: d.address })}
           </div>
         ))}
         {ip.warning && (
@@ -55,7 +61,7 @@ function Address({ ip }: { ip: PublicIp }) {
         )}
         {change && (
           <div class="muted small">
-            {t('net.lastChange', {
+            {t('network.lastChange', {
               from: change.from!,
               to: change.to,
               ago: formatAgo(change.at, n),
@@ -71,7 +77,7 @@ function Address({ ip }: { ip: PublicIp }) {
 function answers(r: ResolverView): string {
   if (r.status === 'error') return r.error ?? '';
   const all = [...r.a, ...r.aaaa].map((x) => `${x.address} (${x.ttl} s)`);
-  return all.length > 0 ? all.join(', ') : t('net.none');
+  return all.length > 0 ? all.join(', ') : t('network.none');
 }
 
 function Name({ name }: { name: DnsName }) {
@@ -81,15 +87,15 @@ function Name({ name }: { name: DnsName }) {
         <span class="mono">{name.name}</span> <Badge status={name.status} />
       </div>
       <div class="muted small">
-        {t('net.statusSince', {
-          status: t(`net.status.${name.status}` as MessageKey),
+        {t('network.statusSince', {
+          status: t(`network.status.${name.status}` as MessageKey),
           time: formatTime(name.since),
         })}
         {name.status === 'mismatch' && name.staleAt
-          ? ` · ${t('net.staleAt', { time: formatTime(name.staleAt) })}`
+          ? ` · ${t('network.staleAt', { time: formatTime(name.staleAt) })}`
           : ''}
       </div>
-      {name.note && <div class="muted small">{t('net.proxied')}</div>}
+      {name.note && <div class="muted small">{t('network.proxied')}</div>}
       <ul class="resolvers">
         {name.resolvers.map((r) => (
           <li key={r.resolver} data-resolver={r.resolver}>
@@ -113,18 +119,21 @@ function Ddns({ d }: { d: DdnsRecord }) {
   const update = async () => {
     setBusy(true);
     setMessage(null);
-    const r = await runAction('ddns.update', { target: d.record, args: {} });
+    const r = await runAction(NetworkDdnsUpdate, { target: d.record });
     setBusy(false);
     if (r.status === 'ok') {
-      const data = r.data as DdnsRecord;
+      const data = r.data;
       setMessage({
         ok: true,
-        text: t('net.ddns.updated', { record: d.record, address: Object.values(data.desired).join(', ') }),
+        text: t('network.ddns.updated', {
+          record: d.record,
+          address: Object.values(data.desired).join(', '),
+        }),
       });
     } else if (r.status === 'error' && r.error.message !== 'cancelled')
       setMessage({
         ok: false,
-        text: t('net.ddns.error', {
+        text: t('network.ddns.error', {
           message: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
         }),
       });
@@ -133,24 +142,24 @@ function Ddns({ d }: { d: DdnsRecord }) {
     <div class="item" data-testid={`ddns-${d.record}`}>
       <div>
         <div class="item-title">
-          {t('net.ddns', { provider: d.provider })}{' '}
+          {t('network.ddns', { provider: d.provider })}{' '}
           <span
             class={`badge ${d.status === 'in-sync' ? 'ok' : d.status === 'retrying' ? 'bad' : ''}`}
             data-testid="ddns-status"
           >
-            {t(`net.ddns.${d.status}` as MessageKey)}
+            {t(`network.ddns.${d.status}` as MessageKey)}
           </span>
         </div>
         {d.lastSuccessAt && (
-          <div class="muted small">{t('net.ddns.lastOk', { ago: formatAgo(d.lastSuccessAt, n) })}</div>
+          <div class="muted small">{t('network.ddns.lastOk', { ago: formatAgo(d.lastSuccessAt, n) })}</div>
         )}
         {d.lastAttempt && !d.lastAttempt.ok && (
           <div class="error small">
-            {t('net.ddns.failed', { n: d.failures, message: d.lastAttempt.message ?? '' })}
+            {t('network.ddns.failed', { n: d.failures, message: d.lastAttempt.message ?? '' })}
           </div>
         )}
         {d.nextRetryAt && (
-          <div class="muted small">{t('net.ddns.nextRetry', { time: formatTime(d.nextRetryAt) })}</div>
+          <div class="muted small">{t('network.ddns.nextRetry', { time: formatTime(d.nextRetryAt) })}</div>
         )}
         {message && (
           <p class={message.ok ? 'muted small' : 'error small'} role="status">
@@ -159,7 +168,7 @@ function Ddns({ d }: { d: DdnsRecord }) {
         )}
       </div>
       <button type="button" class="btn small" disabled={!online || busy} onClick={() => void update()}>
-        {t('net.ddns.update')}
+        {t('network.ddns.update')}
       </button>
     </div>
   );
@@ -167,16 +176,16 @@ function Ddns({ d }: { d: DdnsRecord }) {
 
 /** Public addresses and their age (IPv6 only once one was ever seen: most homes have none), each name as every resolver answers it, DDNS and a force update. */
 export function NetworkCard() {
-  const ips = listEntities<PublicIp>('public-ip')
+  const ips = listEntities('network.public-ip')
     .map((e) => e.data)
     .filter((ip) => ip.address || ip.history.length > 0 || (ip.family === 'ipv4' && ip.sources.length > 0))
     .sort((a, b) => (a.family < b.family ? -1 : 1));
-  const names = listEntities<DnsName>('dns-name').map((e) => e.data);
-  const ddns = new Map(listEntities<DdnsRecord>('ddns').map((e) => [e.id, e.data]));
+  const names = listEntities('network.name').map((e) => e.data);
+  const ddns = new Map(listEntities('network.ddns').map((e) => [e.id, e.data]));
   return (
     <section class="card net-card" aria-labelledby="net-h" data-testid="network-card">
-      <h2 id="net-h">{t('net.title')}</h2>
-      {ips.length === 0 && names.length === 0 && <p class="muted">{t('net.off')}</p>}
+      <h2 id="net-h">{t('network.title')}</h2>
+      {ips.length === 0 && names.length === 0 && <p class="muted">{t('network.off')}</p>}
       {ips.map((ip) => (
         <Address key={ip.family} ip={ip} />
       ))}

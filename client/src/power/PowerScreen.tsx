@@ -1,5 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { PlugInfo } from '../../../shared/protocol/power.js';
+import { type PlugInfo, PowerCycle, PowerOff, PowerOn } from '../../../shared/protocol/power.js';
+
+const SPECS = { on: PowerOn, off: PowerOff, cycle: PowerCycle } as const;
+
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
@@ -22,7 +25,7 @@ registerMessages(plugMessages);
 /** The plugs: state and power draw; lifeline plugs locked against "off" (the agent refuses it too). */
 export function PowerScreen({ params }: { params: string[] }) {
   const focused = useFocusedItem(params);
-  const plugs = listEntities<PlugInfo>('plug').sort(
+  const plugs = listEntities('power').sort(
     (a, b) => Number(b.data.lifeline) - Number(a.data.lifeline) || a.data.name.localeCompare(b.data.name),
   );
   const live = connState.value === 'online';
@@ -68,7 +71,7 @@ function PlugCard({
     if (verb === 'off' && offBlocked) return;
     setBusy(true);
     setMessage(null);
-    const r = await runAction(`plug.${verb}`, { target: id, args: {} });
+    const r = await runAction(SPECS[verb], { target: id });
     setBusy(false);
     if (r.status === 'error') {
       if (r.error.message !== 'cancelled')
@@ -79,11 +82,11 @@ function PlugCard({
           }),
         });
     } else if (r.status === 'ok') {
-      const data = r.data as { endsAt?: number; on?: boolean };
+      const data = r.data;
       setMessage({
         error: false,
         text:
-          verb === 'cycle' && data.endsAt
+          'endsAt' in data
             ? t('power.cycleStarted', { time: formatTime(data.endsAt) })
             : t('power.done', { name: p.name, state: t(data.on ? 'power.state.on' : 'power.state.off') }),
       });

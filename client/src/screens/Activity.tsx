@@ -1,26 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ActivityList, type AuditRow, type Timeline } from '../../../shared/protocol/activity.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import { runAction } from '../actions.js';
 import { DATA } from '../components/data.js';
 import { connState, liveEvents } from '../connection.js';
 import { store } from '../db.js';
 import { formatDateTime, t, tMaybe, tParts } from '../i18n/index.js';
-
-interface AuditEntry {
-  id: number;
-  at: number;
-  deviceName: string | null;
-  action: string;
-  target: string | null;
-  decision: string;
-  outcome: string;
-  message: string | null;
-}
-
-interface Timeline {
-  audit: AuditEntry[];
-  events: EventRecord[];
-}
 
 /** One timeline of what was asked, decided and done, and what happened on its own. */
 export function ActivityScreen() {
@@ -34,9 +19,9 @@ export function ActivityScreen() {
       if (live && saved) setData((d) => d ?? saved);
     });
     if (online)
-      void runAction('activity.list', { args: { limit: 100 } }).then((r) => {
+      void runAction(ActivityList, { args: { limit: 100 } }).then((r) => {
         if (live && r.status === 'ok') {
-          setData(r.data as Timeline);
+          setData(r.data);
           void store.set('activity', r.data);
         }
       });
@@ -45,7 +30,7 @@ export function ActivityScreen() {
     };
   }, [online, latest]);
 
-  type Item = { at: number; key: string; audit?: AuditEntry; event?: EventRecord };
+  type Item = { at: number; key: string; audit?: AuditRow; event?: EventRecord };
   const items: Item[] = data
     ? [
         ...data.audit.map((a) => ({ at: a.at, key: `a${a.id}`, audit: a })),
@@ -85,7 +70,7 @@ function EventItem({ e }: { e: EventRecord }) {
   );
 }
 
-function AuditItem({ a }: { a: AuditEntry }) {
+function AuditItem({ a }: { a: AuditRow }) {
   return (
     <li class={`cmd ${a.outcome}`}>
       <time>{formatDateTime(a.at)}</time>

@@ -1,4 +1,3 @@
-import type { AgentFacts } from '../../../shared/protocol/vocabulary.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
@@ -7,7 +6,7 @@ import { NetworkCard } from '../network/NetworkCard.js';
 
 /** The status screen: the agent's facts and how old they are. Capability cards join it later. */
 export function HomeScreen() {
-  const facts = entity<AgentFacts>('agent', 'self');
+  const facts = entity('agent', 'self');
   const live = connState.value === 'online';
   const n = now.value;
   return (

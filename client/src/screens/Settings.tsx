@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { DeviceInfo } from '../../../shared/protocol/vocabulary.js';
+import { DevicesPair, DevicesRevoke } from '../../../shared/protocol/devices.js';
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
@@ -18,25 +18,25 @@ import {
 
 /** Devices (list, revoke, add) and preferences. */
 export function SettingsScreen() {
-  const devices = listEntities<DeviceInfo>('device').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
+  const devices = listEntities('devices').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
   const me = pairing.value?.deviceId;
   const online = connState.value === 'online';
   const [message, setMessage] = useState<string | null>(null);
   const [invite, setInvite] = useState<{ link: string; qr: string } | null>(null);
 
   const revoke = async (id: string) => {
-    const r = await runAction('device.revoke', { target: id, args: {} });
+    const r = await runAction(DevicesRevoke, { target: id });
     if (r.status === 'error' && r.error.message !== 'cancelled')
       setMessage(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
   };
 
   const addDevice = async () => {
-    const r = await runAction('pair.create', { args: {} });
+    const r = await runAction(DevicesPair, {});
     if (r.status !== 'ok') {
       if (r.status === 'error' && r.error.message !== 'cancelled') setMessage(r.error.message);
       return;
     }
-    const { link } = r.data as { link: string };
+    const { link } = r.data;
     const QR = await import('qrcode');
     setInvite({ link, qr: await QR.toDataURL(link, { margin: 1, width: 440 }) });
   };

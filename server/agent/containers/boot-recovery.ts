@@ -140,7 +140,7 @@ export class BootRecovery {
       if (this.entries.get(key) !== entry) return;
       const reason = describeError(err);
       this.deps.events.append({
-        kind: 'container.recovery-attempt',
+        kind: 'containers.recovery-attempt',
         severity: 'info',
         subject: key,
         message: `Boot-race recovery: attempt ${attempt} to start ${name} on ${engine} failed: ${reason}`,
@@ -152,7 +152,7 @@ export class BootRecovery {
     // Gone, or it already died again and the next attempt is planned.
     if (this.entries.get(key) !== entry || entry.timer !== null) return;
     this.deps.events.append({
-      kind: 'container.recovery-attempt',
+      kind: 'containers.recovery-attempt',
       severity: 'info',
       subject: key,
       message: `Boot-race recovery: attempt ${attempt} started ${name} on ${engine}; checking that it stays up`,
@@ -178,7 +178,7 @@ export class BootRecovery {
     const downSeconds = Math.round(((startedAt ?? this.deps.clock.now()) - entry.firstFailureAt) / 1000);
     entry.info = { ...entry.info, status: 'recovered', nextAt: null };
     this.deps.events.append({
-      kind: 'container.recovered',
+      kind: 'containers.recovered',
       severity: 'info',
       subject: key,
       message:
@@ -197,7 +197,7 @@ export class BootRecovery {
     const { key, name, engine } = entry.target;
     entry.info = { ...entry.info, status: 'gave-up', nextAt: null };
     this.deps.events.append({
-      kind: 'container.recovery-gave-up',
+      kind: 'containers.recovery-gave-up',
       severity: 'critical',
       subject: key,
       message: `Boot-race recovery gave up on ${name} on ${engine} after ${entry.info.attempts} attempt${entry.info.attempts === 1 ? '' : 's'} in ${spanText(this.deps.windowMs)}; it needs a look`,

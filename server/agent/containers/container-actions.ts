@@ -1,8 +1,13 @@
 // The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
 // logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
-import { z } from 'zod';
+import {
+  ContainersLogs,
+  ContainersRestart,
+  ContainersStart,
+  ContainersStop,
+} from '../../../shared/protocol/containers.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { ActionDefinition, Classification } from '../actions.js';
+import { type Classification, defineAction } from '../actions.js';
 import { isRunning } from './container-info.js';
 import { describeEngineError, dockerMessage, type EngineApi, statusOf } from './engine-api.js';
 import type { EngineMonitor, Tracked } from './engine-monitor.js';
@@ -88,24 +93,16 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
     return { container: m.key(t), state: now.inspect.State.Status, ...(already ? { already } : {}) };
   };
 
-  const target = z.strictObject({});
-
-  const restart: ActionDefinition<Record<string, never>> = {
-    name: 'container.restart',
-    target: 'required',
-    args: target,
+  const restart = defineAction(ContainersRestart, {
     classify: guarded(({ m, t }) => classifyRestart(m, t)),
     async run(req, ctx) {
       const r = resolve(req.target);
       ctx.progress('restarting', `Restarting ${r.t.name}`);
       return act(r, 'restart', (api, id) => api.restart(id, undefined));
     },
-  };
+  });
 
-  const start: ActionDefinition<Record<string, never>> = {
-    name: 'container.start',
-    target: 'required',
-    args: target,
+  const start = defineAction(ContainersStart, {
     classify: guarded(() => ({ decision: 'allow' })),
     async run(req, ctx) {
       const r = resolve(req.target);
@@ -114,12 +111,9 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
       ctx.progress('starting', `Starting ${r.t.name}`);
       return act(r, 'start', (api, id) => api.start(id));
     },
-  };
+  });
 
-  const stop: ActionDefinition<Record<string, never>> = {
-    name: 'container.stop',
-    target: 'required',
-    args: target,
+  const stop = defineAction(ContainersStop, {
     classify: guarded(({ m, t }) => classifyStop(m, t)),
     async run(req, ctx) {
       const r = resolve(req.target);
@@ -131,16 +125,9 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
       ctx.progress('stopping', `Stopping ${r.t.name}`);
       return act(r, 'stop', (api, id) => api.stop(id, undefined));
     },
-  };
-
-  const LogsArgs = z.strictObject({
-    lines: z.number().int().min(1).max(2000).default(200),
-    timestamps: z.boolean().default(true),
   });
-  const logs: ActionDefinition<z.output<typeof LogsArgs>> = {
-    name: 'container.logs',
-    target: 'required',
-    args: LogsArgs,
+
+  const logs = defineAction(ContainersLogs, {
     classify: guarded(() => ({ decision: 'allow' })),
     async run(req) {
       const { m, t } = resolve(req.target);
@@ -169,7 +156,7 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
       lines = lines.slice(from);
       return { container: m.key(t), lines, truncated };
     },
-  };
+  });
 
   return [restart, start, stop, logs];
 }

@@ -2,23 +2,23 @@
 // agent's guard like any phone: a lifeline stop is refused, a restart asks first (or takes --yes).
 import type { Command } from 'commander';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
-import type { ContainerInfo, EngineInfo } from '../../../shared/protocol/vocabulary.js';
+import {
+  type ContainerInfo,
+  ContainersLogs,
+  ContainersRestart,
+  ContainersStart,
+  ContainersStop,
+} from '../../../shared/protocol/containers.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
 import { CliError } from '../../cli/errors.js';
 import { ago, duration, table } from '../../cli/format.js';
 
-interface LogLine {
-  at: number | null;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
 /** `<engine>/<name>`, or a bare name when exactly one engine has it. */
 export function resolveContainer(client: AgentClient, ref: string): string {
   if (ref.includes('/')) return ref;
-  const hits = client.list<ContainerInfo>('container').filter((c) => c.data.name === ref);
+  const hits = client.list('containers').filter((c) => c.data.name === ref);
   if (hits.length > 1)
     throw new CliError(`${ref} exists on several engines: ${hits.map((h) => h.id).join(', ')}; name one`);
   return hits[0]?.id ?? ref;
@@ -51,9 +51,9 @@ function image(c: ContainerInfo): string {
 
 export async function ctlContainers(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const engines = client.list<EngineInfo>('engine').sort((a, b) => a.id.localeCompare(b.id));
+    const engines = client.list('containers.engine').sort((a, b) => a.id.localeCompare(b.id));
     const containers = client
-      .list<ContainerInfo>('container')
+      .list('containers')
       .map((c) => c.data)
       // Compose projects first, then the containers of no project, as the app groups them.
       .sort(
@@ -91,15 +91,13 @@ export async function ctlContainers(opts: CtlGlobalOptions): Promise<void> {
   });
 }
 
-function ctlAct(verb: 'restart' | 'start' | 'stop') {
+const ACTS = { restart: ContainersRestart, start: ContainersStart, stop: ContainersStop } as const;
+
+function ctlAct(verb: keyof typeof ACTS) {
   return async (ref: string, opts: CtlGlobalOptions & GuardedOptions) => {
     await withSession(opts, async (client) => {
       const target = resolveContainer(client, ref);
-      const data = (await runGuarded(client, `container.${verb}`, { target, args: {} }, opts)) as {
-        container: string;
-        state: string;
-        already?: boolean;
-      };
+      const data = await runGuarded(client, ACTS[verb], { target }, opts);
       if (opts.json) return printJson(data);
       const name = data.container.slice(data.container.indexOf('/') + 1);
       process.stdout.write(
@@ -119,16 +117,7 @@ export async function ctlLogs(
   const timestamps = opts.timestamps !== false;
   await withSession(opts, async (client) => {
     const target = resolveContainer(client, ref);
-    const data = (await runGuarded(
-      client,
-      'container.logs',
-      { target, args: { lines, timestamps } },
-      {},
-    )) as {
-      container: string;
-      lines: LogLine[];
-      truncated: boolean;
-    };
+    const data = await runGuarded(client, ContainersLogs, { target, args: { lines, timestamps } }, {});
     if (opts.json) return printJson(data);
     const out = data.lines.map((l) => {
       const stamp = timestamps && l.at !== null ? `${new Date(l.at).toISOString()} ` : '';

@@ -149,7 +149,7 @@ export class EngineMonitor {
   }
 
   start(): void {
-    this.deps.state.set('engine', this.id, this.engine);
+    this.deps.state.set('containers.engine', this.id, this.engine);
     this.link.start();
   }
 
@@ -274,7 +274,7 @@ export class EngineMonitor {
     for (const inspect of list) this.remember(inspect);
     for (const [id, t] of before)
       if (!this.tracked.has(id) && !this.byName.has(t.name)) {
-        this.deps.state.remove('container', this.key(t));
+        this.deps.state.remove('containers', this.key(t));
         this.recovery.cancel(this.key(t));
         this.incidents.forget(this.key(t));
       }
@@ -289,7 +289,7 @@ export class EngineMonitor {
     };
     if (wasDown && this.downAnnounced)
       events.append({
-        kind: 'engine.back',
+        kind: 'containers.engine-back',
         severity: 'info',
         subject: cfg.id,
         message: `Docker engine ${cfg.id} is reachable again (Docker ${version.engineVersion}, API ${version.apiVersion}).`,
@@ -345,7 +345,7 @@ export class EngineMonitor {
       .filter((t) => this.flags(t).lifeline)
       .map((t) => t.name);
     events.append({
-      kind: 'engine.unreachable',
+      kind: 'containers.engine-unreachable',
       severity: lifelines.length > 0 ? 'critical' : 'warning',
       subject: cfg.id,
       message: `Docker engine ${cfg.id} is unreachable: ${reason}. Lifeline keeps trying to reattach.`,
@@ -477,7 +477,7 @@ export class EngineMonitor {
     const t = this.remember(inspect);
     if (old && old.name !== t.name) {
       if (this.byName.get(old.name) === old.id) this.byName.delete(old.name);
-      this.deps.state.remove('container', `${this.id}/${old.name}`);
+      this.deps.state.remove('containers', `${this.id}/${old.name}`);
     }
     this.publish(t);
     // Its network provider's lifeline status may depend on it.
@@ -499,7 +499,7 @@ export class EngineMonitor {
     this.settling.delete(id);
     if (this.byName.get(t.name) === id) {
       this.byName.delete(t.name);
-      this.deps.state.remove('container', this.key(t));
+      this.deps.state.remove('containers', this.key(t));
       this.recovery.cancel(this.key(t));
       this.incidents.forget(this.key(t));
     }
@@ -517,7 +517,7 @@ export class EngineMonitor {
       this.recovery.seenRunning(key);
       this.incidents.running(key);
     }
-    this.deps.state.set('container', key, this.info(t));
+    this.deps.state.set('containers', key, this.info(t));
   }
 
   private publishEngine(): void {
@@ -525,7 +525,7 @@ export class EngineMonitor {
     for (const t of this.tracked.values()) if (t.inspect.State.Running) running++;
     // Only real changes reach the phones: counts, reachability, versions (not a heartbeat).
     this.engine = { ...this.engine, containers: this.tracked.size, running };
-    this.deps.state.set('engine', this.id, this.engine);
+    this.deps.state.set('containers.engine', this.id, this.engine);
   }
 
   private async startForRecovery(key: string): Promise<void> {

@@ -48,7 +48,7 @@ export interface IncidentDeps {
 
 /** Exit codes of a command that could not be found or run: what a mount that is not ready yet gives. */
 export const BOOT_RACE_EXIT_CODES: readonly number[] = [126, 127, 128];
-const KV_PREFIX = 'docker.death.';
+const KV_PREFIX = 'containers.death.';
 
 export class Incidents {
   private readonly deaths = new Map<string, number[]>();
@@ -136,7 +136,7 @@ export class Incidents {
     if (bootRace) {
       const after = spanText(d.at - this.deps.hostBootAt);
       this.deps.events.append({
-        kind: 'container.boot-race',
+        kind: 'containers.boot-race',
         severity: c.lifeline ? 'critical' : 'warning',
         subject: c.key,
         message: `${c.name} on ${cfg.id} ${how} ${after} after the host booted — probably a boot race (something it needs was not ready yet). ${
@@ -148,7 +148,7 @@ export class Incidents {
       });
     } else {
       this.deps.events.append({
-        kind: 'container.died',
+        kind: 'containers.died',
         severity: c.lifeline ? 'critical' : 'warning',
         subject: c.key,
         message: `${c.name} on ${cfg.id} ${how}.`,
@@ -200,7 +200,7 @@ export class Incidents {
     const { cfg } = this.deps;
     const count = this.deaths.get(c.key)?.length ?? cfg.restartLoop.restarts;
     this.deps.events.append({
-      kind: 'container.restart-loop',
+      kind: 'containers.restart-loop',
       severity: c.lifeline ? 'critical' : 'warning',
       subject: c.key,
       message: `${c.name} on ${cfg.id} is restarting in a loop: it died ${count} times in ${spanText(cfg.restartLoop.minutes * 60_000)} (last: ${describeDeath(d)}).`,

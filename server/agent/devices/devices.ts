@@ -1,10 +1,14 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
-import { z } from 'zod';
+import {
+  type DeviceInfo,
+  DevicesPair,
+  DevicesRename,
+  DevicesRevoke,
+} from '../../../shared/protocol/devices.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { DeviceInfo } from '../../../shared/protocol/vocabulary.js';
 import type { DevicesRepo } from '../../store/devices-repo.js';
-import type { ActionDefinition } from '../actions.js';
+import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
 import type { Guard } from '../guard.js';
 import type { PairingService } from '../pairing.js';
@@ -26,7 +30,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   const publish = (id: string) => {
     const d = deps.repo.get(id);
     if (!d || d.revokedAt !== null) {
-      ctx.state.remove('device', id);
+      ctx.state.remove('devices', id);
       return;
     }
     const info: DeviceInfo = {
@@ -36,7 +40,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       lastSeenAt: d.lastSeenAt,
       sessions: deps.sessions().sessionsOf(id),
     };
-    ctx.state.set('device', id, info);
+    ctx.state.set('devices', id, info);
   };
 
   const existing = (id: string | undefined) => {
@@ -46,23 +50,17 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     return d;
   };
 
-  const rename: ActionDefinition<{ name: string }> = {
-    name: 'device.rename',
-    target: 'required',
-    args: z.strictObject({ name: z.string().trim().min(1).max(60) }),
+  const rename = defineAction(DevicesRename, {
     classify: () => ({ decision: 'allow' }),
     async run({ target, args }) {
       existing(target);
       deps.repo.rename(target!, args.name);
       publish(target!);
-      return { id: target, name: args.name };
+      return { id: target!, name: args.name };
     },
-  };
+  });
 
-  const revoke: ActionDefinition<Record<string, never>> = {
-    name: 'device.revoke',
-    target: 'required',
-    args: z.strictObject({}),
+  const revoke = defineAction(DevicesRevoke, {
     classify({ target, device }) {
       const d = deps.repo.get(target ?? '');
       if (!d || d.revokedAt !== null)
@@ -80,7 +78,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       const d = existing(target);
       deps.repo.revoke(d.id, ctx.clock.now());
       ctx.events.append({
-        kind: 'device.revoked',
+        kind: 'devices.revoked',
         severity: 'info',
         subject: d.id,
         message: `Device revoked: ${d.name}`,
@@ -89,15 +87,12 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       deps.guard().forgetDevice(d.id);
       // Reply first when a device revokes itself; its session closes right after.
       setImmediate(() => deps.sessions().closeDevice(d.id, 'revoked', 'this device was revoked'));
-      ctx.state.remove('device', d.id);
+      ctx.state.remove('devices', d.id);
       return { id: d.id };
     },
-  };
+  });
 
-  const pairCreate: ActionDefinition<Record<string, never>> = {
-    name: 'pair.create',
-    target: 'none',
-    args: z.strictObject({}),
+  const pairCreate = defineAction(DevicesPair, {
     classify: () => ({
       decision: 'confirm',
       title: 'Add a device',
@@ -106,7 +101,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     async run({ device }) {
       return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);
     },
-  };
+  });
 
   const capability: Capability & { publish: typeof publish } = {
     name: 'devices',

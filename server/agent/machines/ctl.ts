@@ -1,9 +1,15 @@
-// ctl's Wake-on-LAN commands: `hosts` (who is up, last seen, MAC warnings) and
-// `wake <host> [--wait]` (send; with --wait, follow the verification until up or no answer).
+// ctl's machines commands: `machines` (who is up, last seen, MAC warnings; `hosts` is its earlier
+// name) and `wake <machine> [--wait]` (send; with --wait, follow the verification until up or no answer).
 import type { Command } from 'commander';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
 import type { ProgressFrame } from '../../../shared/protocol/frames.js';
-import type { HostInfo, HostNotice, WakeTarget } from '../../../shared/protocol/vocabulary.js';
+import {
+  type HostInfo,
+  type HostNotice,
+  MachinesProbe,
+  MachinesWake,
+  type WakeTarget,
+} from '../../../shared/protocol/machines.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
@@ -13,7 +19,7 @@ import { ago, duration, table } from '../../cli/format.js';
 type Host = { id: string; data: HostInfo };
 
 function hostsOf(client: AgentClient): Host[] {
-  return client.list<HostInfo>('host').sort((a, b) => a.id.localeCompare(b.id));
+  return client.list('machines').sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** A host by id, or by its name when that is unambiguous. */
@@ -40,12 +46,12 @@ export async function ctlHosts(opts: CtlGlobalOptions & { probe?: boolean }): Pr
       await Promise.all(
         hostsOf(client)
           .filter((h) => h.data.address)
-          .map((h) => client.command('host.probe', { target: h.id, args: {} })),
+          .map((h) => client.run(MachinesProbe, { target: h.id })),
       );
     const hosts = hostsOf(client);
     if (opts.json) return printJson(hosts.map((h) => ({ id: h.id, ...h.data })));
     if (hosts.length === 0) {
-      process.stdout.write('No hosts configured: add them under hosts: in lifeline.yaml.\n');
+      process.stdout.write('No machines configured: add them under machines: in lifeline.yaml.\n');
       return;
     }
     const now = Date.now();
@@ -130,7 +136,7 @@ export async function ctlWake(
       }
     };
     const args = opts.useSeenMac ? { useSeenMac: true } : {};
-    const result = runGuarded(client, 'host.wake', { target: host.id, args }, opts, onProgress);
+    const result = runGuarded(client, MachinesWake, { target: host.id, args }, opts, onProgress);
     if (!opts.wait) {
       // The agent keeps verifying after this terminal lets go; the app and `ctl hosts` show the outcome.
       result.catch(() => {});
@@ -151,10 +157,11 @@ export async function ctlWake(
   });
 }
 
-export const registerHosts: CtlRegistrar = (ctl: Command, g) => {
+export const registerMachines: CtlRegistrar = (ctl: Command, g) => {
   ctl
-    .command('hosts')
-    .description('Wake-on-LAN hosts: up or down, last seen, MAC warnings')
+    .command('machines')
+    .alias('hosts')
+    .description('machines to wake (Wake-on-LAN): up or down, last seen, MAC warnings')
     .option('--probe', 'probe every host now instead of showing the last probe')
     .option('--json', 'machine-readable output')
     .action((o: { probe?: boolean; json?: boolean }) => ctlHosts({ ...g(), ...o }));

@@ -111,7 +111,7 @@ export class HostRecord {
   }
 
   private get key(): string {
-    return `wol.host.${this.config.id}`;
+    return `machines.${this.config.id}`;
   }
 
   private identity(): string {

@@ -1,10 +1,10 @@
 // Wake-on-LAN: the configured hosts as `host` entities kept current by a presence probe, the
-// guarded `host.wake` (send, then verify with live progress) and `host.probe`, the MAC checks,
+// guarded `machines.wake` (send, then verify with live progress) and `machines.probe`, the MAC checks,
 // and rows for `lifeline check`.
 import os from 'node:os';
-import { z } from 'zod';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { ActionDefinition } from '../actions.js';
+import { MachinesProbe, MachinesWake } from '../../../shared/protocol/machines.js';
+import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { checkRows } from './check.js';
 import { HostRecord, noAddress } from './host-record.js';
@@ -56,14 +56,14 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
       return [];
     }
   };
-  const publish = (h: HostRecord) => ctx.state.set('host', h.id, h.info(networks()));
+  const publish = (h: HostRecord) => ctx.state.set('machines', h.id, h.info(networks()));
 
   const onSeen = (h: HostRecord, previous: SeenMac | null) => {
     const seen = h.seen;
     if (!seen || seen.mac === h.config.mac || seen.mac === previous?.mac) return;
     log.warn(`${h.id}: ${seen.address} answers with MAC ${seen.mac}, not the configured ${h.config.mac}`);
     ctx.events.append({
-      kind: 'host.mac-mismatch',
+      kind: 'machines.mac-mismatch',
       severity: 'warning',
       subject: h.id,
       message: `${h.name}: ${seen.address} answers with MAC ${seen.mac}, not the configured ${h.config.mac}`,
@@ -78,7 +78,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
     const data = { host: h.id, mac: o.mac, seconds: o.seconds, by, sentTo: o.sentTo.map((t) => t.address) };
     if (o.stage === 'up')
       ctx.events.append({
-        kind: 'host.woke',
+        kind: 'machines.woke',
         severity: 'info',
         subject: h.id,
         message: `${h.name} woke: it answered ${o.seconds} s after Wake-on-LAN`,
@@ -86,7 +86,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
       });
     else if (o.stage === 'no-answer')
       ctx.events.append({
-        kind: 'host.wake-failed',
+        kind: 'machines.wake-failed',
         severity: 'warning',
         subject: h.id,
         message: `${h.name} did not answer within ${o.seconds} s after Wake-on-LAN${likely ? ` — likely: ${likely.message}` : ''}`,
@@ -120,10 +120,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
     return h;
   };
 
-  const wake: ActionDefinition<{ useSeenMac?: boolean | undefined }> = {
-    name: 'host.wake',
-    target: 'required',
-    args: z.strictObject({ useSeenMac: z.boolean().optional() }),
+  const wake = defineAction(MachinesWake, {
     classify({ target, args }) {
       const h = target ? hosts.get(target) : undefined;
       if (!h)
@@ -159,12 +156,9 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
         });
       return outcome;
     },
-  };
+  });
 
-  const probe: ActionDefinition<Record<string, never>> = {
-    name: 'host.probe',
-    target: 'required',
-    args: z.strictObject({}),
+  const probe = defineAction(MachinesProbe, {
     classify({ target }) {
       if (!target || !hosts.has(target))
         return {
@@ -182,7 +176,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
       publish(h);
       return h.presence;
     },
-  };
+  });
 
   return {
     name: 'wol',

@@ -7,7 +7,7 @@ export const PUBLIC_IP_INTERVAL_MS = 60_000;
 export const DEGRADED_RETRY_MS = 5_000;
 /** How often every watched name is resolved through every resolver. */
 export const DNS_CHECK_INTERVAL_MS = 60_000;
-/** A mismatch becomes `dns.stale` after the longest TTL seen plus this. */
+/** A mismatch becomes `network.dns-stale` after the longest TTL seen plus this. */
 export const STALE_GRACE_MS = 300_000;
 /** One HTTP(S) echo request, one router query, one DNS query or update. */
 export const REQUEST_TIMEOUT_MS = 5_000;

@@ -1,6 +1,7 @@
-// ctl's network commands: `net` (public address, names per resolver, DDNS) and `ddns update <name>`.
+// ctl's network commands: `network` (public address, names per resolver, DDNS) and
+// `network update <name>` (a DDNS record now). `net` and `ddns update` are the earlier names.
 import type { Command } from 'commander';
-import type { DdnsRecord, DnsName, PublicIp } from '../../../shared/protocol/network.js';
+import { NetworkDdnsUpdate } from '../../../shared/protocol/network.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
@@ -8,9 +9,9 @@ import { ago, clockTime, table } from '../../cli/format.js';
 
 export async function ctlNet(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const ips = client.list<PublicIp>('public-ip').map((e) => e.data);
-    const names = client.list<DnsName>('dns-name').map((e) => e.data);
-    const ddns = client.list<DdnsRecord>('ddns').map((e) => e.data);
+    const ips = client.list('network.public-ip').map((e) => e.data);
+    const names = client.list('network.name').map((e) => e.data);
+    const ddns = client.list('network.ddns').map((e) => e.data);
     if (opts.json) return printJson({ publicIp: ips, names, ddns });
     const now = Date.now();
     const out: string[] = [];
@@ -57,24 +58,31 @@ export async function ctlNet(opts: CtlGlobalOptions): Promise<void> {
 
 export async function ctlDdnsUpdate(name: string, opts: CtlGlobalOptions & GuardedOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const data = (await runGuarded(client, 'ddns.update', { target: name, args: {} }, opts)) as DdnsRecord;
+    const data = await runGuarded(client, NetworkDdnsUpdate, { target: name }, opts);
     if (opts.json) return printJson(data);
     const to = Object.values(data.desired).join(', ');
     process.stdout.write(`${name} points at ${to} (${data.provider}, ${data.status}).\n`);
   });
 }
 
-export const registerNet: CtlRegistrar = (ctl: Command, g) => {
-  ctl
-    .command('net')
+export const registerNetwork: CtlRegistrar = (ctl: Command, g) => {
+  const network = ctl
+    .command('network')
+    .alias('net')
     .description('public IP (which sources agree), each name per resolver, DDNS status')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => ctlNet({ ...g(), ...o }));
-  const ddns = ctl.command('ddns').description('the built-in DDNS updater');
-  ddns
-    .command('update <name>')
-    .description('update a DDNS record to the public address now, even if it looks right')
-    .option('-y, --yes', 'answer a confirmation, if the agent asks for one')
-    .option('--json', 'machine-readable output')
-    .action((name: string, o: { yes?: boolean; json?: boolean }) => ctlDdnsUpdate(name, { ...g(), ...o }));
+  const update = (cmd: Command) =>
+    cmd
+      .command('update <name>')
+      .description('update a DDNS record to the public address now, even if it looks right')
+      .option('-y, --yes', 'answer a confirmation, if the agent asks for one')
+      .option('--json', 'machine-readable output')
+      .action((name: string, o: { yes?: boolean; json?: boolean }) =>
+        ctlDdnsUpdate(name, { ...g(), ...network.opts(), ...o }),
+      );
+  update(network);
+  update(
+    ctl.command('ddns', { hidden: true }).description('the built-in DDNS updater (now `network update`)'),
+  );
 };

@@ -1,9 +1,9 @@
 // The network capability: the public address (echo endpoints, the router, the relay), each watched
 // name as every resolver answers it, and the built-in DDNS updater — the post-mortem's "make DDNS a
 // core service with no other dependency". Nothing here may stop the agent from starting.
-import { z } from 'zod';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { ActionDefinition } from '../actions.js';
+import { NetworkDdnsUpdate, NetworkRefresh } from '../../../shared/protocol/network.js';
+import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { planFrom } from './config.js';
 import { cloudflareProvider } from './ddns/cloudflare.js';
@@ -65,10 +65,7 @@ export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capa
 
   const unsubscribe: (() => void)[] = [];
 
-  const update: ActionDefinition<Record<string, never>> = {
-    name: 'ddns.update',
-    target: 'required',
-    args: z.strictObject({}),
+  const update = defineAction(NetworkDdnsUpdate, {
     // Allowed without confirmation: it only re-asserts the address the updater would set by itself,
     // and on the worst day a confirmation is one more obstacle between the owner and a working name.
     classify({ target }) {
@@ -91,22 +88,19 @@ export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capa
         );
       return u.snapshot();
     },
-  };
+  });
 
-  const refresh: ActionDefinition<Record<string, never>> = {
-    name: 'net.refresh',
-    target: 'none',
-    args: z.strictObject({}),
+  const refresh = defineAction(NetworkRefresh, {
     classify: () => ({ decision: 'allow' }),
     async run() {
       await watcher.poll();
       await dns.check();
       return { ipv4: watcher.current('ipv4'), ipv6: watcher.current('ipv6') };
     },
-  };
+  });
 
   return {
-    name: 'net',
+    name: 'network',
     actions: [update, refresh],
     start() {
       for (const p of plan.problems) log.warn(p);

@@ -2,12 +2,17 @@
 // turned into notifications in the durable outbox — push ones leave through the relay link (which
 // encrypts each to its subscription), channel ones straight from home.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
-import type { PushSubscriptionView } from '../../../shared/protocol/vocabulary.js';
+import {
+  NotifyPreferences,
+  NotifySubscribe,
+  NotifyTest,
+  NotifyUnsubscribe,
+  type PushSubscriptionView,
+} from '../../../shared/protocol/notify.js';
 import { fetchPost, type HttpPost, type Notice } from '../../notify/channels.js';
-import type { ActionDefinition } from '../actions.js';
+import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
 import { ChannelDeliverer } from './channel-deliverer.js';
 import { type Delivery, deliveryFor, notifies, quietUntil, wants } from './policy.js';
@@ -16,27 +21,6 @@ import { OutboxRepo, type SubscriptionRecord, SubscriptionsRepo } from './repos.
 const DEDUPE_MS = 5 * 60_000;
 const RATE_WINDOW_MS = 10 * 60_000;
 const RATE_MAX = 30;
-
-const b64u = z.string().regex(/^[A-Za-z0-9_-]+=*$/, 'base64url');
-
-/** Event kind prefixes a device wants notifications for (null: the default set). */
-const Kinds = z
-  .array(
-    z
-      .string()
-      .regex(/^[a-z][a-z0-9.-]*$/)
-      .max(64),
-  )
-  .max(50)
-  .nullable();
-
-const SubscribeArgs = z.strictObject({
-  endpoint: z.url({ protocol: /^https$/ }).max(1000),
-  p256dh: b64u.max(100),
-  auth: b64u.max(40),
-  lang: z.enum(['en', 'zh-Hans', 'zh-Hant']).default('en'),
-  kinds: Kinds.default(null),
-});
 
 export interface Notifier extends Capability {
   readonly outbox: OutboxRepo;
@@ -76,10 +60,10 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
         kinds: s.kinds,
         createdAt: s.createdAt,
       };
-      ctx.state.set('push-subscription', s.id, view);
+      ctx.state.set('notify.subscription', s.id, view);
     }
-    for (const e of ctx.state.list('push-subscription'))
-      if (!present.has(e.id)) ctx.state.remove('push-subscription', e.id);
+    for (const e of ctx.state.list('notify.subscription'))
+      if (!present.has(e.id)) ctx.state.remove('notify.subscription', e.id);
     for (const l of changed) l();
   };
 
@@ -132,7 +116,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
   };
 
   const onEvent = (event: EventRecord) => {
-    if (event.kind === 'device.revoked' && typeof event.data?.device === 'string') {
+    if (event.kind === 'devices.revoked' && typeof event.data?.device === 'string') {
       if (subs.removeDevice(event.data.device).length > 0) publish();
     }
     if (!notifies(event)) return;
@@ -143,11 +127,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
     enqueue(event);
   };
 
-  const subscribe: ActionDefinition<z.output<typeof SubscribeArgs>> = {
-    name: 'push.subscribe',
-    target: 'none',
-    args: SubscribeArgs,
-    secretArgs: ['p256dh', 'auth', 'endpoint'],
+  const subscribe = defineAction(NotifySubscribe, {
     classify: () => ({ decision: 'allow' }),
     async run({ device, args }) {
       const id = createHash('sha256').update(args.endpoint).digest('base64url').slice(0, 16);
@@ -164,7 +144,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
       publish();
       return { id };
     },
-  };
+  });
 
   const own = (id: string | undefined, deviceId: string) => {
     const s = id ? subs.get(id) : undefined;
@@ -174,36 +154,25 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
     return s;
   };
 
-  const unsubscribeAction: ActionDefinition<Record<string, never>> = {
-    name: 'push.unsubscribe',
-    target: 'required',
-    args: z.strictObject({}),
+  const unsubscribeAction = defineAction(NotifyUnsubscribe, {
     classify: () => ({ decision: 'allow' }),
     async run({ device, target }) {
       subs.remove(own(target, device.id).id);
       publish();
       return { id: target };
     },
-  };
+  });
 
-  const preferences: ActionDefinition<{ kinds: string[] | null }> = {
-    name: 'push.preferences',
-    target: 'required',
-    args: z.strictObject({
-      kinds: Kinds,
-    }),
+  const preferences = defineAction(NotifyPreferences, {
     classify: () => ({ decision: 'allow' }),
     async run({ device, target, args }) {
       subs.setKinds(own(target, device.id).id, args.kinds);
       publish();
       return { id: target, kinds: args.kinds };
     },
-  };
+  });
 
-  const test: ActionDefinition<Record<string, never>> = {
-    name: 'push.test',
-    target: 'none',
-    args: z.strictObject({}),
+  const test = defineAction(NotifyTest, {
     classify: () => ({ decision: 'allow' }),
     async run({ device }) {
       const mine = subs.list().filter((s) => s.deviceId === device.id);
@@ -215,14 +184,14 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
       const event: EventRecord = {
         id: 0,
         at: ctx.clock.now(),
-        kind: 'push.test',
+        kind: 'notify.test',
         severity: 'info',
         message: 'Notifications from your home reach this device.',
       };
       enqueue(event, mine);
       return { queued: mine.length };
     },
-  };
+  });
 
   return {
     name: 'notify',

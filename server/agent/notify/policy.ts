@@ -23,20 +23,16 @@ export function deepLink(event: EventRecord): string {
   const [area] = event.kind.split('.');
   const subject = event.subject ? `/${encodeURIComponent(event.subject)}` : '';
   switch (area) {
-    case 'container':
-    case 'engine':
-      return `#/containers${subject}`;
-    case 'host':
-      return `#/machines${subject}`;
-    case 'plug':
+    case 'containers':
+    case 'machines':
+    case 'power':
+      return `#/${area}${subject}`;
     case 'lifeline':
       return `#/power${subject}`;
-    case 'net':
-    case 'dns':
-    case 'ddns':
+    case 'network':
     case 'agent':
       return '#/home';
-    case 'device':
+    case 'devices':
       return '#/settings';
     default:
       return '#/activity';

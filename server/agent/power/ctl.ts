@@ -1,15 +1,17 @@
-// ctl for smart plugs: `ctl plugs` lists them; `ctl plug <id> on|off|cycle|toggle` goes through the
-// guard like every other path (confirmation prompt, --yes, --confirm-text for a lifeline's name).
+// ctl for power (smart plugs): `ctl power` lists them; `ctl power <id> on|off|cycle|toggle` goes
+// through the guard like every other path (confirmation prompt, --yes, --confirm-text for a
+// lifeline's name). `plug` and `plugs` are the earlier names, still accepted.
 import type { Command } from 'commander';
-import type { PlugInfo } from '../../../shared/protocol/power.js';
+import { type PlugInfo, PowerCycle, PowerOff, PowerOn, PowerToggle } from '../../../shared/protocol/power.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
 import { CliError } from '../../cli/errors.js';
 import { clockTime, table } from '../../cli/format.js';
 
-const VERBS = ['on', 'off', 'cycle', 'toggle'] as const;
-type Verb = (typeof VERBS)[number];
+const SPECS = { on: PowerOn, off: PowerOff, cycle: PowerCycle, toggle: PowerToggle } as const;
+type Verb = keyof typeof SPECS;
+const isVerb = (verb: string): verb is Verb => Object.hasOwn(SPECS, verb);
 
 function stateText(p: PlugInfo): string {
   if (p.cycle) return `power-cycling, back ~${clockTime(p.cycle.endsAt).slice(11)}`;
@@ -22,7 +24,7 @@ const timerText = (p: PlugInfo) =>
 
 export async function ctlPlugs(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const plugs = client.list<PlugInfo>('plug').sort((a, b) => a.id.localeCompare(b.id));
+    const plugs = client.list('power').sort((a, b) => a.id.localeCompare(b.id));
     if (opts.json) return printJson(plugs.map((p) => ({ id: p.id, ...p.data })));
     if (plugs.length === 0)
       return void process.stdout.write('No plugs configured (plugs: in lifeline.yaml).\n');
@@ -45,8 +47,7 @@ export async function ctlPlug(
   verb: string,
   opts: CtlGlobalOptions & GuardedOptions & { seconds?: string },
 ): Promise<void> {
-  if (!VERBS.includes(verb as Verb))
-    throw new CliError(`unknown plug action "${verb}": use on, off, cycle or toggle`, 2);
+  if (!isVerb(verb)) throw new CliError(`unknown plug action "${verb}": use on, off, cycle or toggle`, 2);
   let seconds: number | undefined;
   if (opts.seconds !== undefined) {
     seconds = Number(opts.seconds);
@@ -55,38 +56,52 @@ export async function ctlPlug(
       throw new CliError('--seconds must be a whole number from 5 to 3600', 2);
   }
   await withSession(opts, async (client) => {
-    if (!client.get('plug', id)) throw new CliError(`no plug ${id} (see \`lifeline ctl plugs\`)`);
-    const data = (await runGuarded(
-      client,
-      `plug.${verb}`,
-      { target: id, args: seconds !== undefined ? { seconds } : {} },
-      opts,
-    )) as Record<string, unknown>;
-    if (opts.json) return printJson(data);
-    const name = client.get<PlugInfo>('plug', id)?.name ?? id;
+    if (!client.get('power', id)) throw new CliError(`no plug ${id} (see \`lifeline ctl plugs\`)`);
+    const name = client.get('power', id)?.name ?? id;
     if (verb === 'cycle') {
+      const data = await runGuarded(
+        client,
+        PowerCycle,
+        { target: id, args: seconds !== undefined ? { seconds } : {} },
+        opts,
+      );
+      if (opts.json) return printJson(data);
       const by = data.by === 'device' ? 'its own timer switches it back on' : 'Lifeline switches it back on';
       process.stdout.write(
-        `${name}: power-cycle started; ${by} at ${clockTime(Number(data.endsAt))}.\nExpect everything it powers back by ${clockTime(Number(data.expectBackAt))}.\n`,
+        `${name}: power-cycle started; ${by} at ${clockTime(data.endsAt)}.\nExpect everything it powers back by ${clockTime(data.expectBackAt)}.\n`,
       );
-    } else process.stdout.write(`${name} is ${data.on ? 'on' : 'off'}.\n`);
+      return;
+    }
+    const data = await runGuarded(client, SPECS[verb], { target: id }, opts);
+    if (opts.json) return printJson(data);
+    process.stdout.write(`${name} is ${data.on ? 'on' : 'off'}.\n`);
   });
 }
 
-export const registerPlugs: CtlRegistrar = (ctl: Command, g: () => CtlGlobalOptions) => {
+export const registerPower: CtlRegistrar = (ctl: Command, g: () => CtlGlobalOptions) => {
   ctl
-    .command('plugs')
-    .description('list smart plugs: state, power, lifeline, device timer')
-    .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => ctlPlugs({ ...g(), ...o }));
-  ctl
-    .command('plug <id> <action>')
-    .description('switch a plug: on | off | cycle | toggle (off and cycle ask for confirmation)')
+    .command('power [id] [action]')
+    .aliases(['plug', 'plugs'])
+    .description(
+      'list smart plugs (state, power, lifeline, device timer), or switch one: on | off | cycle | toggle (off and cycle ask for confirmation)',
+    )
     .option('-y, --yes', 'answer the confirmation')
     .option('--confirm-text <name>', "the exact name a lifeline plug's power-cycle asks you to type")
     .option('--seconds <n>', "off time for cycle (default: the plug's cycleSeconds)")
     .option('--json', 'machine-readable output')
-    .action((id: string, action: string, o: GuardedOptions & { seconds?: string; json?: boolean }) =>
-      ctlPlug(id, action, { ...g(), ...o }),
+    .action(
+      (
+        id: string | undefined,
+        action: string | undefined,
+        o: GuardedOptions & { seconds?: string; json?: boolean },
+      ) => {
+        if (id === undefined) return ctlPlugs({ ...g(), ...o });
+        if (action === undefined)
+          throw new CliError(
+            `what should ${id} do? use on, off, cycle or toggle (e.g. \`ctl power ${id} on\`)`,
+            2,
+          );
+        return ctlPlug(id, action, { ...g(), ...o });
+      },
     );
 };

@@ -12,7 +12,7 @@ import type { PlugDriver, PlugPush, PlugReading } from './driver.js';
 const CYCLE_GRACE_MS = 10 * 60_000;
 /** Push drivers are still read now and then, as a health check. */
 const PUSH_HEALTH_MS = 60_000;
-const cycleKey = (id: string) => `plugs.cycle.${id}`;
+const cycleKey = (id: string) => `power.cycle.${id}`;
 
 export interface CycleResult {
   plug: string;
@@ -222,14 +222,14 @@ export class PlugController {
     this.problem = undefined;
     this.seenAt = now;
     if (!wasOnline && this.known && !this.cycle)
-      this.event('plug.online', 'info', `${this.cfg.name} is reachable again`, {});
+      this.event('power.online', 'info', `${this.cfg.name} is reachable again`, {});
     this.known = true;
     if (this.on !== null && reading.on !== this.on) {
       this.changedAt = now;
       if (source !== 'command' && !this.cycle) {
         const lifelineOff = this.cfg.lifeline && !reading.on;
         this.event(
-          'plug.changed-externally',
+          'power.changed-externally',
           lifelineOff ? 'critical' : 'info',
           `${this.cfg.name} was switched ${reading.on ? 'on' : 'off'} outside Lifeline${lifelineOff ? ` — it powers ${this.cfg.powers.join(', ')}` : ''}`,
           { on: reading.on, was: this.on },
@@ -250,7 +250,7 @@ export class PlugController {
     this.problem = info;
     if (wasOnline && !this.cycle)
       this.event(
-        'plug.offline',
+        'power.offline',
         this.cfg.lifeline ? 'warning' : 'info',
         `${this.cfg.name} is not answering: ${info.message}`,
         {
@@ -290,7 +290,8 @@ export class PlugController {
           : `${this.cfg.name} was asked to power-cycle for ${seconds} s but did not confirm its timer`,
         data,
       );
-    else this.event('plug.cycle-started', 'info', `${this.cfg.name} is power-cycling for ${seconds} s`, data);
+    else
+      this.event('power.cycle-started', 'info', `${this.cfg.name} is power-cycling for ${seconds} s`, data);
     this.publish();
     this.schedule();
   }
@@ -300,14 +301,14 @@ export class PlugController {
     if (!c) return;
     const back = this.online && this.on === true && (this.sawOffInCycle || now >= c.endsAt);
     if (back) {
-      this.event('plug.cycle-done', 'info', `${this.cfg.name} is back on after its power-cycle`, {
+      this.event('power.cycle-done', 'info', `${this.cfg.name} is back on after its power-cycle`, {
         offSeconds: Math.round((now - c.startedAt) / 1000),
         by: c.by,
       });
       this.endCycle();
     } else if (now > c.expectBackAt && this.online && this.on === false) {
       this.event(
-        'plug.cycle-failed',
+        'power.cycle-failed',
         'critical',
         `${this.cfg.name} did not switch itself back on after its power-cycle`,
         {
@@ -381,6 +382,6 @@ export class PlugController {
   }
 
   private publish(): void {
-    if (!this.stopped) this.ctx.state.set('plug', this.cfg.id, this.view());
+    if (!this.stopped) this.ctx.state.set('power', this.cfg.id, this.view());
   }
 }

@@ -1,19 +1,15 @@
-// The smart-plug capability: one controller per configured plug, the guarded actions
-// (plug.on / plug.off / plug.toggle / plug.cycle), and the readiness rows for `lifeline check`.
-import { z } from 'zod';
+// The power capability (smart plugs): one controller per configured plug, the guarded actions
+// (power.on / power.off / power.toggle / power.cycle), and the readiness rows for `lifeline check`.
 import { LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
-import type { PlugInfo } from '../../../shared/protocol/power.js';
+import { type PlugInfo, PowerCycle, PowerOff, PowerOn, PowerToggle } from '../../../shared/protocol/power.js';
 import type { PlugConfig } from '../../config/schema.js';
-import type { ActionDefinition } from '../actions.js';
+import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import type { DriverFactory, PlugDriver } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 import { createMqttHub } from './mqtt-hub.js';
 import { PlugController } from './plug-controller.js';
 import { classifyPlug, type PlugVerb } from './policy.js';
-
-const NoArgs = z.strictObject({});
-const CycleArgs = z.strictObject({ seconds: z.number().int().min(5).max(3600).optional() });
 
 export function createPlugsCapability(
   ctx: AgentContext,
@@ -31,34 +27,28 @@ export function createPlugsCapability(
     if (!c) throw new LifelineError('not-found', `no plug ${id ?? ''}`.trim());
     return c;
   };
-  const classify = (verb: PlugVerb) => (req: { target: string | undefined; args: { seconds?: number } }) =>
-    classifyPlug(verb, req.target ? configs.get(req.target) : undefined, view(req.target), req.args?.seconds);
+  const classify =
+    (verb: PlugVerb) => (req: { target: string | undefined; args: { seconds?: number | undefined } }) =>
+      classifyPlug(
+        verb,
+        req.target ? configs.get(req.target) : undefined,
+        view(req.target),
+        req.args?.seconds,
+      );
 
-  const on: ActionDefinition<Record<string, never>> = {
-    name: 'plug.on',
-    target: 'required',
-    args: NoArgs,
+  const on = defineAction(PowerOn, {
     classify: classify('on'),
-    run: async ({ target }) => ({ plug: target, ...(await controller(target).switchTo(true)) }),
-  };
-  const off: ActionDefinition<Record<string, never>> = {
-    name: 'plug.off',
-    target: 'required',
-    args: NoArgs,
+    run: async ({ target }) => ({ plug: target!, ...(await controller(target).switchTo(true)) }),
+  });
+  const off = defineAction(PowerOff, {
     classify: classify('off'),
-    run: async ({ target }) => ({ plug: target, ...(await controller(target).switchTo(false)) }),
-  };
-  const toggle: ActionDefinition<Record<string, never>> = {
-    name: 'plug.toggle',
-    target: 'required',
-    args: NoArgs,
+    run: async ({ target }) => ({ plug: target!, ...(await controller(target).switchTo(false)) }),
+  });
+  const toggle = defineAction(PowerToggle, {
     classify: classify('toggle'),
-    run: async ({ target }) => ({ plug: target, ...(await controller(target).toggle()) }),
-  };
-  const cycle: ActionDefinition<z.output<typeof CycleArgs>> = {
-    name: 'plug.cycle',
-    target: 'required',
-    args: CycleArgs,
+    run: async ({ target }) => ({ plug: target!, ...(await controller(target).toggle()) }),
+  });
+  const cycle = defineAction(PowerCycle, {
     classify: classify('cycle'),
     async run({ target, args }, { progress }) {
       const c = controller(target);
@@ -66,7 +56,7 @@ export function createPlugsCapability(
       progress('sending', `asking ${c.cfg.name} to power-cycle for ${seconds} s`);
       return c.powerCycle(seconds);
     },
-  };
+  });
 
   const describeTimer = (d: PlugDriver) =>
     d.capabilities.timer === 'none'

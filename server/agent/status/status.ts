@@ -5,7 +5,7 @@ import type { AgentFacts } from '../../../shared/protocol/vocabulary.js';
 import { VERSION } from '../../version.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 
-const BOOT_KEY = 'system.hostBootAt';
+const BOOT_KEY = 'status.hostBootAt';
 /** Boot times computed from uptime wobble by a second or so; anything closer is the same boot. */
 const SAME_BOOT_MS = 60_000;
 

@@ -1,9 +1,9 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
 import { registerContainers } from '../../agent/containers/ctl.js';
-import { registerHosts } from '../../agent/machines/ctl.js';
-import { registerNet } from '../../agent/network/ctl.js';
-import { registerPlugs } from '../../agent/power/ctl.js';
+import { registerMachines } from '../../agent/machines/ctl.js';
+import { registerNetwork } from '../../agent/network/ctl.js';
+import { registerPower } from '../../agent/power/ctl.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import type { CtlGlobalOptions } from './session.js';
 
@@ -52,8 +52,8 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
 
 export const CTL_COMMANDS: readonly CtlRegistrar[] = [
   registerCore,
-  registerHosts,
+  registerMachines,
   registerContainers,
-  registerPlugs,
-  registerNet,
+  registerPower,
+  registerNetwork,
 ];

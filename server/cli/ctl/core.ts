@@ -2,10 +2,9 @@
 import os from 'node:os';
 import { toBase64Url } from '../../../shared/bytes.js';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
-import type { EventRecord } from '../../../shared/protocol/frames.js';
-import type { AgentFacts, DeviceInfo } from '../../../shared/protocol/vocabulary.js';
+import { ActivityList } from '../../../shared/protocol/activity.js';
+import { DevicesPair, DevicesRename, DevicesRevoke } from '../../../shared/protocol/devices.js';
 import { exportPrivateJwk, generateIdentity } from '../../../shared/session/keys.js';
-import type { AuditEntry } from '../../store/audit-repo.js';
 import { CliError } from '../errors.js';
 import { ago, clockTime, duration, table } from '../format.js';
 import { terminalQr } from '../terminal-qr.js';
@@ -48,8 +47,8 @@ export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: st
 
 export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client, base) => {
-    const facts = client.get<AgentFacts>('agent', 'self');
-    const devices = client.list<DeviceInfo>('device');
+    const facts = client.get('agent', 'self');
+    const devices = client.list('devices');
     const now = Date.now();
     const status = {
       home: { id: client.welcome.agent.homeId, name: client.welcome.agent.name },
@@ -92,7 +91,7 @@ export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
 
 export async function ctlDevices(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const devices = client.list<DeviceInfo>('device').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
+    const devices = client.list('devices').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
     if (opts.json)
       return printJson(
         devices.map((d) => ({ id: d.id, ...d.data, current: d.id === client.welcome.device.id })),
@@ -126,10 +125,10 @@ function resolveDevice(ids: string[], wanted: string): string {
 export async function ctlRevoke(device: string, opts: CtlGlobalOptions & GuardedOptions): Promise<void> {
   await withSession(opts, async (client) => {
     const id = resolveDevice(
-      client.list('device').map((d) => d.id),
+      client.list('devices').map((d) => d.id),
       device,
     );
-    const data = await runGuarded(client, 'device.revoke', { target: id, args: {} }, opts);
+    const data = await runGuarded(client, DevicesRevoke, { target: id }, opts);
     if (opts.json) printJson(data);
     else process.stdout.write(`Revoked ${id}.\n`);
   });
@@ -138,10 +137,10 @@ export async function ctlRevoke(device: string, opts: CtlGlobalOptions & Guarded
 export async function ctlRename(device: string, name: string, opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
     const id = resolveDevice(
-      client.list('device').map((d) => d.id),
+      client.list('devices').map((d) => d.id),
       device,
     );
-    const data = await runGuarded(client, 'device.rename', { target: id, args: { name } }, {});
+    const data = await runGuarded(client, DevicesRename, { target: id, args: { name } }, {});
     if (opts.json) printJson(data);
     else process.stdout.write(`Renamed ${id} to "${name}".\n`);
   });
@@ -149,10 +148,7 @@ export async function ctlRename(device: string, name: string, opts: CtlGlobalOpt
 
 export async function ctlAddDevice(opts: CtlGlobalOptions & GuardedOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const data = (await runGuarded(client, 'pair.create', { args: {} }, opts)) as {
-      link: string;
-      expiresAt: number;
-    };
+    const data = await runGuarded(client, DevicesPair, {}, opts);
     if (opts.json) return printJson(data);
     process.stdout.write(
       `${await terminalQr(data.link)}\n${data.link}\n\nValid for 10 minutes, for one device.\n`,
@@ -165,10 +161,7 @@ export async function ctlLog(opts: CtlGlobalOptions & { limit?: string }): Promi
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
     throw new CliError('--limit must be a whole number from 1 to 500', 2);
   await withSession(opts, async (client) => {
-    const data = (await runGuarded(client, 'activity.list', { args: { limit } }, {})) as {
-      audit: AuditEntry[];
-      events: EventRecord[];
-    };
+    const data = await runGuarded(client, ActivityList, { args: { limit } }, {});
     const timeline = [
       ...data.audit.map((a) => ({ at: a.at, type: 'command' as const, entry: a })),
       ...data.events.map((e) => ({ at: e.at, type: 'event' as const, entry: e })),

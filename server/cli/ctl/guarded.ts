@@ -1,7 +1,8 @@
 // Runs a command through the guard from the terminal: when the agent answers confirm-required,
 // show what will happen and ask (or take --yes), then send the one-time challenge back.
 import { createInterface } from 'node:readline/promises';
-import type { AgentClient, CommandOptions, CommandOutcome } from '../../../shared/client/agent-client.js';
+import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-client.js';
+import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
 import type { ProgressFrame } from '../../../shared/protocol/frames.js';
 import { CliError } from '../errors.js';
 
@@ -21,30 +22,30 @@ async function ask(question: string): Promise<string> {
   }
 }
 
-export async function runGuarded(
+export async function runGuarded<S extends ActionSpec>(
   client: AgentClient,
-  action: string,
-  cmd: CommandOptions,
+  spec: S,
+  call: CallOf<S>,
   opts: GuardedOptions,
   onProgress?: (p: ProgressFrame) => void,
-): Promise<unknown> {
-  const first = await client.command(action, { ...cmd, ...(onProgress ? { onProgress } : {}) });
+): Promise<ResultOf<S>> {
+  const first = await client.run(spec, call, { onProgress });
   const outcome =
-    first.status === 'confirm' ? await confirmAndSend(client, action, cmd, first, opts, onProgress) : first;
+    first.status === 'confirm' ? await confirmAndSend(client, spec, call, first, opts, onProgress) : first;
   if (outcome.status === 'error') throw new CliError(`${outcome.error.message} (${outcome.error.code})`);
   if (outcome.status === 'confirm')
     throw new CliError('the agent asked for a second confirmation; try again');
   return outcome.data;
 }
 
-async function confirmAndSend(
+async function confirmAndSend<S extends ActionSpec>(
   client: AgentClient,
-  action: string,
-  cmd: CommandOptions,
+  spec: S,
+  call: CallOf<S>,
   first: Extract<CommandOutcome, { status: 'confirm' }>,
   opts: GuardedOptions,
   onProgress?: (p: ProgressFrame) => void,
-): Promise<CommandOutcome> {
+): Promise<CommandOutcome<ResultOf<S>>> {
   const { confirm } = first;
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (!opts.json) {
@@ -65,9 +66,8 @@ async function confirmAndSend(
     const answer = (await ask('Proceed? [y/N] ')).trim().toLowerCase();
     if (answer !== 'y' && answer !== 'yes') throw new CliError('not confirmed; nothing was done');
   }
-  return client.command(action, {
-    ...cmd,
+  return client.run(spec, call, {
     confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
-    ...(onProgress ? { onProgress } : {}),
+    onProgress,
   });
 }

@@ -13,7 +13,7 @@ import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../harness/docker
 let d: TestDockerd;
 let t: TestAgent;
 let b: Browser;
-const ddns = () => t.agent.state.get('container', 'nas/ddns') as ContainerInfo | undefined;
+const ddns = () => t.agent.state.get('containers', 'nas/ddns') as ContainerInfo | undefined;
 
 beforeAll(async () => {
   if (!existsSync(path.join(CLIENT_DIR, 'index.html')))

@@ -115,6 +115,8 @@ describe('PWA network card', () => {
     await expect
       .poll(() => ddns.getByRole('status').textContent(), { timeout: 20_000 })
       .toBe('home.lifeline.test points at 203.0.113.20');
-    expect(t.agent.events.list({ limit: 5, kind: 'ddns.updated' })[0]!.data).toMatchObject({ forced: true });
+    expect(t.agent.events.list({ limit: 5, kind: 'network.ddns-updated' })[0]!.data).toMatchObject({
+      forced: true,
+    });
   });
 });

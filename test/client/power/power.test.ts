@@ -96,7 +96,7 @@ describe('Power screen', () => {
     await off.click();
     await b.page.waitForTimeout(500);
     expect(await b.page.locator('dialog.sheet[open]').count()).toBe(0);
-    expect(auditOf('plug.off', 'cabinet')).toEqual([]);
+    expect(auditOf('power.off', 'cabinet')).toEqual([]);
     expect(cabinet.relay.offs()).toBe(0);
     expect(plugOf(env.t, 'cabinet')?.on).toBe(true);
   });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ActionRegistry, type AnyAction } from '../../../server/agent/actions.js';
+import { ActionRegistry, type AnyAction, defineAction } from '../../../server/agent/actions.js';
 import { Guard, type GuardHooks } from '../../../server/agent/guard.js';
 import { silentLogger } from '../../../server/log.js';
 import { AuditRepo } from '../../../server/store/audit-repo.js';
 import { type Db, openDatabase } from '../../../server/store/db.js';
+import { action, NoArgs } from '../../../shared/protocol/action.js';
 import type { CommandFrame } from '../../../shared/protocol/frames.js';
 import { ManualClock } from '../../harness/agent.js';
 import { tempDir } from '../../harness/temp.js';
@@ -40,18 +41,14 @@ beforeEach(() => {
   ran = [];
   const registry = new ActionRegistry();
   const actions: AnyAction[] = [
-    {
-      name: 'test.read',
-      target: 'required',
+    defineAction(action({ name: 'test.read', target: 'required', args: NoArgs }), {
       classify: () => ({ decision: 'allow' }),
       run: async ({ target }) => {
         ran.push(`read ${target}`);
         return { target };
       },
-    },
-    {
-      name: 'test.off',
-      target: 'required',
+    }),
+    defineAction(action({ name: 'test.off', target: 'required', args: NoArgs, aliases: ['old.off'] }), {
       classify: ({ target }) =>
         target === 'cabinet'
           ? {
@@ -62,10 +59,8 @@ beforeEach(() => {
       run: async ({ target }) => {
         ran.push(`off ${target}`);
       },
-    },
-    {
-      name: 'test.cycle',
-      target: 'required',
+    }),
+    defineAction(action({ name: 'test.cycle', target: 'required', args: NoArgs }), {
       classify: ({ target }) => ({
         decision: 'confirm',
         title: `Cycle ${target}`,
@@ -75,15 +70,13 @@ beforeEach(() => {
       run: async ({ target }) => {
         ran.push(`cycle ${target}`);
       },
-    },
-    {
-      name: 'test.fail',
-      target: 'none',
+    }),
+    defineAction(action({ name: 'test.fail', target: 'none', args: NoArgs }), {
       classify: () => ({ decision: 'allow' }),
       run: async () => {
         throw new Error('secret internal detail');
       },
-    },
+    }),
   ];
   registry.register(...actions);
   guard = new Guard(registry, audit, clock, silentLogger);

@@ -51,10 +51,10 @@ afterEach(async () => {
 });
 
 const renames = () =>
-  new AuditRepo(t.agent.db).list({ limit: 100 }).filter((a) => a.action === 'device.rename');
+  new AuditRepo(t.agent.db).list({ limit: 100 }).filter((a) => a.action === 'devices.rename');
 const viaProxy = () => connectDevice(t, device.device, device.agentKey, proxy.url);
 const rename = (c: AgentClient, name: string) =>
-  c.command('device.rename', { target: device.device.id, args: { name } }).catch((e: Error) => e);
+  c.command('devices.rename', { target: device.device.id, args: { name } }).catch((e: Error) => e);
 const closed = (c: AgentClient) => new Promise<string | undefined>((r) => c.onClose((e) => r(e?.code)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -143,7 +143,7 @@ describe.each(['direct', 'relay'] as const)('hostile man-in-the-middle, %s path'
           JSON.stringify({
             t: 'cmd',
             id: 'x',
-            action: 'device.rename',
+            action: 'devices.rename',
             target: device.device.id,
             args: { name: 'pwned' },
           }),
@@ -158,7 +158,7 @@ describe.each(['direct', 'relay'] as const)('hostile man-in-the-middle, %s path'
       await end;
     }
     expect(renames()).toHaveLength(0);
-    expect(device.client.get<{ name: string }>('device', device.device.id)?.name).toBe('phone');
+    expect(device.client.get('devices', device.device.id)?.name).toBe('phone');
   });
 
   it('state forged on the way to the client is refused by the client', async () => {

@@ -26,11 +26,7 @@ describe('agent sessions', () => {
     const { client: c, device } = await pairDevice(t, 'phone');
     expect(c.welcome.device).toEqual({ id: device.id, name: 'phone' });
     expect(c.welcome.agent.homeId).toBe(t.agent.homeId);
-    await waitFor(
-      () => c.get<{ sessions: number }>('device', device.id)?.sessions === 1,
-      5000,
-      'device entity',
-    );
+    await waitFor(() => c.get('devices', device.id)?.sessions === 1, 5000, 'device entity');
     c.close();
   });
 
@@ -92,7 +88,7 @@ describe('agent sessions', () => {
         pair: { code, name: 'late' },
       }),
     ).rejects.toMatchObject({ code: 'pairing-code-invalid' });
-    expect(t.agent.state.list('device')).toHaveLength(0);
+    expect(t.agent.state.list('devices')).toHaveLength(0);
   });
 
   it('rate-limits guessing pairing codes', async () => {
@@ -121,10 +117,10 @@ describe('agent sessions', () => {
     const closed = new Promise<string | undefined>((resolve) =>
       victim.client.onClose((e) => resolve(e?.code)),
     );
-    const first = await admin.client.command('device.revoke', { target: victim.device.id, args: {} });
+    const first = await admin.client.command('devices.revoke', { target: victim.device.id, args: {} });
     expect(first.status).toBe('confirm');
     if (first.status !== 'confirm') return;
-    const done = await admin.client.command('device.revoke', {
+    const done = await admin.client.command('devices.revoke', {
       target: victim.device.id,
       args: {},
       confirm: { challenge: first.confirm.challenge },
@@ -132,19 +128,19 @@ describe('agent sessions', () => {
     expect(done.status).toBe('ok');
     expect(await closed).toBe('revoked');
     await expect(connectDevice(t, victim.device, victim.agentKey)).rejects.toMatchObject({ code: 'revoked' });
-    await waitFor(() => !admin.client.get('device', victim.device.id), 5000, 'device removed from state');
+    await waitFor(() => !admin.client.get('devices', victim.device.id), 5000, 'device removed from state');
     admin.client.close();
   });
 
   it('records every command in the audit log before answering', async () => {
     t = await startTestAgent();
     const { client: c, device } = await pairDevice(t);
-    const r = await c.command('device.rename', { target: device.id, args: { name: 'renamed' } });
+    const r = await c.command('devices.rename', { target: device.id, args: { name: 'renamed' } });
     expect(r.status).toBe('ok');
     // Read through the same database file, as a crash-recovery reader would.
     const rows = new AuditRepo(t.agent.db).list({ limit: 10 });
     expect(rows[0]).toMatchObject({
-      action: 'device.rename',
+      action: 'devices.rename',
       target: device.id,
       decision: 'allowed',
       outcome: 'ok',

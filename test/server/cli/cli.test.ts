@@ -78,7 +78,7 @@ describe('lifeline CLI, end to end', () => {
     const kinds = (JSON.parse(log.stdout) as { type: string; entry: { kind?: string } }[]).map(
       (i) => i.entry.kind,
     );
-    expect(kinds).toContain('device.paired');
+    expect(kinds).toContain('devices.paired');
   });
 
   it('guarded commands need --yes when there is no terminal to ask', async () => {

@@ -35,16 +35,18 @@ const value = (text: string, series: string) => {
 describe('metrics', () => {
   it('counts commands by outcome, guard refusals and open sessions on the agent', async () => {
     const { client, device } = await pairDevice(t, 'phone', relay.url);
-    await client.command('device.rename', { target: device.id, args: { name: 'renamed' } });
-    await client.command('device.revoke', { target: device.id, args: {} }); // confirm-required
-    await client.command('device.revoke', { target: 'no-such-device', args: {} }); // refused
+    await client.command('devices.rename', { target: device.id, args: { name: 'renamed' } });
+    await client.command('devices.revoke', { target: device.id, args: {} }); // confirm-required
+    await client.command('devices.revoke', { target: 'no-such-device', args: {} }); // refused
     const res = await fetch(`${t.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(value(text, 'lifeline_commands_total{action="device.rename",outcome="ok"}')).toBe(1);
-    expect(value(text, 'lifeline_commands_total{action="device.revoke",outcome="confirm-required"}')).toBe(1);
-    expect(value(text, 'lifeline_guard_refusals_total{action="device.revoke",code="not-found"}')).toBe(1);
+    expect(value(text, 'lifeline_commands_total{action="devices.rename",outcome="ok"}')).toBe(1);
+    expect(value(text, 'lifeline_commands_total{action="devices.revoke",outcome="confirm-required"}')).toBe(
+      1,
+    );
+    expect(value(text, 'lifeline_guard_refusals_total{action="devices.revoke",code="not-found"}')).toBe(1);
     expect(value(text, 'lifeline_sessions_open{path="relay"}')).toBe(1);
     expect(value(text, 'lifeline_sessions_open{path="direct"}')).toBe(0);
     expect(text).toContain('lifeline_agent_process_resident_memory_bytes');

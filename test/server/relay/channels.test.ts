@@ -34,7 +34,7 @@ notify:
   await linkUp(agent!);
 
   agent.agent.events.append({
-    kind: 'container.died',
+    kind: 'containers.died',
     severity: 'warning',
     subject: 'nas/ddns',
     message: 'ddns exited with code 127',
@@ -47,7 +47,7 @@ notify:
   expect(sim.accepted.find((a) => a.provider === 'ntfy')?.body).toMatchObject({
     topic: 'ntfy/cabin',
     title: 'Cabin: Container stopped',
-    tags: ['container.died'],
+    tags: ['containers.died'],
   });
 
   await agent.stop();

@@ -43,7 +43,7 @@ const ofKind = (svc: PushService, sub: TestSubscription, kind: string) =>
   payloads(svc, sub).filter((p) => p.kind === kind);
 
 async function subscribe(c: AgentClient, sub: TestSubscription) {
-  const r = await c.command('push.subscribe', {
+  const r = await c.command('notify.subscribe', {
     args: { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth, lang: 'en' },
   });
   expect(r.status).toBe('ok');

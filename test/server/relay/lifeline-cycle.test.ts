@@ -48,20 +48,20 @@ it('a lifeline power-cycle reaches the relay, which reports its outcome to the p
   await linkUp(t);
   const { client } = await pairDevice(t, 'phone', relay.url);
   const sub = push.subscription('phone');
-  await client.command('push.subscribe', {
+  await client.command('notify.subscribe', {
     args: { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth, lang: 'en' },
   });
   await waitFor(
-    () => (t.agent.state.get('plug', 'cabinet') as { online?: boolean } | undefined)?.online,
+    () => (t.agent.state.get('power', 'cabinet') as { online?: boolean } | undefined)?.online,
     10_000,
     'plug online',
   );
 
-  const ask = await client.command('plug.cycle', { target: 'cabinet', args: {} });
+  const ask = await client.command('power.cycle', { target: 'cabinet', args: {} });
   expect(ask.status).toBe('confirm');
   if (ask.status !== 'confirm') return;
   expect(ask.confirm.typeToConfirm).toBe('Network cabinet');
-  const done = await client.command('plug.cycle', {
+  const done = await client.command('power.cycle', {
     target: 'cabinet',
     args: {},
     confirm: { challenge: ask.confirm.challenge, text: 'Network cabinet' },
@@ -80,6 +80,6 @@ it('a lifeline power-cycle reaches the relay, which reports its outcome to the p
     .find((p) => p.kind === 'lifeline.cycle-kept')!;
   expect(verdict).toMatchObject({ from: 'relay', title: 'Cabin: power-cycle done' });
   expect(verdict.body).toBe('The power-cycle of Network cabinet finished and home stayed reachable.');
-  expect((t.agent.state.get('plug', 'cabinet') as { on?: boolean }).on).toBe(true);
+  expect((t.agent.state.get('power', 'cabinet') as { on?: boolean }).on).toBe(true);
   client.close();
 }, 90_000);

@@ -53,7 +53,7 @@ async function setup(opts: { capture?: boolean } = {}) {
 }
 
 async function subscribe(c: AgentClient, sub: TestSubscription, lang = 'en'): Promise<string> {
-  const r = await c.command('push.subscribe', {
+  const r = await c.command('notify.subscribe', {
     args: { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth, lang },
   });
   if (r.status !== 'ok') throw new Error(JSON.stringify(r));
@@ -74,7 +74,7 @@ describe('web push', () => {
     await subscribe(client, sub);
     const marker = 'bind-mount /mnt/nas/ddns missing (marker 7f3a9)';
     agent.agent.events.append({
-      kind: 'container.died',
+      kind: 'containers.died',
       severity: 'warning',
       subject: 'nas/ddns',
       message: `ddns exited with code 127: ${marker}`,
@@ -85,7 +85,7 @@ describe('web push', () => {
       'push',
     );
     expect(p).toMatchObject({
-      kind: 'container.died',
+      kind: 'containers.died',
       from: 'agent',
       severity: 'warning',
       url: '#/containers/nas%2Fddns',
@@ -114,10 +114,14 @@ describe('web push', () => {
     const sub = push.subscription('old-phone');
     push.respond = () => ({ status: 410 });
     const id = await subscribe(client, sub);
-    expect(agent.agent.state.get('push-subscription', id)).toBeDefined();
-    agent.agent.events.append({ kind: 'ddns.failed', severity: 'warning', message: 'Cloudflare said 403' });
+    expect(agent.agent.state.get('notify.subscription', id)).toBeDefined();
+    agent.agent.events.append({
+      kind: 'network.ddns-failed',
+      severity: 'warning',
+      message: 'Cloudflare said 403',
+    });
     await waitFor(
-      () => agent.agent.state.get('push-subscription', id) === undefined,
+      () => agent.agent.state.get('notify.subscription', id) === undefined,
       15_000,
       'subscription dropped',
     );
@@ -131,7 +135,7 @@ describe('web push', () => {
     push.respond = () => (++calls === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 201 });
     const id = await subscribe(client, sub);
     agent.agent.events.append({
-      kind: 'net.ip-changed',
+      kind: 'network.ip-changed',
       severity: 'info',
       message: 'Public IPv4 changed from 203.0.113.7 to 198.51.100.23',
     });
@@ -139,7 +143,7 @@ describe('web push', () => {
     const [first, second] = push.received;
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(1900);
     expect(payloads(push, sub)[1]!.body).toContain('198.51.100.23');
-    expect(agent.agent.state.get('push-subscription', id)).toBeDefined();
+    expect(agent.agent.state.get('notify.subscription', id)).toBeDefined();
   });
 
   it('delivers events queued while the relay was down exactly once after it returns', async () => {
@@ -151,7 +155,7 @@ describe('web push', () => {
     await waitFor(() => !linkOf(agent)?.connected || undefined, 10_000, 'link down');
     for (const n of [1, 2, 3])
       agent.agent.events.append({
-        kind: 'container.died',
+        kind: 'containers.died',
         severity: 'warning',
         subject: `c${n}`,
         message: `container c${n} died (queued ${n})`,
@@ -174,13 +178,13 @@ describe('web push', () => {
     const { push, client } = await setup();
     const sub = push.subscription('phone');
     await subscribe(client, sub, 'zh-Hans');
-    const r = await client.command('push.test', { args: {} });
+    const r = await client.command('notify.test', { args: {} });
     expect(r).toMatchObject({ status: 'ok', data: { queued: 1 } });
     const [p] = await waitFor(
       () => (payloads(push, sub).length ? payloads(push, sub) : undefined),
       15_000,
       'test push',
     );
-    expect(p).toMatchObject({ kind: 'push.test', title: 'Push home: 测试通知' });
+    expect(p).toMatchObject({ kind: 'notify.test', title: 'Push home: 测试通知' });
   });
 });

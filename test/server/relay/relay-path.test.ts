@@ -2,7 +2,6 @@
 // relay with the same end-to-end session as directly.
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionUrl } from '../../../shared/pairing-link.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/vocabulary.js';
 import { openClientSession } from '../../../shared/session/client-session.js';
 import { generateIdentity } from '../../../shared/session/keys.js';
 import {
@@ -39,12 +38,12 @@ describe('relay path', () => {
     const { relay, agent } = await setup();
     const { client, device } = await pairDevice(agent, 'phone via relay', relay.url);
     expect(client.welcome.path).toBe('relay');
-    const r = await client.command('device.rename', {
+    const r = await client.command('devices.rename', {
       target: device.id,
       args: { name: 'renamed via relay' },
     });
     expect(r.status).toBe('ok');
-    const link = client.get<RelayLinkInfo>('relay', 'link');
+    const link = client.get('relay', 'link');
     expect(link).toMatchObject({
       connected: true,
       observedAddress: '127.0.0.1',

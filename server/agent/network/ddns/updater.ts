@@ -40,7 +40,7 @@ export class DdnsUpdater {
   }
 
   private key(what: string) {
-    return `net.ddns.${this.record}.${what}`;
+    return `network.ddns.${this.record}.${what}`;
   }
 
   start(): void {
@@ -112,7 +112,7 @@ export class DdnsUpdater {
         this.ctx.kv.set(this.key(family), want);
         changed = true;
         this.ctx.events.append({
-          kind: 'ddns.updated',
+          kind: 'network.ddns-updated',
           severity: 'info',
           subject: this.record,
           message: `${this.record} now points at ${want} (${this.provider.provider})`,
@@ -134,7 +134,7 @@ export class DdnsUpdater {
       }
       if (this.failures > 0)
         this.ctx.events.append({
-          kind: 'ddns.recovered',
+          kind: 'network.ddns-recovered',
           severity: 'info',
           subject: this.record,
           message: `DDNS for ${this.record} works again after ${this.failures} failed attempt(s)`,
@@ -157,7 +157,7 @@ export class DdnsUpdater {
       this.lastAttempt = { at: this.ctx.clock.now(), ok: false, code: info.code, message };
       this.schedule(wait);
       this.ctx.events.append({
-        kind: 'ddns.failed',
+        kind: 'network.ddns-failed',
         // The first failure of a run is the one worth a notification; the retries are the record.
         severity: this.failures === 1 ? 'warning' : 'info',
         subject: this.record,
@@ -204,7 +204,7 @@ export class DdnsUpdater {
   }
 
   private publish(): void {
-    if (!this.stopped) this.ctx.state.set('ddns', this.record, this.snapshot());
+    if (!this.stopped) this.ctx.state.set('network.ddns', this.record, this.snapshot());
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,6 @@
 // Resolves every watched name through every configured resolver (A and AAAA, with TTLs) and compares
 // the answers with the public address. A mismatch that outlives the longest TTL plus the grace period
-// is `stale`, announced once as `dns.stale`; one resolver failing never hides the others.
+// is `stale`, announced once as `network.dns-stale`; one resolver failing never hides the others.
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { DnsName, IpFamily, ResolverView } from '../../../../shared/protocol/network.js';
@@ -165,7 +165,7 @@ export class DnsWatch {
           const wrong = views.find((v) => v.status === 'mismatch');
           const want = watched.judged.map((f) => this.publicAddress(f)).filter(Boolean);
           this.ctx.events.append({
-            kind: 'dns.stale',
+            kind: 'network.dns-stale',
             severity: 'warning',
             subject: watched.name,
             message: `${watched.name} still points at ${wrong?.a.map((r) => r.address).join(', ') || 'nothing'} instead of ${want.join(', ')} (${wrong?.resolver})`,
@@ -180,7 +180,7 @@ export class DnsWatch {
       }
     } else if (prev?.staleAnnounced && status === 'match') {
       this.ctx.events.append({
-        kind: 'dns.matched',
+        kind: 'network.dns-matched',
         severity: 'info',
         subject: watched.name,
         message: `${watched.name} points at home again`,
@@ -203,7 +203,7 @@ export class DnsWatch {
       resolvers: views,
     };
     this.views.set(watched.name, view);
-    this.ctx.state.set('dns-name', watched.name, view);
+    this.ctx.state.set('network.name', watched.name, view);
   }
 
   async stop(): Promise<void> {

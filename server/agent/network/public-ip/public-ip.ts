@@ -1,6 +1,6 @@
 // Asks every source for the public address of each family, shows which agree, and keeps the address
 // most of them report. A change is recorded (old → new, when, which source saw it first), persisted,
-// and announced as `net.ip-changed`; the last known address survives restarts and dark periods.
+// and announced as `network.ip-changed`; the last known address survives restarts and dark periods.
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpChange, IpFamily, PublicIp, SourceReading } from '../../../../shared/protocol/network.js';
@@ -46,7 +46,7 @@ export class PublicIpWatcher {
     private readonly intervalMs: number,
   ) {
     const load = (f: IpFamily): Saved => {
-      const s = ctx.kv.get<Saved>(`net.publicIp.${f}`);
+      const s = ctx.kv.get<Saved>(`network.publicIp.${f}`);
       return s && Array.isArray(s.history) ? s : { address: null, since: null, history: [] };
     };
     this.saved = { ipv4: load('ipv4'), ipv6: load('ipv6') };
@@ -141,11 +141,11 @@ export class PublicIpWatcher {
     saved.history = [entry, ...saved.history].slice(0, IP_HISTORY_LIMIT);
     saved.address = to;
     saved.since = seen.at;
-    this.ctx.kv.set(`net.publicIp.${family}`, saved);
+    this.ctx.kv.set(`network.publicIp.${family}`, saved);
     const label = family === 'ipv4' ? 'IPv4' : 'IPv6';
     if (from)
       this.ctx.events.append({
-        kind: 'net.ip-changed',
+        kind: 'network.ip-changed',
         severity: 'warning',
         subject: family,
         message: `Public ${label} address changed: ${from} → ${to} (first seen by ${seen.source})`,
@@ -175,7 +175,7 @@ export class PublicIpWatcher {
   }
 
   private publish(family: IpFamily): void {
-    if (!this.rounds.stopped) this.ctx.state.set('public-ip', family, this.snapshot(family));
+    if (!this.rounds.stopped) this.ctx.state.set('network.public-ip', family, this.snapshot(family));
   }
 
   async stop(): Promise<void> {

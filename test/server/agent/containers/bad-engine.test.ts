@@ -100,12 +100,12 @@ afterAll(async () => {
   tmp.remove();
 });
 
-const engine = (id: string) => t.agent.state.get('engine', id) as EngineInfo | undefined;
+const engine = (id: string) => t.agent.state.get('containers.engine', id) as EngineInfo | undefined;
 
 describe('an engine that answers garbage', () => {
   it('keeps the container it can read, skips the one it cannot, and stays up', async () => {
     const good = await waitFor(
-      () => t.agent.state.get('container', 'broken/good') as ContainerInfo | undefined,
+      () => t.agent.state.get('containers', 'broken/good') as ContainerInfo | undefined,
       10_000,
       'the readable container',
     );
@@ -119,7 +119,7 @@ describe('an engine that answers garbage', () => {
       finishedAt: null,
     });
     expect(engine('broken')).toMatchObject({ reachable: true, engineVersion: 'fake', containers: 1 });
-    expect(t.agent.state.list('container').map((c) => c.id)).toEqual(['broken/good']);
+    expect(t.agent.state.list('containers').map((c) => c.id)).toEqual(['broken/good']);
   });
 
   it('reports something that is not HTTP as unreachable, with a reason', async () => {

@@ -57,8 +57,8 @@ async function withRig(
   try {
     await waitFor(
       () =>
-        rig.ctx.state.get('engine', 'nas') &&
-        (rig.ctx.state.get('engine', 'nas') as { reachable: boolean }).reachable,
+        rig.ctx.state.get('containers.engine', 'nas') &&
+        (rig.ctx.state.get('containers.engine', 'nas') as { reachable: boolean }).reachable,
       20_000,
       'attached',
     );
@@ -96,7 +96,7 @@ describe('boot-race recovery (opt-in)', () => {
       async (rig, events) => {
         await d.docker(['start', 'ddns']); // fails: exit 127, as at boot
         const race = await waitFor(
-          () => events('container.boot-race', 'nas/ddns')[0],
+          () => events('containers.boot-race', 'nas/ddns')[0],
           20_000,
           'boot-race event',
         );
@@ -113,22 +113,22 @@ describe('boot-race recovery (opt-in)', () => {
         expect(String(race.data?.error)).toContain('no such file or directory');
 
         const failed = await waitFor(
-          () => events('container.recovery-attempt', 'nas/ddns')[0],
+          () => events('containers.recovery-attempt', 'nas/ddns')[0],
           20_000,
           'first attempt',
         );
         expect(failed.data).toMatchObject({ attempt: 1, ok: false });
         expect(failed.message).toContain('attempt 1 to start ddns on nas failed');
-        const info = rig.ctx.state.get('container', 'nas/ddns') as ContainerInfo;
+        const info = rig.ctx.state.get('containers', 'nas/ddns') as ContainerInfo;
         expect(info.bootRace).toBe(true);
         expect(info.recovery?.status).toMatch(/waiting|starting/);
 
         provide(dir); // the NAS folder is mounted at last
-        const back = await waitFor(() => events('container.recovered', 'nas/ddns')[0], 30_000, 'recovered');
+        const back = await waitFor(() => events('containers.recovered', 'nas/ddns')[0], 30_000, 'recovered');
         expect(back.message).toMatch(/ddns on nas is running again after \d+ boot-race recovery attempts?/);
-        const now = rig.ctx.state.get('container', 'nas/ddns') as ContainerInfo;
+        const now = rig.ctx.state.get('containers', 'nas/ddns') as ContainerInfo;
         expect(now).toMatchObject({ state: 'running', bootRace: false, recovery: { status: 'recovered' } });
-        expect(events('container.died', 'nas/ddns')).toEqual([]);
+        expect(events('containers.died', 'nas/ddns')).toEqual([]);
       },
     );
   });
@@ -151,22 +151,22 @@ describe('boot-race recovery (opt-in)', () => {
     await withRig(yaml(['script'], '{ recover: true }'), justBooted(), async (_rig, events) => {
       await d.run('start', 'script'); // runs, the shell exits 127: not found
       const race = await waitFor(
-        () => events('container.boot-race', 'nas/script')[0],
+        () => events('containers.boot-race', 'nas/script')[0],
         20_000,
         'boot-race event',
       );
       expect(race.data).toMatchObject({ exitCode: 127, startFailed: false });
       expect(race.message).toContain('its command or a file it needs was not found');
       await waitFor(
-        () => events('container.recovery-attempt', 'nas/script').length >= 2,
+        () => events('containers.recovery-attempt', 'nas/script').length >= 2,
         30_000,
         'two attempts',
       );
-      expect(events('container.recovery-attempt', 'nas/script').map((e) => e.data?.ok)).toContain(true);
+      expect(events('containers.recovery-attempt', 'nas/script').map((e) => e.data?.ok)).toContain(true);
       provide(dir);
-      await waitFor(() => events('container.recovered', 'nas/script')[0], 30_000, 'recovered');
-      expect(events('container.died', 'nas/script')).toEqual([]);
-      expect(events('container.boot-race', 'nas/script')).toHaveLength(1);
+      await waitFor(() => events('containers.recovered', 'nas/script')[0], 30_000, 'recovered');
+      expect(events('containers.died', 'nas/script')).toEqual([]);
+      expect(events('containers.boot-race', 'nas/script')).toHaveLength(1);
     });
   });
 
@@ -189,7 +189,7 @@ describe('boot-race recovery (opt-in)', () => {
       async (rig, events) => {
         await d.docker(['start', 'stuck']);
         const gaveUp = await waitFor(
-          () => events('container.recovery-gave-up', 'nas/stuck')[0],
+          () => events('containers.recovery-gave-up', 'nas/stuck')[0],
           30_000,
           'gave up',
         );
@@ -197,13 +197,13 @@ describe('boot-race recovery (opt-in)', () => {
         expect(gaveUp.message).toMatch(
           /gave up on stuck on nas after [1-9]\d* attempts? in 4 s; it needs a look/,
         );
-        expect((rig.ctx.state.get('container', 'nas/stuck') as ContainerInfo).recovery?.status).toBe(
+        expect((rig.ctx.state.get('containers', 'nas/stuck') as ContainerInfo).recovery?.status).toBe(
           'gave-up',
         );
         provide(dir);
         await d.run('start', 'stuck');
         await waitFor(
-          () => (rig.ctx.state.get('container', 'nas/stuck') as ContainerInfo).recovery === null,
+          () => (rig.ctx.state.get('containers', 'nas/stuck') as ContainerInfo).recovery === null,
           10_000,
           'cleared',
         );
@@ -227,14 +227,14 @@ describe('boot-race recovery (opt-in)', () => {
     await withRig(yaml(['manual'], '{ minutes: 10 }'), justBooted(), async (rig, events) => {
       await d.docker(['start', 'manual']);
       const race = await waitFor(
-        () => events('container.boot-race', 'nas/manual')[0],
+        () => events('containers.boot-race', 'nas/manual')[0],
         20_000,
         'boot-race event',
       );
       expect(race.message).toContain('Restart it once what it needs is ready');
       await new Promise((r) => setTimeout(r, 3000));
-      expect(events('container.recovery-attempt', 'nas/manual')).toEqual([]);
-      expect((rig.ctx.state.get('container', 'nas/manual') as ContainerInfo).recovery).toBeNull();
+      expect(events('containers.recovery-attempt', 'nas/manual')).toEqual([]);
+      expect((rig.ctx.state.get('containers', 'nas/manual') as ContainerInfo).recovery).toBeNull();
     });
   });
 });
@@ -258,12 +258,12 @@ describe('what counts as a boot race', () => {
       { ...justBooted(), hostBootAt: Date.now() - 2 * 3600_000 },
       async (_rig, events) => {
         await d.docker(['start', 'late']);
-        const died = await waitFor(() => events('container.died', 'nas/late')[0], 20_000, 'died event');
+        const died = await waitFor(() => events('containers.died', 'nas/late')[0], 20_000, 'died event');
         expect(died.message).toMatch(/^late on nas could not start \(exit code 127\)/);
         expect(died.data).toMatchObject({ bootRace: false });
         await new Promise((r) => setTimeout(r, 2500));
-        expect(events('container.boot-race', 'nas/late')).toEqual([]);
-        expect(events('container.recovery-attempt', 'nas/late')).toEqual([]);
+        expect(events('containers.boot-race', 'nas/late')).toEqual([]);
+        expect(events('containers.recovery-attempt', 'nas/late')).toEqual([]);
       },
     );
   });
@@ -291,7 +291,7 @@ describe('what counts as a boot race', () => {
       deps,
       async (_rig, events) => {
         const race = await waitFor(
-          () => events('container.boot-race', 'nas/early')[0],
+          () => events('containers.boot-race', 'nas/early')[0],
           20_000,
           'found at start',
         );
@@ -304,7 +304,7 @@ describe('what counts as a boot race', () => {
       deps,
       async (_rig, events) => {
         await new Promise((r) => setTimeout(r, 2000));
-        expect(events('container.boot-race', 'nas/early')).toHaveLength(1);
+        expect(events('containers.boot-race', 'nas/early')).toHaveLength(1);
       },
       db,
     );

@@ -19,7 +19,7 @@ const env = { LIFELINE_CTL_HOME: ctlHome.dir };
 const ddnsDir = () => path.join(d.scratch, 'ddns');
 
 const container = (name: string) =>
-  t.agent.state.get('container', `test/${name}`) as ContainerInfo | undefined;
+  t.agent.state.get('containers', `test/${name}`) as ContainerInfo | undefined;
 const events = (kind: string, subject?: string) =>
   t.agent.events.list({ limit: 500, kind }).filter((e) => subject === undefined || e.subject === subject);
 const waitForEvent = (kind: string, subject: string, timeoutMs = 20_000): Promise<EventRecord> =>
@@ -147,7 +147,7 @@ describe('container state', () => {
   });
 
   it('publishes the engine with its versions and counts', () => {
-    const engine = t.agent.state.get('engine', 'test') as Record<string, unknown>;
+    const engine = t.agent.state.get('containers.engine', 'test') as Record<string, unknown>;
     expect(engine).toMatchObject({
       reachable: true,
       reason: null,
@@ -171,7 +171,7 @@ describe('events', () => {
   it('reports docker kill of a watched container as died, with the exit code and the last log lines', async () => {
     await waitForState('bots', (c) => c.state === 'running', 'bots running');
     await d.run('kill', 'bots');
-    const e = await waitForEvent('container.died', 'test/bots');
+    const e = await waitForEvent('containers.died', 'test/bots');
     expect(e.severity).toBe('warning');
     expect(e.message).toContain('bots on test died with exit code 137');
     expect(e.data).toMatchObject({ engine: 'test', container: 'test/bots', exitCode: 137 });
@@ -186,7 +186,7 @@ describe('events', () => {
     await waitForState('quitter', (c) => c.state === 'exited', 'quitter exited');
     // Give a wrongly reported death every chance to show up.
     await new Promise((r) => setTimeout(r, 3000));
-    expect(events('container.died', 'test/quitter')).toEqual([]);
+    expect(events('containers.died', 'test/quitter')).toEqual([]);
   });
 
   it('raises one restart-loop event for a container that keeps dying, not one per death', async () => {
@@ -197,21 +197,21 @@ describe('events', () => {
       '-c',
       'echo boom; exit 3',
     );
-    const loop = await waitForEvent('container.restart-loop', 'test/looper', 30_000);
+    const loop = await waitForEvent('containers.restart-loop', 'test/looper', 30_000);
     expect(loop.message).toContain('looper on test is restarting in a loop');
     expect(loop.data).toMatchObject({ deaths: 3, exitCode: 3 });
     expect(container('looper')?.looping).toBe(true);
     // Docker keeps restarting it; the loop is one notice.
     await waitFor(() => (container('looper')?.restartCount ?? 0) >= 5, 30_000, 'more restarts');
-    expect(events('container.restart-loop', 'test/looper')).toHaveLength(1);
-    expect(events('container.died', 'test/looper').length).toBeLessThan(3);
+    expect(events('containers.restart-loop', 'test/looper')).toHaveLength(1);
+    expect(events('containers.died', 'test/looper').length).toBeLessThan(3);
     await d.run('rm', '-f', 'looper');
   });
 });
 
 describe('the guard', () => {
   it('refuses to stop a lifeline container, with the reason', async () => {
-    const r = await phone.command('container.stop', { target: 'test/tunnel' });
+    const r = await phone.command('containers.stop', { target: 'test/tunnel' });
     expect(r.status).toBe('error');
     if (r.status !== 'error') return;
     expect(r.error.code).toBe('refused');
@@ -221,14 +221,14 @@ describe('the guard', () => {
 
   it('restarts a lifeline container only with the challenge, naming what is cut off meanwhile', async () => {
     const before = container('tunnel')!.startedAt!;
-    const first = await phone.command('container.restart', { target: 'test/tunnel' });
+    const first = await phone.command('containers.restart', { target: 'test/tunnel' });
     expect(first.status).toBe('confirm');
     if (first.status !== 'confirm') return;
     expect(first.confirm.title).toBe('Restart tunnel (lifeline)');
     expect(first.confirm.consequences.join('\n')).toContain('is cut off');
     expect(first.confirm.consequences.join('\n')).toContain('sidecar uses its network');
     expect(container('tunnel')?.startedAt).toBe(before);
-    const done = await phone.command('container.restart', {
+    const done = await phone.command('containers.restart', {
       target: 'test/tunnel',
       confirm: { challenge: first.confirm.challenge },
     });
@@ -236,7 +236,7 @@ describe('the guard', () => {
     await waitForState('tunnel', (c) => c.startedAt !== before && c.state === 'running', 'tunnel restarted');
     // An intended restart of a lifeline is not a death.
     await new Promise((r) => setTimeout(r, 2000));
-    expect(events('container.died', 'test/tunnel')).toEqual([]);
+    expect(events('containers.died', 'test/tunnel')).toEqual([]);
   });
 
   it('still reports a crash that follows a restart asked for from the app', async () => {
@@ -249,37 +249,37 @@ describe('the guard', () => {
       'test -f /tmp/started && exit 2; touch /tmp/started; exec sleep 100000',
     );
     await waitForState('flaky', (c) => c.state === 'running', 'flaky running');
-    const first = await phone.command('container.restart', { target: 'test/flaky' });
+    const first = await phone.command('containers.restart', { target: 'test/flaky' });
     expect(first.status).toBe('confirm');
     if (first.status !== 'confirm') return;
-    await phone.command('container.restart', {
+    await phone.command('containers.restart', {
       target: 'test/flaky',
       confirm: { challenge: first.confirm.challenge },
     });
-    const e = await waitForEvent('container.died', 'test/flaky');
+    const e = await waitForEvent('containers.died', 'test/flaky');
     expect(e.data).toMatchObject({ exitCode: 2 });
   });
 
   it('asks to confirm an ordinary stop; start needs no confirmation', async () => {
-    const first = await phone.command('container.stop', { target: 'test/plain' });
+    const first = await phone.command('containers.stop', { target: 'test/plain' });
     expect(first.status).toBe('confirm');
     if (first.status !== 'confirm') return;
     expect(first.confirm.consequences[0]).toContain('plain stays stopped');
-    const stopped = await phone.command('container.stop', {
+    const stopped = await phone.command('containers.stop', {
       target: 'test/plain',
       confirm: { challenge: first.confirm.challenge },
     });
     expect(stopped).toMatchObject({ status: 'ok', data: { state: 'exited' } });
-    const started = await phone.command('container.start', { target: 'test/plain' });
+    const started = await phone.command('containers.start', { target: 'test/plain' });
     expect(started).toMatchObject({ status: 'ok', data: { state: 'running' } });
   });
 
   it('refuses an unknown container and a crafted target', async () => {
     for (const target of ['test/nosuch', 'other/ddns', 'nosuch']) {
-      const r = await phone.command('container.restart', { target });
+      const r = await phone.command('containers.restart', { target });
       expect(r, target).toMatchObject({ status: 'error', error: { code: 'not-found' } });
     }
-    const noTarget = await phone.command('container.start', {});
+    const noTarget = await phone.command('containers.start', {});
     expect(noTarget).toMatchObject({ status: 'error', error: { code: 'bad-args' } });
   });
 });

@@ -11,9 +11,9 @@ import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../../harness/doc
 let d: TestDockerd;
 let t: TestAgent;
 
-const engine = () => t.agent.state.get('engine', 'home') as EngineInfo | undefined;
+const engine = () => t.agent.state.get('containers.engine', 'home') as EngineInfo | undefined;
 const container = (name: string) =>
-  t.agent.state.get('container', `home/${name}`) as ContainerInfo | undefined;
+  t.agent.state.get('containers', `home/${name}`) as ContainerInfo | undefined;
 const events = (kind: string) => t.agent.events.list({ limit: 100, kind });
 
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('a Docker engine coming and going', () => {
     expect(e).toMatchObject({ name: 'Home server', reachable: false, apiVersion: null });
     expect(e.endpoint).toBe(`unix://${d.socket}`);
     expect(e.reason).toBe(`no Docker socket at ${d.socket}`);
-    const [down] = events('engine.unreachable');
+    const [down] = events('containers.engine-unreachable');
     expect(down?.message).toContain('Docker engine home is unreachable: no Docker socket');
     expect(t.agent.state.get('agent', 'self')).toBeTruthy();
   });
@@ -58,7 +58,7 @@ describe('a Docker engine coming and going', () => {
     expect(e.apiVersion).toMatch(/^1\.\d+$/);
     expect(e.engineVersion).toMatch(/^\d+\.\d+/);
     expect(e.reason).toBeNull();
-    expect(events('engine.back')).toHaveLength(1);
+    expect(events('containers.engine-back')).toHaveLength(1);
 
     await d.cmd(
       'run -d --init --name always-on --restart always --network none',
@@ -81,15 +81,19 @@ describe('a Docker engine coming and going', () => {
   });
 
   it('reports the engine unreachable when dockerd stops, then live again when it returns, without an agent restart', async () => {
-    const unreachableBefore = events('engine.unreachable').length;
+    const unreachableBefore = events('containers.engine-unreachable').length;
     await d.stop();
     const down = await waitFor(() => engine()?.reachable === false && engine(), 20_000, 'engine down');
     expect(down.reason).toMatch(/no Docker socket|connection refused/);
-    await waitFor(() => events('engine.unreachable').length > unreachableBefore, 10_000, 'unreachable event');
+    await waitFor(
+      () => events('containers.engine-unreachable').length > unreachableBefore,
+      10_000,
+      'unreachable event',
+    );
     // The last known containers stay, for the app to show while the engine is away.
     expect(container('one-shot')).toBeTruthy();
     // Stopping the engine stopped its containers on purpose: that is not a death to report.
-    expect(t.agent.events.list({ limit: 100, kind: 'container.died' })).toEqual([]);
+    expect(t.agent.events.list({ limit: 100, kind: 'containers.died' })).toEqual([]);
 
     const file = path.join(t.dir, 'lifeline.yaml');
     const check = await runCli(['check', '-c', file]);
@@ -98,7 +102,7 @@ describe('a Docker engine coming and going', () => {
 
     await d.start();
     await waitFor(() => engine()?.reachable, 20_000, 'engine back');
-    expect(events('engine.back')).toHaveLength(2);
+    expect(events('containers.engine-back')).toHaveLength(2);
     // Resynced: the restart policy brought one back; the other stayed stopped.
     await waitFor(() => container('always-on')?.state === 'running', 20_000, 'always-on back');
     await waitFor(() => container('one-shot')?.state === 'exited', 20_000, 'one-shot exited');

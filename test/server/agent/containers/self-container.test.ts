@@ -63,7 +63,7 @@ describe('the container this agent runs in', () => {
     );
     try {
       const info = await waitFor(
-        () => rig.ctx.state.get('container', 'host/agent') as ContainerInfo | undefined,
+        () => rig.ctx.state.get('containers', 'host/agent') as ContainerInfo | undefined,
         20_000,
         'agent container',
       );
@@ -73,10 +73,10 @@ describe('the container this agent runs in', () => {
         watched: true,
         lifelineWhy: 'it runs this Lifeline agent',
       });
-      const stop = await rig.command('container.stop', 'host/agent');
+      const stop = await rig.command('containers.stop', 'host/agent');
       expect(stop).toMatchObject({ status: 'error', error: { code: 'refused' } });
       if (stop.status === 'error') expect(stop.error.message).toContain('runs this Lifeline agent');
-      const restart = await rig.command('container.restart', 'host/agent');
+      const restart = await rig.command('containers.restart', 'host/agent');
       expect(restart.status).toBe('confirm');
       if (restart.status === 'confirm')
         expect(restart.confirm.consequences.join(' ')).toContain('every open session');

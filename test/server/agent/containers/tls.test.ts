@@ -11,7 +11,7 @@ let d: TestDockerd;
 let t: TestAgent;
 let keyCopy: string;
 
-const engine = (id: string) => t.agent.state.get('engine', id) as EngineInfo | undefined;
+const engine = (id: string) => t.agent.state.get('containers.engine', id) as EngineInfo | undefined;
 
 beforeAll(async () => {
   d = await startDockerd({ tls: true });
@@ -46,7 +46,7 @@ describe('an engine over TCP with TLS', () => {
     const e = await waitFor(() => engine('nas')?.reachable && engine('nas'), 20_000, 'nas reachable');
     expect(e.endpoint).toBe(`${d.tls!.url} (TLS)`);
     expect(e.apiVersion).toMatch(/^1\.\d+$/);
-    await waitFor(() => t.agent.state.get('container', 'nas/over-tls'), 10_000, 'its container');
+    await waitFor(() => t.agent.state.get('containers', 'nas/over-tls'), 10_000, 'its container');
   });
 
   it('reports an engine that wants TLS, reached without it, as unreachable', async () => {

@@ -89,7 +89,7 @@ describe('ctl hosts and wake', () => {
       .poll(
         async () => {
           const log = JSON.parse((await runCli(['ctl', 'log', '--json'], { env })).stdout) as Log;
-          return log.filter((i) => i.entry.kind === 'host.woke').length;
+          return log.filter((i) => i.entry.kind === 'machines.woke').length;
         },
         { timeout: 20_000 },
       )

@@ -33,7 +33,7 @@ hosts:
   - { id: bare, mac: "a8:a1:59:00:03:03" }
 `,
     });
-    const host = (id: string) => t.agent.state.get('host', id) as HostInfo | undefined;
+    const host = (id: string) => t.agent.state.get('machines', id) as HostInfo | undefined;
     expect(host('bare')).toMatchObject({
       name: 'bare',
       probe: { kind: 'none' },

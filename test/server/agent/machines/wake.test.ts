@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../../shared/client/agent-client.js';
 import type { EventRecord, ProgressFrame } from '../../../../shared/protocol/frames.js';
-import type { HostInfo, HostNotice } from '../../../../shared/protocol/vocabulary.js';
+import type { HostNotice } from '../../../../shared/protocol/vocabulary.js';
 import { waitFor } from '../../../harness/agent.js';
 import { createLab, type Lab } from '../../../harness/netns.js';
 import {
@@ -79,18 +79,22 @@ afterAll(async () => {
   await lab?.close();
 });
 
-const host = (id: string) => client.get<HostInfo>('host', id);
+const host = (id: string) => client.get('machines', id);
 const codes = (notices: readonly HostNotice[] | undefined) => (notices ?? []).map((n) => n.code);
 
 async function wake(target: string, args: Record<string, unknown> = {}) {
   const progress: ProgressFrame[] = [];
-  const outcome = await client.command('host.wake', { target, args, onProgress: (p) => progress.push(p) });
+  const outcome = await client.command('machines.wake', {
+    target,
+    args,
+    onProgress: (p) => progress.push(p),
+  });
   return { outcome, progress, stages: progress.map((p) => p.stage) };
 }
 
 async function putToSleep(m: SimulatedMachine, id: string) {
   await m.sleep();
-  const r = await client.command('host.probe', { target: id, args: {} });
+  const r = await client.command('machines.probe', { target: id, args: {} });
   expect(r.status).toBe('ok');
   await waitFor(() => host(id)?.presence.state === 'offline', 20_000, `${id} offline`);
 }
@@ -139,7 +143,7 @@ describe('Wake-on-LAN on a real network', () => {
     expect(up.message).toMatch(/^Desk PC answered after \d+ s \(port 3389 open\)$/);
     expect(host('desk')!.wake).toMatchObject({ stage: 'up', mac: DESK_MAC, finishedAt: expect.any(Number) });
     expect(host('desk')!.presence.state).toBe('online');
-    const woke = await waitFor(() => events.find((e) => e.kind === 'host.woke' && e.subject === 'desk'));
+    const woke = await waitFor(() => events.find((e) => e.kind === 'machines.woke' && e.subject === 'desk'));
     expect(woke).toMatchObject({ severity: 'info', data: { host: 'desk', mac: DESK_MAC } });
   });
 
@@ -155,7 +159,7 @@ describe('Wake-on-LAN on a real network', () => {
 
   it('never lets the SecureOn password out: not in state, events, the audit log or the logs', async () => {
     const r = await client.command('activity.list', { args: { limit: 200 } });
-    const everything = JSON.stringify([[...client.entities.values()], events, r]) + agent.output();
+    const everything = JSON.stringify([client.entities.all(), events, r]) + agent.output();
     for (const form of [PASSWORD, PASSWORD.replaceAll(':', ''), PASSWORD.toUpperCase()])
       expect(everything).not.toContain(form);
     expect(host('vault')!.secureOn).toBe(true);
@@ -178,7 +182,7 @@ describe('Wake-on-LAN on a real network', () => {
     const logged = await waitFor(async () => {
       const log = await client.command('activity.list', { args: { limit: 100 } });
       return (log.status === 'ok' ? (log.data as { events: EventRecord[] }).events : []).find(
-        (e) => e.kind === 'host.mac-mismatch' && e.subject === 'nas',
+        (e) => e.kind === 'machines.mac-mismatch' && e.subject === 'nas',
       );
     });
     expect(logged).toMatchObject({ severity: 'warning', data: { seenMac: NAS_MAC } });
@@ -200,7 +204,7 @@ describe('Wake-on-LAN on a real network', () => {
     expect(heard.length).toBeGreaterThan(0);
     expect(heard.every((p) => p.t === 'packet' && !p.forMe && p.hex === magic(VM_MAC))).toBe(true);
     expect(host('nas')!.wake).toMatchObject({ stage: 'no-answer' });
-    const failed = await waitFor(() => events.find((e) => e.kind === 'host.wake-failed'));
+    const failed = await waitFor(() => events.find((e) => e.kind === 'machines.wake-failed'));
     expect(failed).toMatchObject({ severity: 'warning', subject: 'nas' });
     expect(failed.data?.causes).toEqual(expect.arrayContaining(['virtual-nic', 'neighbour-mismatch']));
     // The one line a push notification shows names the trap.
@@ -222,24 +226,20 @@ describe('Wake-on-LAN on a real network', () => {
     const gotSent = new Promise<void>((r) => {
       sent = r;
     });
-    const running = client.command('host.wake', {
+    const running = client.command('machines.wake', {
       target: 'desk',
       args: {},
       onProgress: (p) => p.stage === 'sent' && sent(),
     });
     await gotSent;
     const late = await agent.client('late phone');
-    const wokeBefore = events.filter((e) => e.kind === 'host.woke').length;
+    const wokeBefore = events.filter((e) => e.kind === 'machines.woke').length;
     try {
-      expect(['sent', 'waiting']).toContain(late.get<HostInfo>('host', 'desk')!.wake!.stage);
+      expect(['sent', 'waiting']).toContain(late.get('machines', 'desk')!.wake!.stage);
       // Pressing Wake again meanwhile sends again and follows the same wake.
-      const again = await late.command('host.wake', { target: 'desk', args: {} });
+      const again = await late.command('machines.wake', { target: 'desk', args: {} });
       expect(again).toMatchObject({ status: 'ok', data: { stage: 'up' } });
-      await waitFor(
-        () => late.get<HostInfo>('host', 'desk')?.wake?.stage === 'up',
-        30_000,
-        'up seen by late',
-      );
+      await waitFor(() => late.get('machines', 'desk')?.wake?.stage === 'up', 30_000, 'up seen by late');
     } finally {
       late.close();
     }
@@ -247,8 +247,8 @@ describe('Wake-on-LAN on a real network', () => {
     expect(first).toMatchObject({ status: 'ok', data: { stage: 'up' } });
     // The simulated machine takes 3 s to boot, and the joined wake did not restart the clock.
     expect((first as { data: { seconds: number } }).data.seconds).toBeGreaterThanOrEqual(3);
-    await waitFor(() => events.filter((e) => e.kind === 'host.woke').length > wokeBefore);
-    expect(events.filter((e) => e.kind === 'host.woke').length).toBe(wokeBefore + 1);
+    await waitFor(() => events.filter((e) => e.kind === 'machines.woke').length > wokeBefore);
+    expect(events.filter((e) => e.kind === 'machines.woke').length).toBe(wokeBefore + 1);
   });
 
   it('says a wake cannot be verified without an address, or when the address does not resolve', async () => {
@@ -294,26 +294,28 @@ describe('Wake-on-LAN on a real network', () => {
   });
 
   it('refuses unknown hosts and bad arguments, and audits every wake', async () => {
-    expect(await client.command('host.wake', { target: 'nope', args: {} })).toMatchObject({
+    expect(await client.command('machines.wake', { target: 'nope', args: {} })).toMatchObject({
       status: 'error',
       error: { code: 'not-found' },
     });
     expect(
-      await client.command('host.wake', { target: 'desk', args: { mac: 'ff:ff:ff:ff:ff:ff' } }),
+      await client.command('machines.wake', { target: 'desk', args: { mac: 'ff:ff:ff:ff:ff:ff' } }),
     ).toMatchObject({
       status: 'error',
       error: { code: 'bad-args' },
     });
-    expect(await client.command('host.wake', { target: 'tv', args: { useSeenMac: true } })).toMatchObject({
-      status: 'error',
-      error: { code: 'not-found' },
-    });
+    expect(await client.command('machines.wake', { target: 'tv', args: { useSeenMac: true } })).toMatchObject(
+      {
+        status: 'error',
+        error: { code: 'not-found' },
+      },
+    );
     const r = await client.command('activity.list', { args: { limit: 200 } });
     const audit = (
       r.status === 'ok'
         ? (r.data as { audit: { action: string; target: string; decision: string; outcome: string }[] }).audit
         : []
-    ).filter((a) => a.action === 'host.wake');
+    ).filter((a) => a.action === 'machines.wake');
     expect(audit.filter((a) => a.target === 'nas').map((a) => a.outcome)).toEqual(
       expect.arrayContaining(['ok', 'error']),
     );

@@ -87,11 +87,11 @@ describe('Cloudflare', () => {
     t = await agentWith({ provider: 'cloudflare', tokenFile, apiUrl: cf.url }, ['home.example.com']);
     const [updated] = await waitFor(
       () => {
-        const e = events('ddns.updated');
+        const e = events('network.ddns-updated');
         return e.length > 0 ? e : undefined;
       },
       20_000,
-      'ddns.updated',
+      'network.ddns-updated',
     );
     expect(updated!.data).toMatchObject({
       provider: 'cloudflare',
@@ -150,13 +150,13 @@ describe('Cloudflare', () => {
       'proxied record updated',
     );
     await waitFor(
-      () => (t!.agent.state.get('ddns', 'shop.example.com') as DdnsRecord | undefined)?.proxied,
+      () => (t!.agent.state.get('network.ddns', 'shop.example.com') as DdnsRecord | undefined)?.proxied,
       20_000,
       'proxied flag',
     );
     const name = await waitFor(
       () => {
-        const n = t!.agent.state.get('dns-name', 'shop.example.com') as
+        const n = t!.agent.state.get('network.name', 'shop.example.com') as
           | { note?: string; status: string }
           | undefined;
         return n?.note ? n : undefined;
@@ -174,7 +174,7 @@ describe('Cloudflare', () => {
     ]);
     const failed = await waitFor(
       () => {
-        const e = events('ddns.failed');
+        const e = events('network.ddns-failed');
         return e.length >= 2 ? e : undefined;
       },
       20_000,
@@ -183,7 +183,7 @@ describe('Cloudflare', () => {
     expect(failed[0]!.message).toContain(
       'Cloudflare rejected the API token: Authentication error (code 10000)',
     );
-    expect((t.agent.state.get('ddns', 'home.example.com') as DdnsRecord).status).toBe('retrying');
+    expect((t.agent.state.get('network.ddns', 'home.example.com') as DdnsRecord).status).toBe('retrying');
     const rows = await t.agent.check();
     expect(rows.find((r) => r.name === 'DDNS home.example.com')).toMatchObject({
       status: 'fail',
@@ -194,21 +194,21 @@ describe('Cloudflare', () => {
   it('lets a paired device force an update, audited, without a confirmation', async () => {
     cf.records.find((r) => r.id === 'rec-home')!.content = '198.51.100.3';
     t = await agentWith({ provider: 'cloudflare', token: TOKEN, apiUrl: cf.url }, ['home.example.com']);
-    await waitFor(() => events('ddns.updated').length > 0, 20_000, 'first update');
+    await waitFor(() => events('network.ddns-updated').length > 0, 20_000, 'first update');
     const { client } = await pairDevice(t);
-    const r = await client.command('ddns.update', { target: 'home.example.com', args: {} });
+    const r = await client.command('network.ddns-update', { target: 'home.example.com', args: {} });
     expect(r.status).toBe('ok');
     expect((r as { data: DdnsRecord }).data).toMatchObject({ record: 'home.example.com', status: 'in-sync' });
-    const forced = events('ddns.updated').at(-1)!;
+    const forced = events('network.ddns-updated').at(-1)!;
     expect(forced.data).toMatchObject({ forced: true, to: PUBLIC });
-    const unknown = await client.command('ddns.update', { target: 'nope.example.com', args: {} });
+    const unknown = await client.command('network.ddns-update', { target: 'nope.example.com', args: {} });
     expect(unknown).toMatchObject({ status: 'error', error: { code: 'not-found' } });
     const audit = t.agent.db
-      .prepare("SELECT action, target, decision, outcome FROM audit WHERE action = 'ddns.update'")
+      .prepare("SELECT action, target, decision, outcome FROM audit WHERE action = 'network.ddns-update'")
       .all();
     expect(audit).toEqual([
-      { action: 'ddns.update', target: 'home.example.com', decision: 'allowed', outcome: 'ok' },
-      { action: 'ddns.update', target: 'nope.example.com', decision: 'refused', outcome: 'refused' },
+      { action: 'network.ddns-update', target: 'home.example.com', decision: 'allowed', outcome: 'ok' },
+      { action: 'network.ddns-update', target: 'nope.example.com', decision: 'refused', outcome: 'refused' },
     ]);
     client.close();
   });
@@ -249,7 +249,7 @@ describe('DuckDNS', () => {
       'myhome.duckdns.org',
     ]);
     await waitFor(() => duck.domains.get('myhome')?.ipv4 === PUBLIC, 20_000, 'DuckDNS updated');
-    const [e] = events('ddns.updated');
+    const [e] = events('network.ddns-updated');
     expect(e!.data).toMatchObject({ provider: 'duckdns', to: PUBLIC, verified: true });
     expect(JSON.stringify(t.agent.events.list({ limit: 100 }))).not.toContain('duck-token-1234');
   });

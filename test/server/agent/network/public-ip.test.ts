@@ -44,7 +44,8 @@ function agent(publicIp: Record<string, unknown>, extra: Record<string, unknown>
   });
 }
 
-const ip = (family: 'ipv4' | 'ipv6') => t!.agent.state.get('public-ip', family) as PublicIp | undefined;
+const ip = (family: 'ipv4' | 'ipv6') =>
+  t!.agent.state.get('network.public-ip', family) as PublicIp | undefined;
 const withCa = (e: EchoServer, family = 'ipv4') => ({ url: e.url, family, ca: certs.caFile });
 
 beforeAll(() => {
@@ -145,7 +146,12 @@ describe('public address sources', () => {
     t = await agent({ relay: true, intervalSeconds: 3600, echo: [withCa(e)] });
     await waitFor(() => ip('ipv4')?.address, 20_000, 'first reading');
     expect(ip('ipv4')!.sources.find((s) => s.source === 'relay')?.error).toBe('not connected to the relay');
-    t.agent.state.set('relay', 'link', { connected: true, observedAddress: '203.0.113.5' });
+    t.agent.state.set('relay', 'link', {
+      connected: true,
+      url: 'ws://relay.test',
+      since: 0,
+      observedAddress: '203.0.113.5',
+    });
     await waitFor(() => ip('ipv4')?.agree.includes('relay'), 20_000, 'relay agreeing');
   });
 
@@ -163,17 +169,17 @@ describe('public address sources', () => {
     const e = await echo({ address: '203.0.113.5' });
     t = await agent({ echo: [withCa(e)] });
     await waitFor(() => ip('ipv4')?.address, 20_000, 'first address');
-    expect(t.agent.events.list({ limit: 10, kind: 'net.ip-changed' })).toEqual([]);
+    expect(t.agent.events.list({ limit: 10, kind: 'network.ip-changed' })).toEqual([]);
     await t.stop();
     e.mode = { address: '203.0.113.77' };
     await t.restart();
     expect(ip('ipv4')?.address).toBe('203.0.113.5');
     await waitFor(
-      () => t!.agent.events.list({ limit: 10, kind: 'net.ip-changed' }).length > 0,
+      () => t!.agent.events.list({ limit: 10, kind: 'network.ip-changed' }).length > 0,
       20_000,
       'change',
     );
-    expect(t.agent.events.list({ limit: 10, kind: 'net.ip-changed' })[0]!.data).toMatchObject({
+    expect(t.agent.events.list({ limit: 10, kind: 'network.ip-changed' })[0]!.data).toMatchObject({
       from: '203.0.113.5',
       to: '203.0.113.77',
     });
@@ -197,7 +203,7 @@ describe('DNS staleness', () => {
       { names: ['home.lifeline.test'], resolvers: [bind.server], staleGraceSeconds: 120 },
       clock,
     );
-    const name = () => t!.agent.state.get('dns-name', 'home.lifeline.test') as DnsName | undefined;
+    const name = () => t!.agent.state.get('network.name', 'home.lifeline.test') as DnsName | undefined;
     const first = await waitFor(
       () => (name()?.status === 'mismatch' ? name() : undefined),
       20_000,
@@ -207,11 +213,11 @@ describe('DNS staleness', () => {
     clock.advance(170_000);
     await new Promise((r) => setTimeout(r, 2500));
     expect(name()!.status).toBe('mismatch');
-    expect(t.agent.events.list({ limit: 10, kind: 'dns.stale' })).toEqual([]);
+    expect(t.agent.events.list({ limit: 10, kind: 'network.dns-stale' })).toEqual([]);
     clock.advance(20_000);
     await waitFor(() => name()?.status === 'stale', 20_000, 'stale');
     await new Promise((r) => setTimeout(r, 2500));
-    const stale = t.agent.events.list({ limit: 10, kind: 'dns.stale' });
+    const stale = t.agent.events.list({ limit: 10, kind: 'network.dns-stale' });
     expect(stale).toHaveLength(1);
     expect(stale[0]!.message).toBe(
       `home.lifeline.test still points at 198.51.100.1 instead of 203.0.113.5 (${bind.server})`,

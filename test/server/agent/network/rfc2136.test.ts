@@ -3,7 +3,7 @@
 // answers the new address → match. And the worst day: BIND down meanwhile, a wrong key.
 import { Resolver } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DdnsRecord, DnsName, PublicIp } from '../../../../shared/protocol/network.js';
+import type { EntityKind } from '../../../../shared/protocol/vocabulary.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../../harness/agent.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { makeCerts, type TestCerts } from '../../../harness/tls.js';
@@ -30,7 +30,7 @@ function setEcho(address: string): void {
 }
 
 const events = (kind: string) => t.agent.events.list({ limit: 500, kind }).reverse();
-const state = <T>(kind: string, id: string) => t.agent.state.get(kind, id) as T | undefined;
+const state = <K extends EntityKind>(kind: K, id: string) => t.agent.state.get(kind, id);
 
 beforeAll(async () => {
   certs = makeCerts();
@@ -73,7 +73,7 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
   it('learns the public address from the HTTPS echo endpoints, and shows which agree', async () => {
     const ip = await waitFor(
       () => {
-        const p = state<PublicIp>('public-ip', 'ipv4');
+        const p = state('network.public-ip', 'ipv4');
         return p?.address ? p : undefined;
       },
       20_000,
@@ -88,7 +88,7 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
   it('resolves the name through each resolver, the zone’s name servers included, with TTLs', async () => {
     const dns = await waitFor(
       () => {
-        const d = state<DnsName>('dns-name', NAME);
+        const d = state('network.name', NAME);
         return d?.status === 'match' ? d : undefined;
       },
       20_000,
@@ -102,30 +102,30 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
       expect(r.a).toEqual([{ address: OLD, ttl: 60 }]);
     }
     // In sync from the start: no update was sent.
-    expect(events('ddns.updated')).toEqual([]);
-    expect(state<DdnsRecord>('ddns', NAME)?.status).toBe('in-sync');
+    expect(events('network.ddns-updated')).toEqual([]);
+    expect(state('network.ddns', NAME)?.status).toBe('in-sync');
   });
 
   it('follows a new public address: change event → mismatch → signed update → BIND answers it → match', async () => {
     setEcho(NEW);
     const [changed] = await waitFor(
       () => {
-        const e = events('net.ip-changed');
+        const e = events('network.ip-changed');
         return e.length > 0 ? e : undefined;
       },
       20_000,
-      'net.ip-changed',
+      'network.ip-changed',
     );
     expect(changed!.data).toMatchObject({ family: 'ipv4', from: OLD, to: NEW });
     expect(String(changed!.data?.firstSource)).toMatch(/^echo:/);
 
     const [updated] = await waitFor(
       () => {
-        const e = events('ddns.updated');
+        const e = events('network.ddns-updated');
         return e.length > 0 ? e : undefined;
       },
       20_000,
-      'ddns.updated',
+      'network.ddns-updated',
     );
     // The record was seen to differ (the mismatch) and was replaced, then read back from BIND.
     expect(updated!.data).toMatchObject({
@@ -137,8 +137,8 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
     });
     expect(await bindAnswer(NAME)).toEqual([NEW]);
 
-    await waitFor(() => state<DnsName>('dns-name', NAME)?.status === 'match', 20_000, 'match again');
-    const ip = state<PublicIp>('public-ip', 'ipv4')!;
+    await waitFor(() => state('network.name', NAME)?.status === 'match', 20_000, 'match again');
+    const ip = state('network.public-ip', 'ipv4')!;
     expect(ip.history[0]).toMatchObject({ from: OLD, to: NEW, firstSource: changed!.data?.firstSource });
   });
 
@@ -146,10 +146,14 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
     const before = t.agent.events.list({ limit: 1 })[0]?.id ?? 0;
     await bind.stop();
     setEcho(LATER);
-    await waitFor(() => events('net.ip-changed').some((e) => e.data?.to === LATER), 20_000, 'second change');
+    await waitFor(
+      () => events('network.ip-changed').some((e) => e.data?.to === LATER),
+      20_000,
+      'second change',
+    );
     const failures = await waitFor(
       () => {
-        const f = events('ddns.failed').filter((e) => e.id > before);
+        const f = events('network.ddns-failed').filter((e) => e.id > before);
         return f.filter((e) => e.data?.to === LATER).length >= 3 ? f : undefined;
       },
       40_000,
@@ -159,18 +163,18 @@ describe('public address, DNS and RFC 2136 against a real BIND', () => {
     expect(failures.map((f) => f.severity)).toEqual(['warning', ...failures.slice(1).map(() => 'info')]);
     expect(failures.map((f) => f.data?.attempt)).toEqual(failures.map((_, i) => i + 1));
     expect(String(failures[0]!.data?.error)).toMatch(/connection refused|no answer/);
-    const rec = state<DdnsRecord>('ddns', NAME)!;
+    const rec = state('network.ddns', NAME)!;
     expect(rec.status).toBe('retrying');
     expect(rec.desired.ipv4).toBe(LATER);
     expect(rec.nextRetryAt).toBeGreaterThan(Date.now() - 1000);
-    const dns = state<DnsName>('dns-name', NAME)!;
+    const dns = state('network.name', NAME)!;
     expect(dns.resolvers.every((r) => r.status === 'error')).toBe(true);
 
     await bind.start();
-    await waitFor(() => events('ddns.recovered').length > 0, 60_000, 'ddns.recovered');
+    await waitFor(() => events('network.ddns-recovered').length > 0, 60_000, 'network.ddns-recovered');
     expect(await bindAnswer(NAME)).toEqual([LATER]);
-    await waitFor(() => state<DnsName>('dns-name', NAME)?.status === 'match', 20_000, 'match after recovery');
-    expect(state<DdnsRecord>('ddns', NAME)).toMatchObject({ status: 'in-sync', failures: 0 });
+    await waitFor(() => state('network.name', NAME)?.status === 'match', 20_000, 'match after recovery');
+    expect(state('network.ddns', NAME)).toMatchObject({ status: 'in-sync', failures: 0 });
   });
 
   it('never shows the TSIG secret in state, events or the audit log', async () => {

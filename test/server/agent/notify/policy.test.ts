@@ -22,25 +22,25 @@ const at = (h: number, m = 0) => new Date(2026, 10, 25, h, m).getTime();
 
 describe('notification policy', () => {
   it('notifies warnings and critical events, and only the notable info ones', () => {
-    expect(notifies(ev('container.died', 'warning'))).toBe(true);
-    expect(notifies(ev('net.ip-changed', 'info'))).toBe(true);
+    expect(notifies(ev('containers.died', 'warning'))).toBe(true);
+    expect(notifies(ev('network.ip-changed', 'info'))).toBe(true);
     expect(notifies(ev('agent.started', 'info'))).toBe(false);
   });
 
   it('opens the screen of the thing, at the thing', () => {
-    expect(deepLink(ev('container.died', 'warning', 'nas/ddns'))).toBe('#/containers/nas%2Fddns');
-    expect(deepLink(ev('host.wake-failed', 'warning', 'pc'))).toBe('#/machines/pc');
+    expect(deepLink(ev('containers.died', 'warning', 'nas/ddns'))).toBe('#/containers/nas%2Fddns');
+    expect(deepLink(ev('machines.wake-failed', 'warning', 'pc'))).toBe('#/machines/pc');
     expect(deepLink(ev('lifeline.cycle-started', 'warning', 'cabinet'))).toBe('#/power/cabinet');
-    expect(deepLink(ev('ddns.failed', 'warning'))).toBe('#/home');
+    expect(deepLink(ev('network.ddns-failed', 'warning'))).toBe('#/home');
   });
 
   it('wakes the phone for warnings (Urgency: high) and keeps critical ones longest', () => {
-    expect(deliveryFor(ev('container.died', 'warning'), 'Home', 'en')).toMatchObject({
+    expect(deliveryFor(ev('containers.died', 'warning'), 'Home', 'en')).toMatchObject({
       urgency: 'high',
       ttl: 43200,
       urgent: false,
     });
-    expect(deliveryFor(ev('net.ip-changed', 'info'), 'Home', 'en')).toMatchObject({
+    expect(deliveryFor(ev('network.ip-changed', 'info'), 'Home', 'en')).toMatchObject({
       urgency: 'normal',
       ttl: 3600,
     });
@@ -51,10 +51,10 @@ describe('notification policy', () => {
   });
 
   it('coalesces by topic: the same thing gets the same short topic', () => {
-    const a = topicFor('container.died', 'nas/ddns');
+    const a = topicFor('containers.died', 'nas/ddns');
     expect(a).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
-    expect(topicFor('container.died', 'nas/ddns')).toBe(a);
-    expect(topicFor('container.died', 'nas/web')).not.toBe(a);
+    expect(topicFor('containers.died', 'nas/ddns')).toBe(a);
+    expect(topicFor('containers.died', 'nas/web')).not.toBe(a);
   });
 
   it('knows when quiet hours end, across midnight', () => {
@@ -66,8 +66,8 @@ describe('notification policy', () => {
   });
 
   it('filters by the kinds a device chose', () => {
-    expect(wants(null, ev('plug.offline', 'warning'))).toBe(true);
-    expect(wants(['container', 'host'], ev('container.died', 'warning'))).toBe(true);
-    expect(wants(['container'], ev('plug.offline', 'warning'))).toBe(false);
+    expect(wants(null, ev('power.offline', 'warning'))).toBe(true);
+    expect(wants(['containers', 'machines'], ev('containers.died', 'warning'))).toBe(true);
+    expect(wants(['containers'], ev('power.offline', 'warning'))).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ it('holds a container notice during quiet hours, but never a lifeline notice', a
     clock,
   });
   const { client } = await pairDevice(t, 'phone');
-  const r = await client.command('push.subscribe', {
+  const r = await client.command('notify.subscribe', {
     args: {
       endpoint: 'https://push.example/sub/1',
       p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
@@ -28,7 +28,7 @@ it('holds a container notice during quiet hours, but never a lifeline notice', a
   });
   expect(r.status).toBe('ok');
   t.agent.events.append({
-    kind: 'container.died',
+    kind: 'containers.died',
     severity: 'warning',
     subject: 'nas/ddns',
     message: 'ddns exited with code 127',
@@ -45,7 +45,7 @@ it('holds a container notice during quiet hours, but never a lifeline notice', a
   );
   const seven = new Date(night);
   seven.setHours(7, 0, 0, 0);
-  expect(byKind['container.died']).toBe(seven.getTime());
+  expect(byKind['containers.died']).toBe(seven.getTime());
   expect(byKind['lifeline.cycle-started']).toBe(night.getTime());
   client.close();
 });

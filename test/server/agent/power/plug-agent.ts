@@ -25,7 +25,7 @@ export async function startPlugAgent(
   };
 }
 
-export const plugOf = (t: TestAgent, id: string) => t.agent.state.get('plug', id) as PlugInfo | undefined;
+export const plugOf = (t: TestAgent, id: string) => t.agent.state.get('power', id) as PlugInfo | undefined;
 
 export function eventsOf(t: TestAgent, kind: string): EventRecord[] {
   return t.agent.events.list({ limit: 500, kind });

@@ -101,7 +101,7 @@ describe('plugs in the agent', () => {
       timer: { kind: 'none', maxSeconds: 0 },
     });
     // The client sees the same, validated against the shared schema.
-    await until(() => env.client.get('plug', 'lamp'), 'the client to see the lamp');
+    await until(() => env.client.get('power', 'lamp'), 'the client to see the lamp');
   });
 
   it('reports bad devices one by one, each with its own reason, and the others stay online', async () => {
@@ -125,66 +125,66 @@ describe('plugs in the agent', () => {
   });
 
   it('refuses off on a lifeline plug, naming what it powers, and never touches the relay', async () => {
-    const r = await cmd('plug.off', 'cabinet');
+    const r = await cmd('power.off', 'cabinet');
     expect(r).toMatchObject({ status: 'error', error: { code: 'refused' } });
     if (r.status === 'error') expect(r.error.message).toMatch(/lifeline.*router, nas, agent/);
     expect(cabinet.relay.offs()).toBe(0);
   });
 
   it('refuses a toggle of a lifeline plug that is on', async () => {
-    const r = await cmd('plug.toggle', 'cabinet');
+    const r = await cmd('power.toggle', 'cabinet');
     expect(r).toMatchObject({ status: 'error', error: { code: 'refused' } });
     expect(cabinet.relay.on).toBe(true);
     expect(cabinet.relay.offs()).toBe(0);
   });
 
   it('refuses crafted frames: extra args, out-of-range seconds, unknown actions', async () => {
-    expect(await cmd('plug.off', 'cabinet', { args: { force: true } })).toMatchObject({
+    expect(await cmd('power.off', 'cabinet', { args: { force: true } })).toMatchObject({
       status: 'error',
       error: { code: 'bad-args' },
     });
-    expect(await cmd('plug.cycle', 'cabinet', { args: { seconds: 1 } })).toMatchObject({
+    expect(await cmd('power.cycle', 'cabinet', { args: { seconds: 1 } })).toMatchObject({
       status: 'error',
       error: { code: 'bad-args' },
     });
-    expect(await cmd('plug.set', 'cabinet', { args: { on: false } })).toMatchObject({
+    expect(await cmd('power.set', 'cabinet', { args: { on: false } })).toMatchObject({
       status: 'error',
       error: { code: 'unknown-action' },
     });
-    expect(await cmd('plug.off', 'nosuch')).toMatchObject({ status: 'error', error: { code: 'not-found' } });
+    expect(await cmd('power.off', 'nosuch')).toMatchObject({ status: 'error', error: { code: 'not-found' } });
     // A challenge won for an ordinary plug does not switch off the lifeline.
-    const first = await cmd('plug.off', 'lamp');
+    const first = await cmd('power.off', 'lamp');
     if (first.status !== 'confirm') throw new Error('expected confirm');
-    const forged = await cmd('plug.off', 'cabinet', { confirm: { challenge: first.confirm.challenge } });
+    const forged = await cmd('power.off', 'cabinet', { confirm: { challenge: first.confirm.challenge } });
     expect(forged).toMatchObject({ status: 'error', error: { code: 'refused' } });
     expect(cabinet.relay.offs()).toBe(0);
     expect(lamp.relay.on).toBe(true);
   });
 
   it('refuses a power-cycle of a lifeline plug whose driver has no device timer', async () => {
-    const r = await cmd('plug.cycle', 'mi');
+    const r = await cmd('power.cycle', 'mi');
     expect(r).toMatchObject({ status: 'error', error: { code: 'unsupported' } });
     if (r.status === 'error') expect(r.error.message).toMatch(/no device timer/);
     expect(mi.relay.offs()).toBe(0);
   });
 
   it('switches an ordinary plug off only after the confirmation', async () => {
-    const first = await cmd('plug.off', 'lamp');
+    const first = await cmd('power.off', 'lamp');
     expect(first.status).toBe('confirm');
     expect(lamp.relay.on).toBe(true);
     if (first.status !== 'confirm') return;
     expect(first.confirm.typeToConfirm).toBeUndefined();
-    const done = await cmd('plug.off', 'lamp', { confirm: { challenge: first.confirm.challenge } });
+    const done = await cmd('power.off', 'lamp', { confirm: { challenge: first.confirm.challenge } });
     expect(done).toMatchObject({ status: 'ok', data: { on: false } });
     expect(lamp.relay.on).toBe(false);
-    expect(await cmd('plug.on', 'lamp')).toMatchObject({ status: 'ok', data: { on: true } });
+    expect(await cmd('power.on', 'lamp')).toMatchObject({ status: 'ok', data: { on: true } });
     expect(lamp.relay.on).toBe(true);
   });
 
   it('notices and logs a change made outside Lifeline', async () => {
     lamp.relay.press();
     const ev = await until(
-      () => eventsOf(env.t, 'plug.changed-externally').find((e) => e.subject === 'lamp'),
+      () => eventsOf(env.t, 'power.changed-externally').find((e) => e.subject === 'lamp'),
       'event',
     );
     expect(ev.data).toMatchObject({ plug: 'lamp', on: false, was: true });
@@ -193,34 +193,34 @@ describe('plugs in the agent', () => {
   });
 
   it('power-cycles an ordinary plug without a timer by itself: off, then on again', async () => {
-    const first = await cmd('plug.cycle', 'heater');
+    const first = await cmd('power.cycle', 'heater');
     if (first.status !== 'confirm') throw new Error(`expected confirm, got ${first.status}`);
-    const r = await cmd('plug.cycle', 'heater', { confirm: { challenge: first.confirm.challenge } });
+    const r = await cmd('power.cycle', 'heater', { confirm: { challenge: first.confirm.challenge } });
     expect(r).toMatchObject({ status: 'ok', data: { by: 'agent', cycleSeconds: 5 } });
     expect(ha.relay.on).toBe(false);
     await until(() => ha.relay.on, 'the agent to switch it back on', 20_000);
-    await until(() => eventsOf(env.t, 'plug.cycle-done').find((e) => e.subject === 'heater'), 'cycle done');
+    await until(() => eventsOf(env.t, 'power.cycle-done').find((e) => e.subject === 'heater'), 'cycle done');
   });
 
   it('the lifeline scenario: a typed confirmation, the plug cuts its own network, comes back by its own timer', async () => {
-    const first = await cmd('plug.cycle', 'cabinet');
+    const first = await cmd('power.cycle', 'cabinet');
     if (first.status !== 'confirm') throw new Error(`expected confirm, got ${first.status}`);
     expect(first.confirm.typeToConfirm).toBe('Network cabinet');
     expect(first.confirm.consequences.join('\n')).toMatch(/Powers: router, nas, agent/);
     // The wrong name: nothing happens, and the challenge is spent.
-    const wrong = await cmd('plug.cycle', 'cabinet', {
+    const wrong = await cmd('power.cycle', 'cabinet', {
       confirm: { challenge: first.confirm.challenge, text: 'network cabinet' },
     });
     expect(wrong).toMatchObject({ status: 'error', error: { code: 'confirm-text-mismatch' } });
     expect(cabinet.relay.offs()).toBe(0);
 
     // Two confirmations racing (two challenges, sent at once): exactly one cycle runs.
-    const a = await cmd('plug.cycle', 'cabinet');
-    const b = await cmd('plug.cycle', 'cabinet');
+    const a = await cmd('power.cycle', 'cabinet');
+    const b = await cmd('power.cycle', 'cabinet');
     if (a.status !== 'confirm' || b.status !== 'confirm') throw new Error('expected two confirms');
     const [ra, rb] = await Promise.all([
-      cmd('plug.cycle', 'cabinet', { confirm: { challenge: a.confirm.challenge, text: 'Network cabinet' } }),
-      cmd('plug.cycle', 'cabinet', { confirm: { challenge: b.confirm.challenge, text: 'Network cabinet' } }),
+      cmd('power.cycle', 'cabinet', { confirm: { challenge: a.confirm.challenge, text: 'Network cabinet' } }),
+      cmd('power.cycle', 'cabinet', { confirm: { challenge: b.confirm.challenge, text: 'Network cabinet' } }),
     ]);
     const results = [ra, rb].map((r) => r.status).sort();
     expect(results).toEqual(['error', 'ok']);
@@ -230,7 +230,7 @@ describe('plugs in the agent', () => {
     expect(cabinet.relay.timer).toMatchObject({ revertsTo: true, seconds: 5 });
 
     // Replaying the winning confirmation does nothing.
-    const replay = await cmd('plug.cycle', 'cabinet', {
+    const replay = await cmd('power.cycle', 'cabinet', {
       confirm: { challenge: a.confirm.challenge, text: 'Network cabinet' },
     });
     expect(replay.status).toBe('error');
@@ -248,7 +248,7 @@ describe('plugs in the agent', () => {
     await until(() => plugOf(env.t, 'cabinet')?.online === false, 'the cabinet to go dark');
     expect(plugOf(env.t, 'cabinet')?.cycle).toMatchObject({ by: 'device', confirmed: true });
     // Nothing can switch it off meanwhile either.
-    expect((await cmd('plug.off', 'cabinet')).status).toBe('error');
+    expect((await cmd('power.off', 'cabinet')).status).toBe('error');
 
     // Its own timer brings it back; Lifeline reports the cycle done and the plug on.
     await until(
@@ -256,22 +256,22 @@ describe('plugs in the agent', () => {
       'cabinet back on',
       30_000,
     );
-    await until(() => eventsOf(env.t, 'plug.cycle-done').find((e) => e.subject === 'cabinet'), 'cycle done');
+    await until(() => eventsOf(env.t, 'power.cycle-done').find((e) => e.subject === 'cabinet'), 'cycle done');
     expect(plugOf(env.t, 'cabinet')?.cycle).toBeUndefined();
     expect(cabinet.relay.history.map((h) => `${h.on ? 'on' : 'off'}:${h.source}`)).toEqual([
       'off:http',
       'on:timer',
     ]);
     // Going dark inside its own cycle is expected: no "offline" alarm for it.
-    expect(eventsOf(env.t, 'plug.offline').filter((e) => e.subject === 'cabinet')).toEqual([]);
+    expect(eventsOf(env.t, 'power.offline').filter((e) => e.subject === 'cabinet')).toEqual([]);
   });
 
   it('switching on a lifeline plug is always allowed', async () => {
     mi.relay.press();
     await until(() => plugOf(env.t, 'mi')?.on === false, 'mi off');
-    const ev = eventsOf(env.t, 'plug.changed-externally').find((e) => e.subject === 'mi');
+    const ev = eventsOf(env.t, 'power.changed-externally').find((e) => e.subject === 'mi');
     expect(ev?.severity).toBe('critical');
-    expect(await cmd('plug.toggle', 'mi')).toMatchObject({ status: 'ok', data: { on: true } });
+    expect(await cmd('power.toggle', 'mi')).toMatchObject({ status: 'ok', data: { on: true } });
     expect(mi.relay.on).toBe(true);
   });
 

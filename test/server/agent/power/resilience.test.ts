@@ -60,10 +60,10 @@ describe('plugs on the worst day', () => {
     ]);
     try {
       await until(() => plugOf(env.t, 'cab')?.online, 'online');
-      expect((await env.client.command('plug.off', { target: 'cab' })).status).toBe('error');
-      const first = await env.client.command('plug.cycle', { target: 'cab' });
+      expect((await env.client.command('power.off', { target: 'cab' })).status).toBe('error');
+      const first = await env.client.command('power.cycle', { target: 'cab' });
       if (first.status !== 'confirm') throw new Error('expected confirm');
-      const r = await env.client.command('plug.cycle', {
+      const r = await env.client.command('power.cycle', {
         target: 'cab',
         confirm: { challenge: first.confirm.challenge, text: 'Cabinet' },
       });
@@ -72,7 +72,7 @@ describe('plugs on the worst day', () => {
       await until(() => plugOf(env.t, 'cab')?.online === false, 'LWT Offline');
       expect(plugOf(env.t, 'cab')?.problem?.message).toMatch(/LWT/);
       await until(() => plugOf(env.t, 'cab')?.online && plugOf(env.t, 'cab')?.on, 'back on', 30_000);
-      await until(() => eventsOf(env.t, 'plug.cycle-done')[0], 'cycle done');
+      await until(() => eventsOf(env.t, 'power.cycle-done')[0], 'cycle done');
       expect(dev.relay.offs()).toBe(1);
     } finally {
       await env.close();
@@ -96,15 +96,15 @@ describe('plugs on the worst day', () => {
     try {
       await until(() => plugOf(env.t, 'cab')?.online, 'online');
       // A made-up challenge does nothing.
-      const forged = await env.client.command('plug.cycle', {
+      const forged = await env.client.command('power.cycle', {
         target: 'cab',
         confirm: { challenge: 'x'.repeat(24), text: 'Cabinet' },
       });
       expect(forged).toMatchObject({ status: 'error', error: { code: 'challenge-invalid' } });
       expect(cabinet.relay.offs()).toBe(0);
-      const first = await env.client.command('plug.cycle', { target: 'cab' });
+      const first = await env.client.command('power.cycle', { target: 'cab' });
       if (first.status !== 'confirm') throw new Error('expected confirm');
-      const r = await env.client.command('plug.cycle', {
+      const r = await env.client.command('power.cycle', {
         target: 'cab',
         confirm: { challenge: first.confirm.challenge, text: 'Cabinet' },
       });
@@ -117,10 +117,10 @@ describe('plugs on the worst day', () => {
         confirmed: false,
       });
       expect(plugOf(env.t, 'cab')?.cycle).toMatchObject({ confirmed: false });
-      await until(() => eventsOf(env.t, 'plug.cycle-done')[0], 'cycle done', 30_000);
+      await until(() => eventsOf(env.t, 'power.cycle-done')[0], 'cycle done', 30_000);
       expect(
         env.t.agent.db
-          .prepare("SELECT outcome FROM audit WHERE action = 'plug.cycle' AND decision = 'confirmed'")
+          .prepare("SELECT outcome FROM audit WHERE action = 'power.cycle' AND decision = 'confirmed'")
           .all(),
       ).toEqual([{ outcome: 'error' }]);
     } finally {
@@ -149,7 +149,7 @@ describe('plugs on the worst day', () => {
       await env.t.agent.check(); // the agent reads it: off
       expect(plugOf(env.t, 'mi')?.on).toBe(false);
       mi.relay.press(); // someone switched it on; the agent has not polled since
-      const r = await env.client.command('plug.toggle', { target: 'mi' });
+      const r = await env.client.command('power.toggle', { target: 'mi' });
       expect(r).toMatchObject({ status: 'error', error: { code: 'refused' } });
       expect(mi.relay.on).toBe(true);
       expect(mi.relay.offs()).toBe(1);
@@ -174,9 +174,9 @@ describe('plugs on the worst day', () => {
     ]);
     try {
       await until(() => plugOf(env.t, 'cab')?.online, 'online');
-      const first = await env.client.command('plug.cycle', { target: 'cab' });
+      const first = await env.client.command('power.cycle', { target: 'cab' });
       if (first.status !== 'confirm') throw new Error('expected confirm');
-      await env.client.command('plug.cycle', {
+      await env.client.command('power.cycle', {
         target: 'cab',
         confirm: { challenge: first.confirm.challenge, text: 'Cabinet' },
       });
@@ -184,7 +184,7 @@ describe('plugs on the worst day', () => {
       await env.t.stop();
       await until(() => cabinet.relay.on, 'the timer', 20_000);
       await env.t.restart();
-      await until(() => eventsOf(env.t, 'plug.cycle-done')[0], 'cycle done after restart');
+      await until(() => eventsOf(env.t, 'power.cycle-done')[0], 'cycle done after restart');
       expect(plugOf(env.t, 'cab')).toMatchObject({ online: true, on: true });
       expect(plugOf(env.t, 'cab')?.cycle).toBeUndefined();
     } finally {

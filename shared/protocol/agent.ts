@@ -1,4 +1,4 @@
-// Core entity kinds: the agent's own facts and the paired devices.
+// The agent's own facts (kind `agent`, id `self`): what Home and `ctl status` show about it.
 import * as v from 'valibot';
 
 export const AgentFacts = v.object({
@@ -14,16 +14,4 @@ export const AgentFacts = v.object({
 });
 export type AgentFacts = v.InferOutput<typeof AgentFacts>;
 
-export const DeviceInfo = v.object({
-  name: v.string(),
-  client: v.picklist(['pwa', 'ctl']),
-  pairedAt: v.number(),
-  lastSeenAt: v.nullable(v.number()),
-  sessions: v.number(),
-});
-export type DeviceInfo = v.InferOutput<typeof DeviceInfo>;
-
-export const CORE_ENTITIES = {
-  agent: AgentFacts,
-  device: DeviceInfo,
-};
+export const AGENT_ENTITIES = { agent: AgentFacts };

@@ -1,0 +1,36 @@
+// The Activity timeline: the audit log (what was asked, decided and done) and the event history.
+import * as v from 'valibot';
+import { action } from './action.js';
+import { EventRecord } from './frames.js';
+
+export const AuditRow = v.object({
+  id: v.number(),
+  at: v.number(),
+  deviceId: v.nullable(v.string()),
+  deviceName: v.nullable(v.string()),
+  action: v.string(),
+  target: v.nullable(v.string()),
+  args: v.nullable(v.string()),
+  decision: v.picklist(['allowed', 'confirm-required', 'confirmed', 'refused']),
+  outcome: v.picklist(['running', 'ok', 'error', 'refused', 'pending']),
+  code: v.nullable(v.string()),
+  message: v.nullable(v.string()),
+  finishedAt: v.nullable(v.number()),
+});
+export type AuditRow = v.InferOutput<typeof AuditRow>;
+
+export const Timeline = v.object({ audit: v.array(AuditRow), events: v.array(EventRecord) });
+export type Timeline = v.InferOutput<typeof Timeline>;
+
+export const ActivityList = action({
+  name: 'activity.list',
+  target: 'none',
+  query: true,
+  args: v.strictObject({
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), 100),
+    beforeAudit: v.optional(v.pipe(v.number(), v.integer())),
+    beforeEvent: v.optional(v.pipe(v.number(), v.integer())),
+  }),
+  result: Timeline,
+});
+export const ACTIVITY_ACTIONS = [ActivityList];
