@@ -19,7 +19,7 @@ import { VERSION } from '../version.js';
 import { ActionRegistry } from './actions.js';
 import { createActivityCapability } from './activity/activity.js';
 import { buildAgentApp } from './app.js';
-import { CAPABILITY_FACTORIES, type CapabilityFactory } from './capabilities.js';
+import { type CapabilityFactory, capabilitiesFor } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
@@ -30,6 +30,7 @@ import { PairingService } from './pairing.js';
 import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
+import { createStatusCapability } from './status/status.js';
 
 export interface AgentOptions {
   loaded: LoadedConfig;
@@ -137,7 +138,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     devices,
     createActivityCapability(context, audit),
     notifier,
-    ...CAPABILITY_FACTORIES.map((make) => make(context)),
+    createStatusCapability(context),
+    ...(await capabilitiesFor(context)),
     ...(opts.capabilities ?? []).map((make) => make(context)),
   ];
   // The link starts last: by then every capability's state is there to be served through it.

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ActionRegistry } from '../../server/agent/actions.js';
 import type { AgentContext, Capability } from '../../server/agent/capability.js';
-import { createDockerCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
+import { createContainersCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
 import { EventLog } from '../../server/agent/event-log.js';
 import { Guard } from '../../server/agent/guard.js';
 import { StateStore } from '../../server/agent/state.js';
@@ -44,7 +44,7 @@ export async function startDockerRig(yaml: string, dir: string, deps: DockerDeps
     log: silentLogger,
     metrics: new AgentMetrics(),
   };
-  const capability = createDockerCapability(ctx, deps);
+  const capability = createContainersCapability(ctx, deps);
   const registry = new ActionRegistry();
   registry.register(...capability.actions);
   const guard = new Guard(registry, new AuditRepo(db), systemClock, silentLogger);

@@ -1,6 +1,6 @@
 // The containers capability: one EngineMonitor per `docker[]` engine of the config, the container
 // actions under the guard, and the engines' rows for `lifeline check`.
-import type { DockerEngineConfig } from '../../config/schema.js';
+import type { EngineConfig } from '../../config/schema.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { hostBootTime } from '../status/status.js';
 import { createContainerActions } from './container-actions.js';
@@ -16,7 +16,7 @@ import { selfContainerIds } from './self-container.js';
 
 export interface DockerDeps {
   /** How to reach an engine (the real one: dockerode on the configured socket or URL). */
-  openApi?: (cfg: DockerEngineConfig) => EngineApi;
+  openApi?: (cfg: EngineConfig) => EngineApi;
   /** When the host booted (default: from the kernel's uptime). */
   hostBootAt?: number;
   /** The ids of the container this agent runs in, if any (default: read from /proc). */
@@ -24,15 +24,15 @@ export interface DockerDeps {
   timing?: Partial<DockerTiming>;
 }
 
-export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
+export function createContainersCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
   const open = deps.openApi ?? openEngineApi;
-  const openApi = (cfg: DockerEngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
+  const openApi = (cfg: EngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
   const hostBootAt = deps.hostBootAt ?? hostBootTime(ctx.clock.now());
   const selfIds = deps.selfIds ?? selfContainerIds();
   const log = ctx.log.child('docker');
   const monitors = new Map<string, EngineMonitor>();
-  for (const cfg of ctx.config.docker)
+  for (const cfg of ctx.config.containers)
     monitors.set(
       cfg.id,
       new EngineMonitor({
@@ -50,7 +50,7 @@ export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {})
     );
 
   return {
-    name: 'docker',
+    name: 'containers',
     actions: createContainerActions(monitors),
     start() {
       for (const m of monitors.values()) m.start();
@@ -60,7 +60,7 @@ export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {})
     },
     async check() {
       const rows: CheckRow[] = [];
-      for (const cfg of ctx.config.docker) rows.push(...(await checkEngine(cfg, openApi)));
+      for (const cfg of ctx.config.containers) rows.push(...(await checkEngine(cfg, openApi)));
       return rows;
     },
   };
@@ -68,8 +68,8 @@ export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {})
 
 /** Probes one engine directly (the agent need not be running): reachability, versions, and names that match nothing. */
 async function checkEngine(
-  cfg: DockerEngineConfig,
-  openApi: (cfg: DockerEngineConfig) => EngineApi,
+  cfg: EngineConfig,
+  openApi: (cfg: EngineConfig) => EngineApi,
 ): Promise<CheckRow[]> {
   const name = `docker ${cfg.id}`;
   let api: EngineApi | undefined;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Docker, { type ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { DockerEngineConfig } from '../../config/schema.js';
+import type { EngineConfig } from '../../config/schema.js';
 import type { AgentMetrics } from '../../metrics.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -68,7 +68,7 @@ function isInspect(c: unknown): c is ContainerInspectInfo {
   );
 }
 
-export function endpointOf(cfg: DockerEngineConfig): string {
+export function endpointOf(cfg: EngineConfig): string {
   if (cfg.url) return `${cfg.url}${cfg.tls ? ' (TLS)' : ''}`;
   return `unix://${cfg.socket ?? DEFAULT_SOCKET}`;
 }
@@ -80,7 +80,7 @@ interface DockerodeError extends Error {
 }
 
 /** A short reason for an engine failure, without internals (and never the TLS key). */
-export function describeEngineError(err: unknown, cfg: DockerEngineConfig): string {
+export function describeEngineError(err: unknown, cfg: EngineConfig): string {
   if (err instanceof LifelineError) return err.message;
   const e = err as DockerodeError;
   const where = cfg.url ?? cfg.socket ?? DEFAULT_SOCKET;
@@ -122,7 +122,7 @@ export function statusOf(err: unknown): number | undefined {
   return (err as DockerodeError)?.statusCode;
 }
 
-function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } | undefined {
+function readTls(cfg: EngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } | undefined {
   if (!cfg.tls) return undefined;
   const read = (what: string, file: string) => {
     try {
@@ -142,11 +142,11 @@ function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buf
 }
 
 /** `tcp://` means TLS when TLS files are given, as with the docker CLI's --tlsverify. */
-function isHttps(cfg: DockerEngineConfig): boolean {
+function isHttps(cfg: EngineConfig): boolean {
   return Boolean(cfg.url && (cfg.url.startsWith('https:') || (cfg.url.startsWith('tcp:') && cfg.tls)));
 }
 
-function dockerodeFor(cfg: DockerEngineConfig): Docker {
+function dockerodeFor(cfg: EngineConfig): Docker {
   if (!cfg.url) return new Docker({ socketPath: cfg.socket ?? DEFAULT_SOCKET });
   const protocol = isHttps(cfg) ? 'https' : 'http';
   const url = new URL(cfg.url.replace(/^tcp:/, `${protocol}:`));
@@ -163,7 +163,7 @@ function dockerodeFor(cfg: DockerEngineConfig): Docker {
  * Builds the engine's API. TLS files are read here, so a missing file is reported as the reason
  * the engine is unreachable and picked up on the next attempt once it is there.
  */
-export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
+export function openEngineApi(cfg: EngineConfig): EngineApi {
   const docker = dockerodeFor(cfg);
   // Every call of this API, so that closing it ends what is still in flight. (A pool of our own would
   // also close idle keep-alive sockets, but it makes concurrent calls through docker-modem ~50x slower;

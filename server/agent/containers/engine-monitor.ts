@@ -5,7 +5,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { ContainerInfo, EngineInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
-import type { DockerEngineConfig } from '../../config/schema.js';
+import type { EngineConfig } from '../../config/schema.js';
 import { describeError, type Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
@@ -44,7 +44,7 @@ export const DEFAULT_TIMING: DockerTiming = {
 };
 
 export interface MonitorDeps {
-  cfg: DockerEngineConfig;
+  cfg: EngineConfig;
   state: StateStore;
   events: EventLog;
   kv: KvRepo;
@@ -53,7 +53,7 @@ export interface MonitorDeps {
   hostBootAt: number;
   selfIds: readonly string[];
   timing: DockerTiming;
-  openApi: (cfg: DockerEngineConfig) => EngineApi;
+  openApi: (cfg: EngineConfig) => EngineApi;
 }
 
 export interface Tracked {
@@ -140,7 +140,7 @@ export class EngineMonitor {
     return this.deps.cfg.id;
   }
 
-  get cfg(): DockerEngineConfig {
+  get cfg(): EngineConfig {
     return this.deps.cfg;
   }
 

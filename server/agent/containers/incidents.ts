@@ -3,7 +3,7 @@
 // boot-race notice when it died in the first minutes after the host booted — and the opt-in
 // boot-race recovery. A death already announced (also before an agent restart) is not repeated.
 import type { Clock } from '../../clock.js';
-import type { DockerEngineConfig } from '../../config/schema.js';
+import type { EngineConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
@@ -33,7 +33,7 @@ export interface DeadContainer {
 }
 
 export interface IncidentDeps {
-  cfg: DockerEngineConfig;
+  cfg: EngineConfig;
   events: EventLog;
   kv: KvRepo;
   clock: Clock;

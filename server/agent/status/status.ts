@@ -13,9 +13,9 @@ export function hostBootTime(now: number): number {
   return Math.round((now - os.uptime() * 1000) / 1000) * 1000;
 }
 
-export function createSystemCapability(ctx: AgentContext): Capability {
+export function createStatusCapability(ctx: AgentContext): Capability {
   return {
-    name: 'system',
+    name: 'status',
     actions: [],
     start() {
       const now = ctx.clock.now();
