@@ -22,11 +22,11 @@ import {
   tMaybe,
   tParts,
 } from '../i18n/index.js';
-import { containers as containerMessages } from './messages.js';
+import { containersMessages } from './messages.js';
 import './containers.css';
 import { DATA } from '../components/data.js';
 
-registerMessages(containerMessages);
+registerMessages(containersMessages);
 
 const ACTS = { restart: ContainersRestart, start: ContainersStart, stop: ContainersStop } as const;
 type Verb = keyof typeof ACTS;

@@ -1,7 +1,7 @@
 // Messages of the Containers screen.
 import { defineMessages } from '../i18n/define.js';
 
-export const containers = defineMessages({
+export const containersMessages = defineMessages({
   en: {
     'containers.title': 'Containers',
     'containers.none': 'No Docker engine is configured. Add one under containers: in lifeline.yaml.',

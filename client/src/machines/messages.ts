@@ -2,7 +2,7 @@
 // warnings and likely causes by their stable code; the agent's English text is the fallback.
 import { defineMessages } from '../i18n/define.js';
 
-export const wolMessages = defineMessages({
+export const machinesMessages = defineMessages({
   en: {
     'machines.title': 'Machines',
     'machines.empty': 'No machines yet. Add them under machines: in lifeline.yaml.',

@@ -1,7 +1,7 @@
 // The network card's messages: public address, DNS names per resolver, DDNS.
 import { defineMessages } from '../i18n/define.js';
 
-export const net = defineMessages({
+export const networkMessages = defineMessages({
   en: {
     'network.title': 'Network',
     'network.off': 'Not watching: add network.names to the config.',

@@ -1,7 +1,7 @@
 // The Power screen's messages (smart plugs), in all three languages.
 import { defineMessages } from '../i18n/define.js';
 
-export const plugs = defineMessages({
+export const powerMessages = defineMessages({
   en: {
     'power.title': 'Power',
     'power.empty': 'No smart plugs yet. Add them under power: in lifeline.yaml.',
