@@ -12,6 +12,7 @@ See README.md beside this file for the model and its limits.
 import ctypes
 import errno
 import os
+import random
 import signal
 import stat
 import sys
@@ -24,6 +25,9 @@ PAGE = 4096
 # inodes with no durable name. Cleared at mount, as a filesystem frees orphans after a crash.
 ORPHANS = '.lossy-fs-orphans'
 ORPHANED = object()  # the "parent" of an orphan's durable location
+# Looking this name up is a torn cut: some of what was pending reaches the disk, then the power goes.
+TEAR = '/.lossy-fs-tear'
+SECTOR = 512
 
 
 class Node:
@@ -176,6 +180,42 @@ class LossyFs(Operations):
         for op in ops:
             self._commit(op)
 
+    def _tear(self):
+        """A power cut on a disk that had written part of its cache: each pending sector and each
+        pending size reaches the disk or not by a coin toss, and a random prefix of the journal
+        commits. Then the layer dies; the request that asked for this never gets an answer."""
+        rnd = random.Random()
+        kept_ops = rnd.randint(0, len(self.journal))
+        for op in self.journal[:kept_ops]:
+            self._commit(op)
+        nodes, stack = set(self.handles.values()), [self.root]
+        while stack:
+            node = stack.pop()
+            nodes.add(node)
+            if node.is_dir:
+                stack.extend(node.children.values())
+        pending = kept = 0
+        for node in nodes:
+            target = self._bpath(node)
+            if node.is_dir or node.data is None or target is None:
+                continue
+            fd = os.open(target, os.O_WRONLY)
+            try:
+                if os.fstat(fd).st_size != len(node.data) and rnd.random() < 0.5:
+                    os.ftruncate(fd, len(node.data))
+                size = os.fstat(fd).st_size
+                for page in node.dirty:
+                    for at in range(page * PAGE, min((page + 1) * PAGE, len(node.data), size), SECTOR):
+                        pending += 1
+                        if rnd.random() < 0.5:
+                            kept += 1
+                            os.pwrite(fd, bytes(node.data[at:at + SECTOR]), at)
+            finally:
+                os.close(fd)
+        print('lossy-fs: torn: %d of %d pending sectors and %d of %d journal entries reached the disk'
+              % (kept, pending, kept_ops, len(self.journal)), flush=True)
+        os._exit(0)
+
     # --- the view ----------------------------------------------------------------------
 
     def _lookup(self, path):
@@ -211,6 +251,8 @@ class LossyFs(Operations):
         print('lossy-fs: mounted', flush=True)
 
     def getattr(self, path, fh=None):
+        if path == TEAR:
+            self._tear()
         node = self._node(path, fh)
         size = (len(node.data) if node.data is not None else node.size) if not node.is_dir else 4096
         return {

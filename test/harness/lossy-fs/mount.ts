@@ -2,6 +2,8 @@
 // un-fsynced writes are really gone after `cut()`. See README.md here for the model.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./lossy_fs.py', import.meta.url));
@@ -9,11 +11,17 @@ const SCRIPT = fileURLToPath(new URL('./lossy_fs.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const FSTYPE = 'fuse.lossy';
 
+export type CutKind = 'drop' | 'tear';
+
 export interface LossyFs {
   readonly backing: string;
   readonly mountpoint: string;
-  /** The power cut: the layer dies with everything not fsynced, and the mount is detached. */
-  cut(): Promise<void>;
+  /**
+   * The power cut: the layer dies and the mount is detached. `drop` loses everything not fsynced;
+   * `tear` first lets a random part of it reach the disk (sectors, sizes, a prefix of the name
+   * journal), as a disk that had written part of its cache. Resolves to the layer's summary.
+   */
+  cut(how?: CutKind): Promise<string>;
   /** Mounts again on the same backing folder, as the machine's next boot would. */
   mount(): Promise<void>;
   /** Unmounts for good; safe to call twice, and after a cut. */
@@ -63,28 +71,48 @@ export async function mountLossyFs(backing: string, mountpoint: string): Promise
   sweepDeadMounts();
   mkdirSync(backing, { recursive: true });
   mkdirSync(mountpoint, { recursive: true });
-  let child: ChildProcess | null = null;
+  let layer: Layer | null = null;
 
   const mount = async () => {
-    if (child) throw new Error(`lossy-fs is already mounted on ${mountpoint}`);
-    child = await start(backing, mountpoint);
-    live.set(mountpoint, child);
+    if (layer) throw new Error(`lossy-fs is already mounted on ${mountpoint}`);
+    layer = await start(backing, mountpoint);
+    live.set(mountpoint, layer.child);
   };
-  const kill = async () => {
-    const c = child;
-    if (!c) return;
-    child = null;
-    const exited = new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r())));
-    c.kill('SIGKILL');
+  const cut = async (how: CutKind = 'drop') => {
+    const l = layer;
+    if (!l) return '';
+    layer = null;
+    const { child } = l;
+    const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+    if (how === 'tear') {
+      // Looking up this name makes the layer write part of what is pending and die.
+      await stat(path.join(mountpoint, '.lossy-fs-tear')).catch(() => undefined);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    }
+    child.kill('SIGKILL');
     await exited;
     detach(mountpoint);
     live.delete(mountpoint);
+    return how === 'tear' ? (l.output().match(/torn: .*/)?.[0] ?? 'torn: no summary') : 'dropped';
   };
   await mount();
-  return { backing, mountpoint, cut: kill, mount, unmount: kill };
+  return {
+    backing,
+    mountpoint,
+    cut,
+    mount,
+    unmount: async () => {
+      await cut();
+    },
+  };
 }
 
-function start(backing: string, mountpoint: string): Promise<ChildProcess> {
+interface Layer {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function start(backing: string, mountpoint: string): Promise<Layer> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [SCRIPT, backing, mountpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -96,7 +124,7 @@ function start(backing: string, mountpoint: string): Promise<ChildProcess> {
       out += d.toString();
       if (out.includes('lossy-fs: mounted')) {
         clearTimeout(timer);
-        resolve(child);
+        resolve({ child, output: () => out });
       }
     });
     // The layer's own errors (a bug in it) must be seen, not swallowed.
