@@ -19,6 +19,8 @@ export const TEST_PACKAGES = {
   // test/deploy: `systemd-analyze verify` / `security` on the units, `caddy adapt` on the Caddyfile.
   systemd: '/usr/bin/systemd-analyze',
   caddy: '/usr/bin/caddy',
+  // test/resilience/power-cut: lossy-fs, the FUSE layer that loses un-fsynced writes at a cut.
+  'python3-fusepy': '/usr/lib/python3/dist-packages/fusepy.py',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
