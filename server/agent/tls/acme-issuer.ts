@@ -84,6 +84,34 @@ const UNTRUSTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/**
+ * GET the directory with node's https: each attempt starts with it, so a CA that is down or
+ * untrusted is reported with its real cause. (acme-client 5.4.0 turns a failed connection into
+ * "Cannot read properties of undefined (reading 'config')", publishlab/node-acme-client#101.)
+ */
+function getDirectory(url: string, ca: string | undefined, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { agent: false, timeout: timeoutMs, ...(ca ? { ca } : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        if (body.length < 65_536) body += c;
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200)
+          return reject(Object.assign(new Error(''), { response: { status: res.statusCode } }));
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          reject(new Error(`the directory at ${url} is not JSON`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+  });
+}
+
 /** Turns what axios or acme-client throws into a LifelineError that says whose fault it is. */
 export function explain(err: unknown, directory: string): LifelineError {
   if (err instanceof LifelineError) return err;
@@ -107,6 +135,8 @@ export function explain(err: unknown, directory: string): LifelineError {
       reason,
     });
   }
+  if (err instanceof TypeError && /reading 'config'/.test(err.message))
+    return tlsError('unreachable', 'tls.ca-unreachable', { host, reason: 'the connection failed' });
   // acme-client throws the CA's problem detail (RFC 7807) as the message.
   const detail = (e.message ?? 'unknown error').slice(0, 300);
   return tlsError('failed', 'tls.ca-refused', { detail });
@@ -120,10 +150,12 @@ export function acmeIssuer(opts: AcmeIssuerOptions): Issuer {
     timeoutMs: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
   });
   const poll = opts.poll ?? POLL;
+  const timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 
   return {
     async issue(req, dns) {
       try {
+        await getDirectory(opts.directory, opts.ca, timeoutMs);
         const client = new acme.Client({
           directoryUrl: opts.directory,
           accountKey: req.accountKey,
@@ -172,8 +204,10 @@ export function acmeIssuer(opts: AcmeIssuerOptions): Issuer {
     },
     async caaIdentities() {
       try {
-        const res = await acme.axios.get(opts.directory);
-        const ids = (res.data as { meta?: { caaIdentities?: unknown } })?.meta?.caaIdentities;
+        const dir = (await getDirectory(opts.directory, opts.ca, timeoutMs)) as {
+          meta?: { caaIdentities?: unknown };
+        };
+        const ids = dir?.meta?.caaIdentities;
         return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
       } catch (err) {
         throw explain(err, opts.directory);

@@ -110,12 +110,14 @@ export class CertificateKeeper implements CertificateSource {
 
   /** Runs an attempt now (joins the one running); resolves with the state afterwards. */
   async renewNow(): Promise<TlsState> {
-    if (!this.running)
+    if (!this.running) {
       this.running = this.attempt().finally(() => {
         this.running = undefined;
         this.publish();
         this.plan();
       });
+      this.publish();
+    }
     await this.running;
     return this.state();
   }
@@ -156,7 +158,7 @@ export class CertificateKeeper implements CertificateSource {
       ...(info
         ? { issuer: info.issuer, notBefore: info.notBefore, notAfter: info.notAfter, serial: info.serial }
         : {}),
-      ...(this.stopped && !this.running ? {} : { nextRenewalAt: next }),
+      ...(this.stopped || this.running ? {} : { nextRenewalAt: next }),
       expiresSoon,
       failures: this.failures,
       ...(this.lastError ? { lastError: this.lastError } : {}),
@@ -203,7 +205,6 @@ export class CertificateKeeper implements CertificateSource {
 
   private async attempt(): Promise<void> {
     const { files, name } = this.deps;
-    this.publish();
     try {
       let accountKey = files.accountKey();
       if (!accountKey) {
