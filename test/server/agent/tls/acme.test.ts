@@ -117,6 +117,35 @@ describe('a certificate from a real ACME CA through DNS-01 in a real BIND', () =
   });
 });
 
+describe('lifeline check rows', () => {
+  it('the certificate row is ok; the CAA row gives the record that pins this agent’s real account', async () => {
+    const t = tlsFor(bind, pebble, data.dir, { config: { caaIdentity: 'pebble.test' } });
+    t.start();
+    try {
+      const [cert, caa] = await t.check();
+      expect(cert).toMatchObject({ name: 'tls', status: 'ok' });
+      expect(cert!.detail).toMatch(/^certificate for home\.lifeline\.test valid until /);
+      const account = t.state().accountUrl!;
+      expect(caa).toMatchObject({ name: 'tls.caa', status: 'warn' });
+      expect(caa!.detail).toContain(
+        `${NAME}. CAA 0 issue "pebble.test; validationmethods=dns-01; accounturi=${account}"`,
+      );
+    } finally {
+      t.stop();
+    }
+  });
+
+  it('without a CAA identity (pebble names none), the CAA row says to set tls.caaIdentity', async () => {
+    const t = tlsFor(bind, pebble, data.dir);
+    t.start();
+    try {
+      expect((await t.checkCaa()).summary.key).toBe('caa.no-identity');
+    } finally {
+      t.stop();
+    }
+  });
+});
+
 describe('a DNS provider that refuses', () => {
   it('a wrong TSIG key is a clear error in the state, the CA never validates, and it keeps retrying', async () => {
     const other = tempDir('lifeline-tls-');
