@@ -5,9 +5,12 @@ import { Resolver } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TxtWriter } from '../../../../server/agent/network/ddns/provider.js';
+import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
 import type { TxtLookup } from '../../../../server/agent/tls/dns-challenge.js';
 import { lookupTxt } from '../../../../server/agent/tls/dns-challenge.js';
 import type { Tls } from '../../../../server/agent/tls/tls.js';
+import { DdnsSchema } from '../../../../server/config/schema.js';
 import { waitFor } from '../../../harness/agent.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { startPebble, type TestPebble } from '../../../harness/pebble.js';
@@ -142,6 +145,41 @@ describe('lifeline check rows', () => {
       expect((await t.checkCaa()).summary.key).toBe('caa.no-identity');
     } finally {
       t.stop();
+    }
+  });
+});
+
+describe('the CA checks for real', () => {
+  it('a TXT with the wrong value (our own wait fooled) is refused by the CA, with its reason', async () => {
+    const other = tempDir('lifeline-tls-');
+    const rfc2136 = rfc2136Provider(
+      DdnsSchema.parse({ provider: 'rfc2136', server: bind.server, zone: bind.zone, key: bind.key }),
+      NAME,
+    );
+    let expected = '';
+    const liar: TxtWriter = {
+      setTxt: (name, value) => {
+        expected = value;
+        return rfc2136.setTxt(name, `wrong-${value}`);
+      },
+      removeTxt: (name, value) => rfc2136.removeTxt(name, `wrong-${value}`),
+    };
+    const t = tlsFor(bind, pebble, other.dir, {
+      config: { provider: undefined },
+      deps: { txt: liar, txtLookup: async () => [expected] },
+    });
+    try {
+      const s = await t.renewNow();
+      expect(s.lastError).toMatchObject({
+        code: 'failed',
+        key: 'tls.ca-refused',
+        message: 'the CA refused: Correct value not found for DNS challenge',
+      });
+      expect(t.source.current()).toBeUndefined();
+      expect(await txtAtBind()).toEqual([]);
+    } finally {
+      t.stop();
+      other.remove();
     }
   });
 });
