@@ -120,6 +120,28 @@ describe('a certificate from a real ACME CA through DNS-01 in a real BIND', () =
   });
 });
 
+describe('expiry seen through the clock', () => {
+  it('flags "expires in 14 days" and then "expired", and lifeline check says so', async () => {
+    const notAfter = tls.state().notAfter!;
+    let now = notAfter - 13 * 86_400_000 - 60_000;
+    const t = tlsFor(bind, pebble, data.dir, { deps: { clock: { now: () => now } } });
+    t.start();
+    t.stop(); // only the state is looked at; no renewal
+    try {
+      expect(t.state()).toMatchObject({ status: 'valid', expiresSoon: true });
+      expect(t.state().summary).toMatchObject({ key: 'tls.status.expires-soon', params: { days: 13 } });
+      expect((await t.check())[0]).toMatchObject({ name: 'tls', status: 'warn' });
+      now = notAfter + 1;
+      expect(t.state()).toMatchObject({ status: 'expired', expiresSoon: false });
+      expect((await t.check())[0]).toMatchObject({ name: 'tls', status: 'fail' });
+      now = notAfter - 15 * 86_400_000;
+      expect(t.state().expiresSoon).toBe(false);
+    } finally {
+      t.stop();
+    }
+  });
+});
+
 describe('lifeline check rows', () => {
   it('the certificate row is ok; the CAA row gives the record that pins this agent’s real account', async () => {
     const t = tlsFor(bind, pebble, data.dir, { config: { caaIdentity: 'pebble.test' } });
