@@ -167,14 +167,16 @@ export function acmeIssuer(opts: AcmeIssuerOptions): Issuer {
         // track of the URL we stored, makes it again for one that forgot it, and yields the URL
         // that CAA's accounturi must name.
         const contact = req.email ? { contact: [`mailto:${req.email}`] } : undefined;
+        let known = true;
         try {
           await client.createAccount({ onlyReturnExisting: true });
-          if (contact) await client.updateAccount(contact);
         } catch (err) {
           const e = explain(err, opts.directory);
           if (e.params?.key !== 'tls.ca-refused') throw e;
-          await client.createAccount({ termsOfServiceAgreed: true, ...contact });
+          known = false;
         }
+        if (!known) await client.createAccount({ termsOfServiceAgreed: true, ...contact });
+        else if (contact) await client.updateAccount(contact);
         const accountUrl = client.getAccountUrl();
         const order = await client.createOrder({ identifiers: [{ type: 'dns', value: req.name }] });
         for (const authz of await client.getAuthorizations(order)) {

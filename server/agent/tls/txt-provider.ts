@@ -1,4 +1,5 @@
-// A DNS provider of TLS's own (`tls.provider`), built by the same code as the DDNS providers.
+// The DNS provider that writes the DNS-01 TXT: `tls.provider`, or (wired by the agent) the block of
+// `network.ddns`; built by the same code as the DDNS providers.
 import type { DdnsConfig } from '../../config/schema.js';
 import { cloudflareProvider } from '../network/ddns/cloudflare.js';
 import { duckdnsProvider } from '../network/ddns/duckdns.js';
@@ -7,8 +8,12 @@ import { rfc2136Provider } from '../network/ddns/rfc2136.js';
 import type { HttpClient } from '../network/http-client.js';
 import type { DnsProviderConfig } from './config.js';
 
-export function dnsProviderFor(cfg: DnsProviderConfig, name: string, http: HttpClient): DdnsProvider {
-  const ddns = { ...cfg, ipVersion: 'ipv4' } as DdnsConfig;
+export function dnsProviderFor(
+  cfg: DnsProviderConfig | DdnsConfig,
+  name: string,
+  http: HttpClient,
+): DdnsProvider {
+  const ddns = { ipVersion: 'ipv4', ...cfg } as DdnsConfig;
   return cfg.provider === 'cloudflare'
     ? cloudflareProvider(ddns, name, http)
     : cfg.provider === 'duckdns'

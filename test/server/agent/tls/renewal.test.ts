@@ -38,7 +38,8 @@ beforeAll(async () => {
   bind = await startBind({ records: ['home IN A 127.0.0.1'] });
   pebble = await startPebble({ dnsServer: bind.server, validitySeconds: LIFETIME_S });
   root = await pebble.root();
-  tls = tlsFor(bind, pebble, data.dir);
+  // With a contact address: each renewal finds the account again and updates its contact.
+  tls = tlsFor(bind, pebble, data.dir, { config: { email: 'owner@lifeline.test' } });
   tls.onState((s) => states.push({ ...s, seenAt: Date.now() }));
   tls.source.onChange((pair) => changes.push({ at: Date.now(), pair }));
   tls.start();
