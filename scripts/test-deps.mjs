@@ -13,6 +13,8 @@ export const TEST_PACKAGES = {
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   mosquitto: '/usr/sbin/mosquitto',
   bind9: '/usr/sbin/named',
+  // test/server/agent/tls: Let's Encrypt's ACME test CA, validating DNS-01 against the test BIND.
+  pebble: '/usr/bin/pebble',
   'docker.io': '/usr/sbin/dockerd',
   'busybox-static': '/bin/busybox',
   'iputils-ping': '/usr/bin/ping',
