@@ -6,7 +6,8 @@ import { cloudflareProvider } from '../../../../server/agent/network/ddns/cloudf
 import { duckdnsProvider } from '../../../../server/agent/network/ddns/duckdns.js';
 import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
 import { httpClient } from '../../../../server/agent/network/http-client.js';
-import { DdnsSchema } from '../../../../server/config/schema.js';
+import * as v from 'valibot';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { type CloudflareSim, startCloudflareSim } from '../../../simulators/cloudflare.js';
@@ -28,7 +29,7 @@ async function txtAtBind(name: string): Promise<string[]> {
 
 const rfc2136 = (key = bind.key) =>
   rfc2136Provider(
-    DdnsSchema.parse({ provider: 'rfc2136', server: bind.server, zone: bind.zone, key }),
+    v.parse(DdnsSchema, { provider: 'rfc2136', server: bind.server, zone: bind.zone, key }),
     'home.lifeline.test',
   );
 
@@ -97,7 +98,7 @@ describe('RFC 2136 TXT into a real BIND', () => {
 describe('Cloudflare TXT through the API', () => {
   const provider = (token: string) =>
     cloudflareProvider(
-      DdnsSchema.parse({ provider: 'cloudflare', token, apiUrl: cf.url }),
+      v.parse(DdnsSchema, { provider: 'cloudflare', token, apiUrl: cf.url }),
       'home.example.com',
       httpClient,
     );
@@ -135,7 +136,7 @@ describe('Cloudflare TXT through the API', () => {
 describe('DuckDNS TXT through the update API', () => {
   const provider = (token: string) =>
     duckdnsProvider(
-      DdnsSchema.parse({ provider: 'duckdns', token, apiUrl: duck.url }),
+      v.parse(DdnsSchema, { provider: 'duckdns', token, apiUrl: duck.url }),
       'myhome.duckdns.org',
       httpClient,
     );

@@ -10,7 +10,8 @@ import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.j
 import type { TxtLookup } from '../../../../server/agent/tls/dns-challenge.js';
 import { lookupTxt } from '../../../../server/agent/tls/dns-challenge.js';
 import type { Tls } from '../../../../server/agent/tls/tls.js';
-import { DdnsSchema } from '../../../../server/config/schema.js';
+import * as v from 'valibot';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { waitFor } from '../../../harness/agent.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { startPebble, type TestPebble } from '../../../harness/pebble.js';
@@ -175,7 +176,7 @@ describe('the CA checks for real', () => {
   it('a TXT with the wrong value (our own wait fooled) is refused by the CA, with its reason', async () => {
     const other = tempDir('lifeline-tls-');
     const rfc2136 = rfc2136Provider(
-      DdnsSchema.parse({ provider: 'rfc2136', server: bind.server, zone: bind.zone, key: bind.key }),
+      v.parse(DdnsSchema, { provider: 'rfc2136', server: bind.server, zone: bind.zone, key: bind.key }),
       NAME,
     );
     let expected = '';
