@@ -19,6 +19,10 @@ export const TEST_PACKAGES = {
   // test/deploy: `systemd-analyze verify` / `security` on the units, `caddy adapt` on the Caddyfile.
   systemd: '/usr/bin/systemd-analyze',
   caddy: '/usr/bin/caddy',
+  // test/server/agent/ups: a real upsd with dummy-ups drivers; upsc (nut-client) tells the
+  // harness when upsd serves a changed value.
+  'nut-server': '/lib/nut/dummy-ups',
+  'nut-client': '/bin/upsc',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -64,7 +64,10 @@ export async function startUpsd(opts: UpsdOptions): Promise<Upsd> {
   const devFile = (ups: string) => path.join(tmp.dir, `${ups}.dev`);
   const writeDev = (ups: string) => {
     const v = values.get(ups)!;
+    // ups.status last: dummy-ups hands upsd one value at a time, in file order, and a client that
+    // sees the new status should see the runtime and charge that go with it.
     const text = Object.entries(v)
+      .sort(([a], [b]) => Number(a === 'ups.status') - Number(b === 'ups.status'))
       .map(([k, val]) => `${k}: ${quote(String(val))}\n`)
       .join('');
     const file = devFile(ups);
@@ -104,10 +107,18 @@ export async function startUpsd(opts: UpsdOptions): Promise<Upsd> {
 
   const startDriver = async (ups: string) => {
     const sock = path.join(stateDir, `dummy-ups-${ups}`);
-    const c = spawn(NUT_DRIVER, ['-a', ups, '-u', 'root', '-F'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(NUT_DRIVER, ['-a', ups, '-u', 'root', '-F'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     c.stderr!.on('data', (d) => (log += d));
     drivers.set(ups, c);
-    await until(() => existsSync(sock), () => c.exitCode !== null, `dummy-ups ${ups}`, () => log);
+    await until(
+      () => existsSync(sock),
+      () => c.exitCode !== null,
+      `dummy-ups ${ups}`,
+      () => log,
+    );
   };
 
   const launch = async () => {
@@ -115,8 +126,14 @@ export async function startUpsd(opts: UpsdOptions): Promise<Upsd> {
     const c = spawn(NUT_UPSD, ['-u', 'root', '-F'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     c.stderr!.on('data', (d) => (log += d));
     upsd = c;
-    await until(() => accepts(port), () => c.exitCode !== null, 'upsd', () => log);
-    for (const u of opts.upses) await untilServed(u.name, { 'ups.status': values.get(u.name)!['ups.status']! });
+    await until(
+      () => accepts(port),
+      () => c.exitCode !== null,
+      'upsd',
+      () => log,
+    );
+    for (const u of opts.upses)
+      await untilServed(u.name, { 'ups.status': values.get(u.name)!['ups.status']! });
   };
 
   const upsc = async (ups: string): Promise<DevValues | undefined> => {
@@ -220,7 +237,8 @@ async function until(
   const deadline = Date.now() + ms;
   while (!(await ok())) {
     if (gone()) throw new Error(`${what} exited: ${log().trim().slice(-2000)}`);
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${ms} ms\n${log().trim().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not ready after ${ms} ms\n${log().trim().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -102,7 +102,13 @@ export class NutClient implements NutLink {
         await this.connection();
         return;
       }
-      await this.logIn(c, ups);
+      try {
+        await this.logIn(c, ups);
+      } catch (err) {
+        // upsd takes USERNAME and PASSWORD once per connection: a new try needs a new one.
+        c.close();
+        throw err;
+      }
       this.loginUps = ups;
     });
   }

@@ -2,8 +2,8 @@
 // owner meets when the config or upsd is wrong.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { NutClient } from '../../../../server/agent/ups/nut-client.js';
+import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { startUpsd, type Upsd } from '../../../harness/upsd.js';
 
 // A password with a space, a quote and a backslash: the client must quote it as upsd expects.
@@ -86,6 +86,8 @@ describe('NutClient against upsd', () => {
       expect(err.params?.reason).toBe('access-denied');
       expect(err.message).toContain('"monitor"');
       expect(err.message).toContain('wrong username or password');
+      // A second try on the same client meets the same answer, not a confused upsd.
+      expect((await failure(c.login('rack'))).params?.reason).toBe('access-denied');
     } finally {
       await c.close();
     }
