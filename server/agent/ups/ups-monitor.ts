@@ -2,10 +2,10 @@
 // hands transitions (power failed, battery low, power back, upsd lost and found) to `emit`, and
 // calls `onBattery` once per outage when the owner's rule is due. Never throws: a dead upsd is
 // state (reachable: false, problem), and it recovers by itself.
-import type { ErrorCode } from '../../../shared/protocol/errors.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { UpsInfo } from '../../../shared/protocol/ups.js';
 import type { Clock } from '../../clock.js';
+import { createLogger, type Logger } from '../../log.js';
 import { UPS_DEFAULT_POLL_SECONDS, type UpsEntry } from './config.js';
 import * as say from './messages.js';
 import type { NutLink } from './nut-client.js';
@@ -29,6 +29,8 @@ export interface UpsMonitorOptions {
   unreachableAfter?: number;
   /** For the English text's clock times; default the process's zone. */
   timeZone?: string;
+  /** For what cannot reach the owner otherwise (a bug in a callback); default: stderr. */
+  log?: Pick<Logger, 'error'>;
 }
 
 export class UpsMonitor {
@@ -90,7 +92,10 @@ export class UpsMonitor {
     const loop = async () => {
       this.timer = undefined;
       if (this.stopped) return;
-      this.running = this.poll();
+      // A throwing publish/emit callback must not end the polling, nor the process.
+      this.running = this.poll().catch((err: unknown) =>
+        this.log().error(`${this.opts.entry.id}: poll failed: ${String(err)}`),
+      );
       await this.running;
       this.running = undefined;
       if (!this.stopped) this.timer = setTimeout(loop, this.pollMs());
@@ -183,7 +188,12 @@ export class UpsMonitor {
         this.opts.emit(
           this.transition('ups.rule-failed', 'critical', say.ruleFailed(this.name, firing.stop, why), now),
         );
-      });
+      })
+      .catch((err: unknown) => this.log().error(`${this.opts.entry.id}: onBattery failed: ${String(err)}`));
+  }
+
+  private log(): Pick<Logger, 'error'> {
+    return this.opts.log ?? createLogger('ups');
   }
 
   private transition(
@@ -204,7 +214,7 @@ function problemOf(err: unknown): NonNullable<UpsInfo['problem']> {
   if (err instanceof LifelineError) {
     const reason = err.params?.reason;
     return {
-      code: err.code as ErrorCode,
+      code: err.code,
       message: err.message,
       ...(typeof reason === 'string' ? { reason } : {}),
     };

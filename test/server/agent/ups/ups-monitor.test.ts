@@ -209,6 +209,24 @@ describe('UpsMonitor on a real upsd', () => {
     expect(failed.message.text).toBe('rack: could not stop db: internal error');
   });
 
+  it('keeps polling when a callback throws', async () => {
+    const logged: string[] = [];
+    let calls = 0;
+    const w = watch(
+      { id: 'rack', name: 'rack' },
+      {
+        publish: () => {
+          calls++;
+          if (calls === 2) throw new Error('state store broke');
+        },
+        log: { error: (line) => logged.push(line) },
+      },
+    );
+    w.monitor.start();
+    await waitFor(() => calls >= 5, '5 publishes');
+    expect(logged).toEqual(['rack: poll failed: Error: state store broke']);
+  });
+
   it('says upsd is unreachable only after several failed polls, and when it is back', async () => {
     const w = watch({ id: 'rack', label: 'Rack UPS', name: 'rack' });
     expect(kinds(await w.monitor.poll())).toEqual([]);
