@@ -23,6 +23,10 @@ export const TEST_PACKAGES = {
   caddy: '/usr/bin/caddy',
   // test/resilience/power-cut: lossy-fs, the FUSE layer that loses un-fsynced writes at a cut.
   'python3-fusepy': '/usr/lib/python3/dist-packages/fusepy.py',
+  // test/server/agent/ups: a real upsd with dummy-ups drivers; upsc (nut-client) tells the
+  // harness when upsd serves a changed value.
+  'nut-server': '/lib/nut/dummy-ups',
+  'nut-client': '/bin/upsc',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
