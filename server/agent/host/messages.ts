@@ -33,6 +33,17 @@ export const HOST_MESSAGES = {
   'host.consumer.cpu': '{name} uses {cpuPercent:percent} CPU',
   'host.consumer.io': '{name} reads {readBytesPerSec:rate} and writes {writeBytesPerSec:rate}',
   'host.memoryLimit.set': '{name} is now limited to {limitBytes:bytes} of memory',
+  'host.memoryLimit.tooSmall': 'a memory limit must be at least {minBytes:bytes}',
+  'host.memoryLimit.badSwap': 'swap must be a whole number of bytes, 0 or more',
+  'host.memoryLimit.notRunning': 'no running container {name}',
+  'host.memoryLimit.belowUsage':
+    '{name} uses {usageBytes:bytes} now: a limit of {limitBytes:bytes} would have it killed at once; choose at least {usageBytes:bytes} (suggested: {suggestedBytes:bytes})',
+  'host.memoryLimit.refused': 'Docker refused the limit for {name}: {reason}',
+  'host.memoryLimit.engineDiffers':
+    'the engine accepted the limit for {name} but reports {actualBytes:bytes}',
+  'host.memoryLimit.kernelDiffers':
+    'the engine recorded the limit for {name}, but the kernel enforces {actualBytes:bytes}',
+  'host.memoryLimit.kernelNone': 'the engine recorded the limit for {name}, but the kernel enforces none',
   'host.notAvailable': 'not available',
 } as const;
 export type HostMessageKey = keyof typeof HOST_MESSAGES;
