@@ -16,6 +16,7 @@ import { setMemoryLimit } from '../../../../server/agent/host/memory-limit.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
 import { systemClock } from '../../../../server/clock.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
+import { HostVitals } from '../../../../shared/protocol/host.js';
 import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../../harness/dockerd.js';
 import { tempDir } from '../../../harness/temp.js';
 
@@ -86,6 +87,7 @@ describe('host: containers on a real engine', () => {
       await sleep(400);
       const s = await sampler.tick();
       transitions.push(...s.transitions);
+      expect(v.safeParse(HostVitals, s.vitals).issues).toBeUndefined();
       const g = s.containers.find((c) => c.name === 'grower');
       if (g) {
         seen.push(g.memoryBytes);

@@ -8,7 +8,7 @@ import { ContainerMeter } from '../../../../server/agent/host/container-meter.js
 import type { HostDockerApi } from '../../../../server/agent/host/docker-access.js';
 import { HostJudge, type HostTransition } from '../../../../server/agent/host/judge.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
-import type { ContainerUsage, HostVitals } from '../../../../shared/protocol/host.js';
+import { type ContainerUsage, HostVitals } from '../../../../shared/protocol/host.js';
 import { type FakeHost, fakeHost, meminfoFile, pressureFile } from './fake-host.js';
 
 const MiB = 1024 * 1024;
@@ -103,6 +103,7 @@ describe('host judge', () => {
     });
     // The entity carries the alert and the consumers Home shows, with their fixes.
     expect(alerted.vitals.alerts.map((a) => a.rule)).toEqual(['memoryPressure']);
+    expect(v.safeParse(HostVitals, alerted.vitals).issues).toBeUndefined();
     expect(alerted.vitals.top[0]).toMatchObject({
       name: 'clickhouse',
       memoryBytes: Math.round(9.8 * GiB),

@@ -2,6 +2,7 @@
 // and agrees with what Node and the kernel say by other routes.
 import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { hostFiles } from '../../../../server/agent/host/host-files.js';
 import { readMounts } from '../../../../server/agent/host/mounts.js';
@@ -15,6 +16,7 @@ import {
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
 import { readTemperatures } from '../../../../server/agent/host/temperatures.js';
 import { systemClock } from '../../../../server/clock.js';
+import { HostVitals } from '../../../../shared/protocol/host.js';
 
 const files = hostFiles('/');
 const hasPsi = (() => {
@@ -104,6 +106,8 @@ describe('host readers on this machine', () => {
     const until = Date.now() + 300;
     while (Date.now() < until) Math.sqrt(Math.random());
     const { vitals } = await sampler.tick();
+    // What the agent publishes is what the PWA's schema accepts.
+    expect(v.safeParse(HostVitals, vitals).issues).toBeUndefined();
     expect(vitals.cpu!.busyPercent).toBeGreaterThan(0);
     expect(vitals.cpu!.busyPercent).toBeLessThanOrEqual(100);
     expect(vitals.memory!.availablePercent).toBeGreaterThan(0);
