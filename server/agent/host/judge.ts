@@ -133,17 +133,21 @@ function observe(rules: HostSettings['rules'], v: HostVitals, containers: Contai
       {},
       () => memoryConsumers(containers),
     );
-  if (memoryAvailable && v.memory)
+  // Host-wide rules are observed even without a reading (null holds an alert as it is): a file
+  // that cannot be read for a moment must not read as "cleared".
+  if (memoryAvailable)
     host(
       'memoryAvailable',
       memoryAvailable,
       'below',
-      v.memory.availablePercent,
-      { availableBytes: v.memory.availableBytes, totalBytes: v.memory.totalBytes },
+      v.memory?.availablePercent ?? null,
+      { availableBytes: v.memory?.availableBytes ?? 0, totalBytes: v.memory?.totalBytes ?? 0 },
       () => memoryConsumers(containers),
     );
-  if (swapUsed && v.memory && v.memory.swapUsedPercent !== null)
-    host('swapUsed', swapUsed, 'above', v.memory.swapUsedPercent, {}, () => memoryConsumers(containers));
+  if (swapUsed)
+    host('swapUsed', swapUsed, 'above', v.memory?.swapUsedPercent ?? null, {}, () =>
+      memoryConsumers(containers),
+    );
   if (cpuPressure)
     host('cpuPressure', cpuPressure, 'above', v.pressure.cpu?.[cpuPressure.line]?.avg10 ?? null, {}, () =>
       cpuConsumers(containers),
@@ -218,9 +222,11 @@ export class HostJudge {
     for (const o of observe(this.rules, vitals, containers)) {
       const key = `${o.rule}\u0000${o.subject}`;
       seen.add(key);
-      const before = this.tracked.get(key)?.state ?? initialState();
+      const tracked = this.tracked.get(key);
+      const before = tracked?.state ?? initialState();
       const { state, fired } = step(before, o.value, now, o.thresholds);
-      this.tracked.set(key, { state, last: o });
+      // Without a reading, the alert keeps its last known numbers.
+      this.tracked.set(key, { state, last: o.value === null && tracked ? tracked.last : o });
       if (fired === 'alert') out.push(this.transition('alert', o, state.since, now));
       if (fired === 'clear') out.push(this.transition('clear', o, before.since, now));
     }

@@ -256,6 +256,29 @@ describe('host judge rules', () => {
     ]);
   });
 
+  it('holds an alert while a reading is missing, worded with the last known numbers', () => {
+    const memory = (availablePercent: number) => ({
+      totalBytes: 16 * GiB,
+      availableBytes: (16 * GiB * availablePercent) / 100,
+      availablePercent,
+      swapTotalBytes: 0,
+      swapUsedBytes: 0,
+      swapUsedPercent: null,
+    });
+    const judge = new HostJudge(rules);
+    const frames: [HostVitals, ContainerUsage[]][] = [
+      ...Array.from({ length: 13 }, (): [HostVitals, ContainerUsage[]] => [
+        vitals({ memory: memory(5) }),
+        [],
+      ]),
+      ...Array.from({ length: 10 }, (): [HostVitals, ContainerUsage[]] => [vitals({ memory: null }), []]),
+    ];
+    expect(run(judge, frames)).toEqual(['alert: memory nearly full for 2 min: 819 MB of 16 GB left']);
+    expect(judge.active(200_000).map((a) => a.text)).toEqual([
+      'memory nearly full for 3 min: 819 MB of 16 GB left',
+    ]);
+  });
+
   it('names the CPU and I/O hogs when those pressures are high', () => {
     const p = (avg10: number) => ({
       some: { avg10, avg60: 0, avg300: 0 },
