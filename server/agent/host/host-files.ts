@@ -2,7 +2,7 @@
 // runs in Docker with the host's root mounted there (docs/host.md). Every read answers null on any
 // failure, so a missing or unreadable file becomes "not available", never an exception.
 import { readdirSync, readFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { statfs as nodeStatfs } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface SpaceInfo {
@@ -26,7 +26,15 @@ export interface HostFiles {
 /** A hung network mount never answers statfs; after this long the mount is reported as not answering. */
 const STATFS_DEADLINE_MS = 2000;
 
-export function hostFiles(root = '/'): HostFiles {
+export interface HostFilesOptions {
+  /** Tests hand in a statfs that hangs, as one on a dead NFS server does. */
+  statfs?: (path: string) => Promise<{ blocks: number; bsize: number; bfree: number; bavail: number }>;
+  statfsDeadlineMs?: number;
+}
+
+export function hostFiles(root = '/', opts: HostFilesOptions = {}): HostFiles {
+  const statfs = opts.statfs ?? nodeStatfs;
+  const deadline = opts.statfsDeadlineMs ?? STATFS_DEADLINE_MS;
   const resolve = (hostPath: string) => path.join(root, hostPath);
   // statfs of a dead NFS server blocks a libuv thread forever: ask again only once it has answered,
   // so a hung mount holds one thread, not one per tick.
@@ -66,7 +74,7 @@ export function hostFiles(root = '/'): HostFiles {
       );
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<null>((r) => {
-        timer = setTimeout(() => r(null), STATFS_DEADLINE_MS);
+        timer = setTimeout(() => r(null), deadline);
         timer.unref();
       });
       const s = await Promise.race([asked, late]);

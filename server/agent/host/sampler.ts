@@ -44,6 +44,8 @@ export interface SamplerOptions {
 
 /** Sensors such as drivetemp ask the disk itself: read them once a minute, not every tick. */
 const TEMPERATURE_EVERY_MS = 60_000;
+/** Home has the host's vitals soon after the agent starts, not an interval later. */
+const FIRST_SAMPLE_MS = 1000;
 const ALL_FIXES: ContainerFix[] = ['stop', 'restart', 'limit-memory'];
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
@@ -81,7 +83,7 @@ export class HostSampler {
     return this.last;
   }
 
-  /** Takes a first reading at once (so the first tick already has rates), then one per interval. */
+  /** Takes a baseline reading at once, a first sample a second later (rates need two), then one per interval. */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -94,7 +96,7 @@ export class HostSampler {
       }
       if (this.running) this.timer = setTimeout(loop, this.opts.settings.intervalSeconds * 1000);
     };
-    this.timer = setTimeout(loop, this.opts.settings.intervalSeconds * 1000);
+    this.timer = setTimeout(loop, Math.min(FIRST_SAMPLE_MS, this.opts.settings.intervalSeconds * 1000));
   }
 
   stop(): void {

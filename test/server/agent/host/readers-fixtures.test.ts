@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostFiles } from '../../../../server/agent/host/host-files.js';
 import { readMountEntries, readMounts } from '../../../../server/agent/host/mounts.js';
 import { readMemory, readPressure } from '../../../../server/agent/host/proc-readers.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
@@ -145,6 +146,46 @@ describe('host readers on fake trees', () => {
     // Space comes from statfs on the mount point under the root; a missing one is not available.
     expect(byPoint.get('/')!.space!.sizeBytes).toBeGreaterThan(0);
     expect(byPoint.get('/mnt/backup')!.space).toBeNull();
+  });
+
+  it('does not wait for a hung network mount, and asks it again only once it has answered', async () => {
+    host = fakeHost({
+      '/proc/1/mountinfo':
+        '27 1 254:0 / / rw - ext4 /dev/vda rw\n31 27 0:42 / /mnt/nas rw - nfs4 nas:/share rw\n',
+    });
+    const asked: string[] = [];
+    // The NAS hangs until answer() is called, then answers at once, as a server that came back.
+    let answer: (() => void) | null = null;
+    let hung = true;
+    const files = hostFiles(host.root, {
+      statfsDeadlineMs: 50,
+      statfs: (p) => {
+        asked.push(p);
+        const s = { blocks: 100, bsize: 4096, bfree: 50, bavail: 40 };
+        if (!p.endsWith('/mnt/nas') || !hung) return Promise.resolve(s);
+        return new Promise((r) => {
+          answer = () => {
+            hung = false;
+            r(s);
+          };
+        });
+      },
+    });
+    const space = async () => new Map((await readMounts(files))!.map((m) => [m.mountPoint, m.space]));
+    const first = await space();
+    expect(first.get('/')?.sizeBytes).toBe(100 * 4096);
+    expect(first.get('/mnt/nas')).toBeNull();
+    await space();
+    // Still hanging: not asked a second time (a hung statfs holds a thread of the pool).
+    expect(asked.filter((p) => p.endsWith('/mnt/nas'))).toHaveLength(1);
+    answer!();
+    await new Promise((r) => setImmediate(r));
+    expect((await space()).get('/mnt/nas')).toEqual({
+      sizeBytes: 409600,
+      availableBytes: 163840,
+      usedBytes: 204800,
+    });
+    expect(asked.filter((p) => p.endsWith('/mnt/nas'))).toHaveLength(2);
   });
 
   it('turns disk counters into rates and busy time between two samples', async () => {
