@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../shared/client/agent-client.js';
 import { parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
+import { DevicesRename } from '../../shared/protocol/devices.js';
 import { openClientSession } from '../../shared/session/client-session.js';
 import { generateIdentity, type Identity } from '../../shared/session/keys.js';
 import { openSocket } from '../harness/agent.js';
@@ -58,7 +59,7 @@ function readAudit(file: string): { integrity: string; done: Set<string>; runnin
     db = new Database(file, { readonly: true, fileMustExist: true });
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const rows = db
-      .prepare("SELECT args FROM audit WHERE action = 'device.rename' AND outcome = 'ok'")
+      .prepare("SELECT args FROM audit WHERE action = 'devices.rename' AND outcome = 'ok'")
       .all() as { args: string }[];
     const running = db.prepare("SELECT COUNT(*) AS n FROM audit WHERE outcome = 'running'").get() as {
       n: number;
@@ -162,9 +163,7 @@ describe.skipIf(unavailable !== null)('power cut on a filesystem that loses un-f
       const writer = async (w: number) => {
         for (let n = 0; running; n++) {
           const name = `c${cut}-w${w}-${n}`;
-          const r = await client
-            .command('device.rename', { target: device.id, args: { name } })
-            .catch(() => null);
+          const r = await client.run(DevicesRename, { target: device.id, args: { name } }).catch(() => null);
           if (r?.status === 'ok') acknowledged.push(name);
           else return;
         }
@@ -192,9 +191,9 @@ describe.skipIf(unavailable !== null)('power cut on a filesystem that loses un-f
     // After the last cut the agent still starts, with the same identity, and closes what was cut off.
     const agent = await startAgentCli(config);
     const client = await connect(base, pair.homeId, device, { agentKey: agentKey! });
-    expect(
-      (await client.command('device.rename', { target: device.id, args: { name: 'after' } })).status,
-    ).toBe('ok');
+    expect((await client.run(DevicesRename, { target: device.id, args: { name: 'after' } })).status).toBe(
+      'ok',
+    );
     expect((await stopAgent(agent, 'clean')).code).toBe(0);
     expect(readAudit(dbFile).running).toBe(0);
     console.info(

@@ -1,13 +1,13 @@
 // TXT records for ACME DNS-01 through each DDNS provider: RFC 2136 into a real BIND (read back over
 // DNS), Cloudflare and DuckDNS against simulators of their documented APIs.
 import { Resolver } from 'node:dns/promises';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { cloudflareProvider } from '../../../../server/agent/network/ddns/cloudflare.js';
 import { duckdnsProvider } from '../../../../server/agent/network/ddns/duckdns.js';
 import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
 import { httpClient } from '../../../../server/agent/network/http-client.js';
-import * as v from 'valibot';
-import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { type CloudflareSim, startCloudflareSim } from '../../../simulators/cloudflare.js';

@@ -4,14 +4,14 @@
 import { Resolver } from 'node:dns/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import type { TxtWriter } from '../../../../server/agent/network/ddns/provider.js';
 import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
 import type { TxtLookup } from '../../../../server/agent/tls/dns-challenge.js';
 import { lookupTxt } from '../../../../server/agent/tls/dns-challenge.js';
 import type { Tls } from '../../../../server/agent/tls/tls.js';
-import * as v from 'valibot';
-import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { waitFor } from '../../../harness/agent.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 import { startPebble, type TestPebble } from '../../../harness/pebble.js';
