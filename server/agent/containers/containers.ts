@@ -2,7 +2,6 @@
 // actions under the guard, and the engines' rows for `lifeline check`.
 import type { EngineConfig } from '../../config/schema.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
-import { hostBootTime } from '../status/status.js';
 import { createContainerActions } from './container-actions.js';
 import {
   describeEngineError,
@@ -17,8 +16,6 @@ import { selfContainerIds } from './self-container.js';
 export interface DockerDeps {
   /** How to reach an engine (the real one: dockerode on the configured socket or URL). */
   openApi?: (cfg: EngineConfig) => EngineApi;
-  /** When the host booted (default: from the kernel's uptime). */
-  hostBootAt?: number;
   /** The ids of the container this agent runs in, if any (default: read from /proc). */
   selfIds?: readonly string[];
   timing?: Partial<DockerTiming>;
@@ -28,7 +25,6 @@ export function createContainersCapability(ctx: AgentContext, deps: DockerDeps =
   const open = deps.openApi ?? openEngineApi;
   const openApi = (cfg: EngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
-  const hostBootAt = deps.hostBootAt ?? hostBootTime(ctx.clock.now());
   const selfIds = deps.selfIds ?? selfContainerIds();
   const log = ctx.log.child('docker');
   const monitors = new Map<string, EngineMonitor>();
@@ -42,7 +38,7 @@ export function createContainersCapability(ctx: AgentContext, deps: DockerDeps =
         kv: ctx.kv,
         clock: ctx.clock,
         log: log.child(`docker:${cfg.id}`),
-        hostBootAt,
+        hostBootAt: ctx.hostBootAt,
         selfIds,
         timing,
         openApi,
