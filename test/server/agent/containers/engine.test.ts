@@ -29,6 +29,8 @@ beforeAll(async () => {
       '    watch: [always-on]',
       '',
     ].join('\n'),
+    // Long ago: a death in the host's first minutes would be told as a boot race, not as a death.
+    hostBootAt: Date.now() - 24 * 3600_000,
   });
 });
 
