@@ -42,8 +42,13 @@ const EXPECT_AFTER_MS = 5000;
 /** A failed start is told by its network disconnect, unless a `die` came this shortly before. */
 const DIE_COVERS_MS = 5000;
 
+/** A `die` waiting for the `stop` that would make it intended; the timer runs once the re-read is back. */
+interface Settling {
+  timer: NodeJS.Timeout | null;
+}
+
 export class DeathWatch {
-  private readonly settling = new Map<string, NodeJS.Timeout>();
+  private readonly settling = new Map<string, Settling>();
   private readonly expected = new Map<string, { dies: number; until: number }>();
   private readonly lastDie = new Map<string, number>();
   private attachedOnce = false;
@@ -51,8 +56,7 @@ export class DeathWatch {
   constructor(private readonly deps: DeathWatchDeps) {}
 
   stop(): void {
-    for (const t of this.settling.values()) clearTimeout(t);
-    this.settling.clear();
+    this.unreachable();
   }
 
   /**
@@ -89,19 +93,16 @@ export class DeathWatch {
       case 'die':
         this.die(id, e);
         return;
-      case 'stop': {
+      case 'stop':
         // Someone asked for this stop (docker stop, compose down, a restart): not a crash.
-        const pending = this.settling.get(id);
-        if (pending) clearTimeout(pending);
-        this.settling.delete(id);
+        this.unsettle(id);
         return;
-      }
     }
   }
 
   /** The engine went away: containers stopped by an engine shutting down are not deaths one by one. */
   unreachable(): void {
-    for (const t of this.settling.values()) clearTimeout(t);
+    for (const s of this.settling.values()) if (s.timer) clearTimeout(s.timer);
     this.settling.clear();
   }
 
@@ -139,25 +140,35 @@ export class DeathWatch {
     if (this.consumeExpectedDie(id)) return;
     const exitCode = Number(e.attributes.exitCode);
     const at = e.at;
-    const old = this.settling.get(id);
-    if (old) clearTimeout(old);
-    this.settling.set(
-      id,
-      setTimeout(() => {
-        this.settling.delete(id);
-        const t = this.deps.table.byId(id);
-        if (!t) return;
-        const s = t.inspect.State;
-        this.died(t, {
-          at,
-          exitCode: Number.isFinite(exitCode) ? exitCode : s.ExitCode,
-          error: s.Error || null,
-          oomKilled: s.OOMKilled,
-          startFailed: false,
-          signature: `${t.id}@die:${at}`,
-        });
-      }, this.deps.settleMs),
-    );
+    this.unsettle(id);
+    const settling: Settling = { timer: null };
+    this.settling.set(id, settling);
+    const report = () => {
+      this.settling.delete(id);
+      const t = this.deps.table.byId(id);
+      if (!t) return;
+      const s = t.inspect.State;
+      this.died(t, {
+        at,
+        exitCode: Number.isFinite(exitCode) ? exitCode : s.ExitCode,
+        error: s.Error || null,
+        oomKilled: s.OOMKilled,
+        startFailed: false,
+        signature: `${t.id}@die:${at}`,
+      });
+    };
+    // dockerd logs the `stop` once it has finished with the exit (unmounts, network teardown), and
+    // answers the inspect the `die` set off only then too: a slow engine delays both alike.
+    const wait = () => {
+      if (this.settling.get(id) === settling) settling.timer = setTimeout(report, this.deps.settleMs);
+    };
+    void this.deps.table.reading(id).then(wait, wait);
+  }
+
+  private unsettle(id: string): void {
+    const s = this.settling.get(id);
+    if (s?.timer) clearTimeout(s.timer);
+    this.settling.delete(id);
   }
 
   private checkFailedStart(id: string): void {
@@ -206,9 +217,7 @@ export class DeathWatch {
   private forget(id: string): void {
     this.lastDie.delete(id);
     this.expected.delete(id);
-    const timer = this.settling.get(id);
-    if (timer) clearTimeout(timer);
-    this.settling.delete(id);
+    this.unsettle(id);
   }
 }
 
