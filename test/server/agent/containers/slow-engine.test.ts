@@ -31,7 +31,7 @@ beforeAll(async () => {
   rig = await startDockerRig(
     [
       'listen: { host: 127.0.0.1, port: 0 }',
-      'docker:',
+      'containers:',
       '  - id: nas',
       `    socket: ${slow.socket}`,
       '    watch: [quiet, doomed]',
