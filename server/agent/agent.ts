@@ -24,6 +24,7 @@ import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
 import { Guard } from './guard.js';
+import { hostBootTime } from './host-boot.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
@@ -45,6 +46,8 @@ export interface AgentOptions {
   relay?: Relay;
   /** Fallback-channel HTTP client (tests). */
   post?: HttpPost;
+  /** When the host booted (tests pin it); by default from the kernel's uptime. */
+  hostBootAt?: number;
 }
 
 export interface Agent {
@@ -95,6 +98,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     clock,
     log,
     metrics,
+    hostBootAt: opts.hostBootAt ?? hostBootTime(clock.now()),
   };
   let boundPort = config.listen.port;
   const publicUrl = () => publicBaseUrl(config, boundPort);
