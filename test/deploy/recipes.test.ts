@@ -187,7 +187,7 @@ describe('the agent under Docker Compose', () => {
     const allowed = (method: string, p: string) => rules.get(method)?.test(p) ?? false;
     const id = 'f'.repeat(64);
 
-    // What server/agent/containers/engine-api.ts asks dockerode for, as request paths.
+    // What server/agent/containers/engine-api.ts asks the engine for, as request paths.
     it.each([
       ['GET', '/version'],
       ['GET', '/_ping'],

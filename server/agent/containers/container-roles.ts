@@ -1,6 +1,6 @@
 // What a container is to this home, from the config and its neighbours: watched, a lifeline (listed,
 // running this agent, or providing the network of a lifeline), and whose network it joins.
-import type { EngineConfig } from '../../config/schema.js';
+import type { EngineConfig } from './config.js';
 import { networkProvider } from './container-info.js';
 import type { Tracked } from './container-table.js';
 

@@ -4,9 +4,9 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import type { EngineInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
-import type { EngineConfig } from '../../config/schema.js';
 import { describeError, type Logger } from '../../log.js';
 import type { StateStore } from '../state.js';
+import type { EngineConfig } from './config.js';
 import {
   type ContainerFlags,
   containerName,

@@ -3,10 +3,10 @@
 // incidents with their boot-race recovery, the engine notices — each given only the narrow view
 // of its siblings it needs; the container actions under the guard; the engines' `check` rows.
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { EngineConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { BootRecovery } from './boot-recovery.js';
+import type { EngineConfig } from './config.js';
 import { type ContainerEngine, createContainerActions } from './container-actions.js';
 import { dockerTime, isRunning } from './container-info.js';
 import { ContainerTable } from './container-table.js';

@@ -1,7 +1,8 @@
 // `lifeline check` for one engine, probed directly (the agent need not be running): reachability,
 // versions, and `watch` / `lifeline` names that match no container.
-import type { EngineConfig } from '../../config/schema.js';
+
 import type { CheckRow } from '../capability.js';
+import type { EngineConfig } from './config.js';
 import { describeEngineError, type EngineApi, endpointOf } from './engine-api.js';
 
 export async function checkEngine(

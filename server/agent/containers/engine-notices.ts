@@ -1,7 +1,8 @@
 // What the owner hears when an engine comes and goes: one notice when it becomes unreachable
 // (critical when lifelines run on it), and one when it is back — not one per attempt or reason.
-import type { EngineConfig } from '../../config/schema.js';
+
 import type { EventLog } from '../event-log.js';
+import type { EngineConfig } from './config.js';
 import { type EngineVersion, endpointOf } from './engine-api.js';
 
 export class EngineNotices {

@@ -4,11 +4,11 @@
 // boot-race recovery. A death already announced (also before an agent restart) is not repeated.
 // The marks deaths leave (looping, boot race, the recovery's progress) go on the container's row.
 import type { Clock } from '../../clock.js';
-import type { EngineConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
 import { type BootRecovery, spanText } from './boot-recovery.js';
+import type { EngineConfig } from './config.js';
 import { exitHint } from './container-info.js';
 import type { ContainerMarks, RowMarks } from './container-table.js';
 

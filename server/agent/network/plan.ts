@@ -1,7 +1,7 @@
 // Reads the net section into what the watchers need: the names to watch (with the families each
 // must match), the DDNS records and their providers, and the address sources.
 import type { IpFamily } from '../../../shared/protocol/network.js';
-import type { DdnsConfig, NetworkConfig } from '../../config/schema.js';
+import type { DdnsConfig, NetworkConfig } from './config.js';
 import { DEFAULT_ECHO_ENDPOINTS } from './constants.js';
 import type { EchoEndpoint } from './public-ip/echo-source.js';
 

@@ -1,5 +1,5 @@
 // The timings in force: the defaults (constants.ts) unless the config says otherwise.
-import type { NetworkConfig } from '../../config/schema.js';
+import type { NetworkConfig } from './config.js';
 import {
   DDNS_RESYNC_INTERVAL_MS,
   DDNS_RETRY_FIRST_MS,

@@ -4,7 +4,7 @@
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../../../config/schema.js';
+import type { DdnsConfig } from '../config.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import type { HttpClient } from '../http-client.js';
 import type { DdnsProvider } from './provider.js';

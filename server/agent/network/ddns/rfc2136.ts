@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../../../config/schema.js';
+import type { DdnsConfig } from '../config.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import { type DnsClient, dnsClient } from '../dns/query.js';
 import {
