@@ -1,16 +1,18 @@
 // Smart plugs: command latency per driver against its simulator (real sockets on loopback, a
 // real Mosquitto for the MQTT drivers), and what polling 20 plugs costs the agent.
 // The simulators are TypeScript test code: they are transpiled into dist/bench-sim first.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
 import { createAgent } from '../dist/server/agent/agent.js';
+import { PlugSchema } from '../dist/server/agent/power/config.js';
 import { createDriver } from '../dist/server/agent/power/drivers/index.js';
 import { createMqttHub } from '../dist/server/agent/power/mqtt-hub.js';
 import { systemClock } from '../dist/server/clock.js';
 import { loadConfig } from '../dist/server/config/load.js';
-import { PlugSchema } from '../dist/server/config/schema.js';
 import { silentLogger } from '../dist/server/log.js';
 import { latencyRows, round } from './stats.mjs';
 import { loadTestModule } from './test-code.mjs';
@@ -47,7 +49,7 @@ export async function plugsBench() {
   const broker = await s.mosquitto();
   const hub = createMqttHub(silentLogger);
   const deps = { clock: systemClock, log: silentLogger, mqtt: hub };
-  const plug = (f) => PlugSchema.parse({ id: 'p', name: 'Plug', timeoutSeconds: 2, ...f });
+  const plug = (f) => v.parse(PlugSchema, { id: 'p', name: 'Plug', timeoutSeconds: 2, ...f });
   const cases = [
     [
       'shelly-gen1',

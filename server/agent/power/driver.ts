@@ -80,6 +80,8 @@ export interface DriverSpec {
   keys: readonly DriverKey[];
   requires?: Partial<Record<DriverKey, string>>;
   check?(plug: PlugConfig, report: Report): void;
+  /** Talks to its plugs through an MQTT broker (the MQTT library loads only then). */
+  mqtt?: true;
   create: DriverFactory;
 }
 

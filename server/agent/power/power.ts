@@ -6,15 +6,20 @@ import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import type { PlugConfig } from './config.js';
 import type { PlugDriver } from './driver.js';
-import { createDriver } from './drivers/index.js';
-import { createMqttHub } from './mqtt-hub.js';
+import { createDriver, DRIVERS } from './drivers/index.js';
+import type { MqttHub } from './mqtt-hub.js';
 import { PlugController } from './plug-controller.js';
 import { classifyPlug, type PlugVerb } from './policy.js';
 
 export function createPowerCapability(ctx: AgentContext): Capability {
   const log = ctx.log.child('plugs');
-  const mqtt = createMqttHub(log.child('mqtt'));
-  const deps = { clock: ctx.clock, log, mqtt };
+  // The MQTT library loads only when a configured plug speaks MQTT.
+  const needsMqtt = ctx.config.power.some((p) => DRIVERS[p.driver]?.mqtt);
+  let mqtt: MqttHub | undefined;
+  const hub = async () => {
+    mqtt ??= needsMqtt ? (await import('./mqtt-hub.js')).createMqttHub(log.child('mqtt')) : noMqtt;
+    return { clock: ctx.clock, log, mqtt };
+  };
   const configs = new Map(ctx.config.power.map((p) => [p.id, p]));
   const controllers = new Map<string, PlugController>();
 
@@ -96,7 +101,8 @@ export function createPowerCapability(ctx: AgentContext): Capability {
   return {
     name: 'power',
     actions: [on, off, toggle, cycle],
-    start() {
+    async start() {
+      const deps = await hub();
       for (const p of ctx.config.power) {
         try {
           const c = new PlugController(p, createDriver(p, deps), ctx);
@@ -111,9 +117,10 @@ export function createPowerCapability(ctx: AgentContext): Capability {
     async stop() {
       await Promise.all([...controllers.values()].map((c) => c.stop()));
       controllers.clear();
-      await mqtt.close();
+      await mqtt?.close();
     },
     async check() {
+      const deps = await hub();
       return Promise.all(
         ctx.config.power.map(async (p) => {
           const running = controllers.get(p.id);
@@ -125,9 +132,17 @@ export function createPowerCapability(ctx: AgentContext): Capability {
             await d.close();
           }
         }),
-      ).finally(() => (controllers.size === 0 ? mqtt.close() : undefined));
+      ).finally(() => (controllers.size === 0 ? mqtt?.close() : undefined));
     },
   };
 }
 
 export type { PlugInfo };
+
+/** The hub for a home without MQTT plugs: no driver that uses it is configured. */
+const noMqtt: MqttHub = {
+  link() {
+    throw new Error('no MQTT plug is configured');
+  },
+  async close() {},
+};

@@ -2,8 +2,8 @@
 // `tplink-smarthome-api`. The cycle is two-step and the order matters: arm the countdown rule
 // (act = on), read it back, and only then switch off — the off may cut our own link.
 
-import type { Plug } from 'tplink-smarthome-api';
-import * as tplink from 'tplink-smarthome-api';
+import type * as tplinkModule from 'tplink-smarthome-api';
+import type { Client as KasaClient, Plug } from 'tplink-smarthome-api';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../config.js';
 import {
@@ -16,16 +16,25 @@ import {
 import { isObject } from './http.js';
 
 const RULE_NAME = 'lifeline cycle';
-// The package is CommonJS: Node's ESM loader exposes its exports on `default` only.
-const { Client, ResponseError } = ((tplink as unknown as { default?: typeof tplink }).default ??
-  tplink) as typeof tplink;
+
+/** The library loads with the first Kasa plug, not with the agent. */
+let library: Promise<typeof tplinkModule> | undefined;
+let loaded: typeof tplinkModule | undefined;
+function kasaLibrary(): Promise<typeof tplinkModule> {
+  // The package is CommonJS: Node's ESM loader exposes its exports on `default` only.
+  library ??= import('tplink-smarthome-api').then((m) => {
+    loaded = ((m as unknown as { default?: typeof tplinkModule }).default ?? m) as typeof tplinkModule;
+    return loaded;
+  });
+  return library;
+}
 
 export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const [host, portText] = splitHostPort(plug.address!);
   const port = portText ?? 9999;
   const who = `Kasa ${plug.address}`;
   const send = { timeout: plug.timeoutSeconds * 1000, transport: 'tcp' as const };
-  const client = new Client({ defaultSendOptions: send, logLevel: 'silent' });
+  let client: KasaClient | undefined;
   let device: Plug | undefined;
 
   const wrap = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -38,8 +47,10 @@ export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDrive
 
   const connect = async (): Promise<Plug> => {
     if (device) return device;
-    const sysInfo = await wrap('get_sysinfo', () => client.getSysInfo(host, port, send));
-    device = client.getPlug({
+    client ??= new (await kasaLibrary()).Client({ defaultSendOptions: send, logLevel: 'silent' });
+    const c = client;
+    const sysInfo = await wrap('get_sysinfo', () => c.getSysInfo(host, port, send));
+    device = c.getPlug({
       host,
       port,
       sysInfo: sysInfo as never,
@@ -100,7 +111,7 @@ export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDrive
       return { evidence: `count_down rule read back (delay ${seconds} s, act on) before set_relay_state 0` };
     },
     close() {
-      client.stopDiscovery();
+      client?.stopDiscovery();
     },
   };
 }
@@ -112,7 +123,8 @@ function splitHostPort(address: string): [string, number | undefined] {
 
 function kasaError(err: unknown, who: string, what: string): LifelineError {
   if (err instanceof LifelineError) return err;
-  if (err instanceof ResponseError) return new LifelineError('failed', `${who} refused ${what}`);
+  if (loaded && err instanceof loaded.ResponseError)
+    return new LifelineError('failed', `${who} refused ${what}`);
   const e = err as { code?: string; message?: string };
   if (e?.code === 'ECONNREFUSED') return new LifelineError('unreachable', `${who} refused the connection`);
   if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH')

@@ -149,5 +149,6 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
 export const tasmotaMqtt: DriverSpec = {
   keys: ['address', 'channel', 'username', 'password', 'topic'],
   requires: { address: BROKER_ADDRESS, topic: "the device's MQTT topic, e.g. tasmota_8A2B3C" },
+  mqtt: true,
   create: createTasmotaMqttDriver,
 };

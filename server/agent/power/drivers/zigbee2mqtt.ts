@@ -97,5 +97,6 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
 export const zigbee2mqtt: DriverSpec = {
   keys: ['address', 'username', 'password', 'topic', 'baseTopic'],
   requires: { address: BROKER_ADDRESS, topic: "the device's friendly name in Zigbee2MQTT" },
+  mqtt: true,
   create: createZigbee2MqttDriver,
 };
