@@ -1,6 +1,7 @@
 // The one owner of the session to home: connects, reconnects with jittered backoff (and at once
 // when the network or the app comes back), mirrors state into signals and IndexedDB.
 import { computed, signal } from '@preact/signals';
+import { Backoff } from '../../shared/backoff.js';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
 import { AgentClient, type CommandOutcome, type RunOptions } from '../../shared/client/agent-client.js';
 import { parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
@@ -34,10 +35,10 @@ export const isLive = computed(() => connState.value === 'online');
 export const hadSession = signal(false);
 
 const CLIENT = { kind: 'pwa' as const, version: '0.1.0' };
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+// Between half and all of each step, so many phones do not retry in lockstep.
+const retry = new Backoff({ steps: [1000, 2000, 4000, 8000, 15000, 30000], jitter: [0.5, 1] });
 
 let client: AgentClient | null = null;
-let attempt = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let connecting = false;
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -74,7 +75,7 @@ export async function boot(): Promise<void> {
 /** Skips the backoff wait: the network or the app just came back. */
 export function reconnectNow(): void {
   if (connState.value === 'offline' || connState.value === 'connecting') {
-    attempt = 0;
+    retry.reset();
     void connect();
   }
 }
@@ -98,7 +99,7 @@ async function connect(): Promise<void> {
       client: CLIENT,
     });
     adopt(new AgentClient(session));
-    attempt = 0;
+    retry.reset();
   } catch (err) {
     failed(err);
   } finally {
@@ -144,11 +145,7 @@ function failed(err: unknown): void {
     code: err instanceof SessionError ? err.code : 'unreachable',
     message: (err as Error)?.message ?? '',
   };
-  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!;
-  attempt++;
-  // Full jitter between half and all of the step, so many phones do not retry in lockstep.
-  const wait = base / 2 + Math.random() * (base / 2);
-  timer = setTimeout(() => void connect(), wait);
+  timer = setTimeout(() => void connect(), retry.next());
 }
 
 let lastSave = 0;

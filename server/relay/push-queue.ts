@@ -1,6 +1,7 @@
 // The relay's durable delivery queue: agent-encrypted pushes, the relay's own notices, and
 // fallback-channel messages. Retries with backoff (429 honours Retry-After); a subscription the
 // push service calls gone (404/410) is dropped; nothing outlives its TTL.
+import { backoffDelay } from '../../shared/backoff.js';
 import type { ChannelConfig } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
 import { DueRunner } from '../due-runner.js';
@@ -9,8 +10,7 @@ import { ChannelError, type HttpPost, type Notice, sendToChannel } from '../noti
 import type { PushSender } from './push-sender.js';
 import type { QueueRow, RelayStore } from './store.js';
 
-const MAX_BACKOFF_MS = 10 * 60_000;
-const MIN_RETRY_MS = 1000;
+const RETRY = { steps: { firstMs: 1000, maxMs: 10 * 60_000 } };
 
 export type SubscriptionGone = (
   homeId: string,
@@ -58,7 +58,7 @@ export class PushQueue {
 
   private backoff(row: QueueRow, minMs: number): void {
     const now = this.clock.now();
-    const wait = Math.max(minMs, Math.min(MAX_BACKOFF_MS, MIN_RETRY_MS * 2 ** row.attempts));
+    const wait = Math.max(minMs, backoffDelay(RETRY, row.attempts));
     if (now + wait > row.created_at + row.ttl * 1000) {
       this.log.warn(`giving up on a message for ${row.home_id.slice(0, 8)}: its TTL ran out`);
       this.store.done(row.id);

@@ -1,6 +1,7 @@
 // The boot-race fix the first outage lacked: a watched container that died at boot because a mount
 // or a file was not ready yet (a start error, or exit 126/127/128) is started again with a bounded
 // backoff until it stays up or the window ends. Every attempt is an event.
+import { backoffDelay } from '../../../shared/backoff.js';
 import type { RecoveryInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
@@ -113,7 +114,7 @@ export class BootRecovery {
 
   private schedule(entry: Entry): void {
     const { retryMs, clock } = this.deps;
-    const wait = retryMs[Math.min(entry.info.attempts, retryMs.length - 1)] ?? 60_000;
+    const wait = backoffDelay({ steps: retryMs }, entry.info.attempts);
     const at = clock.now() + wait;
     if (at > entry.info.until) {
       this.giveUp(entry);

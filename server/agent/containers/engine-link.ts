@@ -2,6 +2,7 @@
 // event stream, and when the engine goes away say why and reattach by itself with a capped backoff.
 // No polling: between attachments, state changes arrive only as events.
 import type { ContainerInspectInfo } from 'dockerode';
+import { backoffDelay } from '../../../shared/backoff.js';
 import { describeError, type Logger } from '../../log.js';
 import type { EngineConfig } from './config.js';
 import { BadReplyError, describeEngineError, type EngineApi, type EngineVersion } from './engine-api.js';
@@ -171,8 +172,7 @@ export class EngineLink {
       this.opts.handlers.unreachable(reason);
     }
     if (this.stopped) return;
-    const steps = this.opts.backoffMs;
-    const wait = steps[Math.min(this.attempt, steps.length - 1)] ?? 5000;
+    const wait = backoffDelay({ steps: this.opts.backoffMs }, this.attempt);
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -1,5 +1,6 @@
 // Keeps every host's online state current with a light probe on a jittered interval, so the
 // screen shows who is up before anyone presses Wake — and many hosts never probe in lockstep.
+import { jittered } from '../../../shared/backoff.js';
 
 export interface PresenceHost {
   readonly id: string;
@@ -57,7 +58,7 @@ export class PresenceLoop {
     } finally {
       const jitter = this.opts.jitter ?? 0.2;
       const random = this.opts.random ?? Math.random;
-      this.schedule(h, h.intervalMs * (1 - jitter + 2 * jitter * random()));
+      this.schedule(h, jittered(h.intervalMs, [1 - jitter, 1 + jitter], random));
     }
   }
 

@@ -1,6 +1,7 @@
 // Sends the agent's own notices to fallback channels (ntfy, Bark, chat webhooks) straight from
 // home, from the durable outbox, retrying with backoff until they go out or expire.
 
+import { backoffDelay } from '../../../shared/backoff.js';
 import type { Clock } from '../../clock.js';
 import { DueRunner } from '../../due-runner.js';
 import { describeError, type Logger } from '../../log.js';
@@ -8,7 +9,7 @@ import { ChannelError, type HttpPost, type Notice, sendToChannel } from '../../n
 import type { ChannelSettings } from './config.js';
 import type { OutboxRepo } from './repos.js';
 
-const MAX_BACKOFF_MS = 10 * 60_000;
+const RETRY = { steps: { firstMs: 2000, maxMs: 10 * 60_000 } };
 
 export class ChannelDeliverer {
   private readonly runner: DueRunner;
@@ -53,8 +54,7 @@ export class ChannelDeliverer {
         const expired = this.clock.now() > row.created_at + row.ttl * 1000;
         this.log.warn(`${describeError(err)}${permanent ? ' (giving up: fix the channel settings)' : ''}`);
         if (permanent || expired) this.outbox.remove([row.id]);
-        else
-          this.outbox.retryAt(row.id, this.clock.now() + Math.min(MAX_BACKOFF_MS, 2000 * 2 ** row.attempts));
+        else this.outbox.retryAt(row.id, this.clock.now() + backoffDelay(RETRY, row.attempts));
       }
     }
   }

@@ -2,6 +2,7 @@
 // external changes as events, commands serialised with polls, and power-cycles tracked until the
 // plug is back on — across an agent restart too, since the agent may be what the plug powers.
 
+import { jittered } from '../../../shared/backoff.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
 import type { PlugCycle, PlugInfo } from '../../../shared/protocol/power.js';
 import type { AgentContext } from '../capability.js';
@@ -200,7 +201,7 @@ export class PlugController {
             ? Math.max(poll, PUSH_HEALTH_MS)
             : poll);
     // ±20 % jitter, so many plugs (and many agents) never poll in lockstep.
-    const wait = ms ?? base * (0.8 + this.random() * 0.4);
+    const wait = ms ?? jittered(base, [0.8, 1.2], this.random);
     this.pollTimer = setTimeout(() => {
       void this.exclusive(async () => {
         await this.readNow().catch(() => undefined);

@@ -2,10 +2,10 @@
 // back afterwards, and on failure retries with bounded backoff forever — never the hour-long silence
 // of the first outage (or ddns-updater#1029). Every attempt lands in the event log.
 
+import { backoffDelay } from '../../../../shared/backoff.js';
 import { LifelineError, toErrorInfo } from '../../../../shared/protocol/errors.js';
 import type { DdnsRecord, IpFamily } from '../../../../shared/protocol/network.js';
 import type { AgentContext } from '../../capability.js';
-import { backoffMs } from '../backoff.js';
 import type { NetTimings } from '../timings.js';
 import type { DdnsProvider } from './provider.js';
 
@@ -152,7 +152,15 @@ export class DdnsUpdater {
       const message =
         err instanceof LifelineError ? info.message : `unexpected error (${(err as Error)?.message})`;
       this.failures++;
-      const wait = backoffMs(this.failures, this.timings.ddnsRetryFirstMs, this.timings.ddnsRetryMaxMs);
+      const wait = Math.round(
+        backoffDelay(
+          {
+            steps: { firstMs: this.timings.ddnsRetryFirstMs, maxMs: this.timings.ddnsRetryMaxMs },
+            jitter: [0.8, 1.2],
+          },
+          this.failures - 1,
+        ),
+      );
       this.status = 'retrying';
       this.lastAttempt = { at: this.ctx.clock.now(), ok: false, code: info.code, message };
       this.schedule(wait);
