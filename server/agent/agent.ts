@@ -8,7 +8,6 @@ import { listenUrl, publicBaseUrl } from '../config/public-url.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { AgentMetrics, metricsAccess } from '../metrics.js';
 import type { HttpPost } from '../notify/channels.js';
-import type { Relay } from '../relay/relay.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { type Db, openDatabase } from '../store/db.js';
 import { DevicesRepo } from '../store/devices-repo.js';
@@ -18,13 +17,13 @@ import { PairingRepo } from '../store/pairing-repo.js';
 import { VERSION } from '../version.js';
 import { ActionRegistry } from './actions.js';
 import { createActivityCapability } from './activity/activity.js';
-import { buildAgentApp } from './app.js';
 import { type CapabilityFactory, capabilitiesFor } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
 import { Guard } from './guard.js';
 import { hostBootTime } from './host-boot.js';
+import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
@@ -42,8 +41,10 @@ export interface AgentOptions {
   port?: number;
   /** Extra capabilities (embedding, tests). */
   capabilities?: readonly CapabilityFactory[];
-  /** The relay embedded by `lifeline start`; the agent links to it unless relay.url says otherwise. */
-  relay?: Relay;
+  /** Builds the HTTP server the agent listens on; by default it serves alone (`lifeline start` adds the relay). */
+  serve?: ServeAgent;
+  /** A relay is served on the agent's own listener (`lifeline start`): link to it unless relay.url says otherwise. */
+  embeddedRelay?: boolean;
   /** Fallback-channel HTTP client (tests). */
   post?: HttpPost;
   /** When the host booted (tests pin it); by default from the kernel's uptime. */
@@ -128,7 +129,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   const notifier = createNotifier(context, { ...(opts.post ? { post: opts.post } : {}) });
-  const relayBase = config.relay?.url ?? (opts.relay ? () => `ws://127.0.0.1:${boundPort}` : undefined);
+  const relayBase =
+    config.relay?.url ?? (opts.embeddedRelay ? () => `ws://127.0.0.1:${boundPort}` : undefined);
   const relayLink = relayBase
     ? createRelayLink(context, {
         url: typeof relayBase === 'string' ? () => relayBase : relayBase,
@@ -150,19 +152,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const linkCapability = relayLink;
   for (const c of capabilities) registry.register(...c.actions);
 
-  const app = await buildAgentApp({
-    hub,
+  const app = await (opts.serve ?? serveAgentAlone)({
     homeId: identity.id,
-    clientDir: opts.clientDir,
+    accept: (transport, source) => hub.accept(transport, { path: 'direct', source }),
+    metrics: metrics.registry,
+    metricsAllowed: metricsAccess(config.metrics.allow),
     tls: config.listen.tls,
-    relay: opts.relay,
     trustProxy: config.relayServer?.trustProxy ?? [],
-    metrics: {
-      allowed: metricsAccess(config.metrics.allow),
-      text: async () =>
-        (await metrics.registry.metrics()) + (opts.relay ? await opts.relay.metrics.registry.metrics() : ''),
-      contentType: metrics.registry.contentType,
-    },
+    clientDir: opts.clientDir,
   });
   metrics.sessions(() => hub.countByPath());
   metrics.gauge('lifeline_outbox_pending', 'Notifications waiting to leave the house', () =>

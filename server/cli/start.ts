@@ -1,10 +1,7 @@
 // `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
-import path from 'node:path';
 import { createAgent } from '../agent/agent.js';
-import { loadOrCreateAgentIdentity } from '../agent/identity.js';
-import { defaultRelaySettings } from '../config/relay-settings.js';
+import { composeAgentWithRelay } from '../compose.js';
 import { createLogger } from '../log.js';
-import { Relay } from '../relay/relay.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
 import { CliError } from './errors.js';
 import { terminalQr } from './terminal-qr.js';
@@ -25,21 +22,11 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     throw new CliError(
       'relay.url is not set: `lifeline agent` links out to a relay (use `lifeline start` for the embedded one)',
     );
-  const relay =
+  const options = { loaded, log, ...(port !== undefined ? { port } : {}) };
+  const { agent, close } =
     mode === 'start'
-      ? new Relay({
-          settings: loaded.config.relayServer ?? defaultRelaySettings(),
-          dataDir: path.join(loaded.dataDir, 'relay'),
-          extraHomes: [await homeIdOf(loaded.dataDir)],
-          log: log.child('relay'),
-        })
-      : undefined;
-  const agent = await createAgent({
-    loaded,
-    log,
-    ...(port !== undefined ? { port } : {}),
-    ...(relay ? { relay } : {}),
-  });
+      ? await composeAgentWithRelay(options)
+      : await createAgent(options).then((agent) => ({ agent, close: () => agent.close() }));
   const url = await agent.listen();
   say(`Lifeline is running: ${url}`);
   say(`Home id: ${agent.homeId}`);
@@ -57,14 +44,9 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: stopping`);
-    await agent.close();
-    await relay?.close();
+    await close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-}
-
-async function homeIdOf(dataDir: string): Promise<string> {
-  return (await loadOrCreateAgentIdentity(dataDir)).identity.id;
 }

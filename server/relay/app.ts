@@ -1,14 +1,11 @@
-// The stand-alone relay's HTTP face: the PWA's files (phones open the app here), agent links and
-// client sessions. Built by a factory; only the entry point listens.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { CLIENT_DIR, MAX_FRAME_BYTES, registerMetrics } from '../agent/app.js';
+// The stand-alone relay's HTTP face (`lifeline relay`): the PWA's files (phones open the app here),
+// agent links and the client sessions it forwards. Built by a factory; only the entry point listens.
+import type { FastifyInstance } from 'fastify';
+import { MAX_LINK_FRAME_BYTES } from '../../shared/protocol/limits.js';
+import { createHttpServer } from '../http/server.js';
 import { metricsAccess } from '../metrics.js';
-import { wsTransport } from '../ws-transport.js';
 import type { Relay } from './relay.js';
+import { relayRoutes, relaySessions } from './routes.js';
 
 export interface RelayAppOptions {
   relay: Relay;
@@ -20,34 +17,16 @@ export interface RelayAppOptions {
 }
 
 export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: false,
+  const app = createHttpServer({
+    tls: opts.tls,
+    trustProxy: opts.trustProxy,
     bodyLimit: 16 * 1024,
-    trustProxy: opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
-    ...(opts.tls ? { https: { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } } : {}),
-  } as Record<string, unknown>) as unknown as FastifyInstance;
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_FRAME_BYTES + 16 } });
-  app.get('/healthz', async () => ({ ok: true }));
-  registerMetrics(app, {
-    allowed: metricsAccess(opts.metricsAllow ?? []),
-    text: () => opts.relay.metrics.registry.metrics(),
-    contentType: opts.relay.metrics.registry.contentType,
+    maxPayload: MAX_LINK_FRAME_BYTES,
+    route: relaySessions(opts.relay),
+    metrics: { allowed: metricsAccess(opts.metricsAllow ?? []), sources: [opts.relay.metrics.registry] },
+    clientDir: opts.clientDir,
   });
-  app.get('/ws/agent', { websocket: true }, (socket, req) => opts.relay.acceptAgent(socket, req.ip));
-  app.get('/ws/session', { websocket: true }, (socket, req) => {
-    opts.relay.acceptClient(wsTransport(socket), (req.query as { home?: string }).home ?? '', req.ip);
-  });
-  const clientDir = opts.clientDir ?? CLIENT_DIR;
-  if (existsSync(path.join(clientDir, 'index.html')))
-    await app.register(fastifyStatic, {
-      root: clientDir,
-      setHeaders(res, file) {
-        if (file.includes(`${path.sep}assets${path.sep}`))
-          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-        else res.setHeader('cache-control', 'no-cache');
-        res.setHeader('x-content-type-options', 'nosniff');
-        res.setHeader('referrer-policy', 'no-referrer');
-      },
-    });
+  app.register(relayRoutes, { relay: opts.relay });
+  await app.ready();
   return app;
 }

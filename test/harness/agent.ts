@@ -9,7 +9,6 @@ import type { Clock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config/load.js';
 import { silentLogger } from '../../server/log.js';
 import type { HttpPost } from '../../server/notify/channels.js';
-import type { Relay } from '../../server/relay/relay.js';
 import { wsTransport } from '../../server/ws-transport.js';
 import { AgentClient } from '../../shared/client/agent-client.js';
 import { sessionUrl } from '../../shared/pairing-link.js';
@@ -44,7 +43,6 @@ export interface TestAgentOptions {
   yaml?: string | ((homeId: string) => string);
   clock?: Clock;
   clientDir?: string;
-  relay?: Relay;
   post?: HttpPost;
   capabilities?: CapabilityFactory[];
   /** When the host booted; by default the kernel's (deaths in its first minutes are boot races). */
@@ -73,7 +71,6 @@ export async function startTestAgent(
       port,
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.clientDir ? { clientDir: opts.clientDir } : {}),
-      ...(opts.relay ? { relay: opts.relay } : {}),
       ...(opts.post ? { post: opts.post } : {}),
       ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
       ...(opts.hostBootAt !== undefined ? { hostBootAt: opts.hostBootAt } : {}),

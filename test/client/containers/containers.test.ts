@@ -4,7 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/agent/app.js';
+import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { ContainerInfo } from '../../../shared/protocol/vocabulary.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { type Browser, confirmInSheet, launchBrowser } from '../../harness/browser.js';

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/agent/app.js';
+import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { startTestAgent, type TestAgent } from '../../harness/agent.js';
 import { startBind, type TestBind } from '../../harness/bind.js';
 import { type Browser, launchBrowser } from '../../harness/browser.js';
