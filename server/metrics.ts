@@ -1,66 +1,49 @@
-// Prometheus metrics for the agent and the relay (prom-client). Served at /metrics, by default to
-// loopback only: counts of homes, sessions and failures are nobody else's business.
+// Prometheus metrics for the agent and the relay. Served at /metrics, by default to loopback only:
+// counts of homes, sessions and failures are nobody else's business. prom-client itself loads on
+// the first scrape (metrics-registry.ts).
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics-registry.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class AgentMetrics {
-  readonly registry = new Registry();
-  readonly commands = new Counter({
-    name: 'lifeline_commands_total',
-    help: 'Commands by action and outcome (ok, error, refused, confirm-required)',
-    labelNames: ['action', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly refusals = new Counter({
-    name: 'lifeline_guard_refusals_total',
-    help: 'Commands the guard refused, by action and reason code',
-    labelNames: ['action', 'code'] as const,
-    registers: [this.registry],
-  });
-  readonly deviceLatency = new Histogram({
-    name: 'lifeline_device_request_seconds',
-    help: 'Time taken by requests to devices (plugs, Docker engines, hosts), by kind, driver and result',
-    labelNames: ['kind', 'driver', 'result'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly pushQueued = new Counter({
-    name: 'lifeline_push_queued_total',
-    help: 'Notifications put in the outbox, by target (push or channel)',
-    labelNames: ['target'] as const,
-    registers: [this.registry],
-  });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'lifeline_agent_' });
-  }
+  readonly registry = new MetricsRegistry('lifeline_agent_');
+  readonly commands = this.registry.add(
+    new Counter(
+      'lifeline_commands_total',
+      'Commands by action and outcome (ok, error, refused, confirm-required)',
+    ),
+  );
+  readonly refusals = this.registry.add(
+    new Counter('lifeline_guard_refusals_total', 'Commands the guard refused, by action and reason code'),
+  );
+  readonly deviceLatency = this.registry.add(
+    new Histogram(
+      'lifeline_device_request_seconds',
+      'Time taken by requests to devices (plugs, Docker engines, hosts), by kind, driver and result',
+      LATENCY_BUCKETS,
+      true,
+    ),
+  );
+  readonly pushQueued = this.registry.add(
+    new Counter('lifeline_push_queued_total', 'Notifications put in the outbox, by target (push or channel)'),
+  );
 
   /** Sessions open now, by path, read when scraped. */
   sessions(read: () => Record<'direct' | 'relay', number>): void {
-    new Gauge({
-      name: 'lifeline_sessions_open',
-      help: 'Open device sessions, by path',
-      labelNames: ['path'] as const,
-      registers: [this.registry],
-      collect() {
+    this.registry.add(
+      new Gauge('lifeline_sessions_open', 'Open device sessions, by path', () => {
         const n = read();
-        this.set({ path: 'direct' }, n.direct);
-        this.set({ path: 'relay' }, n.relay);
-      },
-    });
+        return [
+          { labels: { path: 'direct' }, value: n.direct },
+          { labels: { path: 'relay' }, value: n.relay },
+        ];
+      }),
+    );
   }
 
   gauge(name: string, help: string, read: () => number): void {
-    new Gauge({
-      name,
-      help,
-      registers: [this.registry],
-      collect() {
-        this.set(read());
-      },
-    });
+    this.registry.add(new Gauge(name, help, () => [{ labels: {}, value: read() }]));
   }
 
   /** Times a device call and records it; the call's own result or error passes through. */
@@ -78,30 +61,31 @@ export class AgentMetrics {
 }
 
 export class RelayMetrics {
-  readonly registry = new Registry();
-  readonly pushDeliveries = new Counter({
-    name: 'lifeline_relay_push_deliveries_total',
-    help: 'Push and channel deliveries by outcome (delivered, gone, too-large, rejected, retry)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly heartbeatGap = new Histogram({
-    name: 'lifeline_relay_heartbeat_gap_seconds',
-    help: 'Time between consecutive signs of life from an agent',
-    buckets: [1, 2, 5, 10, 15, 20, 25, 30, 60, 120],
-    registers: [this.registry],
-  });
-  readonly notices = new Counter({
-    name: 'lifeline_relay_notices_total',
-    help: "The relay's own notices by kind (home.offline, home.back, lifeline.*)",
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly registry = new MetricsRegistry('lifeline_relay_');
+  readonly pushDeliveries = this.registry.add(
+    new Counter(
+      'lifeline_relay_push_deliveries_total',
+      'Push and channel deliveries by outcome (delivered, gone, too-large, rejected, retry)',
+    ),
+  );
+  readonly heartbeatGap = this.registry.add(
+    new Histogram(
+      'lifeline_relay_heartbeat_gap_seconds',
+      'Time between consecutive signs of life from an agent',
+      [1, 2, 5, 10, 15, 20, 25, 30, 60, 120],
+      false,
+    ),
+  );
+  readonly notices = this.registry.add(
+    new Counter(
+      'lifeline_relay_notices_total',
+      "The relay's own notices by kind (home.offline, home.back, lifeline.*)",
+    ),
+  );
 
   constructor(
     read: () => { links: number; sessions: number; homes: number; online: number; queued: number },
   ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'lifeline_relay_' });
     const gauges: [string, string, (r: ReturnType<typeof read>) => number][] = [
       ['lifeline_relay_agent_links', 'Agents linked now', (r) => r.links],
       ['lifeline_relay_sessions_open', 'Client sessions forwarded now', (r) => r.sessions],
@@ -110,14 +94,7 @@ export class RelayMetrics {
       ['lifeline_relay_push_queue', 'Messages waiting in the push queue', (r) => r.queued],
     ];
     for (const [name, help, pick] of gauges)
-      new Gauge({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          this.set(pick(read()));
-        },
-      });
+      this.registry.add(new Gauge(name, help, () => [{ labels: {}, value: pick(read()) }]));
   }
 }
 
