@@ -20,6 +20,8 @@ export const pwaStatic: FastifyPluginAsync<PwaStaticOptions> = async (app, opts)
   await app.register(fastifyStatic, {
     root: opts.root,
     index: ['index.html'],
+    // Otherwise send's `public, max-age=0` replaces the cache-control set below.
+    cacheControl: false,
     setHeaders(res, file) {
       // Vite hashes everything under assets/; the rest (index.html, sw.js, the manifest, icons)
       // keeps its name across versions, so it must be asked for again each time.
