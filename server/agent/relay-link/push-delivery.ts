@@ -1,0 +1,125 @@
+// Push over the link: the relay learns the phones' subscriptions and the fallback channels, and
+// takes due push notifications from the durable outbox — each encrypted here, at home, to its
+// subscription (RFC 8291) — until it acknowledges them; it reports what the push service said.
+import webpush from 'web-push';
+import { toBase64Url } from '../../../shared/bytes.js';
+import type { AgentToRelay, RelayToAgent } from '../../../shared/protocol/relay-link.js';
+import type { ChannelSettings } from '../../config/schema.js';
+import { describeError, type Logger } from '../../log.js';
+import type { AgentContext } from '../capability.js';
+import type { Notifier } from '../notify/notify.js';
+
+// Rows held by quiet hours become due later; look again every half minute.
+const DUE_POLL_MS = 30_000;
+
+export interface PushDeliveryOptions {
+  notifier: Notifier;
+  send(frame: AgentToRelay): void;
+  /** Whether the link is up (rows are handed over only then). */
+  isUp(): boolean;
+  log: Logger;
+}
+
+export interface PushDelivery {
+  start(): void;
+  stop(): void;
+  /** The link is up: the relay gets the subscriptions, the channels and what is due. */
+  linkUp(): void;
+  /** The link is down: rows sent but not acknowledged go again on the next link. */
+  linkDown(): void;
+  /** Rows the relay stored durably. */
+  acked(ids: readonly number[]): void;
+  status(frame: Extract<RelayToAgent, { t: 'push-status' }>): void;
+}
+
+export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions): PushDelivery {
+  const { notifier, send, log } = opts;
+  const inFlight = new Set<number>();
+  let dueTimer: ReturnType<typeof setInterval> | null = null;
+
+  const syncSubscriptions = () =>
+    send({
+      t: 'subs',
+      subs: notifier
+        .subscriptions()
+        .map((s) => ({ id: s.id, endpoint: s.endpoint, p256dh: s.p256dh, auth: s.auth, lang: s.lang })),
+    });
+
+  const syncChannels = () =>
+    send({
+      t: 'channels',
+      channels: ctx.config.notify.channels.map((c: ChannelSettings) => ({
+        id: c.id,
+        type: c.type,
+        url: c.url,
+        ...(c.token ? { token: c.token } : {}),
+        ...(c.chat ? { chat: c.chat } : {}),
+        ...(c.secret ? { secret: c.secret } : {}),
+      })),
+    });
+
+  const flush = () => {
+    if (!opts.isUp()) return;
+    const subsById = new Map(notifier.subscriptions().map((s) => [s.id, s]));
+    const gone: number[] = [];
+    for (const row of notifier.outbox.due('push:', ctx.clock.now())) {
+      if (inFlight.has(row.id)) continue;
+      const sub = subsById.get(row.target.slice('push:'.length));
+      if (!sub || ctx.clock.now() > row.created_at + row.ttl * 1000) {
+        gone.push(row.id);
+        continue;
+      }
+      let body: Uint8Array;
+      try {
+        body = webpush.encrypt(sub.p256dh, sub.auth, row.payload, 'aes128gcm').cipherText;
+      } catch (err) {
+        log.warn(`cannot encrypt for subscription ${sub.id}: ${describeError(err)}; dropped`);
+        gone.push(row.id);
+        continue;
+      }
+      inFlight.add(row.id);
+      send({
+        t: 'deliver',
+        id: row.id,
+        sub: sub.id,
+        body: toBase64Url(body),
+        ttl: Math.max(0, Math.round(row.ttl - (ctx.clock.now() - row.created_at) / 1000)),
+        urgency: row.urgency,
+        ...(row.topic ? { topic: row.topic } : {}),
+      });
+    }
+    if (gone.length > 0) notifier.outbox.remove(gone);
+  };
+
+  return {
+    start() {
+      notifier.onSubscriptionsChanged(syncSubscriptions);
+      notifier.onPushQueued(flush);
+      dueTimer = setInterval(flush, DUE_POLL_MS);
+      dueTimer.unref();
+    },
+    stop() {
+      if (dueTimer) clearInterval(dueTimer);
+      dueTimer = null;
+    },
+    linkUp() {
+      syncSubscriptions();
+      syncChannels();
+      flush();
+    },
+    linkDown() {
+      inFlight.clear();
+    },
+    acked(ids) {
+      notifier.outbox.remove(ids);
+      for (const id of ids) inFlight.delete(id);
+    },
+    status(frame) {
+      if (frame.status === 'gone') {
+        log.info(`push subscription ${frame.sub} is gone; removed`);
+        notifier.dropSubscription(frame.sub);
+      } else if (frame.status !== 'delivered')
+        log.warn(`push to ${frame.sub}: ${frame.status} ${frame.detail ?? ''}`);
+    },
+  };
+}
