@@ -2,10 +2,10 @@
 // and after a failure retries with capped, jittered backoff that never gives up. The certificate in
 // place is served until a new one is stored; listeners then get the new pair (no restart).
 
+import { backoffDelay } from '../../../shared/backoff.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
-import { backoffMs } from '../network/backoff.js';
 import type { Issuer } from './acme-issuer.js';
 import { newKey } from './acme-issuer.js';
 import { type CertificateInfo, EXPIRY_WARNING_MS, inspect, renewalDue } from './certificate.js';
@@ -245,7 +245,12 @@ export class CertificateKeeper implements CertificateSource {
       this.failures++;
       const now = this.deps.clock.now();
       const { firstMs, maxMs } = this.deps.retry ?? RETRY;
-      this.retryAt = now + backoffMs(this.failures, firstMs, maxMs, this.deps.random);
+      const wait = backoffDelay(
+        { steps: { firstMs, maxMs }, jitter: [0.8, 1.2] },
+        this.failures - 1,
+        this.deps.random,
+      );
+      this.retryAt = now + Math.round(wait);
       this.lastError = {
         code: e.code,
         message: e.message,
