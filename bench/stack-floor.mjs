@@ -1,9 +1,10 @@
 // The agent's stack and nothing of Lifeline: node with fastify, its WebSocket and static-file
 // plugins, an SQLite database in WAL mode, valibot and yaml loaded, listening and idle. The idle
 // benchmark runs it beside the agent and reports the agent's RSS as a ratio to this floor.
+
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Database from 'better-sqlite3';

@@ -8,12 +8,6 @@ import { NotifySection } from '../agent/notify/config.js';
 import { nonEmpty, urlWithScheme } from './fields.js';
 import { RelaySettingsSchema } from './relay-settings.js';
 
-export type { EngineConfig } from '../agent/containers/config.js';
-export type { MachineConfig } from '../agent/machines/config.js';
-export type { DdnsConfig, NetworkConfig } from '../agent/network/config.js';
-export type { ChannelSettings } from '../agent/notify/config.js';
-export type { PlugConfig } from '../agent/power/config.js';
-
 const CORE = {
   home: v.optional(
     v.strictObject({ name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(80)), 'Home') }),

@@ -1,9 +1,8 @@
 // The `network:` section of lifeline.yaml (`net:` is its earlier name): the names that must point
 // at home, the resolvers that judge them, where the public address comes from, and built-in DDNS.
 import * as v from 'valibot';
-import { address, hostname, httpUrl, nonEmpty, rule, secret } from '../../config/fields.js';
-
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+import { hostname, httpUrl, nonEmpty, rule } from '../../config/fields.js';
+import { checkDnsProvider, DnsProviderEntries } from '../../dns/provider-config.js';
 
 /** `system`, `authoritative[:port]`, or a resolver address: `1.1.1.1`, `1.1.1.1:53`, `[2606:4700::1111]:53`. */
 const resolverSpec = v.pipe(
@@ -49,59 +48,14 @@ const routerSource = v.union(
   'false, auto, or { upnp, natpmp }',
 );
 
-export const DdnsSchema = v.pipe(
-  v.strictObject({
-    provider: v.picklist(['cloudflare', 'duckdns', 'rfc2136']),
-    /** The name to keep pointed at home; default: the name it is given on, else the first of network.names. */
-    record: v.optional(hostname),
-    /** API token (Cloudflare, DuckDNS): write it as ${ENV_VAR}, or use tokenFile. */
-    token: v.optional(secret),
-    tokenFile: v.optional(nonEmpty),
-    /** Cloudflare: zone name (default: the record's last two labels); RFC 2136: the zone to update. */
-    zone: v.optional(hostname),
-    /** RFC 2136: the primary server, host[:port]. */
-    server: v.optional(address),
-    /** RFC 2136: the TSIG key. */
-    key: v.optional(
-      v.pipe(
-        v.strictObject({
-          name: nonEmpty,
-          algorithm: v.optional(
-            v.picklist(['hmac-sha256', 'hmac-sha512', 'hmac-sha384', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
-            'hmac-sha256',
-          ),
-          secret: v.optional(secret),
-          secretFile: v.optional(nonEmpty),
-        }),
-        rule((k, report) => {
-          if (Boolean(k.secret) === Boolean(k.secretFile)) report([], 'give either secret or secretFile');
-        }),
-      ),
-    ),
-    /** Which records to keep: A (ipv4), AAAA (ipv6), or both. */
-    ipVersion: v.optional(v.picklist(['ipv4', 'ipv6', 'both']), 'ipv4'),
-    ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(86400)), 60),
-    /** Another API base (a proxy; tests use a simulator). Plain http only on loopback. */
-    apiUrl: v.optional(httpUrl()),
-  }),
-  rule((d, report) => {
-    if (d.provider === 'rfc2136') {
-      if (!d.server)
-        report(['server'], 'rfc2136 needs the primary server, e.g. ns1.example.com or 192.0.2.53:53');
-      if (!d.key) report(['key'], 'rfc2136 needs a TSIG key: { name, algorithm, secret | secretFile }');
-      if (d.token || d.tokenFile) report(['token'], 'rfc2136 authenticates with key, not token');
-    } else {
-      if (!d.token === !d.tokenFile) report(['token'], `${d.provider} needs either token or tokenFile`);
-      if (d.key || d.server)
-        report([d.key ? 'key' : 'server'], `${d.provider} takes a token, not key/server`);
-    }
-    if (d.apiUrl) {
-      const u = new URL(d.apiUrl);
-      if (u.protocol === 'http:' && !LOOPBACK.includes(u.hostname))
-        report(['apiUrl'], 'plain http would send the token in clear; use https (http only on loopback)');
-    }
-  }),
-);
+const DdnsEntry = v.strictObject({
+  ...DnsProviderEntries,
+  /** The name to keep pointed at home; default: the name it is given on, else the first of network.names. */
+  record: v.optional(hostname),
+  /** Which records to keep: A (ipv4), AAAA (ipv6), or both. */
+  ipVersion: v.optional(v.picklist(['ipv4', 'ipv6', 'both']), 'ipv4'),
+});
+export const DdnsSchema = v.pipe(DdnsEntry, rule<v.InferOutput<typeof DdnsEntry>>(checkDnsProvider));
 export type DdnsConfig = v.InferOutput<typeof DdnsSchema>;
 
 export const NetworkSchema = v.strictObject({

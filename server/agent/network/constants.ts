@@ -9,8 +9,7 @@ export const DEGRADED_RETRY_MS = 5_000;
 export const DNS_CHECK_INTERVAL_MS = 60_000;
 /** A mismatch becomes `network.dns-stale` after the longest TTL seen plus this. */
 export const STALE_GRACE_MS = 300_000;
-/** One HTTP(S) echo request, one router query, one DNS query or update. */
-export const REQUEST_TIMEOUT_MS = 5_000;
+export { REQUEST_TIMEOUT_MS } from '../../dns/http-client.js';
 /** DDNS retry backoff: doubles from the first step up to the cap, then stays there — forever. */
 export const DDNS_RETRY_FIRST_MS = 5_000;
 export const DDNS_RETRY_MAX_MS = 300_000;

@@ -3,15 +3,15 @@
 // core service with no other dependency". Nothing here may stop the agent from starting.
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import { NetworkDdnsUpdate, NetworkRefresh } from '../../../shared/protocol/network.js';
+import { cloudflareProvider } from '../../dns/cloudflare.js';
+import { duckdnsProvider } from '../../dns/duckdns.js';
+import { type HttpClient, httpClient } from '../../dns/http-client.js';
+import type { DdnsProvider } from '../../dns/provider.js';
+import { rfc2136Provider } from '../../dns/rfc2136.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
-import { cloudflareProvider } from './ddns/cloudflare.js';
-import { duckdnsProvider } from './ddns/duckdns.js';
-import type { DdnsProvider } from './ddns/provider.js';
-import { rfc2136Provider } from './ddns/rfc2136.js';
 import { DdnsUpdater } from './ddns/updater.js';
 import { DnsWatch } from './dns/dns-watch.js';
-import { type HttpClient, httpClient } from './http-client.js';
 import { planFrom } from './plan.js';
 import { echoSource } from './public-ip/echo-source.js';
 import { PublicIpWatcher } from './public-ip/public-ip.js';

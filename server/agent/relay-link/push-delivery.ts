@@ -4,9 +4,9 @@
 import webpush from 'web-push';
 import { toBase64Url } from '../../../shared/bytes.js';
 import type { AgentToRelay, RelayToAgent } from '../../../shared/protocol/relay-link.js';
-import type { ChannelSettings } from '../../config/schema.js';
 import { describeError, type Logger } from '../../log.js';
 import type { AgentContext } from '../capability.js';
+import type { ChannelSettings } from '../notify/config.js';
 import type { Notifier } from '../notify/notify.js';
 
 // Rows held by quiet hours become due later; look again every half minute.

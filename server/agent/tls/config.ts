@@ -1,6 +1,10 @@
 // The `tls:` section (SPEC §3): the owner's name, the ACME CA, and where the DNS-01 TXT is written.
 // Without its own `provider`, TLS uses the DNS provider of `network.ddns` (the lead wires that).
 import * as v from 'valibot';
+import { rule } from '../../config/fields.js';
+import { checkDnsProvider, DnsProviderEntries } from '../../dns/provider-config.js';
+
+export type { DnsProviderConfig } from '../../dns/provider-config.js';
 
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 
@@ -33,59 +37,12 @@ const resolver = v.pipe(
   ),
 );
 
-/**
- * A DNS provider's credentials, the same keys as `network.ddns` minus what only address records
- * need. Meant to be shared with the DDNS schema once that moves to valibot.
- */
-export const DnsProviderEntries = {
-  provider: v.picklist(['cloudflare', 'duckdns', 'rfc2136']),
-  token: v.optional(secret),
-  tokenFile: v.optional(path),
-  zone: v.optional(hostname),
-  server: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(260))),
-  key: v.optional(
-    v.pipe(
-      v.strictObject({
-        name: v.pipe(v.string(), v.minLength(1)),
-        algorithm: v.optional(
-          v.picklist(['hmac-sha256', 'hmac-sha512', 'hmac-sha384', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
-          'hmac-sha256',
-        ),
-        secret: v.optional(secret),
-        secretFile: v.optional(path),
-      }),
-      v.check((k) => Boolean(k.secret) !== Boolean(k.secretFile), 'give either secret or secretFile'),
-    ),
-  ),
-  ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(86400)), 60),
-  apiUrl: v.optional(serviceUrl),
-};
-
+/** A DNS provider of the tls section: the same keys and rules as `network.ddns` (server/dns). */
+const ProviderEntry = v.strictObject(DnsProviderEntries);
 export const DnsProviderSchema = v.pipe(
-  v.strictObject(DnsProviderEntries),
-  v.forward(
-    v.check(
-      (d) => d.provider !== 'rfc2136' || Boolean(d.server),
-      'rfc2136 needs the primary server, e.g. ns1.example.com or 192.0.2.53:53',
-    ),
-    ['server'],
-  ),
-  v.forward(
-    v.check(
-      (d) => d.provider !== 'rfc2136' || Boolean(d.key),
-      'rfc2136 needs a TSIG key: { name, algorithm, secret | secretFile }',
-    ),
-    ['key'],
-  ),
-  v.forward(
-    v.check(
-      (d) => d.provider === 'rfc2136' || !d.token !== !d.tokenFile,
-      'cloudflare and duckdns need either token or tokenFile',
-    ),
-    ['token'],
-  ),
+  ProviderEntry,
+  rule<v.InferOutput<typeof ProviderEntry>>(checkDnsProvider),
 );
-export type DnsProviderConfig = v.InferOutput<typeof DnsProviderSchema>;
 
 export const TlsSchema = v.strictObject({
   /** The owner's name the certificate is for (the phone's one origin). */

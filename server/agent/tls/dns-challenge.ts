@@ -2,8 +2,8 @@
 // the zone answers it (a CA that looks too early fails the order, and Let's Encrypt counts failed
 // validations against the name), and remove it afterwards.
 import { Resolver } from 'node:dns/promises';
-import type { TxtWriter } from '../network/ddns/provider.js';
-import type { DnsServer } from '../network/dns/query.js';
+import type { TxtWriter } from '../../dns/provider.js';
+import type { DnsServer } from '../../dns/query.js';
 import { tlsError } from './messages.js';
 
 export interface Dns01 {

@@ -3,12 +3,12 @@
 // The agent's composition root calls createTls and hands `source` to the HTTPS server.
 import { readFileSync } from 'node:fs';
 import type { Clock } from '../../clock.js';
+import { authoritativeFinder } from '../../dns/authoritative.js';
+import { type HttpClient, httpClient } from '../../dns/http-client.js';
+import type { TxtWriter } from '../../dns/provider.js';
+import { dnsClient } from '../../dns/query.js';
 import type { Logger } from '../../log.js';
 import type { CheckRow } from '../capability.js';
-import type { TxtWriter } from '../network/ddns/provider.js';
-import { authoritativeFinder } from '../network/dns/authoritative.js';
-import { dnsClient } from '../network/dns/query.js';
-import { type HttpClient, httpClient } from '../network/http-client.js';
 import { acmeIssuer, type Issuer } from './acme-issuer.js';
 import { type CaaLookup, type CaaReport, caaLookup, checkCaa } from './caa.js';
 import type { TlsConfig } from './config.js';

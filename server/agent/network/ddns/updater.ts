@@ -5,9 +5,9 @@
 import { backoffDelay } from '../../../../shared/backoff.js';
 import { LifelineError, toErrorInfo } from '../../../../shared/protocol/errors.js';
 import type { DdnsRecord, IpFamily } from '../../../../shared/protocol/network.js';
+import type { DdnsProvider } from '../../../dns/provider.js';
 import type { AgentContext } from '../../capability.js';
 import type { NetTimings } from '../timings.js';
-import type { DdnsProvider } from './provider.js';
 
 export interface AttemptResult {
   ok: boolean;

@@ -4,12 +4,12 @@
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { DnsName, IpFamily, ResolverView } from '../../../../shared/protocol/network.js';
+import { type AuthoritativeFinder, authoritativeFinder } from '../../../dns/authoritative.js';
+import { type DnsClient, type DnsServer, dnsClient, serverAddress } from '../../../dns/query.js';
 import type { AgentContext } from '../../capability.js';
 import { DEGRADED_RETRY_MS, MAX_TTL_CONSIDERED_S } from '../constants.js';
 import { Rounds } from '../rounds.js';
 import type { NetTimings } from '../timings.js';
-import { type AuthoritativeFinder, authoritativeFinder } from './authoritative.js';
-import { type DnsClient, type DnsServer, dnsClient, serverAddress } from './query.js';
 
 export interface WatchedName {
   name: string;

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import { parseEchoReply } from '../addresses.js';
+import { parseEchoReply } from '../../../dns/addresses.js';
+import type { HttpClient } from '../../../dns/http-client.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
-import type { HttpClient } from '../http-client.js';
 import type { AddressSource } from './sources.js';
 
 export interface EchoEndpoint {

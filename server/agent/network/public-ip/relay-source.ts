@@ -3,7 +3,7 @@
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import { canonical, classify, familyOf } from '../addresses.js';
+import { canonical, classify, familyOf } from '../../../dns/addresses.js';
 import type { AddressSource } from './sources.js';
 
 export const RELAY_KIND = 'relay';

@@ -7,7 +7,7 @@ import PmpClient from '@silentbot1/nat-api/lib/pmp/index.js';
 import Device from '@silentbot1/nat-api/lib/upnp/device.js';
 import Ssdp from '@silentbot1/nat-api/lib/upnp/ssdp.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
-import { canonical, classify, familyOf } from '../addresses.js';
+import { canonical, classify, familyOf } from '../../../dns/addresses.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import type { AddressSource } from './sources.js';
 

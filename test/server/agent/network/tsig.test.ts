@@ -4,7 +4,7 @@ import { Resolver } from 'node:dns/promises';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DdnsSchema } from '../../../../server/agent/network/config.js';
-import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
+import { rfc2136Provider } from '../../../../server/dns/rfc2136.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 

@@ -1,10 +1,10 @@
 // DNS lookups through one chosen server (or the system's), with TTLs: Node's own c-ares resolver,
 // which takes explicit servers with ports. "No such record" is an empty answer, not an error.
 import { Resolver } from 'node:dns/promises';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { DnsAnswer } from '../../../../shared/protocol/network.js';
-import { canonical } from '../addresses.js';
-import { REQUEST_TIMEOUT_MS } from '../constants.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
+import type { DnsAnswer } from '../../shared/protocol/network.js';
+import { canonical } from './addresses.js';
+import { REQUEST_TIMEOUT_MS } from './http-client.js';
 
 const EMPTY = new Set(['ENODATA', 'ENOTFOUND', 'NOTFOUND', 'ENONAME']);
 

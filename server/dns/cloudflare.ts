@@ -1,12 +1,12 @@
 // Cloudflare API v4 with a scoped API token (Zone:Read + DNS:Edit): find the zone, find the record,
 // PATCH its content (or create it), read it back. Errors quote Cloudflare's own code and message.
 
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../config.js';
-import { REQUEST_TIMEOUT_MS } from '../constants.js';
-import type { HttpClient } from '../http-client.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
+import type { IpFamily } from '../../shared/protocol/network.js';
+import type { HttpClient } from './http-client.js';
+import { REQUEST_TIMEOUT_MS } from './http-client.js';
 import type { DdnsProvider } from './provider.js';
+import type { DnsProviderConfig } from './provider-config.js';
 import { readToken } from './secret-file.js';
 
 const API = 'https://api.cloudflare.com/client/v4';
@@ -26,7 +26,7 @@ interface CfRecord {
   ttl: number;
 }
 
-export function cloudflareProvider(cfg: DdnsConfig, record: string, http: HttpClient): DdnsProvider {
+export function cloudflareProvider(cfg: DnsProviderConfig, record: string, http: HttpClient): DdnsProvider {
   const base = (cfg.apiUrl ?? API).replace(/\/$/, '');
   const zoneName = (cfg.zone ?? record.split('.').slice(-2).join('.')).replace(/\.$/, '');
   let zoneId: string | undefined;

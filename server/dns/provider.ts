@@ -1,6 +1,6 @@
 // What every DDNS provider offers the updater. Errors are LifelineErrors whose message names the
 // cause (wrong token, unknown zone, server down) and never carries the secret.
-import type { IpFamily } from '../../../../shared/protocol/network.js';
+import type { IpFamily } from '../../shared/protocol/network.js';
 
 /** DNS-01 (ACME): one TXT value added beside any others at `name`, later that same value removed. */
 export interface TxtWriter {

@@ -2,7 +2,10 @@
 // request, a bounded body, an optional CA per endpoint, and an address family to pin (IPv4 / IPv6).
 import http from 'node:http';
 import https from 'node:https';
-import { LifelineError } from '../../../shared/protocol/errors.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
+
+/** One HTTP(S) echo request, one router query, one DNS query or update. */
+export const REQUEST_TIMEOUT_MS = 5_000;
 
 export interface HttpRequest {
   url: string;

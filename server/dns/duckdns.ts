@@ -2,17 +2,17 @@
 // which is the read-back (DuckDNS has no other read API). The token rides in the query string, so
 // URLs from here are never logged.
 
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../config.js';
-import { REQUEST_TIMEOUT_MS } from '../constants.js';
-import type { HttpClient } from '../http-client.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
+import type { IpFamily } from '../../shared/protocol/network.js';
+import type { HttpClient } from './http-client.js';
+import { REQUEST_TIMEOUT_MS } from './http-client.js';
 import type { DdnsProvider } from './provider.js';
+import type { DnsProviderConfig } from './provider-config.js';
 import { readToken } from './secret-file.js';
 
 const API = 'https://www.duckdns.org';
 
-export function duckdnsProvider(cfg: DdnsConfig, record: string, http: HttpClient): DdnsProvider {
+export function duckdnsProvider(cfg: DnsProviderConfig, record: string, http: HttpClient): DdnsProvider {
   const base = (cfg.apiUrl ?? API).replace(/\/$/, '');
   const sub = record.replace(/\.duckdns\.org\.?$/i, '');
   const echoed: Partial<Record<IpFamily, string>> = {};

@@ -5,11 +5,8 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../config.js';
-import { REQUEST_TIMEOUT_MS } from '../constants.js';
-import { type DnsClient, dnsClient } from '../dns/query.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
+import type { IpFamily } from '../../shared/protocol/network.js';
 import {
   CLASS,
   encodeHeader,
@@ -22,10 +19,13 @@ import {
   TYPE,
   u16,
 } from './dns-wire.js';
+import { REQUEST_TIMEOUT_MS } from './http-client.js';
 import type { DdnsProvider } from './provider.js';
+import type { DnsProviderConfig } from './provider-config.js';
+import { type DnsClient, dnsClient } from './query.js';
 import { signMessage, type TsigKey, verifyReply } from './tsig.js';
 
-function loadKey(cfg: NonNullable<DdnsConfig['key']>): TsigKey {
+function loadKey(cfg: NonNullable<DnsProviderConfig['key']>): TsigKey {
   let text = cfg.secret;
   if (!text && cfg.secretFile) {
     try {
@@ -82,7 +82,7 @@ const TSIG_ERRORS: Record<number, string> = {
   18: 'BADTIME — this machine’s clock is off by more than 5 minutes',
 };
 
-export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
+export function rfc2136Provider(cfg: DnsProviderConfig, record: string): DdnsProvider {
   const { host, port } = splitHostPort(cfg.server!);
   let resolved: { ip: string; lookup: DnsClient } | undefined;
   let zone = cfg.zone?.replace(/\.$/, '');

@@ -1,7 +1,7 @@
 // What kind of address a source reported: a usable public one, or one that cannot be home's address
 // from outside (private, loopback, link-local, carrier-grade NAT). Garbage is not an address at all.
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { IpFamily } from '../../../shared/protocol/network.js';
+import type { IpFamily } from '../../shared/protocol/network.js';
 
 // Separate lists per family: a BlockList also matches IPv4 addresses against IPv4-mapped IPv6 rules.
 const NOT_PUBLIC_V4 = new BlockList();

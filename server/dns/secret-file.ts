@@ -2,7 +2,7 @@
 // a rotated file needs no restart.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
 
 export function readToken(inline: string | undefined, file: string | undefined, what: string): string {
   if (inline) return inline;

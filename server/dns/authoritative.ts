@@ -1,6 +1,6 @@
 // Finds a name's authoritative servers: walk up from the name until a label has NS records, then
 // resolve those servers' addresses — all through the lookup resolver (the first configured one).
-import { LifelineError } from '../../../../shared/protocol/errors.js';
+import { LifelineError } from '../../shared/protocol/errors.js';
 import type { DnsClient, DnsServer } from './query.js';
 
 const CACHE_MS = 3_600_000;
