@@ -4,7 +4,6 @@ import { composeAgentWithRelay } from '../compose.js';
 import { createLogger } from '../log.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
 import { CliError } from './errors.js';
-import { terminalQr } from './terminal-qr.js';
 
 export interface StartOptions {
   config?: string;
@@ -34,6 +33,7 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   if (paired === 0) {
     const { link } = agent.pairing.link(agent.publicUrl(), agent.homeId, null);
     say('\nPair your phone: scan this code, or open the link (valid 10 minutes, single use):');
+    const { terminalQr } = await import('./terminal-qr.js');
     say(await terminalQr(link));
     say(link);
   } else {

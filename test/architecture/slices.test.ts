@@ -95,4 +95,3 @@ describe('capability slices', () => {
     expect(wrong).toEqual([]);
   });
 });
-});
