@@ -72,7 +72,7 @@ export async function idleBench() {
       [new URL('../bin/lifeline.js', import.meta.url).pathname, 'start', '-c', file, '-p', '0'],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, LIFELINE_LOG: 'silent' },
+        env: { ...process.env, LIFELINE_LOG: 'silent', ...(process.env.IDLE_ENV ? JSON.parse(process.env.IDLE_ENV) : {}) },
       },
     );
     await new Promise((resolve, reject) => {

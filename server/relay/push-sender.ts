@@ -1,7 +1,9 @@
 // Delivers an already-encrypted Web Push message (RFC 8291 aes128gcm body) to a push service,
 // adding only the VAPID authorisation (RFC 8292). The relay never sees what the body says.
+
+import { generateKeyPairSync } from 'node:crypto';
 import https from 'node:https';
-import webpush from 'web-push';
+import { webPush } from '../web-push.js';
 
 export interface VapidKeys {
   publicKey: string;
@@ -57,9 +59,17 @@ export function httpsTransport(opts: { ca?: string | Buffer } = {}): PushTranspo
     });
 }
 
+/** A VAPID key pair (P-256): the public key as the uncompressed point, both base64url, as web-push makes them. */
 export function generateVapidKeys(subject: string): VapidKeys {
-  const keys = webpush.generateVAPIDKeys();
-  return { ...keys, subject };
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pub = publicKey.export({ format: 'jwk' });
+  const priv = privateKey.export({ format: 'jwk' });
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(pub.x ?? '', 'base64url'),
+    Buffer.from(pub.y ?? '', 'base64url'),
+  ]);
+  return { publicKey: point.toString('base64url'), privateKey: priv.d ?? '', subject };
 }
 
 export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
@@ -84,7 +94,7 @@ export class PushSender {
       return { kind: 'rejected', detail: 'invalid endpoint' };
     }
     if (url.protocol !== 'https:') return { kind: 'rejected', detail: 'push endpoints must be https' };
-    const vapid = webpush.getVapidHeaders(
+    const vapid = (await webPush()).getVapidHeaders(
       url.origin,
       this.vapid.subject,
       this.vapid.publicKey,

@@ -1,10 +1,11 @@
 // Push over the link: the relay learns the phones' subscriptions and the fallback channels, and
 // takes due push notifications from the durable outbox — each encrypted here, at home, to its
 // subscription (RFC 8291) — until it acknowledges them; it reports what the push service said.
-import webpush from 'web-push';
+import type WebPush from 'web-push';
 import { toBase64Url } from '../../../shared/bytes.js';
 import type { AgentToRelay, RelayToAgent } from '../../../shared/protocol/relay-link.js';
 import { describeError, type Logger } from '../../log.js';
+import { webPush } from '../../web-push.js';
 import type { AgentContext } from '../capability.js';
 import type { ChannelSettings } from '../notify/config.js';
 import type { Notifier } from '../notify/notify.js';
@@ -58,8 +59,18 @@ export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions)
       })),
     });
 
+  // web-push loads with the first row to send (a home with no subscribed phone never needs it).
+  let webpush: typeof WebPush | undefined;
   const flush = () => {
     if (!opts.isUp()) return;
+    if (!webpush) {
+      if (notifier.outbox.due('push:', ctx.clock.now()).length > 0)
+        void webPush().then((loaded) => {
+          webpush = loaded;
+          flush();
+        });
+      return;
+    }
     const subsById = new Map(notifier.subscriptions().map((s) => [s.id, s]));
     const gone: number[] = [];
     for (const row of notifier.outbox.due('push:', ctx.clock.now())) {
