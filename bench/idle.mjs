@@ -50,15 +50,15 @@ export async function idleBench() {
     for (let i = 0; i < PLUGS; i++) plugs.push(await startShellyGen1({ watts: 5 + i }));
     const config = {
       listen: { host: '127.0.0.1', port: 0 },
-      docker: [{ id: 'nas', socket: dockerd.socket, watch: names.slice(0, 20) }],
-      plugs: plugs.map((p, i) => ({
+      containers: [{ id: 'nas', socket: dockerd.socket, watch: names.slice(0, 20) }],
+      power: plugs.map((p, i) => ({
         id: `plug${i}`,
         name: `Plug ${i}`,
         driver: 'shelly-gen1',
         address: p.address,
       })),
       // Addresses that never answer: the presence probes run, and time out, as for sleeping machines.
-      hosts: Array.from({ length: HOSTS }, (_, i) => ({
+      machines: Array.from({ length: HOSTS }, (_, i) => ({
         id: `pc${i}`,
         mac: `a8:a1:59:12:34:${String(10 + i).padStart(2, '0')}`,
         address: `10.255.255.${i + 1}`,

@@ -62,7 +62,7 @@ async function run(dir, named, echoUrl, intervalSeconds) {
     JSON.stringify({
       listen: { host: '127.0.0.1', port: 0 },
       data: `./data-${intervalSeconds ?? 'default'}`,
-      net: {
+      network: {
         names: ['home.bench.test'],
         resolvers: [named.server],
         publicIp: {

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as v from 'valibot';
 import { createAgent } from '../dist/server/agent/agent.js';
 import { loadOrCreateAgentIdentity } from '../dist/server/agent/identity.js';
 import { loadConfig } from '../dist/server/config/load.js';
@@ -32,7 +33,7 @@ async function waitFor(fn, timeoutMs = 60_000) {
 
 async function startRelay(dir, homes, port = 0, offline = {}) {
   // Every client of the benchmark comes from 127.0.0.1: lift the per-address limits.
-  const settings = RelaySettingsSchema.parse({
+  const settings = v.parse(RelaySettingsSchema, {
     homes,
     offline,
     limits: { connectsPerMinute: 10_000, sessionsPerHome: 1000 },
@@ -153,7 +154,7 @@ export async function relayBench() {
 
   // Offline detection with default settings: the agent process killed (the kernel closes its
   // socket) and frozen (a dead network: no FIN, only missing heartbeats).
-  const defaults = RelaySettingsSchema.parse({}).offline;
+  const defaults = v.parse(RelaySettingsSchema, {}).offline;
   const rr = await startRelay(path.join(root, 'relay2'), [agentId.id], 0);
   writeFileSync(file, `listen: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${rr.url}" }\n`);
   try {

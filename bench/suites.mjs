@@ -1,5 +1,6 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
 
+import { addDriverBench } from './add-driver.mjs';
 import { dockerBench } from './docker.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
@@ -12,6 +13,7 @@ import { wolBench } from './wol.mjs';
 
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
+  { name: 'add-driver', run: addDriverBench },
   { name: 'lighthouse', run: lighthouseBench },
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },

@@ -13,12 +13,20 @@ export const TEST_PACKAGES = {
   'fonts-wqy-microhei': '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
   mosquitto: '/usr/sbin/mosquitto',
   bind9: '/usr/sbin/named',
+  // test/server/agent/tls: Let's Encrypt's ACME test CA, validating DNS-01 against the test BIND.
+  pebble: '/usr/bin/pebble',
   'docker.io': '/usr/sbin/dockerd',
   'busybox-static': '/bin/busybox',
   'iputils-ping': '/usr/bin/ping',
   // test/deploy: `systemd-analyze verify` / `security` on the units, `caddy adapt` on the Caddyfile.
   systemd: '/usr/bin/systemd-analyze',
   caddy: '/usr/bin/caddy',
+  // test/resilience/power-cut: lossy-fs, the FUSE layer that loses un-fsynced writes at a cut.
+  'python3-fusepy': '/usr/lib/python3/dist-packages/fusepy.py',
+  // test/server/agent/ups: a real upsd with dummy-ups drivers; upsc (nut-client) tells the
+  // harness when upsd serves a changed value.
+  'nut-server': '/lib/nut/dummy-ups',
+  'nut-client': '/bin/upsc',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'preact';
+import { CAPABILITY_UI } from './capabilities.js';
 import { ConfirmSheet } from './components/ConfirmSheet.js';
 import { ConnectionBar } from './components/ConnectionBar.js';
 import { lazyScreen } from './components/LazyScreen.js';
@@ -16,31 +17,10 @@ interface ScreenEntry {
   inNav: boolean;
 }
 
-/** Screens in bottom-navigation order; capabilities add theirs here. */
+/** Screens in bottom-navigation order: Home, each capability's (capabilities.ts), Activity; Settings off the bar. */
 const SCREENS: ScreenEntry[] = [
   { id: 'home', label: 'nav.home', icon: '⌂', component: HomeScreen, inNav: true },
-  // Other screens load on first visit (and are precached for offline use by the service worker).
-  {
-    id: 'machines',
-    label: 'nav.machines',
-    icon: '⌨',
-    component: lazyScreen(() => import('./machines/MachinesScreen.js').then((m) => m.MachinesScreen)),
-    inNav: true,
-  },
-  {
-    id: 'containers',
-    label: 'nav.containers',
-    icon: '▣',
-    component: lazyScreen(() => import('./containers/ContainersScreen.js').then((m) => m.ContainersScreen)),
-    inNav: true,
-  },
-  {
-    id: 'power',
-    label: 'nav.power',
-    icon: '⚡',
-    component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
-    inNav: true,
-  },
+  ...CAPABILITY_UI.flatMap((c) => (c.screen ? [{ id: c.id, ...c.screen, inNav: true }] : [])),
   {
     id: 'activity',
     label: 'nav.activity',

@@ -19,17 +19,19 @@ import { VERSION } from '../version.js';
 import { ActionRegistry } from './actions.js';
 import { createActivityCapability } from './activity/activity.js';
 import { buildAgentApp } from './app.js';
-import { CAPABILITY_FACTORIES, type CapabilityFactory } from './capabilities.js';
+import { type CapabilityFactory, capabilitiesFor } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
 import { Guard } from './guard.js';
+import { hostBootTime } from './host-boot.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
 import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
+import { createStatusCapability } from './status/status.js';
 
 export interface AgentOptions {
   loaded: LoadedConfig;
@@ -44,6 +46,8 @@ export interface AgentOptions {
   relay?: Relay;
   /** Fallback-channel HTTP client (tests). */
   post?: HttpPost;
+  /** When the host booted (tests pin it); by default from the kernel's uptime. */
+  hostBootAt?: number;
 }
 
 export interface Agent {
@@ -94,6 +98,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     clock,
     log,
     metrics,
+    hostBootAt: opts.hostBootAt ?? hostBootTime(clock.now()),
   };
   let boundPort = config.listen.port;
   const publicUrl = () => publicBaseUrl(config, boundPort);
@@ -137,7 +142,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     devices,
     createActivityCapability(context, audit),
     notifier,
-    ...CAPABILITY_FACTORIES.map((make) => make(context)),
+    createStatusCapability(context),
+    ...(await capabilitiesFor(context)),
     ...(opts.capabilities ?? []).map((make) => make(context)),
   ];
   // The link starts last: by then every capability's state is there to be served through it.

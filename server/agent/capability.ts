@@ -21,6 +21,8 @@ export interface AgentContext {
   clock: Clock;
   log: Logger;
   metrics: AgentMetrics;
+  /** When the host booted (ms since the epoch), computed once by the agent core. */
+  hostBootAt: number;
 }
 
 export interface CheckRow {

@@ -1,6 +1,6 @@
 // The agent's long-term key, stored as a 0600 JWK file in the data folder. Its fingerprint is the
 // home id that devices pin at pairing, so losing this file means re-pairing every device.
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   exportPrivateJwk,
@@ -9,6 +9,7 @@ import {
   importPrivateJwk,
 } from '../../shared/session/keys.js';
 import { ensureDataDir } from '../store/db.js';
+import { writeFileDurably } from '../store/durable-file.js';
 
 export const AGENT_KEY_FILE = 'agent-key.json';
 
@@ -42,9 +43,7 @@ export async function loadOrCreateAgentIdentity(
     );
   const { pair } = await generateIdentity(true);
   const jwk = await exportPrivateJwk(pair.privateKey);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  // Durably: a key file left empty by a power cut would be a home every device must pair again.
+  writeFileDurably(file, `${JSON.stringify(jwk)}\n`, 0o600);
   return { identity: await importPrivateJwk(jwk), created: true };
 }

@@ -18,7 +18,7 @@ export async function runCheck(opts: { config?: string; json?: boolean }): Promi
     {
       name: 'config',
       status: 'ok',
-      detail: `${file} (${config.hosts.length} hosts, ${config.docker.length} engines, ${config.plugs.length} plugs)`,
+      detail: `${file} (${config.machines.length} machines, ${config.containers.length} Docker engines, ${config.power.length} plugs)${loaded.warnings.length > 0 ? `; earlier key names: ${loaded.warnings.length}` : ''}`,
     },
   ];
   const agent = await createAgent({ loaded, log: silentLogger });

@@ -10,10 +10,15 @@ export function configPath(option: string | undefined): string {
   return path.resolve(option ?? process.env.LIFELINE_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
-/** Loads the config, turning every problem into one CLI error that lists them all. */
+/**
+ * Loads the config, turning every problem into one CLI error that lists them all. Keys the file
+ * calls by an earlier name still work; each gets one line on stderr saying what it is called now.
+ */
 export function loadOrFail(file: string): LoadedConfig {
   try {
-    return loadConfig(file);
+    const loaded = loadConfig(file);
+    for (const w of loaded.warnings) process.stderr.write(`lifeline: ${w}\n`);
+    return loaded;
   } catch (err) {
     if (err instanceof ConfigError) {
       const first = err.problems[0];

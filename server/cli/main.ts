@@ -1,13 +1,10 @@
 // The `lifeline` command line (SPEC §2). Every failure is one clear line and a non-zero exit.
+// Each command loads its code when it runs, so `lifeline --help` or one `ctl` command starts fast.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { runCheck } from './check.js';
 import { CTL_COMMANDS } from './ctl/commands.js';
 import type { CtlGlobalOptions } from './ctl/session.js';
 import { CliError } from './errors.js';
-import { runPair } from './pair.js';
-import { runRelay } from './relay.js';
-import { runStart } from './start.js';
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('lifeline')
@@ -24,14 +21,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('agent + embedded relay in one process; writes a default config on first run')
     .addOption(configOpt())
     .option('-p, --port <port>', 'listen on this port instead of listen.port')
-    .action((o) => runStart(o, 'start'));
+    .action(async (o) => (await import('./start.js')).runStart(o, 'start'));
 
   program
     .command('agent')
     .description('the agent alone, connecting out to relay.url')
     .addOption(configOpt())
     .option('-p, --port <port>', 'listen on this port instead of listen.port')
-    .action((o) => runStart(o, 'agent'));
+    .action(async (o) => (await import('./start.js')).runStart(o, 'agent'));
 
   program
     .command('relay')
@@ -42,7 +39,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       ),
     )
     .option('-p, --port <port>', 'listen on this port instead of listen.port')
-    .action((o) => runRelay(o));
+    .action(async (o) => (await import('./relay.js')).runRelay(o));
 
   program
     .command('pair')
@@ -50,14 +47,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOpt())
     .option('--url <url>', 'base URL to put in the link (default: publicUrl, relay or listen address)')
     .option('--json', 'machine-readable output')
-    .action((o) => runPair(o));
+    .action(async (o) => (await import('./pair.js')).runPair(o));
 
   program
     .command('check')
     .description('validate the config and probe every dependency; exit 1 if anything is broken')
     .addOption(configOpt())
     .option('--json', 'machine-readable output')
-    .action(async (o) => setExit(await runCheck(o)));
+    .action(async (o) => setExit(await (await import('./check.js')).runCheck(o)));
 
   const ctl = program
     .command('ctl')

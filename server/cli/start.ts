@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { createAgent } from '../agent/agent.js';
 import { loadOrCreateAgentIdentity } from '../agent/identity.js';
-import { RelaySettingsSchema } from '../config/relay-settings.js';
+import { defaultRelaySettings } from '../config/relay-settings.js';
 import { createLogger } from '../log.js';
 import { Relay } from '../relay/relay.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
@@ -28,7 +28,7 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   const relay =
     mode === 'start'
       ? new Relay({
-          settings: loaded.config.relayServer ?? RelaySettingsSchema.parse({}),
+          settings: loaded.config.relayServer ?? defaultRelaySettings(),
           dataDir: path.join(loaded.dataDir, 'relay'),
           extraHomes: [await homeIdOf(loaded.dataDir)],
           log: log.child('relay'),

@@ -2,6 +2,7 @@
 
 export const DEFAULT_CONFIG = `# yaml-language-server: $schema=https://raw.githubusercontent.com/lifeline-home/lifeline/main/docs/lifeline.schema.json
 # Lifeline configuration. Reference: docs/config.md. Secrets may be written as \${ENV_VAR}.
+# (Files from earlier versions may say hosts:, docker:, plugs:, net: — those names still work.)
 
 home:
   name: Home
@@ -17,20 +18,20 @@ data: ./data             # SQLite database and keys, created with mode 0700
 
 # publicUrl: https://home.example.com   # what pairing links point at
 
-hosts: []                # Wake-on-LAN targets
+machines: []             # machines to wake (Wake-on-LAN)
 #  - id: pc
 #    name: Desk PC
 #    mac: "a8:a1:59:12:34:56"
 #    address: 192.168.1.20
 #    probe: { tcp: 3389 }
 
-docker: []               # Docker engines
+containers: []           # Docker engines and their containers
 #  - id: nas
 #    socket: /var/run/docker.sock
 #    watch: [cloudflared]
 #    lifeline: [cloudflared]
 
-plugs: []                # smart plugs
+power: []                # smart plugs
 #  - id: cabinet
 #    name: Network cabinet
 #    driver: shelly-gen2
@@ -39,7 +40,7 @@ plugs: []                # smart plugs
 #    powers: [router, nas, agent]
 #    cycleSeconds: 30
 
-net:
+network:
   names: []              # DNS names that must point at home
   resolvers: [system]
 

@@ -1,10 +1,10 @@
-// Loads lifeline.yaml: YAML with positions → ${ENV} substitution → schema. Every problem is
+// Loads lifeline.yaml: YAML with positions → ${ENV} substitution → earlier key names → schema. Every problem is
 // reported as file:line:column, key path, what was expected — never a stack trace.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as v from 'valibot';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
-import type { z } from 'zod';
-import { type Config, ConfigSchema, crossChecks } from './schema.js';
+import { type Config, ConfigSchema, crossChecks, KEY_ALIASES } from './schema.js';
 
 export interface ConfigProblem {
   file: string;
@@ -36,6 +36,8 @@ export interface LoadedConfig {
   file: string;
   /** Absolute data folder, resolved against the config file's folder. */
   dataDir: string;
+  /** Earlier key names the file still uses, one line each (file:line:column: what to call it now). */
+  warnings: string[];
 }
 
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -60,22 +62,28 @@ export function readConfigText(file: string): string {
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const { value, problemAt } = parseYamlWithSchema(ConfigSchema, text, file, env);
+  const { value, problemAt, warnings } = parseYamlWithSchema(ConfigSchema, text, file, env, KEY_ALIASES);
   const cross = crossChecks(value);
   if (cross.length > 0) throw new ConfigError(cross.map((c) => problemAt(c.path, c.message)));
-  return { config: value, file, dataDir: path.resolve(path.dirname(file), value.data) };
+  return { config: value, file, dataDir: path.resolve(path.dirname(file), value.data), warnings };
 }
 
 /**
- * YAML with positions → ${ENV} substitution → a zod schema. Shared by lifeline.yaml and relay.yaml;
- * `problemAt` lets callers report their own cross-entry rules at the right line.
+ * YAML with positions → ${ENV} substitution → earlier key names → a valibot schema. Shared by
+ * lifeline.yaml and relay.yaml; `problemAt` lets callers report their own cross-entry rules at the
+ * right line. Problems name keys as the file writes them, earlier names included.
  */
-export function parseYamlWithSchema<S extends z.ZodType>(
+export function parseYamlWithSchema<S extends v.GenericSchema>(
   schema: S,
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
-): { value: z.output<S>; problemAt: (path: (string | number)[], message: string) => ConfigProblem } {
+  aliases: Readonly<Record<string, string>> = {},
+): {
+  value: v.InferOutput<S>;
+  problemAt: (path: (string | number)[], message: string) => ConfigProblem;
+  warnings: string[];
+} {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => {
@@ -130,18 +138,59 @@ export function parseYamlWithSchema<S extends z.ZodType>(
       { file, line: 1, column: 1, path: '', message: 'the config must be a mapping of keys' },
     ]);
 
-  const result = schema.safeParse(raw);
+  // Earlier key names: read as the current ones, reported as written, with a line saying so.
+  const written = new Map<string, string>();
+  const warnings: string[] = [];
+  const top = raw as Record<string, unknown>;
+  const conflicts: ConfigProblem[] = [];
+  for (const alias of Object.keys(top)) {
+    const key = aliases[alias];
+    if (key === undefined) continue;
+    const where = at(keyNodeAt(doc.contents, [], alias)?.range?.[0]);
+    if (Object.hasOwn(top, key)) {
+      conflicts.push({
+        file,
+        ...where,
+        path: alias,
+        message: `both ${alias}: and ${key}: — ${alias}: is the earlier name of ${key}:, keep one`,
+      });
+      continue;
+    }
+    top[key] = top[alias];
+    delete top[alias];
+    written.set(key, alias);
+    warnings.push(
+      formatProblem({
+        file,
+        ...where,
+        path: alias,
+        message: `is now called ${key}: (${alias}: still works)`,
+      }),
+    );
+  }
+  if (conflicts.length > 0) throw new ConfigError(conflicts);
+  const asWritten = (segments: readonly PropertyKey[]): PropertyKey[] =>
+    segments.length > 0 && written.has(String(segments[0]))
+      ? [written.get(String(segments[0]))!, ...segments.slice(1)]
+      : [...segments];
+
+  const result = v.safeParse(schema, raw);
   if (!result.success)
-    throw new ConfigError(result.error.issues.map((i) => issueToProblem(i, doc.contents, file, at)));
+    throw new ConfigError(
+      result.issues.map((i) => issueToProblem(i, schema, asWritten(issuePath(i)), doc.contents, file, at)),
+    );
   return {
-    value: result.data,
-    problemAt: (p, message) => ({
-      file,
-      ...at(nodeAt(doc.contents, p)?.range?.[0]),
-      path: formatPath(p),
-      message,
-    }),
+    value: result.output,
+    problemAt: (p, message) => {
+      const segments = asWritten(p);
+      return { file, ...at(nodeAt(doc.contents, segments)?.range?.[0]), path: formatPath(segments), message };
+    },
+    warnings,
   };
+}
+
+function issuePath(issue: v.BaseIssue<unknown>): PropertyKey[] {
+  return (issue.path ?? []).map((p) => p.key as PropertyKey);
 }
 
 function pathOf(visitPath: readonly unknown[], node: Node): (string | number)[] {
@@ -193,53 +242,94 @@ function describeValue(node: Node | undefined): string {
   return 'a value';
 }
 
+/** What a schema expects, in words: `number`, `one of "a", "b"`, or its own message. */
+function expectsOf(schema: v.GenericSchema | undefined): string {
+  if (!schema) return 'a value';
+  const s = schema as v.GenericSchema & {
+    options?: readonly unknown[];
+    literal?: unknown;
+    message?: unknown;
+  };
+  if (s.type === 'picklist' && s.options)
+    return `one of ${s.options.map((o) => JSON.stringify(o)).join(', ')}`;
+  if (s.type === 'union' || s.type === 'variant')
+    return typeof s.message === 'string' ? s.message : 'one of the allowed shapes';
+  if (s.type === 'literal') return JSON.stringify(s.literal);
+  if (s.type === 'strict_object' || s.type === 'object') return 'a mapping';
+  if (s.type === 'array') return 'a list';
+  return s.expects;
+}
+
+/** The schema that describes the value at `segments`, through optionals, pipes, arrays and objects. */
+function schemaAt(root: v.GenericSchema, segments: readonly PropertyKey[]): v.GenericSchema | undefined {
+  let s: unknown = root;
+  const unwrap = () => {
+    while (s && typeof s === 'object' && 'wrapped' in s) s = (s as { wrapped: unknown }).wrapped;
+  };
+  unwrap();
+  for (const seg of segments) {
+    const node = s as { entries?: Record<string, unknown>; item?: unknown };
+    if (typeof seg === 'number' && node.item) s = node.item;
+    else if (node.entries && Object.hasOwn(node.entries, String(seg))) s = node.entries[String(seg)];
+    else return undefined;
+    unwrap();
+  }
+  return s as v.GenericSchema;
+}
+
+const BOUNDS: Record<string, string> = {
+  min_value: 'at least',
+  max_value: 'at most',
+  gt_value: 'more than',
+  lt_value: 'less than',
+  min_length: 'at least',
+  max_length: 'at most',
+};
+
 function issueToProblem(
-  issue: z.core.$ZodIssue,
+  issue: v.BaseIssue<unknown>,
+  schema: v.GenericSchema,
+  segments: PropertyKey[],
   root: unknown,
   file: string,
   at: (offset: number | undefined) => { line: number; column: number },
 ): ConfigProblem {
-  const segments = issue.path as PropertyKey[];
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    const keyNode = keyNodeAt(root, segments, key);
+  const unknownKey =
+    (issue.type === 'strict_object' || issue.type === 'loose_object') && issue.expected === 'never';
+  if (unknownKey) {
+    const key = String(segments[segments.length - 1] ?? '');
+    const parent = segments.slice(0, -1);
+    const keyNode = keyNodeAt(root, parent, key);
     return {
       file,
-      ...at(keyNode?.range?.[0] ?? deepestNode(root, segments)?.range?.[0]),
-      path: formatPath([...segments, key]),
-      message: `unknown key "${key}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : ''}`,
+      ...at(keyNode?.range?.[0] ?? deepestNode(root, parent)?.range?.[0]),
+      path: formatPath(segments),
+      message: `unknown key "${key}"`,
     };
   }
   const node = nodeAt(root, segments);
   const where = node ?? deepestNode(root, segments);
-  let message: string;
-  // A refinement's message stands alone: echoing the value could print a secret (a token).
-  if (issue.code === 'custom') message = issue.message;
-  else if (!node && issue.code === 'invalid_type') message = `missing; expected ${issue.expected}`;
-  else if (issue.code === 'invalid_type') message = `expected ${issue.expected}, got ${describeValue(node)}`;
-  else if (issue.code === 'invalid_value')
-    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(node)}`;
-  else if (issue.code === 'invalid_union')
-    message = `expected ${unionHint(segments)}, got ${describeValue(node)}`;
-  else if (issue.code === 'too_big' || issue.code === 'too_small') {
-    const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
-    const op =
-      issue.code === 'too_big'
-        ? issue.inclusive
-          ? 'at most'
-          : 'less than'
-        : issue.inclusive
-          ? 'at least'
-          : 'more than';
-    const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' entries' : '';
-    message = `expected ${op} ${String(bound)}${unit}, got ${describeValue(node)}`;
-  } else
-    message = `expected ${issue.message.replace(/^Invalid (string|input): /i, '')}, got ${describeValue(node)}`;
-  return { file, ...at(where?.range?.[0]), path: formatPath(segments), message };
-}
-
-function unionHint(segments: readonly PropertyKey[]): string {
-  const last = segments[segments.length - 1];
-  if (last === 'probe') return '{ tcp: <port> } or { icmp: true }';
-  return 'one of the allowed shapes';
+  const problem = (message: string) => ({
+    file,
+    ...at(where?.range?.[0]),
+    path: formatPath(segments),
+    message,
+  });
+  const current = schemaAt(schema, issuePath(issue));
+  // A rule's message stands alone: echoing the value could print a secret (a token).
+  if (issue.type === 'check' || issue.type === 'raw_check') return problem(issue.message);
+  if (!node) return problem(`missing; expected ${expectsOf(current)}`);
+  if (issue.kind === 'schema') return problem(`expected ${expectsOf(current)}, got ${describeValue(node)}`);
+  const bound = BOUNDS[issue.type];
+  if (bound) {
+    const unit = Array.isArray(issue.input)
+      ? ' entries'
+      : typeof issue.input === 'string'
+        ? ' characters'
+        : '';
+    return problem(`expected ${bound} ${String(issue.requirement)}${unit}, got ${describeValue(node)}`);
+  }
+  if (issue.type === 'integer') return problem(`expected a whole number, got ${describeValue(node)}`);
+  if (issue.type === 'regex') return problem(`expected ${issue.message}, got ${describeValue(node)}`);
+  return problem(issue.message);
 }

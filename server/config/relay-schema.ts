@@ -1,21 +1,23 @@
 // relay.yaml: the stand-alone relay (`lifeline relay`).
 import path from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { nonEmpty } from './fields.js';
 import { parseYamlWithSchema, readConfigText } from './load.js';
-import { RelaySettingsSchema } from './relay-settings.js';
+import { RelaySettingsEntries } from './relay-settings.js';
 
-export const RelayConfigSchema = z.strictObject({
-  listen: z
-    .strictObject({
-      host: z.string().min(1).default('0.0.0.0'),
-      port: z.number().int().min(0).max(65535).default(8081),
-      tls: z.strictObject({ cert: z.string(), key: z.string() }).optional(),
-    })
-    .default({ host: '0.0.0.0', port: 8081 }),
-  data: z.string().min(1).default('./relay-data'),
-  ...RelaySettingsSchema.shape,
+export const RelayConfigSchema = v.strictObject({
+  listen: v.optional(
+    v.strictObject({
+      host: v.optional(nonEmpty, '0.0.0.0'),
+      port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 8081),
+      tls: v.optional(v.strictObject({ cert: v.string(), key: v.string() })),
+    }),
+    {},
+  ),
+  data: v.optional(nonEmpty, './relay-data'),
+  ...RelaySettingsEntries,
 });
-export type RelayConfig = z.output<typeof RelayConfigSchema>;
+export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;
 
 export interface LoadedRelayConfig {
   config: RelayConfig;

@@ -1,36 +1,47 @@
 // Settings of a relay, stand-alone (relay.yaml) or embedded under `lifeline start` (`relayServer:`).
-import { z } from 'zod';
+import * as v from 'valibot';
+import { nonEmpty } from './fields.js';
 
-const homeId = z.string().regex(/^[a-z2-7]{26}$/, 'a home id (26 characters, printed by `lifeline start`)');
+const homeId = v.pipe(
+  v.string(),
+  v.regex(/^[a-z2-7]{26}$/, 'a home id (26 characters, printed by `lifeline start`)'),
+);
+const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 /** Settings shared by the stand-alone and the embedded relay. */
-export const RelaySettingsSchema = z.strictObject({
+export const RelaySettingsEntries = {
   /** Home ids this relay serves; agents of any other home are refused. */
-  homes: z.array(homeId).default([]),
+  homes: v.optional(v.array(homeId), []),
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); nobody else's. */
-  trustProxy: z.array(z.string().min(1)).default([]),
+  trustProxy: v.optional(v.array(nonEmpty), []),
   /** VAPID subject: a mailto: or https: contact the push services can reach. */
-  vapidSubject: z
-    .string()
-    .regex(/^(mailto:|https:\/\/)/, 'a mailto: or https:// contact')
-    .default('mailto:lifeline@localhost'),
-  offline: z
-    .strictObject({
+  vapidSubject: v.optional(
+    v.pipe(v.string(), v.regex(/^(mailto:|https:\/\/)/, 'a mailto: or https:// contact')),
+    'mailto:lifeline@localhost',
+  ),
+  offline: v.optional(
+    v.strictObject({
       /** A home with no heartbeat for this long is offline. */
-      afterSeconds: z.number().int().min(5).max(300).default(25),
+      afterSeconds: v.optional(whole(5, 300), 25),
       /** Push "home offline" only if it stays offline this long (rides out relay or agent restarts). */
-      graceSeconds: z.number().int().min(0).max(3600).default(60),
+      graceSeconds: v.optional(whole(0, 3600), 60),
       /** Allowance for the host to boot after a lifeline power-cycle. */
-      bootSeconds: z.number().int().min(10).max(3600).default(180),
-    })
-    .default({ afterSeconds: 25, graceSeconds: 60, bootSeconds: 180 }),
+      bootSeconds: v.optional(whole(10, 3600), 180),
+    }),
+    {},
+  ),
   /** Who may read /metrics besides loopback: addresses or CIDRs. */
-  metrics: z.strictObject({ allow: z.array(z.string().min(1)).default([]) }).default({ allow: [] }),
-  limits: z
-    .strictObject({
-      connectsPerMinute: z.number().int().min(1).max(10_000).default(60),
-      sessionsPerHome: z.number().int().min(1).max(10_000).default(64),
-    })
-    .default({ connectsPerMinute: 60, sessionsPerHome: 64 }),
-});
-export type RelaySettings = z.output<typeof RelaySettingsSchema>;
+  metrics: v.optional(v.strictObject({ allow: v.optional(v.array(nonEmpty), []) }), {}),
+  limits: v.optional(
+    v.strictObject({
+      connectsPerMinute: v.optional(whole(1, 10_000), 60),
+      sessionsPerHome: v.optional(whole(1, 10_000), 64),
+    }),
+    {},
+  ),
+};
+export const RelaySettingsSchema = v.strictObject(RelaySettingsEntries);
+export type RelaySettings = v.InferOutput<typeof RelaySettingsSchema>;
+
+/** The settings with every default: what an embedded relay runs with when `relayServer:` is absent. */
+export const defaultRelaySettings = (): RelaySettings => v.parse(RelaySettingsSchema, {});

@@ -149,6 +149,9 @@ export class AgentClient {
     const outcome = new Promise<CommandOutcome>((resolve, reject) =>
       this.pending.set(id, { resolve, reject, onProgress: opts.onProgress }),
     );
+    // The session may close while the frame is being sealed, rejecting `outcome` before the caller
+    // holds it (an unhandled rejection); the caller still gets it through the returned promise.
+    outcome.catch(() => undefined);
     try {
       await this.session.send({
         t: 'cmd',
@@ -160,9 +163,6 @@ export class AgentClient {
       });
     } catch (err) {
       this.pending.delete(id);
-      // The session may have closed (rejecting `outcome`) just before send failed: the caller
-      // hears about it through this throw, so that rejection is handled here.
-      outcome.catch(() => undefined);
       throw err;
     }
     return outcome;

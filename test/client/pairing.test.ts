@@ -54,7 +54,7 @@ describe('PWA pairing and status', () => {
         new Promise<boolean>((resolve, reject) => {
           const req = indexedDB.open('lifeline');
           req.onsuccess = () => {
-            const get = req.result.transaction('keys').objectStore('keys').get('devices');
+            const get = req.result.transaction('keys').objectStore('keys').get('device');
             get.onsuccess = () => resolve((get.result as CryptoKeyPair).privateKey.extractable);
             get.onerror = () => reject(get.error);
           };

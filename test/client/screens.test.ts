@@ -27,12 +27,14 @@ beforeAll(async () => {
   const config = {
     home: { name: 'Test home' },
     listen: { host: '127.0.0.1', port: 0 },
-    hosts: [
+    machines: [
       { id: 'pc', name: 'Desk PC', mac: 'a8:a1:59:12:34:56', address: '10.255.255.1', probe: { tcp: 3389 } },
       { id: 'vm', name: 'Old VM', mac: '52:54:00:00:00:07', address: '10.255.255.2', probe: { tcp: 22 } },
     ],
-    docker: [{ id: 'nas', socket: '/nonexistent/docker.sock', watch: ['ddns'], lifeline: ['cloudflared'] }],
-    plugs: [
+    containers: [
+      { id: 'nas', socket: '/nonexistent/docker.sock', watch: ['ddns'], lifeline: ['cloudflared'] },
+    ],
+    power: [
       {
         id: 'cabinet',
         name: 'Network cabinet',
@@ -44,7 +46,7 @@ beforeAll(async () => {
       { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address },
       { id: 'gone', name: 'Garage heater', driver: 'shelly-gen1', address: '127.0.0.1:9', timeoutSeconds: 1 },
     ],
-    net: {
+    network: {
       names: ['home.example.test'],
       resolvers: ['127.0.0.1:9'],
       publicIp: { echo: ['https://127.0.0.1:9/'], router: false, relay: false },

@@ -173,7 +173,7 @@ describe('the agent under Docker Compose', () => {
     const shared = (proxy.volumes ?? []).map(mount).find((v) => v.target === path.dirname(endpoint));
     expect(shared && shared.source in file.volumes).toBe(true);
     expect(agentMounts).toContainEqual({ source: shared!.source, target: shared!.target, mode: 'rw' });
-    const engine = loadConfig(deployFile('compose/lifeline.yaml')).config.docker[0];
+    const engine = loadConfig(deployFile('compose/lifeline.yaml')).config.containers[0];
     expect(engine?.socket).toBe(endpoint);
     expect((proxy.volumes ?? []).map(mount)).toContainEqual({
       source: '/var/run/docker.sock',
@@ -208,7 +208,7 @@ describe('the agent under Docker Compose', () => {
     const allowed = (method: string, p: string) => rules.get(method)?.test(p) ?? false;
     const id = 'f'.repeat(64);
 
-    // What server/agent/containers/engine-api.ts asks dockerode for, as request paths.
+    // What server/agent/containers/engine-api.ts asks the engine for, as request paths.
     it.each([
       ['GET', '/version'],
       ['GET', '/_ping'],

@@ -47,6 +47,8 @@ export interface TestAgentOptions {
   relay?: Relay;
   post?: HttpPost;
   capabilities?: CapabilityFactory[];
+  /** When the host booted; by default the kernel's (deaths in its first minutes are boot races). */
+  hostBootAt?: number;
 }
 
 /** Makes the agent's data folder and key ahead of start, so its home id is known in advance. */
@@ -74,6 +76,7 @@ export async function startTestAgent(
       ...(opts.relay ? { relay: opts.relay } : {}),
       ...(opts.post ? { post: opts.post } : {}),
       ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+      ...(opts.hostBootAt !== undefined ? { hostBootAt: opts.hostBootAt } : {}),
     });
   const t: TestAgent = {
     agent: await make(0),

@@ -4,9 +4,10 @@
 import path from 'node:path';
 import { ActionRegistry } from '../../server/agent/actions.js';
 import type { AgentContext, Capability } from '../../server/agent/capability.js';
-import { createDockerCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
+import { createContainersCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
 import { EventLog } from '../../server/agent/event-log.js';
 import { Guard } from '../../server/agent/guard.js';
+import { hostBootTime } from '../../server/agent/host-boot.js';
 import { StateStore } from '../../server/agent/state.js';
 import { systemClock } from '../../server/clock.js';
 import { parseConfig } from '../../server/config/load.js';
@@ -28,8 +29,15 @@ export interface DockerRig {
 
 let n = 0;
 
-/** `yaml` is a whole lifeline.yaml; `dir` holds the database (reuse it to play an agent restart). */
-export async function startDockerRig(yaml: string, dir: string, deps: DockerDeps): Promise<DockerRig> {
+/**
+ * `yaml` is a whole lifeline.yaml; `dir` holds the database (reuse it to play an agent restart);
+ * `hostBootAt` goes into the context, where the agent core would put the kernel's.
+ */
+export async function startDockerRig(
+  yaml: string,
+  dir: string,
+  { hostBootAt, ...deps }: DockerDeps & { hostBootAt?: number },
+): Promise<DockerRig> {
   const { config } = parseConfig(yaml, path.join(dir, 'lifeline.yaml'));
   const db = openDatabase(dir);
   const ctx: AgentContext = {
@@ -43,8 +51,9 @@ export async function startDockerRig(yaml: string, dir: string, deps: DockerDeps
     clock: systemClock,
     log: silentLogger,
     metrics: new AgentMetrics(),
+    hostBootAt: hostBootAt ?? hostBootTime(systemClock.now()),
   };
-  const capability = createDockerCapability(ctx, deps);
+  const capability = createContainersCapability(ctx, deps);
   const registry = new ActionRegistry();
   registry.register(...capability.actions);
   const guard = new Guard(registry, new AuditRepo(db), systemClock, silentLogger);

@@ -1,5 +1,6 @@
 // A real relay (Fastify + WebSocket + SQLite) on a free port, trusting the test's push service.
 import type { FastifyInstance } from 'fastify';
+import * as v from 'valibot';
 import { type RelaySettings, RelaySettingsSchema } from '../../server/config/relay-settings.js';
 import { createLogger, type Logger, silentLogger } from '../../server/log.js';
 import type { HttpPost } from '../../server/notify/channels.js';
@@ -30,7 +31,7 @@ export async function startTestRelay(opts: {
   log?: Logger;
 }): Promise<TestRelay> {
   const tmp = tempDir('lifeline-relay-');
-  const settings = RelaySettingsSchema.parse({ homes: opts.homes, ...opts.settings });
+  const settings = v.parse(RelaySettingsSchema, { homes: opts.homes, ...opts.settings });
   const make = async (port: number) => {
     const relay = new Relay({
       settings,

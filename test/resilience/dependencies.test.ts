@@ -56,8 +56,8 @@ it('starts with every dependency down, and recovers each by itself as it returns
     home: { name: 'Worst day' },
     listen: { host: '127.0.0.1', port: 0 },
     relay: { url: relay.url, heartbeatSeconds: 2 },
-    docker: [{ id: 'nas', socket: dockerd.socket }],
-    plugs: [
+    containers: [{ id: 'nas', socket: dockerd.socket }],
+    power: [
       {
         id: 'lamp',
         name: 'Lamp',
@@ -67,7 +67,7 @@ it('starts with every dependency down, and recovers each by itself as it returns
         timeoutSeconds: 1,
       },
     ],
-    net: {
+    network: {
       names: [NAME],
       resolvers: [bind.server],
       publicIp: {

@@ -1,7 +1,8 @@
 // The Cloudflare API v4 as a DDNS client uses it, per the public API reference: Bearer tokens,
 // GET /user/tokens/verify, GET /zones?name=, GET/POST /zones/:id/dns_records, PATCH
-// /zones/:id/dns_records/:id, and the { success, errors, messages, result } envelope with
-// Cloudflare's own error codes. Tokens are scoped to zones as real API tokens are.
+// /zones/:id/dns_records/:id, DELETE /zones/:id/dns_records/:id (TXT for ACME DNS-01), and the
+// { success, errors, messages, result } envelope with Cloudflare's own error codes. Tokens are
+// scoped to zones as real API tokens are.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ export interface CfSimRecord {
   zone_id: string;
   zone_name: string;
   name: string;
-  type: 'A' | 'AAAA';
+  type: 'A' | 'AAAA' | 'TXT';
   content: string;
   proxied: boolean;
   ttl: number;
@@ -132,10 +133,14 @@ export async function startCloudflareSim(): Promise<CloudflareSim> {
       return send(res, 400, fail(9207, 'Request body is invalid.'));
     }
     const valid = (type: string, content: string | undefined) =>
-      type === 'A' ? isIPv4(content ?? '') : isIPv6(content ?? '');
+      type === 'TXT'
+        ? typeof content === 'string' && content.length > 0 && content.length <= 2048
+        : type === 'A'
+          ? isIPv4(content ?? '')
+          : isIPv6(content ?? '');
     const now = new Date().toISOString();
     if (!recordId && req.method === 'POST') {
-      if (input.type !== 'A' && input.type !== 'AAAA')
+      if (input.type !== 'A' && input.type !== 'AAAA' && input.type !== 'TXT')
         return send(res, 400, fail(9004, 'This record type is not supported.'));
       if (!valid(input.type, input.content))
         return send(
@@ -182,6 +187,10 @@ export async function startCloudflareSim(): Promise<CloudflareSim> {
       return send(res, 200, ok(rec));
     }
     if (req.method === 'GET') return send(res, 200, ok(rec));
+    if (req.method === 'DELETE') {
+      sim.records.splice(sim.records.indexOf(rec), 1);
+      return send(res, 200, ok({ id: rec.id }));
+    }
     return send(res, 405, fail(10405, 'Method not allowed'));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -1,6 +1,8 @@
 // DuckDNS's update API as documented at duckdns.org/spec.jsp: GET /update?domains=&token=&ip=&ipv6=
 // &verbose=&clear=, always HTTP 200 text/plain: "OK" / "KO", and with verbose=true
 // "OK\n<ipv4>\n<ipv6>\nUPDATED|NOCHANGE". A blank ip means "the address this request came from".
+// A request with `txt=` sets the domain's one TXT record instead (with clear=true: removes it);
+// verbose then answers "OK\n<txt>\nUPDATED|NOCHANGE".
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -10,6 +12,8 @@ export interface DuckDnsSim {
   token: string;
   /** subdomain → its addresses. */
   domains: Map<string, { ipv4: string; ipv6: string }>;
+  /** subdomain → its TXT record (DuckDNS keeps one per domain). */
+  txt: Map<string, string>;
   requests: URLSearchParams[];
   close(): Promise<void>;
 }
@@ -19,6 +23,7 @@ export async function startDuckDnsSim(token: string, subdomains: string[]): Prom
     url: '',
     token,
     domains: new Map(subdomains.map((s) => [s, { ipv4: '', ipv6: '' }])),
+    txt: new Map(),
     requests: [],
     close: async () => {},
   };
@@ -35,6 +40,17 @@ export async function startDuckDnsSim(token: string, subdomains: string[]): Prom
       .filter(Boolean);
     if (q.get('token') !== sim.token || names.length === 0 || names.some((n) => !sim.domains.has(n)))
       return reply('KO');
+    if (q.has('txt')) {
+      let changed = false;
+      for (const n of names) {
+        const next = q.get('clear') === 'true' ? '' : (q.get('txt') ?? '');
+        if ((sim.txt.get(n) ?? '') !== next) changed = true;
+        if (next) sim.txt.set(n, next);
+        else sim.txt.delete(n);
+      }
+      if (q.get('verbose') !== 'true') return reply('OK');
+      return reply(`OK\n${sim.txt.get(names[0]!) ?? ''}\n${changed ? 'UPDATED' : 'NOCHANGE'}`);
+    }
     const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     let ip = q.get('ip') ?? '';
     let ipv6 = q.get('ipv6') ?? '';

@@ -1,10 +1,10 @@
 // Messages of the Containers screen.
 import { defineMessages } from '../i18n/define.js';
 
-export const containers = defineMessages({
+export const containersMessages = defineMessages({
   en: {
     'containers.title': 'Containers',
-    'containers.none': 'No Docker engine is configured. Add one under docker: in lifeline.yaml.',
+    'containers.none': 'No Docker engine is configured. Add one under containers: in lifeline.yaml.',
     'containers.empty': 'No containers on this engine',
     'containers.reachable': 'Reachable',
     'containers.unreachable': 'Unreachable',
@@ -80,7 +80,7 @@ export const containers = defineMessages({
   },
   'zh-Hans': {
     'containers.title': '容器',
-    'containers.none': '尚未配置 Docker 引擎。请在 lifeline.yaml 的 docker: 下添加。',
+    'containers.none': '尚未配置 Docker 引擎。请在 lifeline.yaml 的 containers: 下添加。',
     'containers.empty': '此引擎上没有容器',
     'containers.reachable': '可连接',
     'containers.unreachable': '无法连接',
@@ -155,7 +155,7 @@ export const containers = defineMessages({
   },
   'zh-Hant': {
     'containers.title': '容器',
-    'containers.none': '尚未設定 Docker 引擎。請在 lifeline.yaml 的 docker: 下新增。',
+    'containers.none': '尚未設定 Docker 引擎。請在 lifeline.yaml 的 containers: 下新增。',
     'containers.empty': '此引擎上沒有容器',
     'containers.reachable': '可連線',
     'containers.unreachable': '無法連線',

@@ -1,25 +1,18 @@
 // Message lookup, language choice (browser default, manual override) and local date formatting.
 import { computed, signal } from '@preact/signals';
-import type { containers } from '../containers/messages.js';
-import type { wolMessages } from '../machines/messages.js';
-import { net } from '../network/messages.js';
-import type { plugs } from '../power/messages.js';
+import type { CapabilityMessages } from '../capabilities.js';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
 
 export type { Lang };
 
 /**
- * Every catalogue by type: the core, then one per capability. At run time only English and the
- * Home screen's catalogues load with the app; a Chinese core catalogue loads when that language is
- * chosen, and a capability's catalogue with its screen (registerMessages), to keep the first load small.
+ * Every catalogue by type: the core, then one per capability (listed in capabilities.ts). At run
+ * time only English and the Home screen's catalogues load with the app; a Chinese core catalogue
+ * loads when that language is chosen, and a capability's catalogue with its screen or card
+ * (registerMessages), to keep the first load small.
  */
-type AllBundles =
-  | Messages<keyof typeof en>
-  | typeof net
-  | typeof plugs
-  | typeof containers
-  | typeof wolMessages;
+type AllBundles = Messages<keyof typeof en> | CapabilityMessages;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
 export type MessageKey = KeysOf<AllBundles>;
@@ -37,7 +30,6 @@ export function registerMessages(bundle: Messages<string>): void {
   for (const l of LANGS) Object.assign(CATALOGS[l.id], bundle[l.id]);
   catalogVersion.value++;
 }
-registerMessages(net);
 
 /** Loads a language's core catalogue (call before rendering in it). */
 export async function ensureLanguage(l: Lang): Promise<void> {

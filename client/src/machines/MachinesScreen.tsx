@@ -9,11 +9,11 @@ import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
 import { formatAgo, formatTime, registerMessages, t, tMaybe } from '../i18n/index.js';
-import { wolMessages } from './messages.js';
+import { machinesMessages } from './messages.js';
 import './machines.css';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
 
-registerMessages(wolMessages);
+registerMessages(machinesMessages);
 
 /** A warning or likely cause in the user's language, by its code; the agent's English otherwise. */
 function notice(n: HostNotice): string {

@@ -2,10 +2,10 @@
 // warnings and likely causes by their stable code; the agent's English text is the fallback.
 import { defineMessages } from '../i18n/define.js';
 
-export const wolMessages = defineMessages({
+export const machinesMessages = defineMessages({
   en: {
     'machines.title': 'Machines',
-    'machines.empty': 'No machines yet. Add them under hosts: in lifeline.yaml.',
+    'machines.empty': 'No machines yet. Add them under machines: in lifeline.yaml.',
     'machines.state.online': 'Up',
     'machines.state.offline': 'Asleep or off',
     'machines.state.unknown': 'Unknown',
@@ -55,7 +55,7 @@ export const wolMessages = defineMessages({
   },
   'zh-Hans': {
     'machines.title': '机器',
-    'machines.empty': '还没有机器。请在 lifeline.yaml 的 hosts: 下添加。',
+    'machines.empty': '还没有机器。请在 lifeline.yaml 的 machines: 下添加。',
     'machines.state.online': '已开机',
     'machines.state.offline': '休眠或关机',
     'machines.state.unknown': '未知',
@@ -101,7 +101,7 @@ export const wolMessages = defineMessages({
   },
   'zh-Hant': {
     'machines.title': '機器',
-    'machines.empty': '還沒有機器。請在 lifeline.yaml 的 hosts: 下新增。',
+    'machines.empty': '還沒有機器。請在 lifeline.yaml 的 machines: 下新增。',
     'machines.state.online': '已開機',
     'machines.state.offline': '睡眠或關機',
     'machines.state.unknown': '未知',

@@ -9,9 +9,12 @@ import {
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
-import { formatAgo, formatTime, type MessageKey, t, tMaybe } from '../i18n/index.js';
+import { formatAgo, formatTime, type MessageKey, registerMessages, t, tMaybe } from '../i18n/index.js';
+import { networkMessages } from './messages.js';
 import './NetworkCard.css';
 import { DATA } from '../components/data.js';
+
+registerMessages(networkMessages);
 
 const BADGE: Record<string, string> = {
   match: 'ok',

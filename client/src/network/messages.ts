@@ -1,10 +1,10 @@
 // The network card's messages: public address, DNS names per resolver, DDNS.
 import { defineMessages } from '../i18n/define.js';
 
-export const net = defineMessages({
+export const networkMessages = defineMessages({
   en: {
     'network.title': 'Network',
-    'network.off': 'Not watching: add net.names to the config.',
+    'network.off': 'Not watching: add network.names to the config.',
     'network.ipv4': 'Public IPv4',
     'network.ipv6': 'Public IPv6',
     'network.unknown': 'unknown',
@@ -38,7 +38,7 @@ export const net = defineMessages({
   },
   'zh-Hans': {
     'network.title': '网络',
-    'network.off': '未在监视：请在配置中添加 net.names。',
+    'network.off': '未在监视：请在配置中添加 network.names。',
     'network.ipv4': '公网 IPv4',
     'network.ipv6': '公网 IPv6',
     'network.unknown': '未知',
@@ -71,7 +71,7 @@ export const net = defineMessages({
   },
   'zh-Hant': {
     'network.title': '網路',
-    'network.off': '未在監視：請在設定中加入 net.names。',
+    'network.off': '未在監視：請在設定中加入 network.names。',
     'network.ipv4': '公用 IPv4',
     'network.ipv6': '公用 IPv6',
     'network.unknown': '未知',

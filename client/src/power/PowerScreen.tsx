@@ -15,12 +15,12 @@ import {
   tMaybe,
   tParts,
 } from '../i18n/index.js';
-import { plugs as plugMessages } from './messages.js';
+import { powerMessages } from './messages.js';
 import './power.css';
 import { DATA } from '../components/data.js';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
 
-registerMessages(plugMessages);
+registerMessages(powerMessages);
 
 /** The plugs: state and power draw; lifeline plugs locked against "off" (the agent refuses it too). */
 export function PowerScreen({ params }: { params: string[] }) {

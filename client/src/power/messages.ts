@@ -1,10 +1,10 @@
 // The Power screen's messages (smart plugs), in all three languages.
 import { defineMessages } from '../i18n/define.js';
 
-export const plugs = defineMessages({
+export const powerMessages = defineMessages({
   en: {
     'power.title': 'Power',
-    'power.empty': 'No smart plugs yet. Add them under plugs: in lifeline.yaml.',
+    'power.empty': 'No smart plugs yet. Add them under power: in lifeline.yaml.',
     'power.lifeline': 'Lifeline',
     'power.on': 'On',
     'power.off': 'Off',
@@ -36,7 +36,7 @@ export const plugs = defineMessages({
   },
   'zh-Hans': {
     'power.title': '电源',
-    'power.empty': '还没有智能插座。请在 lifeline.yaml 的 plugs: 中添加。',
+    'power.empty': '还没有智能插座。请在 lifeline.yaml 的 power: 中添加。',
     'power.lifeline': '生命线',
     'power.on': '打开',
     'power.off': '关闭',
@@ -67,7 +67,7 @@ export const plugs = defineMessages({
   },
   'zh-Hant': {
     'power.title': '電源',
-    'power.empty': '還沒有智慧插座。請在 lifeline.yaml 的 plugs: 中新增。',
+    'power.empty': '還沒有智慧插座。請在 lifeline.yaml 的 power: 中新增。',
     'power.lifeline': '生命線',
     'power.on': '開啟',
     'power.off': '關閉',

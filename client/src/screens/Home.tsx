@@ -1,10 +1,10 @@
+import { CAPABILITY_UI } from '../capabilities.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
 import { connState, entity, path, stateAsOf } from '../connection.js';
 import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
-import { NetworkCard } from '../network/NetworkCard.js';
 
-/** The status screen: the agent's facts and how old they are. Capability cards join it later. */
+/** The status screen: the agent's facts and how old they are, then each capability's card. */
 export function HomeScreen() {
   const facts = entity('agent', 'self');
   const live = connState.value === 'online';
@@ -55,7 +55,7 @@ export function HomeScreen() {
           <p class="muted">{t('state.none')}</p>
         )}
       </section>
-      <NetworkCard />
+      {CAPABILITY_UI.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
     </main>
   );
 }

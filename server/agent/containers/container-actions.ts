@@ -9,37 +9,57 @@ import {
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import { type Classification, defineAction } from '../actions.js';
 import { isRunning } from './container-info.js';
-import { describeEngineError, dockerMessage, type EngineApi, statusOf } from './engine-api.js';
-import type { EngineMonitor, Tracked } from './engine-monitor.js';
-import { classifyRestart, classifyStop } from './guard-rules.js';
+import type { Tracked } from './container-table.js';
+import { dockerMessage, type EngineApi, statusOf } from './engine-api.js';
+import { classifyRestart, classifyStop, type GuardView } from './guard-rules.js';
 import { parseLogLines } from './logs.js';
 
+/** One engine as the actions see it. */
+export interface ContainerEngine extends GuardView {
+  readonly id: string;
+  readonly reachable: boolean;
+  find(name: string): Tracked | undefined;
+  /** The engine's API, or an `unreachable` refusal with the reason. */
+  api(): EngineApi;
+  /** The `unreachable` refusal, naming the reason. */
+  unreachableError(): LifelineError;
+  /** A short reason for a failed call, as a person can act on it. */
+  describeError(err: unknown): string;
+  /**
+   * Acts on a container as we mean to: the `dies` stops it causes are not deaths to report, and its
+   * row is read again before this returns. Throws the engine's error as it came.
+   */
+  intended(t: Tracked, dies: number, call: (api: EngineApi, id: string) => Promise<void>): Promise<void>;
+  /** It is stopped on purpose: boot-race recovery stops trying. */
+  cancelRecovery(t: Tracked): void;
+}
+
 interface Resolved {
-  m: EngineMonitor;
+  m: ContainerEngine;
   t: Tracked;
 }
 
 const MAX_LOG_BYTES = 160 * 1024;
 
-export function createContainerActions(monitors: ReadonlyMap<string, EngineMonitor>) {
+export function createContainerActions(engines: ReadonlyMap<string, ContainerEngine>) {
   const resolve = (target: string | undefined): Resolved => {
     const raw = target ?? '';
     const slash = raw.indexOf('/');
     if (slash > 0) {
-      const m = monitors.get(raw.slice(0, slash));
+      const m = engines.get(raw.slice(0, slash));
       if (!m) throw new LifelineError('not-found', `no Docker engine "${raw.slice(0, slash)}" in the config`);
       const t = m.find(raw.slice(slash + 1));
       if (!t) throw notFound(m, raw.slice(slash + 1));
       return { m, t };
     }
-    const hits = [...monitors.values()].flatMap((m) => {
+    const hits = [...engines.values()].flatMap((m) => {
       const t = m.find(raw);
       return t ? [{ m, t }] : [];
     });
     if (hits.length === 1) return hits[0]!;
     if (hits.length > 1)
       throw new LifelineError('bad-args', `${raw} exists on several engines; name it as <engine>/${raw}`);
-    const down = [...monitors.values()].find((m) => !m.status.reachable);
+    const down = [...engines.values()].find((m) => !m.reachable);
     throw down ? notFound(down, raw) : new LifelineError('not-found', `no container ${raw}`);
   };
 
@@ -69,13 +89,12 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
     call: (api: EngineApi, id: string) => Promise<void>,
   ): Promise<{ container: string; state: string; already?: boolean }> => {
     const { m, t } = r;
-    const api = m.api();
-    // A restart or stop of a running container makes one `die` of its own; a start none.
-    m.expect(t.id, verb !== 'start' && isRunning(t.inspect) ? 1 : 0);
     let already = false;
     try {
-      await call(api, t.id);
+      // A restart or stop of a running container makes one `die` of its own; a start none.
+      await m.intended(t, verb !== 'start' && isRunning(t.inspect) ? 1 : 0, call);
     } catch (err) {
+      if (err instanceof LifelineError) throw err;
       const status = statusOf(err);
       if (status === 304) already = true;
       else if (status === 404) throw new LifelineError('not-found', `${t.name} no longer exists on ${m.id}`);
@@ -83,11 +102,7 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
         throw new LifelineError('failed', `Docker could not ${verb} ${t.name}: ${dockerMessage(err)}`, {
           container: m.key(t),
         });
-      else
-        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${describeEngineError(err, m.cfg)}`);
-    } finally {
-      m.settled(t.id);
-      await m.refresh(t.id);
+      else throw new LifelineError('unreachable', `Docker engine ${m.id}: ${m.describeError(err)}`);
     }
     const now = m.find(t.name) ?? t;
     return { container: m.key(t), state: now.inspect.State.Status, ...(already ? { already } : {}) };
@@ -121,7 +136,7 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
       const again = classifyStop(r.m, r.t);
       if (again.decision === 'refuse')
         throw new LifelineError(again.code ?? 'refused', again.message, again.params);
-      r.m.recovery.cancel(r.m.key(r.t));
+      r.m.cancelRecovery(r.t);
       ctx.progress('stopping', `Stopping ${r.t.name}`);
       return act(r, 'stop', (api, id) => api.stop(id, undefined));
     },
@@ -141,7 +156,7 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
             'failed',
             `Docker could not read the logs of ${t.name}: ${dockerMessage(err)}`,
           );
-        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${describeEngineError(err, m.cfg)}`);
+        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${m.describeError(err)}`);
       }
       let lines = parseLogLines(buf, {
         tty: Boolean(t.inspect.Config?.Tty),
@@ -161,12 +176,8 @@ export function createContainerActions(monitors: ReadonlyMap<string, EngineMonit
   return [restart, start, stop, logs];
 }
 
-function notFound(m: EngineMonitor, name: string): LifelineError {
-  return m.status.reachable
+function notFound(m: ContainerEngine, name: string): LifelineError {
+  return m.reachable
     ? new LifelineError('not-found', `no container ${name} on ${m.id}`)
-    : new LifelineError(
-        'unreachable',
-        `Docker engine ${m.id} is unreachable${m.status.reason ? `: ${m.status.reason}` : ''}`,
-        { engine: m.id },
-      );
+    : m.unreachableError();
 }

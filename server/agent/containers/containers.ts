@@ -1,110 +1,224 @@
-// The containers capability: one EngineMonitor per `docker[]` engine of the config, the container
-// actions under the guard, and the engines' rows for `lifeline check`.
-import type { DockerEngineConfig } from '../../config/schema.js';
+// The containers capability: for each engine of the `containers:` section, the parts that watch it,
+// wired side by side — the link to the engine, the container table, the death watch, the
+// incidents with their boot-race recovery, the engine notices — each given only the narrow view
+// of its siblings it needs; the container actions under the guard; the engines' `check` rows.
+import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { Logger } from '../../log.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
-import { hostBootTime } from '../status/status.js';
-import { createContainerActions } from './container-actions.js';
+import { BootRecovery } from './boot-recovery.js';
+import type { EngineConfig } from './config.js';
+import { type ContainerEngine, createContainerActions } from './container-actions.js';
+import { dockerTime, isRunning } from './container-info.js';
+import { ContainerTable } from './container-table.js';
+import { DeathWatch } from './death-watch.js';
 import {
   describeEngineError,
+  dockerMessage,
   type EngineApi,
-  endpointOf,
   openEngineApi,
   timedEngineApi,
 } from './engine-api.js';
-import { DEFAULT_TIMING, type DockerTiming, EngineMonitor } from './engine-monitor.js';
+import { checkEngine } from './engine-check.js';
+import { EngineLink } from './engine-link.js';
+import { EngineNotices } from './engine-notices.js';
+import { Incidents } from './incidents.js';
+import { readLogTail } from './logs.js';
 import { selfContainerIds } from './self-container.js';
+
+export interface DockerTiming {
+  /** Waits between attempts to reattach to an engine that went away. */
+  reconnectMs: readonly number[];
+  /** How long a `die` waits for the `stop` that marks an intended stop. */
+  settleMs: number;
+  /** Boot-race recovery: waits before each attempt. */
+  retryMs: readonly number[];
+  /** Boot-race recovery: how long a start must hold. */
+  stableMs: number;
+}
+
+export const DEFAULT_TIMING: DockerTiming = {
+  reconnectMs: [500, 1000, 2000, 4000, 5000],
+  settleMs: 1000,
+  retryMs: [5000, 10_000, 20_000, 40_000, 60_000],
+  stableMs: 10_000,
+};
 
 export interface DockerDeps {
   /** How to reach an engine (the real one: dockerode on the configured socket or URL). */
-  openApi?: (cfg: DockerEngineConfig) => EngineApi;
-  /** When the host booted (default: from the kernel's uptime). */
-  hostBootAt?: number;
+  openApi?: (cfg: EngineConfig) => EngineApi;
   /** The ids of the container this agent runs in, if any (default: read from /proc). */
   selfIds?: readonly string[];
   timing?: Partial<DockerTiming>;
 }
 
-export function createDockerCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
+export function createContainersCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
   const open = deps.openApi ?? openEngineApi;
-  const openApi = (cfg: DockerEngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
+  const openApi = (cfg: EngineConfig) => timedEngineApi(open(cfg), ctx.metrics);
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
-  const hostBootAt = deps.hostBootAt ?? hostBootTime(ctx.clock.now());
   const selfIds = deps.selfIds ?? selfContainerIds();
   const log = ctx.log.child('docker');
-  const monitors = new Map<string, EngineMonitor>();
-  for (const cfg of ctx.config.docker)
-    monitors.set(
-      cfg.id,
-      new EngineMonitor({
-        cfg,
-        state: ctx.state,
-        events: ctx.events,
-        kv: ctx.kv,
-        clock: ctx.clock,
-        log: log.child(`docker:${cfg.id}`),
-        hostBootAt,
-        selfIds,
-        timing,
-        openApi,
-      }),
-    );
+  const engines = ctx.config.containers.map((cfg) =>
+    watchEngine(cfg, ctx, { openApi, timing, selfIds, log: log.child(`docker:${cfg.id}`) }),
+  );
 
   return {
-    name: 'docker',
-    actions: createContainerActions(monitors),
+    name: 'containers',
+    actions: createContainerActions(new Map(engines.map((e) => [e.engine.id, e.engine]))),
     start() {
-      for (const m of monitors.values()) m.start();
+      for (const e of engines) e.start();
     },
     stop() {
-      for (const m of monitors.values()) m.stop();
+      for (const e of engines) e.stop();
     },
     async check() {
       const rows: CheckRow[] = [];
-      for (const cfg of ctx.config.docker) rows.push(...(await checkEngine(cfg, openApi)));
+      for (const cfg of ctx.config.containers) rows.push(...(await checkEngine(cfg, openApi)));
       return rows;
     },
   };
 }
 
-/** Probes one engine directly (the agent need not be running): reachability, versions, and names that match nothing. */
-async function checkEngine(
-  cfg: DockerEngineConfig,
-  openApi: (cfg: DockerEngineConfig) => EngineApi,
-): Promise<CheckRow[]> {
-  const name = `docker ${cfg.id}`;
-  let api: EngineApi | undefined;
-  try {
-    api = openApi(cfg);
-    const version = await api.version();
-    const list = await api.list();
-    const running = list.filter((c) => c.running).length;
-    const rows: CheckRow[] = [
-      {
-        name,
-        status: 'ok',
-        detail: `reachable at ${endpointOf(cfg)}: Docker ${version.engineVersion}, API ${version.apiVersion}, ${list.length} containers (${running} running)`,
+interface WatchOptions {
+  openApi: (cfg: EngineConfig) => EngineApi;
+  timing: DockerTiming;
+  selfIds: readonly string[];
+  log: Logger;
+}
+
+interface WatchedEngine {
+  engine: ContainerEngine;
+  start(): void;
+  stop(): void;
+}
+
+/** One engine's parts. The siblings built first reach those built after only from their callbacks. */
+function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): WatchedEngine {
+  const { clock, events, kv, state, hostBootAt } = ctx;
+  const { log, timing } = o;
+  const recovery: BootRecovery = new BootRecovery({
+    events,
+    clock,
+    log,
+    windowMs: cfg.bootRace.windowMinutes * 60_000,
+    retryMs: timing.retryMs,
+    stableMs: timing.stableMs,
+    start: (key) => startAgain(key),
+    status: (key) => {
+      const t = table.findKey(key);
+      return t
+        ? { running: isRunning(t.inspect), startedAt: dockerTime(t.inspect.State.StartedAt) }
+        : undefined;
+    },
+    changed: (key) => table.republish(key),
+  });
+  const incidents: Incidents = new Incidents({
+    cfg,
+    events,
+    kv,
+    clock,
+    log,
+    hostBootAt,
+    recovery,
+    logTail: (id) => readLogTail(link.connected, id, Boolean(table.byId(id)?.inspect.Config?.Tty), log),
+    changed: (key) => table.republish(key),
+  });
+  const table: ContainerTable = new ContainerTable({
+    cfg,
+    state,
+    clock,
+    log,
+    selfIds: o.selfIds,
+    marks: incidents,
+    api: () => link.connected,
+  });
+  const deaths = new DeathWatch({ table, incidents, clock, log, hostBootAt, settleMs: timing.settleMs });
+  const notices = new EngineNotices({ cfg, events });
+  const link = new EngineLink({
+    cfg,
+    openApi: o.openApi,
+    log,
+    backoffMs: timing.reconnectMs,
+    handlers: {
+      attached(version, list) {
+        notices.back(version);
+        deaths.attached(table.attached(version, list));
       },
-    ];
-    for (const key of ['watch', 'lifeline'] as const)
-      for (const wanted of cfg[key]) {
-        const found = list.some(
-          (c) =>
-            c.name === wanted ||
-            `${c.labels['com.docker.compose.project']}/${c.labels['com.docker.compose.service']}` === wanted,
+      unreachable(reason) {
+        deaths.unreachable();
+        table.unreachable(reason);
+        notices.unreachable(reason, () =>
+          table
+            .all()
+            .filter((t) => table.roles(t).lifeline)
+            .map((t) => t.name),
         );
-        if (!found)
-          rows.push({
-            name,
-            status: 'warn',
-            detail: `${key}: "${wanted}" matches no container on ${cfg.id}`,
-          });
+      },
+      // The table first: the death watch waits for the read it starts.
+      event(e) {
+        table.event(e);
+        deaths.event(e);
+      },
+    },
+  });
+
+  const engine: ContainerEngine = {
+    id: cfg.id,
+    get reachable() {
+      return table.engine.reachable;
+    },
+    find: (name) => table.find(name),
+    key: (t) => table.key(t),
+    roles: (t) => table.roles(t),
+    dependents: (t) => table.dependents(t),
+    api() {
+      const api = link.connected;
+      if (!api) throw engine.unreachableError();
+      return api;
+    },
+    unreachableError() {
+      const { reason } = table.engine;
+      return new LifelineError(
+        'unreachable',
+        `Docker engine ${cfg.id} is unreachable${reason ? `: ${reason}` : ''}`,
+        { engine: cfg.id },
+      );
+    },
+    describeError: (err) => describeEngineError(err, cfg),
+    async intended(t, dies, call) {
+      const api = engine.api();
+      deaths.expect(t.id, dies);
+      try {
+        await call(api, t.id);
+      } finally {
+        deaths.settled(t.id);
+        await table.refresh(t.id);
       }
-    return rows;
-  } catch (err) {
-    return [
-      { name, status: 'fail', detail: `unreachable at ${endpointOf(cfg)}: ${describeEngineError(err, cfg)}` },
-    ];
-  } finally {
-    api?.close();
-  }
+    },
+    cancelRecovery: (t) => recovery.cancel(table.key(t)),
+  };
+
+  const startAgain = async (key: string): Promise<void> => {
+    const t = table.findKey(key);
+    if (!t) throw new LifelineError('not-found', `${key} no longer exists`);
+    try {
+      await engine.intended(t, 0, (api, id) => api.start(id));
+    } catch (err) {
+      if (err instanceof LifelineError) throw err;
+      throw new LifelineError('failed', dockerMessage(err));
+    }
+  };
+
+  return {
+    engine,
+    start() {
+      table.start();
+      link.start();
+    },
+    stop() {
+      link.stop();
+      deaths.stop();
+      recovery.stop();
+      incidents.stop();
+    },
+  };
 }

@@ -1,10 +1,12 @@
-// The one place that talks to a Docker engine (through dockerode): every call has a deadline, and
-// every failure becomes a short reason a person can act on ("no Docker socket at …").
+// The one place that talks to a Docker engine (through docker-http.ts): every call has a deadline,
+// and every failure becomes a short reason a person can act on ("no Docker socket at …").
 import { readFileSync } from 'node:fs';
-import Docker, { type ContainerInspectInfo } from 'dockerode';
+import type Docker from 'dockerode';
+import type { ContainerInspectInfo } from 'dockerode';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import type { DockerEngineConfig } from '../../config/schema.js';
 import type { AgentMetrics } from '../../metrics.js';
+import type { EngineConfig } from './config.js';
+import { type DockerEndpoint, DockerHttp } from './docker-http.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 const CALL_TIMEOUT_MS = 10_000;
@@ -68,7 +70,7 @@ function isInspect(c: unknown): c is ContainerInspectInfo {
   );
 }
 
-export function endpointOf(cfg: DockerEngineConfig): string {
+export function endpointOf(cfg: EngineConfig): string {
   if (cfg.url) return `${cfg.url}${cfg.tls ? ' (TLS)' : ''}`;
   return `unix://${cfg.socket ?? DEFAULT_SOCKET}`;
 }
@@ -80,7 +82,7 @@ interface DockerodeError extends Error {
 }
 
 /** A short reason for an engine failure, without internals (and never the TLS key). */
-export function describeEngineError(err: unknown, cfg: DockerEngineConfig): string {
+export function describeEngineError(err: unknown, cfg: EngineConfig): string {
   if (err instanceof LifelineError) return err.message;
   const e = err as DockerodeError;
   const where = cfg.url ?? cfg.socket ?? DEFAULT_SOCKET;
@@ -122,7 +124,7 @@ export function statusOf(err: unknown): number | undefined {
   return (err as DockerodeError)?.statusCode;
 }
 
-function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } | undefined {
+function readTls(cfg: EngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } | undefined {
   if (!cfg.tls) return undefined;
   const read = (what: string, file: string) => {
     try {
@@ -142,49 +144,52 @@ function readTls(cfg: DockerEngineConfig): { ca?: Buffer; cert: Buffer; key: Buf
 }
 
 /** `tcp://` means TLS when TLS files are given, as with the docker CLI's --tlsverify. */
-function isHttps(cfg: DockerEngineConfig): boolean {
+function isHttps(cfg: EngineConfig): boolean {
   return Boolean(cfg.url && (cfg.url.startsWith('https:') || (cfg.url.startsWith('tcp:') && cfg.tls)));
 }
 
-function dockerodeFor(cfg: DockerEngineConfig): Docker {
-  if (!cfg.url) return new Docker({ socketPath: cfg.socket ?? DEFAULT_SOCKET });
+function endpointFor(cfg: EngineConfig): DockerEndpoint {
+  if (!cfg.url) return { socketPath: cfg.socket ?? DEFAULT_SOCKET };
   const protocol = isHttps(cfg) ? 'https' : 'http';
   const url = new URL(cfg.url.replace(/^tcp:/, `${protocol}:`));
-  const tls = readTls(cfg);
-  return new Docker({
+  return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: Number(url.port || (protocol === 'https' ? 2376 : 2375)),
     protocol,
-    ...(tls ?? {}),
-  });
+    ...(readTls(cfg) ?? {}),
+  };
 }
 
 /**
  * Builds the engine's API. TLS files are read here, so a missing file is reported as the reason
  * the engine is unreachable and picked up on the next attempt once it is there.
  */
-export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
-  const docker = dockerodeFor(cfg);
-  // Every call of this API, so that closing it ends what is still in flight. (A pool of our own would
-  // also close idle keep-alive sockets, but it makes concurrent calls through docker-modem ~50x slower;
-  // Node's shared pool closes idle sockets after 5 s by itself.)
+export function openEngineApi(cfg: EngineConfig): EngineApi {
+  const docker = new DockerHttp(endpointFor(cfg));
+  // Every call of this API, so that closing it ends what is still in flight.
   const closing = new AbortController();
-  const deadline = (ms = CALL_TIMEOUT_MS) => ({
-    abortSignal: AbortSignal.any([AbortSignal.timeout(ms), closing.signal]),
-  });
+  const deadline = (ms = CALL_TIMEOUT_MS) => AbortSignal.any([AbortSignal.timeout(ms), closing.signal]);
+  const post = async (path: string, ms: number, query?: Record<string, number | undefined>) => {
+    await docker.buffer({ method: 'POST', path, ...(query ? { query } : {}), signal: deadline(ms) });
+  };
+  const id = (containerId: string) => encodeURIComponent(containerId);
   return {
     endpoint: endpointOf(cfg),
     async version() {
-      // dockerode takes options here too; its type definitions lag behind.
-      const version = docker.version.bind(docker) as unknown as (o: object) => Promise<Docker.DockerVersion>;
-      const v = (await version(deadline())) as unknown;
-      const r = v as Partial<Docker.DockerVersion> | null;
+      const r = (await docker.json({
+        path: '/version',
+        signal: deadline(),
+      })) as Partial<Docker.DockerVersion> | null;
       if (typeof r?.ApiVersion !== 'string' || typeof r.Version !== 'string')
         throw new BadReplyError(`${endpointOf(cfg)} does not answer like a Docker engine`);
       return { apiVersion: r.ApiVersion.slice(0, 20), engineVersion: r.Version.slice(0, 60) };
     },
     async list() {
-      const list = (await docker.listContainers({ all: true, ...deadline() })) as unknown;
+      const list = await docker.json({
+        path: '/containers/json',
+        query: { all: true },
+        signal: deadline(),
+      });
       if (!Array.isArray(list))
         throw new BadReplyError(`${endpointOf(cfg)} sent a container list that is not a list`);
       return (list as Docker.ContainerInfo[]).filter(isSummary).map((c) => ({
@@ -194,52 +199,46 @@ export function openEngineApi(cfg: DockerEngineConfig): EngineApi {
         labels: c.Labels ?? {},
       }));
     },
-    async inspect(id) {
+    async inspect(containerId) {
       let inspect: unknown;
       try {
-        inspect = await docker.getContainer(id).inspect(deadline());
+        inspect = await docker.json({ path: `/containers/${id(containerId)}/json`, signal: deadline() });
       } catch (err) {
         if (statusOf(err) === 404) return null;
         throw err;
       }
       if (!isInspect(inspect))
-        throw new BadReplyError(`${endpointOf(cfg)} sent an unreadable description of ${id.slice(0, 12)}`);
+        throw new BadReplyError(
+          `${endpointOf(cfg)} sent an unreadable description of ${containerId.slice(0, 12)}`,
+        );
       return inspect;
     },
     async events(signal) {
-      return (await docker.getEvents({
-        filters: { type: ['container', 'network'] },
-        abortSignal: AbortSignal.any([signal, closing.signal]),
-      })) as NodeJS.ReadableStream;
-    },
-    async start(id) {
-      await docker.getContainer(id).start(deadline(60_000));
-    },
-    async stop(id, seconds) {
-      await docker.getContainer(id).stop({
-        ...(seconds !== undefined ? { t: seconds } : {}),
-        ...deadline(((seconds ?? 10) + 30) * 1000),
+      return docker.stream({
+        path: '/events',
+        query: { filters: JSON.stringify({ type: ['container', 'network'] }) },
+        signal: AbortSignal.any([signal, closing.signal]),
       });
     },
-    async restart(id, seconds) {
-      await docker.getContainer(id).restart({
-        ...(seconds !== undefined ? { t: seconds } : {}),
-        ...deadline(((seconds ?? 10) + 60) * 1000),
-      });
+    async start(containerId) {
+      await post(`/containers/${id(containerId)}/start`, 60_000);
     },
-    async logs(id, opts) {
-      const out = await docker.getContainer(id).logs({
-        stdout: true,
-        stderr: true,
-        follow: false,
-        tail: opts.tail,
-        timestamps: opts.timestamps,
-        ...deadline(),
+    async stop(containerId, seconds) {
+      await post(`/containers/${id(containerId)}/stop`, ((seconds ?? 10) + 30) * 1000, { t: seconds });
+    },
+    async restart(containerId, seconds) {
+      await post(`/containers/${id(containerId)}/restart`, ((seconds ?? 10) + 60) * 1000, { t: seconds });
+    },
+    async logs(containerId, opts) {
+      return docker.buffer({
+        path: `/containers/${id(containerId)}/logs`,
+        query: { stdout: true, stderr: true, follow: false, tail: opts.tail, timestamps: opts.timestamps },
+        signal: deadline(),
       });
-      return Buffer.isBuffer(out) ? out : Buffer.from(String(out));
     },
     close() {
       closing.abort();
+      docker.close();
     },
   };
 }

@@ -2,8 +2,8 @@
 // event stream, and when the engine goes away say why and reattach by itself with a capped backoff.
 // No polling: between attachments, state changes arrive only as events.
 import type { ContainerInspectInfo } from 'dockerode';
-import type { DockerEngineConfig } from '../../config/schema.js';
 import { describeError, type Logger } from '../../log.js';
+import type { EngineConfig } from './config.js';
 import { BadReplyError, describeEngineError, type EngineApi, type EngineVersion } from './engine-api.js';
 
 export interface DockerEvent {
@@ -25,8 +25,8 @@ export interface EngineLinkHandlers {
 }
 
 export interface EngineLinkOptions {
-  cfg: DockerEngineConfig;
-  openApi: (cfg: DockerEngineConfig) => EngineApi;
+  cfg: EngineConfig;
+  openApi: (cfg: EngineConfig) => EngineApi;
   handlers: EngineLinkHandlers;
   log: Logger;
   /** Waits between reattach attempts; the last one repeats. */

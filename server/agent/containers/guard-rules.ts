@@ -2,16 +2,20 @@
 // is confirmed, and for a lifeline the confirmation names what becomes unreachable meanwhile.
 import type { Classification } from '../actions.js';
 import { exitHint, isRunning } from './container-info.js';
-import type { EngineMonitor, Tracked } from './engine-monitor.js';
+import type { ContainerRoles } from './container-roles.js';
+import type { Tracked } from './container-table.js';
+
+/** What the rules read of an engine's containers. */
+export interface GuardView {
+  key(t: Tracked): string;
+  roles(t: Tracked): ContainerRoles;
+  dependents(t: Tracked): Tracked[];
+}
 
 type Confirm = Extract<Classification, { decision: 'confirm' }>;
 
 /** Containers that lose their network with this one, named for the confirmation. */
-function networkConsequence(
-  m: EngineMonitor,
-  t: Tracked,
-  skip: (d: Tracked) => boolean = () => false,
-): string[] {
+function networkConsequence(m: GuardView, t: Tracked, skip: (d: Tracked) => boolean = () => false): string[] {
   const names = m
     .dependents(t)
     .filter((d) => !skip(d))
@@ -22,8 +26,8 @@ function networkConsequence(
   ];
 }
 
-function lifelineConsequences(m: EngineMonitor, t: Tracked): string[] {
-  const f = m.flags(t);
+function lifelineConsequences(m: GuardView, t: Tracked): string[] {
+  const f = m.roles(t);
   const out = [`${t.name} is a lifeline: ${f.lifelineWhy ?? 'the remote path depends on it'}`];
   if (f.self)
     out.push(
@@ -33,7 +37,7 @@ function lifelineConsequences(m: EngineMonitor, t: Tracked): string[] {
     out.push(
       `While it restarts, whatever reaches home through ${t.name} is cut off — possibly this app and ctl, when you are away — usually for a few seconds`,
     );
-  const via = m.dependents(t).filter((d) => m.flags(d).lifeline);
+  const via = m.dependents(t).filter((d) => m.roles(d).lifeline);
   for (const d of via)
     out.push(
       `${d.name} loses its network while ${t.name} restarts, and with it the way in that ${d.name} provides`,
@@ -41,15 +45,15 @@ function lifelineConsequences(m: EngineMonitor, t: Tracked): string[] {
   return out;
 }
 
-export function classifyRestart(m: EngineMonitor, t: Tracked): Confirm {
-  const f = m.flags(t);
+export function classifyRestart(m: GuardView, t: Tracked): Confirm {
+  const f = m.roles(t);
   const s = t.inspect.State;
   if (f.lifeline)
     return {
       decision: 'confirm',
       title: `Restart ${t.name} (lifeline)`,
       // Lifelines among them were named above.
-      consequences: [...lifelineConsequences(m, t), ...networkConsequence(m, t, (d) => m.flags(d).lifeline)],
+      consequences: [...lifelineConsequences(m, t), ...networkConsequence(m, t, (d) => m.roles(d).lifeline)],
     };
   const now = isRunning(t.inspect)
     ? `${t.name} stops and starts again; what it serves is unavailable meanwhile (usually a few seconds)`
@@ -61,8 +65,8 @@ export function classifyRestart(m: EngineMonitor, t: Tracked): Confirm {
   };
 }
 
-export function classifyStop(m: EngineMonitor, t: Tracked): Classification {
-  const f = m.flags(t);
+export function classifyStop(m: GuardView, t: Tracked): Classification {
+  const f = m.roles(t);
   if (f.lifeline)
     return {
       decision: 'refuse',

@@ -2,13 +2,15 @@
 // code, Docker's error, the last log lines), one notice when it loops instead of one per death, a
 // boot-race notice when it died in the first minutes after the host booted — and the opt-in
 // boot-race recovery. A death already announced (also before an agent restart) is not repeated.
+// The marks deaths leave (looping, boot race, the recovery's progress) go on the container's row.
 import type { Clock } from '../../clock.js';
-import type { DockerEngineConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
 import { type BootRecovery, spanText } from './boot-recovery.js';
+import type { EngineConfig } from './config.js';
 import { exitHint } from './container-info.js';
+import type { ContainerMarks, RowMarks } from './container-table.js';
 
 export interface Death {
   /** When it died (for a start that failed, when that was noticed). */
@@ -33,7 +35,7 @@ export interface DeadContainer {
 }
 
 export interface IncidentDeps {
-  cfg: DockerEngineConfig;
+  cfg: EngineConfig;
   events: EventLog;
   kv: KvRepo;
   clock: Clock;
@@ -42,7 +44,7 @@ export interface IncidentDeps {
   recovery: BootRecovery;
   /** The last lines of its logs; never throws (an empty list when they cannot be read). */
   logTail(id: string): Promise<string[]>;
-  /** A container's looping / boot-race flags changed. */
+  /** A container's looping / boot-race marks changed (its row is published again). */
   changed(key: string): void;
 }
 
@@ -50,7 +52,7 @@ export interface IncidentDeps {
 export const BOOT_RACE_EXIT_CODES: readonly number[] = [126, 127, 128];
 const KV_PREFIX = 'containers.death.';
 
-export class Incidents {
+export class Incidents implements RowMarks {
   private readonly deaths = new Map<string, number[]>();
   private readonly looping = new Set<string>();
   private readonly bootRaces = new Set<string>();
@@ -58,20 +60,25 @@ export class Incidents {
 
   constructor(private readonly deps: IncidentDeps) {}
 
-  isLooping(key: string): boolean {
-    return this.looping.has(key);
+  /**
+   * The marks on a container's row. Running again ends its boot-race mark (it belongs to its last
+   * death only) and the note of a recovery that gave up.
+   */
+  marks(key: string, running: boolean): ContainerMarks {
+    if (running) {
+      this.deps.recovery.seenRunning(key);
+      this.bootRaces.delete(key);
+    }
+    return {
+      looping: this.looping.has(key),
+      bootRace: this.bootRaces.has(key),
+      recovery: this.deps.recovery.info(key),
+    };
   }
 
-  isBootRace(key: string): boolean {
-    return this.bootRaces.has(key);
-  }
-
-  /** It runs again: the boot-race mark belongs to its last death only. */
-  running(key: string): void {
-    this.bootRaces.delete(key);
-  }
-
-  forget(key: string): void {
+  /** It left the engine: its deaths, marks and any recovery go with it. */
+  gone(key: string): void {
+    this.deps.recovery.cancel(key);
     this.deaths.delete(key);
     this.looping.delete(key);
     this.bootRaces.delete(key);
@@ -97,10 +104,11 @@ export class Incidents {
     kv.set(KV_PREFIX + c.key, d.signature);
 
     const wasLooping = this.looping.has(c.key);
+    const wasBootRace = this.bootRaces.has(c.key);
     const loopingNow = this.countDeath(c.key, d.at);
     const bootRace = this.atBoot(d.at);
     if (bootRace) this.bootRaces.add(c.key);
-    this.deps.changed(c.key);
+    if (loopingNow !== wasLooping || (bootRace && !wasBootRace)) this.deps.changed(c.key);
 
     // While recovery is trying, its attempts are the news; a second notice per attempt would be noise.
     if (recovery.active(c.key)) {

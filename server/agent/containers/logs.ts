@@ -1,5 +1,7 @@
 // Container logs as Docker sends them: without a TTY, stdout and stderr are multiplexed in frames
 // of an 8-byte header (stream, 0, 0, 0, big-endian length) and the payload; with a TTY, raw text.
+import { describeError, type Logger } from '../../log.js';
+import type { EngineApi } from './engine-api.js';
 
 export interface LogLine {
   /** Milliseconds since the epoch, from Docker's timestamp; null when timestamps were not asked for. */
@@ -57,4 +59,26 @@ export function parseLogLines(buf: Buffer, opts: { tty: boolean; timestamps: boo
     }
   }
   return lines;
+}
+
+const TAIL_LINES = 20;
+const TAIL_LINE_CHARS = 300;
+
+/** The last lines a container wrote, for a death notice; an empty list when they cannot be read. */
+export async function readLogTail(
+  api: EngineApi | null,
+  id: string,
+  tty: boolean,
+  log: Logger,
+): Promise<string[]> {
+  try {
+    if (!api) return [];
+    const buf = await api.logs(id, { tail: TAIL_LINES, timestamps: false });
+    return parseLogLines(buf, { tty, timestamps: false })
+      .slice(-TAIL_LINES)
+      .map((l) => (l.text.length > TAIL_LINE_CHARS ? `${l.text.slice(0, TAIL_LINE_CHARS - 1)}…` : l.text));
+  } catch (err) {
+    log.debug(`log tail of ${id.slice(0, 12)}: ${describeError(err)}`);
+    return [];
+  }
 }

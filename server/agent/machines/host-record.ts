@@ -1,8 +1,8 @@
 // One configured machine as the agent knows it: presence, the MAC last seen at its address, the
 // wake in flight. Builds the `host` entity; remembers what must survive a restart in the kv store.
 import type { HostInfo, HostNotice, HostPresence, HostWake } from '../../../shared/protocol/vocabulary.js';
-import type { HostConfig } from '../../config/schema.js';
 import type { KvRepo } from '../../store/kv-repo.js';
+import type { MachineConfig } from './config.js';
 import { macWarnings, mismatchWarning, type SeenMac } from './mac-checks.js';
 import type { Ipv4Network } from './networks.js';
 import { routeWarning } from './targets.js';
@@ -27,7 +27,7 @@ export class HostRecord {
   private savedLastSeen: number | null;
 
   constructor(
-    readonly config: HostConfig,
+    readonly config: MachineConfig,
     private readonly kv: KvRepo,
   ) {
     const saved = readSaved(kv, this.key);

@@ -43,11 +43,11 @@ const SPECIFIC_CAUSES = new Set([
 
 const DEFAULT_TIMINGS: WakeTimings = { probeEveryMs: 1000, probeTimeoutMs: 2000, maxProbesInFlight: 3 };
 
-export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): Capability {
+export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {}): Capability {
   const net = opts.net ?? systemWolNet();
   const timings = { ...DEFAULT_TIMINGS, ...opts.timings };
   const log = ctx.log.child('wol');
-  const hosts = new Map(ctx.config.hosts.map((h) => [h.id, new HostRecord(h, ctx.kv)]));
+  const hosts = new Map(ctx.config.machines.map((h) => [h.id, new HostRecord(h, ctx.kv)]));
 
   const networks = () => {
     try {
@@ -179,7 +179,7 @@ export function createWolCapability(ctx: AgentContext, opts: WolOptions = {}): C
   });
 
   return {
-    name: 'wol',
+    name: 'machines',
     actions: [wake, probe],
     start() {
       for (const h of hosts.values()) publish(h);

@@ -21,7 +21,7 @@ export const IP_HISTORY_LIMIT = 50;
 /** TTLs beyond this do not stretch the stale deadline (a week-long TTL must not hide a dead name). */
 export const MAX_TTL_CONSIDERED_S = 3_600;
 
-/** Public echo services asked when `net.publicIp.echo` is not configured. Each answers plain text. */
+/** Public echo services asked when `network.publicIp.echo` is not configured. Each answers plain text. */
 export const DEFAULT_ECHO_ENDPOINTS = [
   'https://api64.ipify.org',
   'https://icanhazip.com',

@@ -16,7 +16,7 @@ export async function ctlNet(opts: CtlGlobalOptions): Promise<void> {
     const now = Date.now();
     const out: string[] = [];
     if (ips.length === 0 && names.length === 0)
-      out.push('Network watching is off: no net.names in the config.');
+      out.push('Network watching is off: no network.names in the config.');
     for (const ip of ips.sort((a, b) => (a.family < b.family ? -1 : 1))) {
       const label = ip.family === 'ipv4' ? 'Public IPv4' : 'Public IPv6';
       const since = ip.since ? ` since ${clockTime(ip.since)} (${ago(ip.since, now)})` : '';

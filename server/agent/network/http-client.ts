@@ -6,7 +6,7 @@ import { LifelineError } from '../../../shared/protocol/errors.js';
 
 export interface HttpRequest {
   url: string;
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   /** Connect over this family only (an echo endpoint asked for the IPv4 vs IPv6 address). */

@@ -5,7 +5,6 @@ import { LifelineError } from '../../../shared/protocol/errors.js';
 import { NetworkDdnsUpdate, NetworkRefresh } from '../../../shared/protocol/network.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
-import { planFrom } from './config.js';
 import { cloudflareProvider } from './ddns/cloudflare.js';
 import { duckdnsProvider } from './ddns/duckdns.js';
 import type { DdnsProvider } from './ddns/provider.js';
@@ -13,6 +12,7 @@ import { rfc2136Provider } from './ddns/rfc2136.js';
 import { DdnsUpdater } from './ddns/updater.js';
 import { DnsWatch } from './dns/dns-watch.js';
 import { type HttpClient, httpClient } from './http-client.js';
+import { planFrom } from './plan.js';
 import { echoSource } from './public-ip/echo-source.js';
 import { PublicIpWatcher } from './public-ip/public-ip.js';
 import { RELAY_ID, RELAY_KIND, relaySource } from './public-ip/relay-source.js';
@@ -24,11 +24,11 @@ export interface NetDeps {
   http?: HttpClient;
 }
 
-export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capability {
+export function createNetworkCapability(ctx: AgentContext, deps: NetDeps = {}): Capability {
   const http = deps.http ?? httpClient;
   const log = ctx.log.child('net');
-  const plan = planFrom(ctx.config.net);
-  const timings = timingsFrom(ctx.config.net);
+  const plan = planFrom(ctx.config.network);
+  const timings = timingsFrom(ctx.config.network);
 
   const sources: AddressSource[] = [];
   if (plan.enabled) {
@@ -42,7 +42,7 @@ export function createNetCapability(ctx: AgentContext, deps: NetDeps = {}): Capa
   const dns = new DnsWatch(
     ctx,
     plan.names,
-    ctx.config.net.resolvers,
+    ctx.config.network.resolvers,
     (f) => watcher.current(f),
     timings,
     (name) => updaters.get(name)?.provider.proxied === true,

@@ -1,5 +1,5 @@
 // The timings in force: the defaults (constants.ts) unless the config says otherwise.
-import type { NetConfig } from '../../config/schema.js';
+import type { NetworkConfig } from './config.js';
 import {
   DDNS_RESYNC_INTERVAL_MS,
   DDNS_RETRY_FIRST_MS,
@@ -18,7 +18,7 @@ export interface NetTimings {
   ddnsResyncMs: number;
 }
 
-export function timingsFrom(net: NetConfig): NetTimings {
+export function timingsFrom(net: NetworkConfig): NetTimings {
   const dnsCheckMs = net.checkIntervalSeconds ? net.checkIntervalSeconds * 1000 : DNS_CHECK_INTERVAL_MS;
   return {
     publicIpMs: net.publicIp?.intervalSeconds ? net.publicIp.intervalSeconds * 1000 : PUBLIC_IP_INTERVAL_MS,

@@ -2,10 +2,10 @@
 // home, from the durable outbox, retrying with backoff until they go out or expire.
 
 import type { Clock } from '../../clock.js';
-import type { ChannelSettings } from '../../config/schema.js';
 import { DueRunner } from '../../due-runner.js';
 import { describeError, type Logger } from '../../log.js';
 import { ChannelError, type HttpPost, type Notice, sendToChannel } from '../../notify/channels.js';
+import type { ChannelSettings } from './config.js';
 import type { OutboxRepo } from './repos.js';
 
 const MAX_BACKOFF_MS = 10 * 60_000;

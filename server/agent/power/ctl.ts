@@ -27,7 +27,7 @@ export async function ctlPlugs(opts: CtlGlobalOptions): Promise<void> {
     const plugs = client.list('power').sort((a, b) => a.id.localeCompare(b.id));
     if (opts.json) return printJson(plugs.map((p) => ({ id: p.id, ...p.data })));
     if (plugs.length === 0)
-      return void process.stdout.write('No plugs configured (plugs: in lifeline.yaml).\n');
+      return void process.stdout.write('No plugs configured (power: in lifeline.yaml).\n');
     const rows = [['ID', 'NAME', 'STATE', 'POWER', 'LIFELINE', 'DEVICE TIMER']];
     for (const { id, data: p } of plugs)
       rows.push([

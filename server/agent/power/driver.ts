@@ -1,8 +1,9 @@
 // The one interface every smart-plug driver implements. The capability (polling, guard, events)
 // knows nothing of Shelly or Tasmota; a driver knows nothing of the guard.
 import type { Clock } from '../../clock.js';
-import type { PlugConfig } from '../../config/schema.js';
+import type { Report } from '../../config/fields.js';
 import type { Logger } from '../../log.js';
+import type { PlugConfig } from './config.js';
 import type { MqttHub } from './mqtt-hub.js';
 
 export type TimerKind = 'atomic' | 'two-step' | 'none';
@@ -56,3 +57,32 @@ export interface DriverDeps {
 }
 
 export type DriverFactory = (plug: PlugConfig, deps: DriverDeps) => PlugDriver;
+
+/** Plug keys a driver may read besides the common ones (config.ts has their schemas). */
+export type DriverKey =
+  | 'address'
+  | 'channel'
+  | 'username'
+  | 'password'
+  | 'token'
+  | 'topic'
+  | 'baseTopic'
+  | 'entity'
+  | 'powerEntity'
+  | 'model';
+
+/**
+ * A driver as the registry (drivers/index.ts) knows it: the keys of a plug entry it reads, what an
+ * entry must say for it (key → why), rules of its own, and how to make it. Any other driver key in
+ * an entry is named as a mistake, so a key meant for another brand is never silently ignored.
+ */
+export interface DriverSpec {
+  keys: readonly DriverKey[];
+  requires?: Partial<Record<DriverKey, string>>;
+  check?(plug: PlugConfig, report: Report): void;
+  create: DriverFactory;
+}
+
+/** What an entry's address is, by kind of driver: the device itself, an MQTT broker, a server. */
+export const DEVICE_ADDRESS = "the plug's host or host:port";
+export const BROKER_ADDRESS = 'the MQTT broker, e.g. 192.168.1.10:1883';

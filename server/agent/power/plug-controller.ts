@@ -4,8 +4,8 @@
 
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
 import type { PlugCycle, PlugInfo } from '../../../shared/protocol/power.js';
-import type { PlugConfig } from '../../config/schema.js';
 import type { AgentContext } from '../capability.js';
+import type { PlugConfig } from './config.js';
 import type { PlugDriver, PlugPush, PlugReading } from './driver.js';
 
 /** How long after the expected return a cycle is still tracked before it is dropped. */

@@ -2,8 +2,8 @@
 // whatever path it came by. A lifeline plug that is on stays on, except inside a power-cycle
 // that the plug itself ends with its own timer.
 import type { PlugInfo } from '../../../shared/protocol/power.js';
-import type { PlugConfig } from '../../config/schema.js';
 import type { Classification } from '../actions.js';
+import type { PlugConfig } from './config.js';
 
 export type PlugVerb = 'on' | 'off' | 'toggle' | 'cycle';
 

@@ -2,23 +2,20 @@
 // (power.on / power.off / power.toggle / power.cycle), and the readiness rows for `lifeline check`.
 import { LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
 import { type PlugInfo, PowerCycle, PowerOff, PowerOn, PowerToggle } from '../../../shared/protocol/power.js';
-import type { PlugConfig } from '../../config/schema.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
-import type { DriverFactory, PlugDriver } from './driver.js';
-import { DRIVERS } from './drivers/index.js';
+import type { PlugConfig } from './config.js';
+import type { PlugDriver } from './driver.js';
+import { createDriver } from './drivers/index.js';
 import { createMqttHub } from './mqtt-hub.js';
 import { PlugController } from './plug-controller.js';
 import { classifyPlug, type PlugVerb } from './policy.js';
 
-export function createPlugsCapability(
-  ctx: AgentContext,
-  drivers: Record<PlugConfig['driver'], DriverFactory> = DRIVERS,
-): Capability {
+export function createPowerCapability(ctx: AgentContext): Capability {
   const log = ctx.log.child('plugs');
   const mqtt = createMqttHub(log.child('mqtt'));
   const deps = { clock: ctx.clock, log, mqtt };
-  const configs = new Map(ctx.config.plugs.map((p) => [p.id, p]));
+  const configs = new Map(ctx.config.power.map((p) => [p.id, p]));
   const controllers = new Map<string, PlugController>();
 
   const view = (id: string | undefined) => (id ? controllers.get(id)?.view() : undefined);
@@ -97,12 +94,12 @@ export function createPlugsCapability(
   };
 
   return {
-    name: 'plugs',
+    name: 'power',
     actions: [on, off, toggle, cycle],
     start() {
-      for (const p of ctx.config.plugs) {
+      for (const p of ctx.config.power) {
         try {
-          const c = new PlugController(p, drivers[p.driver](p, deps), ctx);
+          const c = new PlugController(p, createDriver(p, deps), ctx);
           controllers.set(p.id, c);
           c.start();
         } catch (err) {
@@ -118,10 +115,10 @@ export function createPlugsCapability(
     },
     async check() {
       return Promise.all(
-        ctx.config.plugs.map(async (p) => {
+        ctx.config.power.map(async (p) => {
           const running = controllers.get(p.id);
           if (running) return probe(p, () => running.refresh(), running.driver);
-          const d = drivers[p.driver](p, deps);
+          const d = createDriver(p, deps);
           try {
             return await probe(p, () => d.read(), d);
           } finally {

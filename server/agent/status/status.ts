@@ -9,17 +9,13 @@ const BOOT_KEY = 'status.hostBootAt';
 /** Boot times computed from uptime wobble by a second or so; anything closer is the same boot. */
 const SAME_BOOT_MS = 60_000;
 
-export function hostBootTime(now: number): number {
-  return Math.round((now - os.uptime() * 1000) / 1000) * 1000;
-}
-
-export function createSystemCapability(ctx: AgentContext): Capability {
+export function createStatusCapability(ctx: AgentContext): Capability {
   return {
-    name: 'system',
+    name: 'status',
     actions: [],
     start() {
       const now = ctx.clock.now();
-      const hostBootAt = hostBootTime(now);
+      const { hostBootAt } = ctx;
       const previous = ctx.kv.get<number>(BOOT_KEY);
       const startedAfterBoot = previous !== undefined && Math.abs(previous - hostBootAt) > SAME_BOOT_MS;
       ctx.kv.set(BOOT_KEY, hostBootAt);

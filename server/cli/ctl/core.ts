@@ -4,18 +4,19 @@ import { toBase64Url } from '../../../shared/bytes.js';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
 import { ActivityList } from '../../../shared/protocol/activity.js';
 import { DevicesPair, DevicesRename, DevicesRevoke } from '../../../shared/protocol/devices.js';
-import { exportPrivateJwk, generateIdentity } from '../../../shared/session/keys.js';
 import { CliError } from '../errors.js';
 import { ago, clockTime, duration, table } from '../format.js';
-import { terminalQr } from '../terminal-qr.js';
-import { connectSession } from './connect.js';
 import { type GuardedOptions, runGuarded } from './guarded.js';
-import { saveProfile } from './profile.js';
 import { type CtlGlobalOptions, printJson, withSession } from './session.js';
 
 export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: string }): Promise<void> {
   const parsed = parsePairingLink(link);
   if ('error' in parsed) throw new CliError(`invalid pairing link: ${parsed.error}`, 2);
+  const [{ exportPrivateJwk, generateIdentity }, { connectSession }, { saveProfile }] = await Promise.all([
+    import('../../../shared/session/keys.js'),
+    import('./connect.js'),
+    import('./profile.js'),
+  ]);
   const { identity, pair } = await generateIdentity(true);
   const name = opts.name ?? `ctl on ${os.hostname()}`;
   const base = opts.url ?? parsed.base;
@@ -150,6 +151,7 @@ export async function ctlAddDevice(opts: CtlGlobalOptions & GuardedOptions): Pro
   await withSession(opts, async (client) => {
     const data = await runGuarded(client, DevicesPair, {}, opts);
     if (opts.json) return printJson(data);
+    const { terminalQr } = await import('../terminal-qr.js');
     process.stdout.write(
       `${await terminalQr(data.link)}\n${data.link}\n\nValid for 10 minutes, for one device.\n`,
     );

@@ -27,7 +27,7 @@ beforeAll(async () => {
   desk = await startMachine(lab, { mac: DESK_MAC, tcp: 3389, bootSeconds: 2 });
   agent = await startNetnsAgent(
     lab,
-    `hosts:
+    `machines:
   - { id: desk, name: Desk PC, mac: "${DESK_MAC}", address: ${desk.ip}, probe: { tcp: 3389 }, probeIntervalSeconds: 5 }
   - { id: vm, name: Old VM, mac: "52:54:00:00:00:07", address: ${lab.net}.99, probe: { tcp: 22 }, wakeTimeoutSeconds: 5 }
 `,

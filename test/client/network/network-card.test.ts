@@ -26,7 +26,7 @@ beforeAll(async () => {
     yaml: JSON.stringify({
       home: { name: 'Card home' },
       listen: { host: '127.0.0.1', port: 0 },
-      net: {
+      network: {
         names: ['home.lifeline.test', 'old.lifeline.test'],
         resolvers: [bind.server],
         publicIp: {

@@ -29,7 +29,7 @@ it('a lifeline power-cycle reaches the relay, which reports its outcome to the p
     home: { name: 'Cabin' },
     listen: { host: '127.0.0.1', port: 0 },
     relay: { url: relay.url, heartbeatSeconds: 2 },
-    plugs: [
+    power: [
       {
         id: 'cabinet',
         name: 'Network cabinet',

@@ -3,7 +3,7 @@
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../../../config/schema.js';
+import type { DdnsConfig } from '../config.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import type { HttpClient } from '../http-client.js';
 import type { DdnsProvider } from './provider.js';
@@ -31,7 +31,11 @@ export function cloudflareProvider(cfg: DdnsConfig, record: string, http: HttpCl
   const zoneName = (cfg.zone ?? record.split('.').slice(-2).join('.')).replace(/\.$/, '');
   let zoneId: string | undefined;
 
-  const call = async <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
     const token = readToken(cfg.token, cfg.tokenFile, 'Cloudflare');
     const res = await http({
       url: `${base}${path}`,
@@ -91,6 +95,16 @@ export function cloudflareProvider(cfg: DdnsConfig, record: string, http: HttpCl
     return mine;
   };
 
+  const txtRecords = async (name: string): Promise<CfRecord[]> => {
+    const list = await call<CfRecord[]>(
+      'GET',
+      `/zones/${await zone()}/dns_records?type=TXT&name=${encodeURIComponent(name)}`,
+    );
+    return Array.isArray(list) ? list.filter((r) => r.type === 'TXT' && r.name === name) : [];
+  };
+  // Cloudflare keeps TXT content as written, quoted or not; compare the text inside.
+  const unquote = (content: string) => content.replace(/^"(.*)"$/, '$1');
+
   return {
     provider: 'cloudflare',
     get proxied() {
@@ -117,6 +131,20 @@ export function cloudflareProvider(cfg: DdnsConfig, record: string, http: HttpCl
     async verify(family, address) {
       const now = await records(family);
       return now.length > 0 && now.every((r) => r.content === address);
+    },
+    async setTxt(name, value) {
+      if ((await txtRecords(name)).some((r) => unquote(r.content) === value)) return;
+      await call('POST', `/zones/${await zone()}/dns_records`, {
+        type: 'TXT',
+        name,
+        content: value,
+        ttl: cfg.ttl,
+      });
+    },
+    async removeTxt(name, value) {
+      const z = await zone();
+      for (const r of await txtRecords(name))
+        if (unquote(r.content) === value) await call('DELETE', `/zones/${z}/dns_records/${r.id}`);
     },
     async checkCredentials() {
       const v = await call<{ status: string }>('GET', '/user/tokens/verify');

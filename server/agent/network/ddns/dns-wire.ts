@@ -2,7 +2,7 @@
 // a walk over resource records (replies may compress names). No npm package signs with TSIG, and
 // dns-packet cannot encode the class-ANY deletes an update needs, so this small part is ours.
 
-export const TYPE = { A: 1, NS: 2, SOA: 6, AAAA: 28, TSIG: 250 } as const;
+export const TYPE = { A: 1, NS: 2, SOA: 6, TXT: 16, AAAA: 28, TSIG: 250, CAA: 257 } as const;
 export const CLASS = { IN: 1, NONE: 254, ANY: 255 } as const;
 export const OPCODE_UPDATE = 5;
 

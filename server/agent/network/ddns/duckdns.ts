@@ -4,7 +4,7 @@
 
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../../../config/schema.js';
+import type { DdnsConfig } from '../config.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import type { HttpClient } from '../http-client.js';
 import type { DdnsProvider } from './provider.js';
@@ -40,6 +40,26 @@ export function duckdnsProvider(cfg: DdnsConfig, record: string, http: HttpClien
     return lines;
   };
 
+  /** DuckDNS holds one TXT per domain and serves it for every name under the domain. */
+  const txtCall = async (name: string, params: Record<string, string>): Promise<void> => {
+    const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+    const domain = labels.at(-2) === 'duckdns' && labels.at(-1) === 'org' ? labels.at(-3) : sub;
+    const token = readToken(cfg.token, cfg.tokenFile, 'DuckDNS');
+    const q = new URLSearchParams({ domains: domain ?? sub, token, ...params });
+    const res = await http({ url: `${base}/update?${q}`, timeoutMs: REQUEST_TIMEOUT_MS });
+    if (res.status !== 200) throw new LifelineError('failed', `DuckDNS answered HTTP ${res.status}`);
+    const first = res.body.trim().split('\n')[0]?.trim();
+    if (first === 'KO')
+      throw new LifelineError(
+        'refused',
+        `DuckDNS answered KO: wrong token, or ${domain} is not this account's domain`,
+        {
+          reason: 'KO',
+        },
+      );
+    if (first !== 'OK') throw new LifelineError('failed', 'DuckDNS gave an unexpected reply');
+  };
+
   return {
     provider: 'duckdns',
     async current(family) {
@@ -50,6 +70,12 @@ export function duckdnsProvider(cfg: DdnsConfig, record: string, http: HttpClien
     },
     async verify(family, address) {
       return echoed[family] === undefined ? undefined : echoed[family] === address;
+    },
+    async setTxt(name, value) {
+      await txtCall(name, { txt: value });
+    },
+    async removeTxt(name) {
+      await txtCall(name, { txt: '', clear: 'true' });
     },
     async checkCredentials() {
       if (!echoed.ipv4 && !echoed.ipv6)

@@ -2,7 +2,13 @@
 // cause (wrong token, unknown zone, server down) and never carries the secret.
 import type { IpFamily } from '../../../../shared/protocol/network.js';
 
-export interface DdnsProvider {
+/** DNS-01 (ACME): one TXT value added beside any others at `name`, later that same value removed. */
+export interface TxtWriter {
+  setTxt(name: string, value: string): Promise<void>;
+  removeTxt(name: string, value: string): Promise<void>;
+}
+
+export interface DdnsProvider extends TxtWriter {
   readonly provider: 'cloudflare' | 'duckdns' | 'rfc2136';
   /** What the record holds now, as the provider (or its authoritative server) sees it; undefined if it cannot say. */
   current(family: IpFamily): Promise<string[] | undefined>;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpFamily } from '../../../../shared/protocol/network.js';
-import type { DdnsConfig } from '../../../config/schema.js';
+import type { DdnsConfig } from '../config.js';
 import { REQUEST_TIMEOUT_MS } from '../constants.js';
 import { type DnsClient, dnsClient } from '../dns/query.js';
 import {
@@ -201,10 +201,28 @@ export function rfc2136Provider(cfg: DdnsConfig, record: string): DdnsProvider {
       await send([]);
       return `TSIG key "${cfg.key!.name}" accepted by ${cfg.server} for zone ${await findZone()}`;
     },
+    async setTxt(name, value) {
+      // Added to the set, not replacing it: two challenges for one name may be pending at once.
+      await send([{ name, type: TYPE.TXT, klass: CLASS.IN, ttl: cfg.ttl, rdata: txtRdata(value) }]);
+    },
+    async removeTxt(name, value) {
+      await send([{ name, type: TYPE.TXT, klass: CLASS.NONE, ttl: 0, rdata: txtRdata(value) }]);
+    },
     stop() {
       resolved?.lookup.cancel();
     },
   };
+}
+
+/** TXT RDATA: the text as <character-string>s of at most 255 bytes each (RFC 1035 §3.3.14). */
+function txtRdata(value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  const parts: Buffer[] = [];
+  for (let i = 0; i === 0 || i < bytes.length; i += 255) {
+    const chunk = bytes.subarray(i, i + 255);
+    parts.push(Buffer.from([chunk.length]), chunk);
+  }
+  return Buffer.concat(parts);
 }
 
 function expandV6(address: string): string[] {

@@ -1,26 +1,31 @@
-// Driver name (config `driver:`) → driver. Adding a brand is one file and one line here.
-import type { PlugConfig } from '../../../config/schema.js';
-import type { DriverDeps, DriverFactory, PlugDriver } from '../driver.js';
-import { createHomeAssistantDriver } from './homeassistant.js';
-import { createKasaDriver } from './kasa.js';
-import { createMiioDriver } from './miio.js';
-import { createShellyGen1Driver } from './shelly-gen1.js';
-import { createShellyGen2Driver } from './shelly-gen2.js';
-import { createTasmotaDriver } from './tasmota.js';
-import { createTasmotaMqttDriver } from './tasmota-mqtt.js';
-import { createZigbee2MqttDriver } from './zigbee2mqtt.js';
+// Driver name (config `driver:`) → driver. Adding a brand is its own file and one line here: the
+// file declares the keys it reads and what it needs (DriverSpec), and config.ts checks entries
+// against it. Drivers load their device libraries (MQTT, Kasa) only when a plug uses them.
 
-export const DRIVERS: Record<PlugConfig['driver'], DriverFactory> = {
-  'shelly-gen1': createShellyGen1Driver,
-  'shelly-gen2': createShellyGen2Driver,
-  tasmota: createTasmotaDriver,
-  'tasmota-mqtt': createTasmotaMqttDriver,
-  kasa: createKasaDriver,
-  miio: createMiioDriver,
-  homeassistant: createHomeAssistantDriver,
-  zigbee2mqtt: createZigbee2MqttDriver,
+import type { PlugConfig } from '../config.js';
+import type { DriverDeps, DriverSpec, PlugDriver } from '../driver.js';
+import { homeassistant } from './homeassistant.js';
+import { kasa } from './kasa.js';
+import { miio } from './miio.js';
+import { shellyGen1 } from './shelly-gen1.js';
+import { shellyGen2 } from './shelly-gen2.js';
+import { tasmota } from './tasmota.js';
+import { tasmotaMqtt } from './tasmota-mqtt.js';
+import { zigbee2mqtt } from './zigbee2mqtt.js';
+
+export const DRIVERS: Readonly<Record<string, DriverSpec>> = {
+  'shelly-gen1': shellyGen1,
+  'shelly-gen2': shellyGen2,
+  tasmota,
+  'tasmota-mqtt': tasmotaMqtt,
+  kasa,
+  miio,
+  homeassistant,
+  zigbee2mqtt,
 };
 
 export function createDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver {
-  return DRIVERS[plug.driver](plug, deps);
+  const spec = DRIVERS[plug.driver];
+  if (!spec) throw new Error(`no plug driver ${plug.driver}`);
+  return spec.create(plug, deps);
 }

@@ -5,8 +5,14 @@
 import type { Plug } from 'tplink-smarthome-api';
 import * as tplink from 'tplink-smarthome-api';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../../../config/schema.js';
-import type { DriverDeps, PlugDriver, PlugReading } from '../driver.js';
+import type { PlugConfig } from '../config.js';
+import {
+  DEVICE_ADDRESS,
+  type DriverDeps,
+  type DriverSpec,
+  type PlugDriver,
+  type PlugReading,
+} from '../driver.js';
 import { isObject } from './http.js';
 
 const RULE_NAME = 'lifeline cycle';
@@ -116,3 +122,9 @@ function kasaError(err: unknown, who: string, what: string): LifelineError {
     return new LifelineError('failed', `${who} sent a reply that is not JSON`);
   return new LifelineError('failed', `${who}: ${what} failed`);
 }
+
+export const kasa: DriverSpec = {
+  keys: ['address', 'channel'],
+  requires: { address: DEVICE_ADDRESS },
+  create: createKasaDriver,
+};

@@ -3,8 +3,14 @@
 // wrong checksum, so a wrong token shows up as "answers hello, ignores commands".
 import { createSocket, type Socket } from 'node:dgram';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../../../config/schema.js';
-import type { DriverDeps, PlugDriver, PlugReading } from '../driver.js';
+import type { PlugConfig } from '../config.js';
+import {
+  DEVICE_ADDRESS,
+  type DriverDeps,
+  type DriverSpec,
+  type PlugDriver,
+  type PlugReading,
+} from '../driver.js';
 import { isObject } from './http.js';
 import { type MiotProp, miotModel } from './miio-models.js';
 import { decodePacket, encodePacket, HELLO, MIIO_PORT, miioKeys, parseHeader } from './miio-packet.js';
@@ -170,3 +176,13 @@ export function createMiioDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver
     },
   };
 }
+
+export const miio: DriverSpec = {
+  keys: ['address', 'token', 'model'],
+  requires: { address: DEVICE_ADDRESS, token: 'the 32-hex-digit device token' },
+  check(p, report) {
+    if (p.token !== undefined && !/^[0-9a-fA-F]{32}$/.test(p.token))
+      report(['token'], 'a token of 32 hex digits');
+  },
+  create: createMiioDriver,
+};

@@ -1,8 +1,14 @@
 // Tasmota over HTTP: `GET /cm?user=admin&password=…&cmnd=…`. The cycle runs on the device:
 // `TimedPower<x> <ms>,off` on 13.3.0.3+, else `Backlog Power<x> OFF; Delay …; Power<x> ON`.
 import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../../../config/schema.js';
-import type { DriverDeps, PlugDriver, PlugReading } from '../driver.js';
+import type { PlugConfig } from '../config.js';
+import {
+  DEVICE_ADDRESS,
+  type DriverDeps,
+  type DriverSpec,
+  type PlugDriver,
+  type PlugReading,
+} from '../driver.js';
 import { baseUrl, garbage, httpRequest, isObject, parseJson } from './http.js';
 import {
   backlogCycle,
@@ -89,3 +95,9 @@ export function createTasmotaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDr
     close() {},
   };
 }
+
+export const tasmota: DriverSpec = {
+  keys: ['address', 'channel', 'username', 'password'],
+  requires: { address: DEVICE_ADDRESS },
+  create: createTasmotaDriver,
+};

@@ -16,7 +16,7 @@ function problems(yaml: string) {
 describe('docker engines in the config', () => {
   it('fills in the loop and boot-race defaults; recovery stays off unless asked for', () => {
     const { config } = parseConfig('docker:\n  - id: nas\n    watch: [ddns]\n', '/x.yaml', {});
-    expect(config.docker[0]).toMatchObject({
+    expect(config.containers[0]).toMatchObject({
       id: 'nas',
       watch: ['ddns'],
       lifeline: [],
@@ -27,7 +27,7 @@ describe('docker engines in the config', () => {
 
   it('keeps the defaults for the keys left out of a partial section', () => {
     const { config } = parseConfig('docker:\n  - id: nas\n    bootRace: { recover: true }\n', '/x.yaml', {});
-    expect(config.docker[0]?.bootRace).toEqual({ minutes: 10, recover: true, windowMinutes: 10 });
+    expect(config.containers[0]?.bootRace).toEqual({ minutes: 10, recover: true, windowMinutes: 10 });
   });
 
   it('names the line and key of a mistake', () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   desk = await startMachine(lab, { mac: DESK_MAC, tcp: 22, bootSeconds: 2 });
   agent = await startNetnsAgent(
     lab,
-    `hosts:
+    `machines:
   - { id: desk, name: Desk PC, mac: "${DESK_MAC}", address: ${desk.ip}, probe: { tcp: 22 }, probeIntervalSeconds: 5 }
   - { id: vm, name: Old VM, mac: "08:00:27:00:00:01", address: ${lab.net}.99, probe: { tcp: 22 }, wakeTimeoutSeconds: 5 }
 `,

@@ -27,7 +27,7 @@ describe('Wake-on-LAN capability lifecycle', () => {
     const port = (server.address() as net.AddressInfo).port;
     t = await startTestAgent({
       yaml: `listen: { host: 127.0.0.1, port: 0 }
-hosts:
+machines:
   - { id: svc, name: Service, mac: "a8:a1:59:00:03:01", address: 127.0.0.1, probe: { tcp: ${port} }, probeIntervalSeconds: 5 }
   - { id: pinged, mac: "a8:a1:59:00:03:02", address: 127.0.0.1, probeIntervalSeconds: 5 }
   - { id: bare, mac: "a8:a1:59:00:03:03" }

@@ -94,7 +94,7 @@ describe('hosts[] in the config', () => {
       'x.yaml',
       {},
     );
-    expect(config.hosts[0]).toMatchObject({
+    expect(config.machines[0]).toMatchObject({
       mac: 'a8:a1:59:12:34:56',
       secureOn: 'aa:bb:cc:dd:ee:ff',
       ports: [9, 7],

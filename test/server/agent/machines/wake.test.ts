@@ -58,7 +58,7 @@ beforeAll(async () => {
   );
   agent = await startNetnsAgent(
     lab,
-    `hosts:
+    `machines:
   - { id: desk, name: Desk PC, mac: "${DESK_MAC}", address: ${desk.ip}, probe: { tcp: 3389 } }
   - { id: nas, name: NAS, mac: "${VM_MAC}", address: ${nas.ip}, probe: { tcp: 22 }, wakeTimeoutSeconds: 6, probeIntervalSeconds: 5 }
   - { id: vault, name: Vault, mac: "${VAULT_MAC}", address: ${vault.ip}, secureOn: "${PASSWORD}", probe: { tcp: 22 } }

@@ -1,7 +1,7 @@
 // The net section of lifeline.yaml: the SPEC's single `ddns`, DDNS per name, and errors that say
 // what a provider needs — never a silent misconfiguration of the one service that must not fail.
 import { describe, expect, it } from 'vitest';
-import { planFrom } from '../../../../server/agent/network/config.js';
+import { planFrom } from '../../../../server/agent/network/plan.js';
 import { ConfigError, parseConfig } from '../../../../server/config/load.js';
 
 function problems(yaml: string) {
@@ -29,7 +29,7 @@ describe('net config', () => {
       'x.yaml',
       {},
     );
-    const plan = planFrom(config.net);
+    const plan = planFrom(config.network);
     expect(plan.enabled).toBe(true);
     expect(plan.ddns.map((d) => [d.record, d.config.provider, d.families])).toEqual([
       ['nas.duckdns.org', 'duckdns', ['ipv4', 'ipv6']],
@@ -45,7 +45,7 @@ describe('net config', () => {
 
   it('contacts nobody when no name is configured (the default config)', () => {
     const { config } = parseConfig('net: { names: [], resolvers: [system] }\n', 'x.yaml', {});
-    expect(planFrom(config.net).enabled).toBe(false);
+    expect(planFrom(config.network).enabled).toBe(false);
   });
 
   it('says what RFC 2136 needs', () => {
@@ -82,8 +82,8 @@ describe('net config', () => {
 
   it('reports a DDNS record it cannot infer', () => {
     const { config } = parseConfig('net:\n  ddns: { provider: cloudflare, token: a }\n', 'x.yaml', {});
-    expect(planFrom(config.net).problems).toEqual([
-      'net.ddns has no record, and net.names is empty: which name should it update?',
+    expect(planFrom(config.network).problems).toEqual([
+      'network.ddns has no record, and network.names is empty: which name should it update?',
     ]);
   });
 });

@@ -24,7 +24,7 @@ function writeConfig(file: string, secret: string): string {
     JSON.stringify({
       listen: { host: '127.0.0.1', port },
       data: `./data-${file}`,
-      net: {
+      network: {
         names: ['home.lifeline.test'],
         resolvers: [bind.server],
         publicIp: {

@@ -2,10 +2,11 @@
 // the force update from a paired device; and `lifeline check` rows for the credentials.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { duckdnsProvider } from '../../../../server/agent/network/ddns/duckdns.js';
 import { httpClient } from '../../../../server/agent/network/http-client.js';
-import { DdnsSchema } from '../../../../server/config/schema.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { DdnsRecord } from '../../../../shared/protocol/network.js';
 import { pairDevice, startTestAgent, type TestAgent, waitFor } from '../../../harness/agent.js';
@@ -28,7 +29,7 @@ function agentWith(ddns: Record<string, unknown>, names: string[]) {
   return startTestAgent({
     yaml: JSON.stringify({
       listen: { host: '127.0.0.1', port: 0 },
-      net: {
+      network: {
         names,
         resolvers: ['127.0.0.1:1'],
         publicIp: {
@@ -217,7 +218,7 @@ describe('Cloudflare', () => {
 describe('DuckDNS', () => {
   const provider = (token: string) =>
     duckdnsProvider(
-      DdnsSchema.parse({ provider: 'duckdns', token, apiUrl: duck.url }),
+      v.parse(DdnsSchema, { provider: 'duckdns', token, apiUrl: duck.url }),
       'myhome.duckdns.org',
       httpClient,
     );

@@ -32,7 +32,7 @@ function agent(publicIp: Record<string, unknown>, extra: Record<string, unknown>
   return startTestAgent({
     yaml: JSON.stringify({
       listen: { host: '127.0.0.1', port: 0 },
-      net: {
+      network: {
         names: [],
         resolvers: ['127.0.0.1:1'],
         publicIp: { router: false, relay: false, intervalSeconds: 1, ...publicIp },

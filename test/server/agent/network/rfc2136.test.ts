@@ -39,7 +39,7 @@ beforeAll(async () => {
   const config = {
     home: { name: 'Net test' },
     listen: { host: '127.0.0.1', port: 0 },
-    net: {
+    network: {
       names: [NAME],
       resolvers: [bind.server, `authoritative:${bind.port}`],
       publicIp: {

@@ -1,9 +1,10 @@
 // The RFC 2136 client against a real BIND: a good key updates, a wrong secret or an unknown key name is
 // refused with an error that says which, and the record is left alone.
 import { Resolver } from 'node:dns/promises';
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DdnsSchema } from '../../../../server/agent/network/config.js';
 import { rfc2136Provider } from '../../../../server/agent/network/ddns/rfc2136.js';
-import { DdnsSchema } from '../../../../server/config/schema.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { startBind, type TestBind } from '../../../harness/bind.js';
 
@@ -11,7 +12,7 @@ let bind: TestBind;
 
 const provider = (key: { name: string; algorithm?: string; secret: string }, server = bind.server) =>
   rfc2136Provider(
-    DdnsSchema.parse({ provider: 'rfc2136', record: 'www.lifeline.test', server, key }),
+    v.parse(DdnsSchema, { provider: 'rfc2136', record: 'www.lifeline.test', server, key }),
     'www.lifeline.test',
   );
 

@@ -53,7 +53,7 @@ beforeAll(async () => {
     config,
     JSON.stringify({
       listen: { host: '127.0.0.1', port },
-      plugs: plugs.map((p) => ({ pollSeconds: 1, timeoutSeconds: 1, ...p })),
+      power: plugs.map((p) => ({ pollSeconds: 1, timeoutSeconds: 1, ...p })),
     }),
   );
   const started = await startCli(['start'], /Lifeline is running/, {
@@ -165,7 +165,7 @@ describe('lifeline ctl for plugs', () => {
       broken,
       JSON.stringify({
         data: './data2',
-        plugs: [{ id: 'dead', name: 'Dead', driver: 'tasmota', address: dead.address, timeoutSeconds: 1 }],
+        power: [{ id: 'dead', name: 'Dead', driver: 'tasmota', address: dead.address, timeoutSeconds: 1 }],
       }),
     );
     const bad = await runCli(['check', '-c', broken], { env });

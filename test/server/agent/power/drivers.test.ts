@@ -1,10 +1,12 @@
 // Every driver against its simulator: the shared contract, then what is particular to each
 // (logins, wire details, the safety checks of the two-step Kasa cycle).
+
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlugSchema } from '../../../../server/agent/power/config.js';
 import { createDriver } from '../../../../server/agent/power/drivers/index.js';
 import { createMqttHub, type MqttHub } from '../../../../server/agent/power/mqtt-hub.js';
 import { systemClock } from '../../../../server/clock.js';
-import { PlugSchema } from '../../../../server/config/schema.js';
 import { silentLogger } from '../../../../server/log.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import { waitFor } from '../../../harness/agent.js';
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 const deps = () => ({ clock: systemClock, log: silentLogger, mqtt: hub });
 const plug = (fields: Record<string, unknown>) =>
-  PlugSchema.parse({ id: 'p', name: 'Plug', timeoutSeconds: 1, ...fields });
+  v.parse(PlugSchema, { id: 'p', name: 'Plug', timeoutSeconds: 1, ...fields });
 
 async function failure(p: Promise<unknown>): Promise<LifelineError> {
   try {

@@ -11,7 +11,7 @@ export async function startPlugAgent(
   const yaml = JSON.stringify({
     home: { name: 'Test home' },
     listen: { host: '127.0.0.1', port: 0 },
-    plugs: plugs.map((p) => ({ pollSeconds: 1, timeoutSeconds: 1, bootSeconds: 5, ...p })),
+    power: plugs.map((p) => ({ pollSeconds: 1, timeoutSeconds: 1, bootSeconds: 5, ...p })),
   });
   const t = await startTestAgent({ yaml });
   const { client } = await pairDevice(t);

@@ -1,0 +1,50 @@
+// The capabilities' faces in the app, in bottom-navigation order: each lives in its own folder
+// (client/src/<capability>/: screen, messages, styles) and is listed here once — its screen (loaded
+// on first visit and precached for offline use) and what it adds to Home. This file only composes.
+import type { ComponentType } from 'preact';
+import { lazyScreen } from './components/LazyScreen.js';
+import type { MessageKey } from './i18n/index.js';
+import { NetworkCard } from './network/NetworkCard.js';
+
+export interface CapabilityUi {
+  id: string;
+  /** Its screen, with its place in the bottom navigation. */
+  screen?: { label: MessageKey; icon: string; component: ComponentType<{ params: string[] }> };
+  /** Shown on Home, under the agent's facts. */
+  homeCard?: ComponentType;
+}
+
+export const CAPABILITY_UI: readonly CapabilityUi[] = [
+  {
+    id: 'machines',
+    screen: {
+      label: 'nav.machines',
+      icon: '⌨',
+      component: lazyScreen(() => import('./machines/MachinesScreen.js').then((m) => m.MachinesScreen)),
+    },
+  },
+  {
+    id: 'containers',
+    screen: {
+      label: 'nav.containers',
+      icon: '▣',
+      component: lazyScreen(() => import('./containers/ContainersScreen.js').then((m) => m.ContainersScreen)),
+    },
+  },
+  {
+    id: 'power',
+    screen: {
+      label: 'nav.power',
+      icon: '⚡',
+      component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
+    },
+  },
+  { id: 'network', homeCard: NetworkCard },
+];
+
+/** Every capability's message catalogue, by type (each loads with its screen or card). */
+export type CapabilityMessages =
+  | typeof import('./machines/messages.js')['machinesMessages']
+  | typeof import('./containers/messages.js')['containersMessages']
+  | typeof import('./power/messages.js')['powerMessages']
+  | typeof import('./network/messages.js')['networkMessages'];

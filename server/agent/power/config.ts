@@ -1,0 +1,60 @@
+// The `power:` section of lifeline.yaml (`plugs:` is its earlier name): one entry per smart plug.
+// Common keys here; which driver keys an entry may carry, and what each driver needs, is declared
+// by the driver itself (drivers/<brand>.ts) and checked through the registry (drivers/index.ts).
+import * as v from 'valibot';
+import { address, displayName, id, nonEmpty, rule, secret } from '../../config/fields.js';
+import type { DriverKey } from './driver.js';
+import { DRIVERS } from './drivers/index.js';
+
+const DRIVER_NAMES = Object.keys(DRIVERS) as [string, ...string[]];
+const text200 = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const ranged = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
+const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+
+const DRIVER_KEY_SCHEMAS = {
+  /** The device (host or host:port); for MQTT drivers the broker; for Home Assistant its URL. */
+  address: v.optional(address),
+  channel: v.optional(whole(0, 16)),
+  username: v.optional(nonEmpty),
+  password: v.optional(secret),
+  token: v.optional(secret),
+  topic: v.optional(text200),
+  baseTopic: v.optional(text200),
+  entity: v.optional(nonEmpty),
+  powerEntity: v.optional(nonEmpty),
+  model: v.optional(nonEmpty),
+} satisfies Record<DriverKey, v.GenericSchema>;
+const DRIVER_SPECIFIC = Object.keys(DRIVER_KEY_SCHEMAS).filter((k) => k !== 'address') as DriverKey[];
+
+export const PlugSchema = v.pipe(
+  v.strictObject({
+    id,
+    name: displayName,
+    driver: v.picklist(DRIVER_NAMES),
+    ...DRIVER_KEY_SCHEMAS,
+    lifeline: v.optional(v.boolean(), false),
+    powers: v.optional(v.array(nonEmpty), []),
+    cycleSeconds: v.optional(whole(5, 3600), 30),
+    /** After power returns, how long until the agent is reachable again (router, host and agent boot). */
+    bootSeconds: v.optional(whole(0, 1800), 120),
+    pollSeconds: v.optional(ranged(1, 3600), 10),
+    timeoutSeconds: v.optional(ranged(0.5, 60), 5),
+  }),
+  rule((p, report) => {
+    const spec = DRIVERS[p.driver];
+    if (!spec) return;
+    for (const key of DRIVER_SPECIFIC)
+      if (p[key] !== undefined && !spec.keys.includes(key)) report([key], `not used by driver ${p.driver}`);
+    for (const [key, why] of Object.entries(spec.requires ?? {}))
+      if (p[key as DriverKey] === undefined) report([key], `missing; ${why}`);
+    spec.check?.(p, report);
+    if (p.lifeline && p.powers.length === 0)
+      report(
+        ['powers'],
+        'a lifeline plug needs powers: [...] (what goes down with it; shown in every confirmation)',
+      );
+  }),
+);
+export type PlugConfig = v.InferOutput<typeof PlugSchema>;
+
+export const PowerSection = v.optional(v.array(PlugSchema), []);
