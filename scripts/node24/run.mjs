@@ -125,6 +125,8 @@ export function installRuntime({
           'The second Node the suite runs on comes only from there; nothing was installed.',
       );
     }
+    // Of the headers' package only include/ is used; its own node binary is 120 MB.
+    rmSync(path.join(nodedir, 'bin'), { recursive: true, force: true });
   }
 
   const reported = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
