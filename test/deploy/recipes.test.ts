@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { lockedRuntime } from '../../scripts/node24/run.mjs';
 import { loadConfig } from '../../server/config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../../server/config/relay-schema.js';
 import {
@@ -58,6 +59,26 @@ describe('everything referenced is pinned', () => {
       expect(readDeploy(rel)).not.toMatch(/^#\s*syntax=/m);
       const npm = dockerfile(rel).find((i) => i.op === 'RUN' && /npm install -g npm@/.test(i.args));
       expect(npm?.args, rel).toMatch(/npm@\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('runs the images on the Node release the suite also runs on (npm run test:node24)', () => {
+    const from = dockerfile(DOCKERFILES[0]!).find((i) => i.op === 'FROM')?.args ?? '';
+    expect(from).toMatch(/^node:\d+\.\d+\.\d+-[a-z]+-slim@/);
+    expect(from.match(/^node:(\d+\.\d+\.\d+)-/)?.[1]).toBe(lockedRuntime().version);
+  });
+
+  it('compiles better-sqlite3 against the Node headers the suite tests it with', () => {
+    for (const rel of DOCKERFILES) {
+      const env = dockerfile(rel)
+        .filter((i) => i.stage === 0 && i.op === 'ENV')
+        .flatMap((i) => i.args.split(/\s+/));
+      // npm_config_nodedir would win over the target and compile against the image's own headers.
+      expect(
+        env.filter((kv) => kv.startsWith('npm_config_nodedir=')),
+        rel,
+      ).toEqual([]);
+      expect(env, rel).toContain(`npm_config_target=${lockedRuntime().headers.version}`);
     }
   });
 

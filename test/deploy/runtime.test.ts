@@ -2,11 +2,12 @@
 // runtime stage's file set (production dependencies only, better-sqlite3 trimmed as the Dockerfile
 // trims it) starting the image's own command, and the online backup of a running agent's data folder.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addonForThisNode } from '../../scripts/node24/addon.mjs';
 import { startTestAgent, type TestAgent } from '../harness/agent.js';
 import { freePort } from '../harness/cli.js';
 import { startTestRelay, type TestRelay } from '../harness/relay.js';
@@ -126,6 +127,12 @@ describe("the runtime stage's files, run as the image runs them", () => {
     }
     for (const dir of ['bin', 'dist']) cpSync(path.join(REPO, dir), path.join(app, dir), { recursive: true });
     cpSync(path.join(REPO, 'package.json'), path.join(app, 'package.json'));
+    // The image compiles better-sqlite3 for the Node it runs; here that is the build this Node loads
+    // (npm's, or the one `npm run test:node24` made for Node 24).
+    copyFileSync(
+      addonForThisNode(),
+      path.join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+    );
     mkdirSync(path.join(app, 'scripts'));
     cpSync(path.join(REPO, 'scripts/backup-data.mjs'), path.join(app, 'scripts/backup-data.mjs'));
     // The Dockerfile's own trimming of better-sqlite3, run verbatim.
