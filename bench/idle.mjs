@@ -1,6 +1,11 @@
-// The agent at rest with a big home: 200 containers on a Docker engine, 20 plugs, 10 hosts. The
-// agent runs as its own process (`lifeline start`); its RSS and CPU are read from /proc after it
-// has settled, so nothing of the benchmark's own is counted.
+// The agent at rest, each in its own process, side by side in one run: the stack floor
+// (bench/stack-floor.mjs: node, fastify with its WebSocket and static plugins, SQLite, valibot and
+// yaml, listening, no Lifeline code), `lifeline start` with an empty config, and `lifeline start`
+// with a big home (200 containers on a real Docker engine, 20 plugs, 10 machines) — as run by
+// hand, and with the runtime settings the shipped units and images use (deploy/runtime.env).
+// RSS and CPU are read from /proc after everything has settled, so nothing of the benchmark's own
+// is counted. RSS moves by a few MiB with garbage collection and allocator state: each process is
+// sampled every second and reported by its median, and each variant runs as COPIES processes.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,17 +17,29 @@ import { loadTestModule } from './test-code.mjs';
 const CONTAINERS = 200;
 const PLUGS = 20;
 const HOSTS = 10;
-const SETTLE_MS = 20_000;
+const COPIES = 3;
+const SETTLE_MS = 40_000;
 const WINDOW_MS = 30_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const root = new URL('..', import.meta.url).pathname;
 
-function rssKiB(pid) {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+function rssMiB(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 }
 
 function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+/** The settings of deploy/runtime.env (what the systemd units and images set), as an environment. */
+function shippedRuntime() {
+  const env = {};
+  for (const line of readFileSync(path.join(root, 'deploy/runtime.env'), 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) env[m[1]] = m[2];
+  }
+  return env;
 }
 
 async function mapLimit(items, limit, fn) {
@@ -34,13 +51,15 @@ async function mapLimit(items, limit, fn) {
   );
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
 export async function idleBench() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-idle-'));
   const { startDockerd, TEST_IMAGE } = await loadTestModule('harness', 'dockerd');
   const { startShellyGen1 } = await loadTestModule('simulators', 'shelly-gen1');
   const dockerd = await startDockerd();
   const plugs = [];
-  let agent;
+  const procs = [];
   try {
     const docker = new Docker({ socketPath: dockerd.socket });
     const names = Array.from({ length: CONTAINERS }, (_, i) => `idle-${String(i).padStart(3, '0')}`);
@@ -48,7 +67,7 @@ export async function idleBench() {
       docker.createContainer({ name, Image: TEST_IMAGE, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } }),
     );
     for (let i = 0; i < PLUGS; i++) plugs.push(await startShellyGen1({ watts: 5 + i }));
-    const config = {
+    const bigHome = {
       listen: { host: '127.0.0.1', port: 0 },
       containers: [{ id: 'nas', socket: dockerd.socket, watch: names.slice(0, 20) }],
       power: plugs.map((p, i) => ({
@@ -65,48 +84,76 @@ export async function idleBench() {
         probe: { tcp: 3389 },
       })),
     };
-    const file = path.join(dir, 'lifeline.yaml');
-    writeFileSync(file, JSON.stringify(config));
-    agent = spawn(
-      process.execPath,
-      [new URL('../bin/lifeline.js', import.meta.url).pathname, 'start', '-c', file, '-p', '0'],
-      {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, LIFELINE_LOG: 'silent', ...(process.env.IDLE_ENV ? JSON.parse(process.env.IDLE_ENV) : {}) },
-      },
-    );
-    await new Promise((resolve, reject) => {
-      let out = '';
-      agent.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('Lifeline is running')) resolve();
-      });
-      agent.once('exit', (code) => reject(new Error(`agent exited with ${code}`)));
-    });
+    const empty = { listen: { host: '127.0.0.1', port: 0 } };
+    const shipped = shippedRuntime();
+    const variants = [
+      { key: 'floor', args: [path.join(root, 'bench/stack-floor.mjs')], env: {} },
+      { key: 'empty', config: empty, env: {} },
+      { key: 'big', config: bigHome, env: {} },
+      { key: 'big-shipped', config: bigHome, env: shipped },
+      { key: 'empty-shipped', config: empty, env: shipped },
+    ];
+    for (let copy = 0; copy < COPIES; copy++)
+      for (const v of variants) {
+        let args = v.args;
+        if (v.config) {
+          const data = mkdtempSync(path.join(dir, `${v.key}-`));
+          const file = path.join(data, 'lifeline.yaml');
+          writeFileSync(file, JSON.stringify(v.config));
+          args = [path.join(root, 'bin/lifeline.js'), 'start', '-c', file, '-p', '0'];
+        }
+        const child = spawn(process.execPath, args, {
+          stdio: ['ignore', 'ignore', 'ignore'],
+          env: { ...process.env, LIFELINE_LOG: 'silent', ...v.env },
+        });
+        procs.push({ key: v.key, child, rss: [], ticks: 0 });
+        await sleep(2000);
+      }
     await sleep(SETTLE_MS);
-    const ticksPerSec = 100;
-    const t0 = cpuTicks(agent.pid);
-    const samples = [];
-    for (let waited = 0; waited < WINDOW_MS; waited += 2000) {
-      samples.push(rssKiB(agent.pid));
-      await sleep(2000);
+    for (const p of procs) p.ticks = cpuTicks(p.child.pid);
+    for (let waited = 0; waited < WINDOW_MS; waited += 1000) {
+      for (const p of procs) p.rss.push(rssMiB(p.child.pid));
+      await sleep(1000);
     }
-    const cpuSeconds = (cpuTicks(agent.pid) - t0) / ticksPerSec;
-    samples.sort((a, b) => a - b);
+    const ticksPerSec = 100;
+    const of = (key) => procs.filter((p) => p.key === key);
+    const rss = (key) => median(of(key).map((p) => median(p.rss)));
+    const cpu = (key) =>
+      median(
+        of(key).map((p) => ((cpuTicks(p.child.pid) - p.ticks) / ticksPerSec / (WINDOW_MS / 1000)) * 100),
+      );
+    const floor = rss('floor');
+    const home = `${CONTAINERS} containers, ${PLUGS} plugs, ${HOSTS} machines`;
     return [
       {
-        metric: `agent idle RSS (${CONTAINERS} containers, ${PLUGS} plugs, ${HOSTS} hosts)`,
-        value: round(samples[samples.length >> 1] / 1024, 1),
+        metric: 'stack floor RSS (node + fastify + ws + SQLite + valibot + yaml, no Lifeline code)',
+        value: round(floor, 1),
         unit: 'MiB',
       },
+      { metric: 'lifeline start idle RSS, empty config', value: round(rss('empty'), 1), unit: 'MiB' },
+      { metric: `lifeline start idle RSS, ${home}`, value: round(rss('big'), 1), unit: 'MiB' },
+      { metric: `  as ratio to the floor`, value: round(rss('big') / floor, 2), unit: '×' },
       {
-        metric: 'agent idle CPU (same home, polling plugs and probing hosts)',
-        value: round((cpuSeconds / (WINDOW_MS / 1000)) * 100, 2),
+        metric: `lifeline start idle RSS, ${home}, shipped runtime settings`,
+        value: round(rss('big-shipped'), 1),
+        unit: 'MiB',
+      },
+      { metric: `  as ratio to the floor`, value: round(rss('big-shipped') / floor, 2), unit: '×' },
+      {
+        metric: 'lifeline start idle RSS, empty config, shipped runtime settings',
+        value: round(rss('empty-shipped'), 1),
+        unit: 'MiB',
+      },
+      { metric: 'idle CPU, empty config', value: round(cpu('empty'), 2), unit: '% of a core' },
+      {
+        metric: `idle CPU, ${home} (polling plugs and probing machines)`,
+        value: round(cpu('big'), 2),
         unit: '% of a core',
       },
+      { metric: 'idle CPU, stack floor', value: round(cpu('floor'), 2), unit: '% of a core' },
     ];
   } finally {
-    agent?.kill('SIGTERM');
+    for (const p of procs) p.child.kill('SIGKILL');
     await sleep(500);
     for (const p of plugs) await p.close();
     await dockerd.close();

@@ -88,6 +88,29 @@ describe('everything referenced is pinned', () => {
   });
 });
 
+describe('the runtime settings (deploy/runtime.env, measured by bench/idle.mjs)', () => {
+  const settings = readFileSync(path.join(REPO, 'deploy/runtime.env'), 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_]+=/.test(l));
+  it('has the allocator and heap settings', () => {
+    expect(settings).toEqual(['MALLOC_ARENA_MAX=2', 'NODE_OPTIONS=--max-semi-space-size=1']);
+  });
+  it.each(['deploy/systemd/lifeline-agent.service', 'deploy/systemd/lifeline-relay.service'])(
+    '%s sets them',
+    (unit) => {
+      const env = readFileSync(path.join(REPO, unit), 'utf8').match(/^Environment=(MALLOC.*)$/m)?.[1];
+      expect(env?.split(' ')).toEqual(settings);
+    },
+  );
+  it.each(DOCKERFILES)('%s sets them', (rel) => {
+    const envs = dockerfile(rel)
+      .filter((i) => i.stage === 1 && i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    for (const setting of settings) expect(envs).toContain(setting);
+  });
+});
+
 describe('the images', () => {
   it.each(DOCKERFILES)('%s runs as a non-root user, without compilers, with a health check', (rel) => {
     const runtime = dockerfile(rel).filter((i) => i.stage === 1);

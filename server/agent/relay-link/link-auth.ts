@@ -14,6 +14,7 @@ import {
 } from '../../../shared/protocol/relay-link.js';
 import { type Identity, sign } from '../../../shared/session/keys.js';
 import type { Logger } from '../../log.js';
+import { localTimeZone } from '../../time-zone.js';
 
 /** The signed answer to a challenge. */
 export async function authFrame(
@@ -28,7 +29,7 @@ export async function authFrame(
     v: LINK_VERSION,
     key: toBase64Url(identity.publicKey),
     sig: toBase64Url(sig),
-    home: { name: homeName, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC' },
+    home: { name: homeName, timeZone: localTimeZone() },
     ...(probe ? { probe: true } : {}),
   };
 }
