@@ -1,6 +1,7 @@
 // The benchmark suites. Each returns rows { metric, value, unit }.
 
 import { addDriverBench } from './add-driver.mjs';
+import { cliBench } from './cli.mjs';
 import { dockerBench } from './docker.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
@@ -14,6 +15,7 @@ import { wolBench } from './wol.mjs';
 export const benchmarks = [
   { name: 'pwa-size', run: pwaSize },
   { name: 'add-driver', run: addDriverBench },
+  { name: 'cli', run: cliBench },
   { name: 'lighthouse', run: lighthouseBench },
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
