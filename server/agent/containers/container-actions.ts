@@ -1,6 +1,7 @@
 // The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
 // logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
 import {
+  ContainersLimitMemory,
   ContainersLogs,
   ContainersRestart,
   ContainersStart,
@@ -13,6 +14,8 @@ import type { Tracked } from './container-table.js';
 import { dockerMessage, type EngineApi, statusOf } from './engine-api.js';
 import { classifyRestart, classifyStop, type GuardView } from './guard-rules.js';
 import { parseLogLines } from './logs.js';
+import { type MemoryLimitResult, say } from './memory-limit.js';
+import { suggestedLimit } from './usage-history.js';
 
 /** One engine as the actions see it. */
 export interface ContainerEngine extends GuardView {
@@ -32,6 +35,10 @@ export interface ContainerEngine extends GuardView {
   intended(t: Tracked, dies: number, call: (api: EngineApi, id: string) => Promise<void>): Promise<void>;
   /** It is stopped on purpose: boot-race recovery stops trying. */
   cancelRecovery(t: Tracked): void;
+  /** What it uses now (null when unknown). */
+  memoryInUse(t: Tracked): Promise<number | null>;
+  /** `docker update` of its memory limit, read back from the engine and the kernel. */
+  limitMemory(t: Tracked, bytes: number, swapBytes: number | undefined): Promise<MemoryLimitResult>;
 }
 
 interface Resolved {
@@ -173,7 +180,49 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
     },
   });
 
-  return [restart, start, stop, logs];
+  const limitMemory = defineAction(ContainersLimitMemory, {
+    classify: async (req) => {
+      const first = guarded(({ m, t }) => {
+        if (m.roles(t).lifeline) {
+          const { text } = say('containers.memoryLimit.lifeline', { name: t.name });
+          return { decision: 'refuse', code: 'refused', message: text, params: { container: m.key(t) } };
+        }
+        return { decision: 'allow' };
+      })(req);
+      if (first.decision === 'refuse') return first;
+      const { m, t } = resolve(req.target);
+      const limitBytes = req.args.bytes;
+      const usageBytes = await m.memoryInUse(t).catch(() => null);
+      if (usageBytes !== null && limitBytes < usageBytes) {
+        const { text } = say('containers.memoryLimit.belowUsage', {
+          name: t.name,
+          limitBytes,
+          usageBytes,
+          suggestedBytes: suggestedLimit(usageBytes),
+        });
+        return { decision: 'refuse', code: 'bad-args', message: text, params: { usageBytes, limitBytes } };
+      }
+      return {
+        decision: 'confirm',
+        title: say('containers.memoryLimit.confirm', { name: t.name, limitBytes }).text,
+        consequences: [
+          usageBytes === null
+            ? say('containers.memoryLimit.consequenceUnknown', { limitBytes }).text
+            : say('containers.memoryLimit.consequence', { limitBytes, usageBytes }).text,
+        ],
+      };
+    },
+    async run(req, ctx) {
+      const r = resolve(req.target);
+      if (r.m.roles(r.t).lifeline)
+        throw new LifelineError('refused', say('containers.memoryLimit.lifeline', { name: r.t.name }).text);
+      ctx.progress('updating', `Limiting ${r.t.name}`);
+      const result = await r.m.limitMemory(r.t, req.args.bytes, req.args.swapBytes);
+      return { container: r.m.key(r.t), ...result };
+    },
+  });
+
+  return [restart, start, stop, logs, limitMemory];
 }
 
 function notFound(m: ContainerEngine, name: string): LifelineError {

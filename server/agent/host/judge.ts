@@ -1,22 +1,17 @@
 // Judges each sample against the rules of the `host:` config and says when an alert is raised or
 // cleared, as values the agent turns into notifications: each with a message descriptor, the top
 // consumers it names (with their growth), and the English text.
-import type {
-  ContainerUsage,
-  HostAlert,
-  HostRule,
-  HostVitals,
-  MessageDescriptor,
-} from '../../../shared/protocol/host.js';
+import type { ContainerUsage } from '../../../shared/protocol/containers.js';
+import type { HostAlert, HostRule, HostVitals, MessageDescriptor } from '../../../shared/protocol/host.js';
 import type { HostSettings, RuleSettings } from './config.js';
-import { byCpu, byGrowth, byIo, byMemory } from './container-usage.js';
 import { initialState, step, type ThresholdState, type Thresholds } from './hysteresis.js';
 import { type HostMessageKey, message, renderWithConsumers } from './messages.js';
+import { byCpu, byGrowth, byIo, byMemory } from './top-consumers.js';
 
 export interface HostTransition {
   kind: 'alert' | 'clear';
   rule: HostRule;
-  /** `` for the host, the mount point for diskUsed, the container id for containerMemory. */
+  /** `` for the host, the mount point for diskUsed, `<engine>/<name>` for containerMemory. */
   subject: string;
   at: number;
   /** When the condition began. */
@@ -186,7 +181,7 @@ function observe(rules: HostSettings['rules'], v: HostVitals, containers: Contai
       const growing = grewNotably(u);
       out.push({
         rule: 'containerMemory',
-        subject: u.containerId,
+        subject: `${u.engine}/${u.name}`,
         value: (u.memoryBytes / u.memoryLimitBytes) * 100,
         thresholds: thresholds(containerMemory, 'above'),
         params: {
