@@ -2,7 +2,7 @@
 // `container` per container on it (id `<engine>/<name>`).
 import * as v from 'valibot';
 import { action, NoArgs } from './action.js';
-import { MessageDescriptor } from './message.js';
+import { MessageRef } from './message.js';
 
 const when = v.nullable(v.number());
 
@@ -183,7 +183,7 @@ export const ContainersLimitMemory = action({
     inspectSwapBytes: v.number(),
     /** The kernel's limit; null when the agent cannot see the container's cgroup (a remote engine). */
     cgroupBytes: v.nullable(v.number()),
-    message: MessageDescriptor,
+    message: MessageRef,
   }),
 });
 

@@ -3,9 +3,7 @@
 // without pressure stall information, a file the agent cannot see).
 import * as v from 'valibot';
 import { ContainerUsage } from './containers.js';
-import { MessageDescriptor } from './message.js';
-
-export { MessageDescriptor };
+import { MessageRef } from './message.js';
 
 const num = v.number();
 const maybe = v.nullable(v.number());
@@ -50,9 +48,9 @@ export const HostAlert = v.object({
   subject: v.string(),
   /** When the condition began (before the sustain time ran out). */
   since: num,
-  message: MessageDescriptor,
+  message: MessageRef,
   /** The consumers the message names, each its own descriptor. */
-  consumers: v.array(MessageDescriptor),
+  consumers: v.array(MessageRef),
   /** English text of message + consumers. */
   text: v.string(),
 });

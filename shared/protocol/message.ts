@@ -1,11 +1,20 @@
-// A sentence from home as data: a catalogue key and its parameters, so each client words it in
-// the owner's language. Numbers stay numbers (bytes, milliseconds, epoch times) for the client to
-// format; the English default travels beside it where a plain text is needed.
+// A sentence from home as data: a catalogue key and its parameters (shared/messages/). The agent
+// sends it beside its English text, so each client renders it in its owner's language and an
+// older client keeps showing the English (STYLE convention 16: new fields, not changed payloads).
 import * as v from 'valibot';
 
-export const MessageDescriptor = v.object({
-  /** Catalogue key, e.g. `host.memoryPressure.alert`. */
-  key: v.string(),
-  params: v.record(v.string(), v.union([v.string(), v.number()])),
+export const MessageParam = v.union([v.pipe(v.string(), v.maxLength(2000)), v.number()]);
+export type MessageParams = Record<string, string | number>;
+
+export const MessageRef = v.object({
+  key: v.pipe(v.string(), v.maxLength(100)),
+  params: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), MessageParam)),
 });
-export type MessageDescriptor = v.InferOutput<typeof MessageDescriptor>;
+export type MessageRef = v.InferOutput<typeof MessageRef>;
+
+/** Text as an agent part words it: plain English (older code) or a catalogue message. */
+export type Text = string | MessageRef;
+
+export function isMessageRef(x: unknown): x is MessageRef {
+  return typeof x === 'object' && x !== null && typeof (x as MessageRef).key === 'string';
+}

@@ -1,7 +1,7 @@
 // The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
 // logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
+import { english, refOf } from '../../../shared/messages/say.js';
 import {
-  ContainersLimitMemory,
   ContainersLogs,
   ContainersRestart,
   ContainersStart,
@@ -13,9 +13,9 @@ import { isRunning } from './container-info.js';
 import type { Tracked } from './container-table.js';
 import { dockerMessage, type EngineApi, statusOf } from './engine-api.js';
 import { classifyRestart, classifyStop, type GuardView } from './guard-rules.js';
+import { limitMemoryAction } from './limit-memory-action.js';
 import { parseLogLines } from './logs.js';
-import { type MemoryLimitResult, say } from './memory-limit.js';
-import { suggestedLimit } from './usage-history.js';
+import type { MemoryLimitResult } from './memory-limit.js';
 
 /** One engine as the actions see it. */
 export interface ContainerEngine extends GuardView {
@@ -41,7 +41,7 @@ export interface ContainerEngine extends GuardView {
   limitMemory(t: Tracked, bytes: number, swapBytes: number | undefined): Promise<MemoryLimitResult>;
 }
 
-interface Resolved {
+export interface Resolved {
   m: ContainerEngine;
   t: Tracked;
 }
@@ -142,7 +142,12 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       // The guard decided before; decide again in case it became a lifeline meanwhile.
       const again = classifyStop(r.m, r.t);
       if (again.decision === 'refuse')
-        throw new LifelineError(again.code ?? 'refused', again.message, again.params);
+        throw new LifelineError(
+          again.code ?? 'refused',
+          english(again.message),
+          again.params,
+          refOf(again.message),
+        );
       r.m.cancelRecovery(r.t);
       ctx.progress('stopping', `Stopping ${r.t.name}`);
       return act(r, 'stop', (api, id) => api.stop(id, undefined));
@@ -180,47 +185,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
     },
   });
 
-  const limitMemory = defineAction(ContainersLimitMemory, {
-    classify: async (req) => {
-      const first = guarded(({ m, t }) => {
-        if (m.roles(t).lifeline) {
-          const { text } = say('containers.memoryLimit.lifeline', { name: t.name });
-          return { decision: 'refuse', code: 'refused', message: text, params: { container: m.key(t) } };
-        }
-        return { decision: 'allow' };
-      })(req);
-      if (first.decision === 'refuse') return first;
-      const { m, t } = resolve(req.target);
-      const limitBytes = req.args.bytes;
-      const usageBytes = await m.memoryInUse(t).catch(() => null);
-      if (usageBytes !== null && limitBytes < usageBytes) {
-        const { text } = say('containers.memoryLimit.belowUsage', {
-          name: t.name,
-          limitBytes,
-          usageBytes,
-          suggestedBytes: suggestedLimit(usageBytes),
-        });
-        return { decision: 'refuse', code: 'bad-args', message: text, params: { usageBytes, limitBytes } };
-      }
-      return {
-        decision: 'confirm',
-        title: say('containers.memoryLimit.confirm', { name: t.name, limitBytes }).text,
-        consequences: [
-          usageBytes === null
-            ? say('containers.memoryLimit.consequenceUnknown', { limitBytes }).text
-            : say('containers.memoryLimit.consequence', { limitBytes, usageBytes }).text,
-        ],
-      };
-    },
-    async run(req, ctx) {
-      const r = resolve(req.target);
-      if (r.m.roles(r.t).lifeline)
-        throw new LifelineError('refused', say('containers.memoryLimit.lifeline', { name: r.t.name }).text);
-      ctx.progress('updating', `Limiting ${r.t.name}`);
-      const result = await r.m.limitMemory(r.t, req.args.bytes, req.args.swapBytes);
-      return { container: r.m.key(r.t), ...result };
-    },
-  });
+  const limitMemory = limitMemoryAction(resolve, guarded);
 
   return [restart, start, stop, logs, limitMemory];
 }

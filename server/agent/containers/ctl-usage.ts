@@ -2,7 +2,7 @@
 // CPU and I/O, biggest first) and `limit-memory <container> <size>` (docker update, through the
 // guard: it asks first, refuses a lifeline and a limit below what the container uses now).
 import type { Command } from 'commander';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes } from '../../../shared/messages/format.js';
 import { ContainersLimitMemory, type ContainerUsage } from '../../../shared/protocol/containers.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';

@@ -1,10 +1,9 @@
 // The run part of "limit memory" (`docker update`), the guard's containers.limit-memory. The limit
 // is read back twice: from inspect (what the engine recorded) and from the cgroup file (what the
 // kernel enforces).
-import { fillTemplate } from '../../../shared/format.js';
+import { fail, msg } from '../../../shared/messages/say.js';
 import { MIN_MEMORY_LIMIT } from '../../../shared/protocol/containers.js';
-import { type ErrorCode, LifelineError } from '../../../shared/protocol/errors.js';
-import type { MessageDescriptor } from '../../../shared/protocol/message.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { HostFiles } from '../host-files.js';
 import { CGROUP_LAYOUTS, findLayout, readCgroupMemoryLimit, readCgroupUsage } from './cgroup-readers.js';
 import { dockerMessage, type EngineApi, statusOf } from './engine-api.js';
@@ -12,40 +11,6 @@ import { suggestedLimit } from './usage-history.js';
 import { parseStats } from './usage-meter.js';
 
 const PAGE = 4096;
-
-export const MEMORY_LIMIT_MESSAGES = {
-  'containers.memoryLimit.set': '{name} is now limited to {limitBytes:bytes} of memory',
-  'containers.memoryLimit.tooSmall': 'a memory limit must be at least {minBytes:bytes}',
-  'containers.memoryLimit.notRunning': '{name} is not running',
-  'containers.memoryLimit.belowUsage':
-    '{name} uses {usageBytes:bytes} now: a limit of {limitBytes:bytes} would have it killed at once; choose at least {usageBytes:bytes} (suggested: {suggestedBytes:bytes})',
-  'containers.memoryLimit.refused': 'Docker refused the limit for {name}: {reason}',
-  'containers.memoryLimit.engineDiffers':
-    'the engine accepted the limit for {name} but reports {actualBytes:bytes}',
-  'containers.memoryLimit.kernelDiffers':
-    'the engine recorded the limit for {name}, but the kernel enforces {actualBytes:bytes}',
-  'containers.memoryLimit.kernelNone':
-    'the engine recorded the limit for {name}, but the kernel enforces none',
-  'containers.memoryLimit.confirm': 'Limit {name} to {limitBytes:bytes} of memory',
-  'containers.memoryLimit.consequence':
-    'Above {limitBytes:bytes} the kernel first reclaims its cache, then stops it with an out-of-memory kill; it uses {usageBytes:bytes} now',
-  'containers.memoryLimit.consequenceUnknown':
-    'Above {limitBytes:bytes} the kernel first reclaims its cache, then stops it with an out-of-memory kill',
-  'containers.memoryLimit.lifeline':
-    '{name} is a lifeline: a limit could get it killed and cut the way back in. Restart it instead.',
-} as const;
-export type MemoryLimitKey = keyof typeof MEMORY_LIMIT_MESSAGES;
-
-export function say(
-  key: MemoryLimitKey,
-  params: MessageDescriptor['params'],
-): { message: MessageDescriptor; text: string } {
-  return { message: { key, params }, text: fillTemplate(MEMORY_LIMIT_MESSAGES[key], params) };
-}
-
-function fail(code: ErrorCode, key: MemoryLimitKey, params: Record<string, string | number>): LifelineError {
-  return new LifelineError(code, say(key, params).text, { ...params, key });
-}
 
 export interface MemoryLimitTarget {
   /** Docker's full id. */
@@ -58,7 +23,7 @@ export interface MemoryLimitResult {
   inspectBytes: number;
   inspectSwapBytes: number;
   cgroupBytes: number | null;
-  message: MessageDescriptor;
+  message: MessageRef;
 }
 
 /** What it uses now, from its cgroup (or a one-shot stats request when out of sight); null if unknown. */
@@ -86,44 +51,47 @@ export async function setMemoryLimit(
 ): Promise<MemoryLimitResult> {
   const { name } = c;
   if (!Number.isSafeInteger(limitBytes) || limitBytes < MIN_MEMORY_LIMIT)
-    throw fail('bad-args', 'containers.memoryLimit.tooSmall', { minBytes: MIN_MEMORY_LIMIT });
+    throw fail('bad-args', msg('containers.memoryLimit.tooSmall', { minBytes: MIN_MEMORY_LIMIT }));
   const swap = opts.swapBytes ?? 0;
 
   // Below what it uses now, cgroup v2 OOM-kills the container on the spot (v1 refuses): a database
   // killed mid-write is how the outage behind this feature lost its data. Ask for more room instead.
   const inUse = await memoryInUse(deps, c.id);
   if (inUse !== null && limitBytes < inUse)
-    throw fail('bad-args', 'containers.memoryLimit.belowUsage', {
-      name,
-      limitBytes,
-      usageBytes: inUse,
-      suggestedBytes: suggestedLimit(inUse),
-    });
+    throw fail(
+      'bad-args',
+      msg('containers.memoryLimit.belowUsage', {
+        name,
+        limitBytes,
+        usageBytes: inUse,
+        suggestedBytes: suggestedLimit(inUse),
+      }),
+    );
 
   try {
     await deps.api.update(c.id, { Memory: limitBytes, MemorySwap: limitBytes + swap });
   } catch (err) {
-    if (statusOf(err) === 404) throw fail('not-found', 'containers.memoryLimit.notRunning', { name });
+    if (statusOf(err) === 404) throw fail('not-found', msg('containers.memoryLimit.notRunning', { name }));
     if (statusOf(err) === undefined) throw err;
-    throw fail('failed', 'containers.memoryLimit.refused', { name, reason: dockerMessage(err) });
+    throw fail('failed', msg('containers.memoryLimit.refused', { name, reason: dockerMessage(err) }));
   }
 
   const inspect = await deps.api.inspect(c.id);
-  if (!inspect) throw fail('not-found', 'containers.memoryLimit.notRunning', { name });
+  if (!inspect) throw fail('not-found', msg('containers.memoryLimit.notRunning', { name }));
   const memory = inspect.HostConfig?.Memory ?? 0;
   if (memory !== limitBytes)
-    throw fail('failed', 'containers.memoryLimit.engineDiffers', { name, actualBytes: memory });
+    throw fail('failed', msg('containers.memoryLimit.engineDiffers', { name, actualBytes: memory }));
   const layout = findLayout(deps.files, c.id, CGROUP_LAYOUTS);
   const cgroup = layout ? readCgroupMemoryLimit(deps.files, layout, c.id) : null;
-  if (cgroup === 'unlimited') throw fail('failed', 'containers.memoryLimit.kernelNone', { name });
+  if (cgroup === 'unlimited') throw fail('failed', msg('containers.memoryLimit.kernelNone', { name }));
   // The kernel keeps limits in whole pages.
   if (cgroup !== null && Math.abs(cgroup - limitBytes) >= PAGE)
-    throw fail('failed', 'containers.memoryLimit.kernelDiffers', { name, actualBytes: cgroup });
+    throw fail('failed', msg('containers.memoryLimit.kernelDiffers', { name, actualBytes: cgroup }));
   return {
     requestedBytes: limitBytes,
     inspectBytes: memory,
     inspectSwapBytes: inspect.HostConfig?.MemorySwap ?? 0,
     cgroupBytes: cgroup,
-    message: say('containers.memoryLimit.set', { name, limitBytes }).message,
+    message: msg('containers.memoryLimit.set', { name, limitBytes }),
   };
 }

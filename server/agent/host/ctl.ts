@@ -1,12 +1,12 @@
 // ctl's host command: `host` (CPU, load, memory and swap, pressure, disks, temperatures, the active
 // alerts and the biggest containers), as the Home card and the host screen show them.
 import type { Command } from 'commander';
-import { formatBytes, formatPercent } from '../../../shared/format.js';
+import { formatBytes } from '../../../shared/messages/format.js';
 import type { ContainerUsage } from '../../../shared/protocol/containers.js';
 import type { HostVitals, PressureVitals } from '../../../shared/protocol/host.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
-import { ago, table } from '../../cli/format.js';
+import { ago, percent as formatPercent, table } from '../../cli/format.js';
 
 const dash = '—';
 const bytes = (n: number | null | undefined) => (n === null || n === undefined ? dash : formatBytes(n));

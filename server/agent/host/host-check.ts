@@ -1,7 +1,9 @@
 // `lifeline check` rows for the host: can the agent read the host's /proc and /sys where the
 // config says they are, and what is missing (pressure stall information, temperatures).
+
+import { formatBytes } from '../../../shared/messages/format.js';
+import { percent as formatPercent } from '../../cli/format.js';
 import type { CheckRow } from '../capability.js';
-import { formatBytes, formatPercent } from './messages.js';
 import type { HostSample } from './sampler.js';
 
 export function hostCheckRows(sample: HostSample): CheckRow[] {

@@ -3,6 +3,7 @@
 // consumers it names, so each phone words it in its own language.
 import type { NewEvent } from '../event-log.js';
 import type { HostTransition } from './judge.js';
+import { withConsumers } from './messages.js';
 
 export const HOST_EVENT_KINDS = [
   'host.pressure',
@@ -26,7 +27,7 @@ export function hostEvent(t: HostTransition): NewEvent {
     // A warning before the lock-up (it pushes at once, with high urgency); its end is news too.
     severity: alert ? 'warning' : 'info',
     subject: t.subject || t.rule,
-    message: t.text,
+    message: withConsumers(t.message, t.consumers),
     at: t.at,
     data: { rule: t.rule, since: t.since, message: t.message, consumers: t.consumers },
   };

@@ -47,57 +47,6 @@ const TITLES: Record<string, Record<Lang, string>> = {
     'zh-Hans': '家中设备已重启',
     'zh-Hant': '家中設備已重新啟動',
   },
-  'agent.power-lost': {
-    en: 'Home lost power or crashed',
-    'zh-Hans': '家中断电或死机',
-    'zh-Hant': '家中斷電或當機',
-  },
-  'agent.crashed': {
-    en: 'Lifeline stopped uncleanly',
-    'zh-Hans': 'Lifeline 异常停止',
-    'zh-Hant': 'Lifeline 異常停止',
-  },
-  'host.pressure': { en: 'Host under pressure', 'zh-Hans': '主机资源紧张', 'zh-Hant': '主機資源緊張' },
-  'host.pressure-cleared': {
-    en: 'Host back to normal',
-    'zh-Hans': '主机已恢复正常',
-    'zh-Hant': '主機已恢復正常',
-  },
-  'host.disk-full': { en: 'Disk nearly full', 'zh-Hans': '磁盘快满了', 'zh-Hant': '磁碟快滿了' },
-  'host.disk-full-cleared': {
-    en: 'Disk space is back',
-    'zh-Hans': '磁盘空间已恢复',
-    'zh-Hant': '磁碟空間已恢復',
-  },
-  'host.container-memory': {
-    en: 'Container near its memory limit',
-    'zh-Hans': '容器接近内存上限',
-    'zh-Hant': '容器接近記憶體上限',
-  },
-  'host.container-memory-cleared': {
-    en: 'Container memory back to normal',
-    'zh-Hans': '容器内存已恢复正常',
-    'zh-Hant': '容器記憶體已恢復正常',
-  },
-  'ups.power-failed': {
-    en: 'Power cut: on battery',
-    'zh-Hans': '停电：UPS 电池供电',
-    'zh-Hant': '停電：UPS 電池供電',
-  },
-  'ups.low-battery': { en: 'UPS battery low', 'zh-Hans': 'UPS 电量低', 'zh-Hant': 'UPS 電量低' },
-  'ups.power-back': { en: 'Power is back', 'zh-Hans': '市电已恢复', 'zh-Hant': '市電已恢復' },
-  'ups.unreachable': { en: 'UPS unreachable', 'zh-Hans': '无法读取 UPS', 'zh-Hant': '無法讀取 UPS' },
-  'ups.reachable': { en: 'UPS readable again', 'zh-Hans': 'UPS 已恢复连接', 'zh-Hant': 'UPS 已恢復連線' },
-  'ups.rule-fired': {
-    en: 'On battery: stopping containers',
-    'zh-Hans': '电池供电：正在停止容器',
-    'zh-Hant': '電池供電：正在停止容器',
-  },
-  'ups.rule-failed': {
-    en: 'Could not stop containers',
-    'zh-Hans': '无法停止容器',
-    'zh-Hant': '無法停止容器',
-  },
   'devices.paired': { en: 'New device paired', 'zh-Hans': '已配对新设备', 'zh-Hant': '已配對新裝置' },
   'devices.revoked': { en: 'Device revoked', 'zh-Hans': '设备已撤销', 'zh-Hant': '裝置已撤銷' },
   'notify.test': { en: 'Test notification', 'zh-Hans': '测试通知', 'zh-Hant': '測試通知' },
@@ -125,4 +74,5 @@ export const NOTABLE_INFO = new Set([
   'host.container-memory-cleared',
   'ups.power-back',
   'ups.reachable',
+  'ups.rule-done',
 ]);

@@ -1,6 +1,7 @@
 // The agent's own facts (name, version, uptime, host boot time), how its last run ended, and the
 // notice that goes with it: after a power cut this is often the first sign the owner gets.
 import os from 'node:os';
+import { msg } from '../../../shared/messages/say.js';
 import type { AgentFacts } from '../../../shared/protocol/vocabulary.js';
 import { VERSION } from '../../version.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
@@ -75,7 +76,7 @@ export function createStatusCapability(ctx: AgentContext, opts: StatusOptions = 
             ? {
                 kind: 'agent.started-after-boot',
                 severity: 'info',
-                message: 'The agent started after the host restarted; it had been stopped cleanly',
+                message: msg('agent.startedAfterCleanBoot'),
                 data: { hostBootAt, previousBootAt: previousBoot, clean: true },
               }
             : {

@@ -3,18 +3,9 @@
 // that came back unhealthy or restarting. It waits for them to settle (the engines attached, no
 // health check still starting), at most two minutes. Kept in the database until said, so a
 // second crash meanwhile does not swallow it.
-import { fillTemplate } from '../../../shared/format.js';
+import { msg } from '../../../shared/messages/say.js';
 import type { ContainerInfo } from '../../../shared/protocol/containers.js';
-import type { MessageDescriptor } from '../../../shared/protocol/message.js';
 import type { AgentContext } from '../capability.js';
-
-export const UNCLEAN_MESSAGES = {
-  'agent.powerLost':
-    'home lost power or crashed around {lastSeenAt:time} (last sign of life), back after {downMs:duration}',
-  'agent.crashed':
-    'Lifeline stopped without a clean stop around {lastSeenAt:time} (last sign of life; the host kept running), back after {downMs:duration}',
-  'agent.cameBackBadly': 'came back unhealthy or restarting: {containers}',
-} as const;
 
 export interface UncleanStop {
   lastSeenAt: number;
@@ -57,26 +48,23 @@ export function troubled(list: readonly ContainerInfo[], since: number): Trouble
   return out.sort((a, b) => a.container.localeCompare(b.container));
 }
 
-const describe = (t: Troubled) =>
-  t.why === 'exited' ? `${t.container} (exit ${t.exitCode})` : `${t.container} (${t.why})`;
-
+/** The message says only names; the state and exit code of each are in the event's data. */
 export function uncleanEvent(stop: UncleanStop, containers: Troubled[]) {
-  const key = stop.hostRebooted ? 'agent.powerLost' : 'agent.crashed';
   const params = { lastSeenAt: stop.lastSeenAt, downMs: Math.max(0, stop.backAt - stop.lastSeenAt) };
-  const message: MessageDescriptor = { key, params };
-  const list = containers.map(describe).join(', ');
-  const badly: MessageDescriptor | null = list
-    ? { key: 'agent.cameBackBadly', params: { containers: list } }
-    : null;
-  const text = [message, ...(badly ? [badly] : [])]
-    .map((d) => fillTemplate(UNCLEAN_MESSAGES[d.key as keyof typeof UNCLEAN_MESSAGES], d.params))
-    .join('; ');
+  const names = containers.map((t) => t.container).join(', ');
+  const message = stop.hostRebooted
+    ? names
+      ? msg('agent.powerLostBadly', { ...params, containers: names })
+      : msg('agent.powerLost', params)
+    : names
+      ? msg('agent.crashedBadly', { ...params, containers: names })
+      : msg('agent.crashed', params);
   return {
     kind: stop.hostRebooted ? 'agent.power-lost' : 'agent.crashed',
     severity: 'warning' as const,
-    message: `${text.charAt(0).toUpperCase()}${text.slice(1)}`,
+    message,
     at: stop.backAt,
-    data: { ...stop, downMs: params.downMs, containers, message, ...(badly ? { cameBackBadly: badly } : {}) },
+    data: { ...stop, downMs: params.downMs, containers },
   };
 }
 

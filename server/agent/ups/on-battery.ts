@@ -1,6 +1,7 @@
 // The owner's onBattery rule, run: each named container is stopped through the guard as the agent
 // itself (classified like any request — a lifeline is refused — and audited under the rule's
 // name), all at once, since the battery is running down. Whatever was not stopped is reported.
+import { msg } from '../../../shared/messages/say.js';
 import { ContainersStop } from '../../../shared/protocol/containers.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { ResultFrame } from '../../../shared/protocol/frames.js';
@@ -42,10 +43,7 @@ export async function runOnBattery(
     kind: 'ups.rule-done',
     severity: 'info',
     subject: firing.ups,
-    message: `${firing.ups}: stopped ${outcome.stopped.join(', ')}`,
-    data: {
-      message: { key: 'ups.rule-done', params: { ups: firing.ups, containers: outcome.stopped.join(', ') } },
-    },
+    message: msg('ups.rule-done', { ups: firing.ups, containers: outcome.stopped.join(', ') }),
   });
   return outcome;
 }

@@ -8,8 +8,7 @@ export function upsEvent(t: UpsTransition): NewEvent {
     kind: t.kind,
     severity: t.severity,
     subject: t.ups,
-    message: t.message.text,
+    message: { key: t.message.key, params: t.message.params },
     at: t.at,
-    data: { message: { key: t.message.key, params: t.message.params } },
   };
 }

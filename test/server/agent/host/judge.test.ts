@@ -276,7 +276,7 @@ describe('host judge rules', () => {
     ];
     expect(run(judge, frames)).toEqual(['alert: memory nearly full for 2 min: 819 MB of 16 GB left']);
     expect(judge.active(200_000).map((a) => a.text)).toEqual([
-      'memory nearly full for 3 min: 819 MB of 16 GB left',
+      'memory nearly full for 3 min 20 s: 819 MB of 16 GB left',
     ]);
   });
 
