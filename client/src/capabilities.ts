@@ -4,7 +4,9 @@
 import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
 import type { MessageKey } from './i18n/index.js';
+import { HostCard, hostUnderPressure } from './host/HostCard.js';
 import { NetworkCard } from './network/NetworkCard.js';
+import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
 export interface CapabilityUi {
   id: string;
@@ -12,6 +14,8 @@ export interface CapabilityUi {
   screen?: { label: MessageKey; icon: string; component: ComponentType<{ params: string[] }> };
   /** Shown on Home, under the agent's facts. */
   homeCard?: ComponentType;
+  /** While this says so, Home shows the card first, above the agent's facts (a power cut, a host under pressure). */
+  homeFirst?: () => boolean;
 }
 
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
@@ -39,6 +43,8 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
       component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
     },
   },
+  { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
+  { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
   { id: 'network', homeCard: NetworkCard },
 ];
 
@@ -47,4 +53,6 @@ export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
   | typeof import('./power/messages.js')['powerMessages']
-  | typeof import('./network/messages.js')['networkMessages'];
+  | typeof import('./network/messages.js')['networkMessages']
+  | typeof import('./host/messages.js')['hostMessages']
+  | typeof import('./ups/messages.js')['upsMessages'];
