@@ -3,8 +3,8 @@
 // on first visit and precached for offline use) and what it adds to Home. This file only composes.
 import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
-import type { MessageKey } from './i18n/index.js';
 import { HostCard, hostUnderPressure } from './host/HostCard.js';
+import type { MessageKey } from './i18n/index.js';
 import { NetworkCard } from './network/NetworkCard.js';
 import { UpsCard, upsOutage } from './ups/UpsCard.js';
 

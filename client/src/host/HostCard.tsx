@@ -5,10 +5,10 @@
 import { useState } from 'preact/hooks';
 import { formatBytes } from '../../../shared/messages/format.js';
 import {
-  type ContainerUsage,
   ContainersLimitMemory,
   ContainersRestart,
   ContainersStop,
+  type ContainerUsage,
 } from '../../../shared/protocol/containers.js';
 import type { HostVitals } from '../../../shared/protocol/host.js';
 import { runAction } from '../actions.js';

@@ -69,7 +69,7 @@ function Ups({ id, u }: { id: string; u: UpsInfo }) {
         </p>
       )}
       {u.charge !== undefined && (
-        <div class="ups-charge" role="meter" aria-valuenow={u.charge} aria-valuemin={0} aria-valuemax={100}>
+        <div class="ups-charge" aria-hidden="true">
           <span style={{ width: `${Math.max(0, Math.min(100, u.charge))}%` }} />
         </div>
       )}

@@ -117,9 +117,7 @@ describe('Home: host and UPS', () => {
     expect(await ups.textContent()).toContain('23 min');
     expect(await firstCard()).toBeNull();
     await b.page.getByTestId('host-card').locator('summary').click();
-    await expect
-      .poll(() => card.getByTestId('consumer-test/langfuse').count(), { timeout: 20_000 })
-      .toBe(1);
+    await expect.poll(() => card.getByTestId('consumer-test/langfuse').count(), { timeout: 20_000 }).toBe(1);
     await shot('home-calm');
   });
 
