@@ -52,6 +52,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
 export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
+  | typeof import('./containers/drift-messages.js')['driftMessages']
   | typeof import('./power/messages.js')['powerMessages']
   | typeof import('./network/messages.js')['networkMessages']
   | typeof import('./host/messages.js')['hostMessages']
