@@ -21,12 +21,19 @@ export interface Browser {
 }
 
 export async function launchBrowser(
-  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+  opts: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    /** More command-line flags (e.g. --host-resolver-rules). */
+    args?: string[];
+    /** A profile to reuse (the same installed app across launches); kept on close. */
+    profileDir?: string;
+  } = {},
 ): Promise<Browser> {
-  const profile = tempDir('lifeline-chromium-');
+  const profile = opts.profileDir ? { dir: opts.profileDir, remove() {} } : tempDir('lifeline-chromium-');
   const context = await chromium.launchPersistentContext(profile.dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
     viewport: opts.viewport ?? { width: 390, height: 844 },
     locale: opts.locale ?? 'en-US',
     deviceScaleFactor: 1,

@@ -21,6 +21,7 @@ export interface TestPassthrough {
 export async function startPassthrough(
   relay: TestRelay,
   opts: Partial<Omit<PassthroughOptions, 'router'>> = {},
+  at: { host: string; port: number } = { host: '127.0.0.1', port: 0 },
 ): Promise<TestPassthrough> {
   const outcomes: string[] = [];
   const server = createPassthrough({
@@ -30,7 +31,7 @@ export async function startPassthrough(
     outcome: (o) => outcomes.push(o),
     ...opts,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(at.port, at.host, resolve));
   return {
     port: (server.address() as AddressInfo).port,
     server,
