@@ -36,6 +36,8 @@ let port: number;
 let spki: string;
 const profile = tempDir('lifeline-phone-');
 let b: Browser | undefined;
+/** Everything the pages said about Content-Security-Policy (a violation would be here). */
+const cspMessages: string[] = [];
 
 /** The phone, its name resolved to `address`; the same profile (installed app) every time. */
 async function phone(address: string, fresh = false): Promise<Browser> {
@@ -43,6 +45,9 @@ async function phone(address: string, fresh = false): Promise<Browser> {
   b = await launchBrowser({
     ...(fresh ? {} : { profileDir: profile.dir }),
     args: [`--host-resolver-rules=MAP ${NAME} ${address}`, `--ignore-certificate-errors-spki-list=${spki}`],
+  });
+  b.page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspMessages.push(m.text());
   });
   return b;
 }
@@ -85,6 +90,7 @@ beforeAll(async () => {
       provider: { provider: 'rfc2136', server: bind.server, zone: bind.zone, key: bind.key },
       resolver: bind.server,
       authoritativePort: bind.port,
+      caaIdentity: 'pebble.letsencrypt.org',
       listen: { host: AT_HOME, port },
     },
   };
@@ -136,7 +142,21 @@ describe('one HTTPS origin, at home and away', () => {
     await confirmInSheet(br.page);
     await waitFor(() => !lamp.relay.on, 10_000, 'the lamp off');
     expect(pass.outcomes).not.toContain('piped');
+    // The whole app ran under the CSP (no inline script, no framing) without one violation.
+    expect(cspMessages).toEqual([]);
   }, 90_000);
+
+  it('lifeline check shows the certificate, the LAN listener and the CAA record that pins DNS-01 to this account', async () => {
+    const rows = await t.agent.check();
+    const row = (name: string) => rows.find((r) => r.name === name);
+    expect(row('tls')?.status).toBe('ok');
+    expect(row('tls.listen')).toMatchObject({ status: 'ok' });
+    const account = (t.agent.state.get('tls', NAME) as TlsInfo).accountUrl!;
+    expect(row('tls.caa')?.status).toBe('warn');
+    expect(row('tls.caa')?.detail).toContain(
+      `CAA 0 issue "pebble.letsencrypt.org; validationmethods=dns-01; accounturi=${account}"`,
+    );
+  });
 
   it('away: the same installed app, same origin, through the relay’s pass-through switches it on', async () => {
     const br = await phone(RELAY);
