@@ -43,6 +43,7 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
     ? createPassthrough({
         router: relay,
         fallback: fallbackOf(config.passthrough.fallback),
+        limits: { connectsPerMinute: config.passthrough.connectsPerMinute },
         clock: systemClock,
         log: log.child('passthrough'),
         outcome: (o) => relay.metrics.passthrough.inc({ outcome: o }),

@@ -23,6 +23,8 @@ export const RelayConfigSchema = v.strictObject({
     v.strictObject({
       host: v.optional(nonEmpty, '0.0.0.0'),
       port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 443),
+      /** New connections one address (an IPv6 /64) may open per minute. */
+      connectsPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 600),
       fallback: v.optional(
         v.pipe(
           v.string(),
