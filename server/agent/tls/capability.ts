@@ -56,23 +56,22 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
 
   const publish = (s: TlsState = tls.state()) => {
     ctx.state.set('tls', s.name, info(s));
-    // Edges, not levels: one event when the end comes within 14 days, one when it has passed.
-    if (s.expiresSoon && !last?.expiresSoon)
+    // Edges, not levels, and once per certificate across restarts: one event (a push) when its
+    // end comes within 14 days with renewal failing, one when it has passed.
+    const once = (what: 'expires-soon' | 'expired', severity: 'warning' | 'critical') => {
+      const key = `tls.notified.${what}`;
+      if (ctx.kv.get<number>(key) === s.notAfter) return;
+      ctx.kv.set(key, s.notAfter);
       ctx.events.append({
-        kind: 'tls.expires-soon',
-        severity: 'warning',
+        kind: `tls.${what}`,
+        severity,
         subject: s.name,
         message: s.summary.text,
         data: { key: s.summary.key, ...s.summary.params },
       });
-    if (s.status === 'expired' && last?.status !== 'expired')
-      ctx.events.append({
-        kind: 'tls.expired',
-        severity: 'critical',
-        subject: s.name,
-        message: s.summary.text,
-        data: { key: s.summary.key, ...s.summary.params },
-      });
+    };
+    if (s.expiresSoon && !last?.expiresSoon) once('expires-soon', 'warning');
+    if (s.status === 'expired' && last?.status !== 'expired') once('expired', 'critical');
     last = s;
   };
 
