@@ -34,6 +34,7 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
   let caa: CaaReport | undefined;
   let last: TlsState | undefined;
   const unsubscribe: (() => void)[] = [];
+  let started = false;
 
   const info = (s: TlsState): TlsInfo => ({
     ...s,
@@ -122,6 +123,7 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
       };
     },
     start() {
+      started = true;
       unsubscribe.push(tls.onState((s) => publish(s)));
       tls.start();
       publish();
@@ -139,6 +141,11 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
       tls.stop();
     },
     async check(): Promise<CheckRow[]> {
+      // `lifeline check` does not start capabilities: read what is stored, plan nothing, ask no CA.
+      if (!started) {
+        tls.keeper.start();
+        tls.keeper.stop();
+      }
       const rows = await tls.check();
       if (side && config.listen.port !== 0)
         rows.push({

@@ -3,7 +3,7 @@
 // and `lifeline check` all say when it ends.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsInfo } from '../../../../shared/protocol/tls.js';
@@ -81,6 +81,17 @@ describe('certificate expiry', () => {
     expect(metrics).toContain(`lifeline_tls_certificate_not_after_seconds ${notAfter / 1000}`);
     const row = (await t.agent.check()).find((r) => r.name === 'tls');
     expect(row?.status).toBe('warn');
+  });
+
+  it('lifeline check reads the stored certificate without starting a renewal', async () => {
+    const { runCli } = await import('../../../harness/cli.js');
+    const r = await runCli(['check', '-c', path.join(t.dir, 'lifeline.yaml'), '--json']);
+    const rows = (JSON.parse(r.stdout) as { checks: { name: string; status: string; detail: string }[] })
+      .checks;
+    const tls = rows.find((row) => row.name === 'tls');
+    expect(tls?.status).toBe('warn');
+    expect(tls?.detail).toMatch(/expires in 1?\d days/);
+    expect(rows.find((row) => row.name === 'tls.caa')?.detail).toMatch(/no ACME account yet/);
   });
 
   it('does not notify again after a restart', async () => {
