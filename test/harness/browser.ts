@@ -28,6 +28,8 @@ export async function launchBrowser(
     args?: string[];
     /** A profile to reuse (the same installed app across launches); kept on close. */
     profileDir?: string;
+    /** Let the test inject its own script (axe) past the app's Content-Security-Policy. */
+    bypassCSP?: boolean;
   } = {},
 ): Promise<Browser> {
   const profile = opts.profileDir ? { dir: opts.profileDir, remove() {} } : tempDir('lifeline-chromium-');
@@ -37,6 +39,7 @@ export async function launchBrowser(
     viewport: opts.viewport ?? { width: 390, height: 844 },
     locale: opts.locale ?? 'en-US',
     deviceScaleFactor: 1,
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

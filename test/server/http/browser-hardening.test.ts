@@ -105,7 +105,7 @@ describe('relay-auth names the relay', () => {
     const prepared = await prepareAgentDir();
     const far = await startTestRelay({ homes: [prepared.homeId] });
     try {
-      proxy = await startHostileProxy(far.url);
+      proxy = await startHostileProxy(far.url, { keepHost: false });
       const proxyUrl = proxy.url;
       behind = await startTestAgent(
         {
