@@ -173,7 +173,14 @@ describe('one HTTPS origin, at home and away', () => {
     expect(t.agent.hub.countByPath().relay).toBeGreaterThanOrEqual(1);
     // The Home screen shows until when the certificate holds.
     await br.page.goto(`${origin()}/#/`);
-    expect(await br.page.getByTestId('tls-valid-until').textContent()).toMatch(/Valid until/);
+    expect(await br.page.getByTestId('tls-valid-until').textContent()).toMatch(
+      /Valid until .* \(18\d\d days left\)/,
+    );
+    if (process.env.LIFELINE_SCREENSHOTS)
+      await br.page.screenshot({
+        path: path.join(process.env.LIFELINE_SCREENSHOTS, 'one-origin-home.png'),
+        fullPage: true,
+      });
     // Served by the agent, not the relay: Settings says so.
     await br.page.goto(`${origin()}/#/settings`);
     expect(await br.page.getByTestId('app-origin').getAttribute('data-served-by')).toBe('agent');

@@ -28,7 +28,10 @@ export function TlsCard() {
               </p>
             ) : (
               <div class="muted small" data-testid="tls-valid-until">
-                {t('tls.validUntil', { time: formatDateTime(c.notAfter), ago: formatAgo(c.notAfter, n) })}
+                {t('tls.validUntil', {
+                  time: formatDateTime(c.notAfter),
+                  days: Math.max(0, Math.floor((c.notAfter - n) / DAY)),
+                })}
               </div>
             )}
             {c.expiresSoon && c.notAfter !== undefined && (

@@ -4,7 +4,7 @@ import { defineMessages } from '../i18n/define.js';
 export const tlsMessages = defineMessages({
   en: {
     'tls.title': 'HTTPS certificate',
-    'tls.validUntil': 'Valid until {time} ({ago})',
+    'tls.validUntil': 'Valid until {time} ({days} days left)',
     'tls.renewFrom': 'Renews from {time}',
     'tls.none': 'No certificate yet for {name}',
     'tls.expiresSoon': 'Ends in {days} days and renewal keeps failing',
@@ -18,7 +18,7 @@ export const tlsMessages = defineMessages({
   },
   'zh-Hans': {
     'tls.title': 'HTTPS 证书',
-    'tls.validUntil': '有效期至 {time}（{ago}）',
+    'tls.validUntil': '有效期至 {time}（剩 {days} 天）',
     'tls.renewFrom': '自 {time} 起续期',
     'tls.none': '{name} 尚无证书',
     'tls.expiresSoon': '{days} 天后到期，且续期一直失败',
@@ -32,7 +32,7 @@ export const tlsMessages = defineMessages({
   },
   'zh-Hant': {
     'tls.title': 'HTTPS 憑證',
-    'tls.validUntil': '有效期至 {time}（{ago}）',
+    'tls.validUntil': '有效期至 {time}（剩 {days} 天）',
     'tls.renewFrom': '自 {time} 起續期',
     'tls.none': '{name} 尚無憑證',
     'tls.expiresSoon': '{days} 天後到期，且續期一直失敗',
