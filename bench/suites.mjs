@@ -9,6 +9,7 @@ import { netDetectAndFix } from './net.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
+import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
 import { wolBench } from './wol.mjs';
 
@@ -20,6 +21,7 @@ export const benchmarks = [
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
+  { name: 'relay-capacity', run: relayCapacityBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },
