@@ -10,6 +10,7 @@ import { passthroughBench } from './passthrough.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
+import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
 import { wolBench } from './wol.mjs';
 
@@ -22,6 +23,7 @@ export const benchmarks = [
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
+  { name: 'relay-capacity', run: relayCapacityBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },

@@ -128,7 +128,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     events,
     clock,
     log: log.child('session'),
-    onDeviceChange: (id) => devices.publish(id),
+    onDeviceChange: (id) => devices.presence(id),
   });
 
   const notifier = createNotifier(context, { ...(opts.post ? { post: opts.post } : {}) });
