@@ -7,9 +7,11 @@ import { hostBench } from './host.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
+import { passthroughBench } from './passthrough.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
+import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
 import { vitalsBench } from './vitals.mjs';
 import { wolBench } from './wol.mjs';
@@ -22,6 +24,8 @@ export const benchmarks = [
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
+  { name: 'passthrough', run: passthroughBench },
+  { name: 'relay-capacity', run: relayCapacityBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },

@@ -6,6 +6,7 @@ import { lazyScreen } from './components/LazyScreen.js';
 import { HostCard, hostUnderPressure } from './host/HostCard.js';
 import type { MessageKey } from './i18n/index.js';
 import { NetworkCard } from './network/NetworkCard.js';
+import { TlsCard } from './tls/TlsCard.js';
 import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
 export interface CapabilityUi {
@@ -46,6 +47,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
   { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
   { id: 'network', homeCard: NetworkCard },
+  { id: 'tls', homeCard: TlsCard },
 ];
 
 /** Every capability's message catalogue, by type (each loads with its screen or card). */
@@ -56,4 +58,5 @@ export type CapabilityMessages =
   | typeof import('./power/messages.js')['powerMessages']
   | typeof import('./network/messages.js')['networkMessages']
   | typeof import('./host/messages.js')['hostMessages']
-  | typeof import('./ups/messages.js')['upsMessages'];
+  | typeof import('./ups/messages.js')['upsMessages']
+  | typeof import('./tls/messages.js')['tlsMessages'];

@@ -10,6 +10,7 @@ import { HOST_ACTIONS } from '../../shared/protocol/host.js';
 import { MACHINES_ACTIONS } from '../../shared/protocol/machines.js';
 import { NETWORK_ACTIONS } from '../../shared/protocol/network.js';
 import { POWER_ACTIONS } from '../../shared/protocol/power.js';
+import { TLS_ACTIONS } from '../../shared/protocol/tls.js';
 import { UPS_ACTIONS } from '../../shared/protocol/ups.js';
 import { defineAction } from './actions.js';
 import type { AgentContext, Capability } from './capability.js';
@@ -19,6 +20,7 @@ import { MachinesSection } from './machines/config.js';
 import { NetworkSection } from './network/config.js';
 import { planFrom } from './network/plan.js';
 import { PowerSection } from './power/config.js';
+import { TlsSection } from './tls/config.js';
 import { UpsListSchema } from './ups/config.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
@@ -89,6 +91,14 @@ export const CAPABILITIES = [
     enabled: some,
     actions: UPS_ACTIONS,
     load: () => import('./ups/ups.js').then((m) => m.createUpsCapability),
+  }),
+  capability({
+    key: 'tls',
+    aliases: [],
+    section: TlsSection,
+    enabled: (t) => t !== undefined,
+    actions: TLS_ACTIONS,
+    load: () => import('./tls/capability.js').then((m) => (ctx: AgentContext) => m.createTlsCapability(ctx)),
   }),
 ] as const;
 

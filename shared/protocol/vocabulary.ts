@@ -14,6 +14,7 @@ import { NETWORK_ACTIONS, NETWORK_ENTITIES } from './network.js';
 import { NOTIFY_ACTIONS, NOTIFY_ENTITIES } from './notify.js';
 import { POWER_ACTIONS, POWER_ENTITIES } from './power.js';
 import { RELAY_ENTITIES } from './relay.js';
+import { TLS_ACTIONS, TLS_ENTITIES } from './tls.js';
 import { UPS_ACTIONS, UPS_ENTITIES } from './ups.js';
 
 export * from './activity.js';
@@ -26,6 +27,7 @@ export * from './network.js';
 export * from './notify.js';
 export * from './power.js';
 export * from './relay.js';
+export * from './tls.js';
 export * from './ups.js';
 
 /** Every entity kind the agent publishes, with the schema of its data. */
@@ -40,6 +42,7 @@ export const ENTITIES = {
   ...NETWORK_ENTITIES,
   ...HOST_ENTITIES,
   ...UPS_ENTITIES,
+  ...TLS_ENTITIES,
 } as const;
 
 /** Every action the agent offers. */
@@ -53,6 +56,7 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...NETWORK_ACTIONS,
   ...HOST_ACTIONS,
   ...UPS_ACTIONS,
+  ...TLS_ACTIONS,
 ];
 
 export type EntityKind = keyof typeof ENTITIES;
