@@ -1,12 +1,15 @@
 // ctl's host command: `host` (CPU, load, memory and swap, pressure, disks, temperatures, the active
 // alerts and the biggest containers), as the Home card and the host screen show them.
 import type { Command } from 'commander';
+import { type Lang, langOf } from '../../../shared/messages/define.js';
 import { formatBytes } from '../../../shared/messages/format.js';
+import { say } from '../../../shared/messages/say.js';
 import type { ContainerUsage } from '../../../shared/protocol/containers.js';
 import type { HostVitals, PressureVitals } from '../../../shared/protocol/host.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
 import { ago, percent as formatPercent, table } from '../../cli/format.js';
+import { withConsumers } from './messages.js';
 
 const dash = '—';
 const bytes = (n: number | null | undefined) => (n === null || n === undefined ? dash : formatBytes(n));
@@ -34,7 +37,7 @@ function consumer(u: ContainerUsage): string[] {
   ];
 }
 
-export function hostLines(h: HostVitals, now = Date.now()): string[] {
+export function hostLines(h: HostVitals, now = Date.now(), lang: Lang = 'en'): string[] {
   const out: string[] = [];
   const cpu = h.cpu
     ? `${formatPercent(h.cpu.busyPercent)} busy, ${formatPercent(h.cpu.iowaitPercent)} waiting on disk (${h.cpu.cpus} CPUs)`
@@ -71,7 +74,8 @@ export function hostLines(h: HostVitals, now = Date.now()): string[] {
     );
   if (h.alerts.length) {
     out.push('Alerts:');
-    for (const a of h.alerts) out.push(`  ! ${a.text} (since ${ago(a.since, now)})`);
+    for (const a of h.alerts)
+      out.push(`  ! ${say(withConsumers(a.message, a.consumers), lang)} (since ${ago(a.since, now)})`);
   } else out.push('Alerts: none');
   if (h.top.length) {
     const via = h.containers.source
@@ -97,7 +101,8 @@ export async function ctlHost(opts: CtlGlobalOptions): Promise<void> {
       process.stdout.write('Host vitals are off: add `host: {}` to the config (docs/host.md).\n');
       return;
     }
-    process.stdout.write(`${hostLines(host).join('\n')}\n`);
+    const lang = langOf(process.env.LC_ALL || process.env.LANG);
+    process.stdout.write(`${hostLines(host, Date.now(), lang).join('\n')}\n`);
   });
 }
 

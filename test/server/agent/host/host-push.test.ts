@@ -109,6 +109,9 @@ describe('memory pressure before a lock-up', () => {
     expect(ctl.stdout).toContain(`Host (read from ${host.root}`);
     expect(ctl.stdout).toMatch(/! memory pressure high for \d+ s: clickhouse uses/);
     expect(ctl.stdout).toMatch(/test\/clickhouse\s+\d+(\.\d)? GB\s+none\s+\+/);
+    // In the reader's language, the consumers' names as data.
+    const zh = await runCli(['ctl', 'host'], { env: { ...env, LC_ALL: 'zh_CN.UTF-8' } });
+    expect(zh.stdout).toMatch(/! 内存压力持续偏高 \d+ 秒：clickhouse 占用/);
     const top = await runCli(['ctl', 'top'], { env });
     expect(top.stdout.split('\n')[1]).toMatch(/^test\/clickhouse\s/);
   });
