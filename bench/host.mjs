@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEngineApi } from '../dist/server/agent/containers/engine-api.js';
 import { UsageMeter } from '../dist/server/agent/containers/usage-meter.js';
-import { hostFiles } from '../dist/server/agent/host-files.js';
 import { HostSampler } from '../dist/server/agent/host/sampler.js';
+import { hostFiles } from '../dist/server/agent/host-files.js';
 import { round } from './stats.mjs';
 import { loadTestModule } from './test-code.mjs';
 
