@@ -86,7 +86,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const registry = new ActionRegistry();
   const metrics = new AgentMetrics();
   const guard = new Guard(registry, audit, clock, log.child('guard'), metrics);
-  const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock);
+  const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock, (failures, sources) =>
+    events.append({
+      kind: 'devices.pairing-flood',
+      severity: 'warning',
+      message: `${failures} wrong pairing codes in 10 minutes from ${sources} addresses; a correct code still works`,
+      data: { failures, sources },
+    }),
+  );
 
   const context: AgentContext = {
     config,

@@ -20,7 +20,16 @@ import type { Logger } from '../log.js';
 
 export const LINK_AUTH_TIMEOUT_MS = 10_000;
 
-export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' }>;
+export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' } | { t: 'seated' }>;
+
+interface Stream {
+  client: MessageTransport;
+  /** The client's source key (an IPv4 address, an IPv6 /64). */
+  key: string;
+  openedAt: number;
+  /** The agent said its device authenticated; until then it is a stranger's stream. */
+  seated: boolean;
+}
 
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
@@ -37,7 +46,7 @@ export class AgentLink {
   homeId = '';
   lastSeenAt: number;
   private nextSid = 1;
-  private readonly streams = new Map<number, MessageTransport>();
+  private readonly streams = new Map<number, Stream>();
   private closed = false;
 
   constructor(
@@ -116,11 +125,39 @@ export class AgentLink {
     return this.streams.size;
   }
 
+  /** Streams whose device has not authenticated yet: in total, and from one source key. */
+  pendingStreams(key?: string): number {
+    let n = 0;
+    for (const s of this.streams.values()) if (!s.seated && (key === undefined || s.key === key)) n++;
+    return n;
+  }
+
+  /** Ends the oldest unauthenticated stream of the source holding the most (a newcomer needs the seat). */
+  evictPending(): void {
+    const counts = new Map<string, number>();
+    for (const s of this.streams.values()) if (!s.seated) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
+    let victim: [number, Stream] | undefined;
+    for (const entry of this.streams) {
+      const s = entry[1];
+      if (s.seated) continue;
+      if (!victim) victim = entry;
+      else {
+        const [n, m] = [counts.get(s.key)!, counts.get(victim[1].key)!];
+        if (n > m || (n === m && s.openedAt < victim[1].openedAt)) victim = entry;
+      }
+    }
+    if (!victim) return;
+    const [sid, s] = victim;
+    this.streams.delete(sid);
+    this.sendControl({ t: 'close', sid, code: 4429, reason: 'dropped for a newer connection' });
+    s.client.close(4429, 'busy');
+  }
+
   /** Opens a stream for a client session; returns its transport toward the agent. */
-  openStream(client: MessageTransport, source: string): void {
+  openStream(client: MessageTransport, source: string, key = source): void {
     const sid = this.nextSid;
     this.nextSid = this.nextSid >= 0xfffffff0 ? 1 : this.nextSid + 1;
-    this.streams.set(sid, client);
+    this.streams.set(sid, { client, key, openedAt: this.clock.now(), seated: false });
     client.onMessage = (m) => {
       if (!this.closed) this.socket.send(encodeData(sid, m), { binary: true });
     };
@@ -149,7 +186,7 @@ export class AgentLink {
     if (binary) {
       const frame = decodeData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (!frame) return;
-      this.streams.get(frame.sid)?.send(frame.payload);
+      this.streams.get(frame.sid)?.client.send(frame.payload);
       return;
     }
     const frame = parseControl(AgentToRelay, data.toString('utf8'));
@@ -158,11 +195,16 @@ export class AgentLink {
       return;
     }
     if (frame.t === 'close') {
-      const client = this.streams.get(frame.sid);
-      if (client) {
+      const stream = this.streams.get(frame.sid);
+      if (stream) {
         this.streams.delete(frame.sid);
-        client.close(frame.code >= 4000 && frame.code < 5000 ? frame.code : 1000, frame.reason);
+        stream.client.close(frame.code >= 4000 && frame.code < 5000 ? frame.code : 1000, frame.reason);
       }
+      return;
+    }
+    if (frame.t === 'seated') {
+      const stream = this.streams.get(frame.sid);
+      if (stream) stream.seated = true;
       return;
     }
     this.handlers.control(this, frame);
@@ -171,7 +213,7 @@ export class AgentLink {
   private teardown(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const client of this.streams.values()) client.close(4404, 'home went offline');
+    for (const s of this.streams.values()) s.client.close(4404, 'home went offline');
     this.streams.clear();
     if (this.homeId) this.handlers.down(this);
   }

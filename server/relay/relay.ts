@@ -13,6 +13,7 @@ import { createLogger, describeError, type Logger } from '../log.js';
 import { RelayMetrics } from '../metrics.js';
 import { fetchPost, type HttpPost } from '../notify/channels.js';
 import { RateLimiter } from '../rate-limit.js';
+import { sourceKey } from '../source-key.js';
 import { ensureDataDir, openDatabase } from '../store/db.js';
 import { AgentLink, type LinkControl } from './agent-link.js';
 import { HomeWatch } from './home-watch.js';
@@ -28,6 +29,8 @@ import {
 import { RELAY_MIGRATIONS, RelayStore } from './store.js';
 
 const DAY = 86_400_000;
+/** Authenticated sessions are the home's own devices; this only bounds memory. */
+const MAX_STREAMS_PER_HOME = 1024;
 
 export interface RelayOptions {
   settings: RelaySettings;
@@ -141,7 +144,7 @@ export class Relay {
   }
 
   acceptAgent(socket: WebSocket, address: string): void {
-    if (!this.agentLimiter.take(address)) {
+    if (!this.agentLimiter.take(sourceKey(address))) {
       socket.close(4429, 'too many connections');
       return;
     }
@@ -174,15 +177,24 @@ export class Relay {
       client.close(refusal.close, refusal.code);
       return;
     }
-    this.links.get(homeId)!.openStream(client, address);
+    const link = this.links.get(homeId)!;
+    // Strangers cannot fill what the owner needs: a source gets a few unauthenticated streams, and
+    // a full home drops a stranger's oldest for the newcomer (the agent marks its devices seated).
+    if (link.pendingStreams() >= this.opts.settings.limits.sessionsPerHome) link.evictPending();
+    link.openStream(client, address, sourceKey(address));
   }
 
   private clientRefusal(
     homeId: string,
     address: string,
   ): { code: string; message: string; close: number } | null {
-    if (!this.clientLimiter.take(address))
-      return { code: 'rate-limited', message: 'too many connections; wait a minute', close: 4429 };
+    const key = sourceKey(address);
+    if (!this.clientLimiter.take(key))
+      return {
+        code: 'rate-limited',
+        message: `too many connections from your address (${key}); wait a minute`,
+        close: 4429,
+      };
     if (!this.served.has(homeId))
       return { code: 'unknown-home', message: 'this relay does not serve that home', close: 4404 };
     const link = this.links.get(homeId);
@@ -191,8 +203,15 @@ export class Relay {
       const since = h?.offline_since ? ` since ${new Date(h.offline_since).toISOString()}` : '';
       return { code: 'home-offline', message: `home is offline${since}`, close: 4404 };
     }
-    if (link.streamCount >= this.opts.settings.limits.sessionsPerHome)
-      return { code: 'rate-limited', message: 'too many sessions for this home', close: 4429 };
+    const { pendingPerSource } = this.opts.settings.limits;
+    if (link.pendingStreams(key) >= pendingPerSource)
+      return {
+        code: 'busy',
+        message: `${pendingPerSource} connections from your address (${key}) are still opening; wait a few seconds`,
+        close: 4429,
+      };
+    if (link.streamCount >= MAX_STREAMS_PER_HOME)
+      return { code: 'busy', message: 'too many sessions for this home', close: 4429 };
     return null;
   }
 

@@ -119,10 +119,14 @@ export const LinkExpect = v.object({
   what: text(120),
 });
 
+/** A stream's device authenticated: the relay stops counting it among strangers' pending streams. */
+export const StreamSeated = v.object({ t: v.literal('seated'), sid });
+
 export const AgentToRelay = v.variant('t', [
   LinkAuth,
   LinkPing,
   StreamClose,
+  StreamSeated,
   LinkSubscriptions,
   LinkChannels,
   LinkDeliver,

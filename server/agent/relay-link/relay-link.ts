@@ -63,6 +63,7 @@ export function createRelayLink(
     hub: opts.hub,
     sendData: socket.sendBinary,
     sendClose: (sid, code, reason) => send({ t: 'close', sid, code, reason }),
+    sendSeated: (sid) => send({ t: 'seated', sid }),
   });
   const push = createPushDelivery(ctx, { notifier: opts.notifier, send, isUp: () => socket.isUp, log });
 
