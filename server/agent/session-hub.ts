@@ -187,12 +187,15 @@ export class SessionHub {
         { id: deviceId, publicKey: deviceKey, name: auth.pair.name, client: auth.client.kind },
         meta.source,
       );
+      const inviter = device.invitedBy ? this.deps.devices.get(device.invitedBy)?.name : undefined;
       this.deps.events.append({
         kind: 'devices.paired',
         severity: 'info',
         subject: deviceId,
-        message: `New device paired: ${device.name}`,
-        data: { device: deviceId, name: device.name, by: device.invitedBy },
+        message: inviter
+          ? `New device paired: ${device.name} (link made by ${inviter})`
+          : `New device paired: ${device.name} (code from \`lifeline pair\`)`,
+        data: { device: deviceId, name: device.name, by: device.invitedBy, byName: inviter ?? null },
       });
       return device;
     }

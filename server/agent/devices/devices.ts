@@ -65,13 +65,18 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       const d = deps.repo.get(target ?? '');
       if (!d || d.revokedAt !== null)
         return { decision: 'refuse', code: 'not-found', message: `no paired device ${target}` };
+      // Typed, so a stray tap or a script that found an unlocked phone cannot remove a device,
+      // and every other device hears of it (SPEC §5).
       return {
         decision: 'confirm',
         title: `Revoke ${d.name}`,
-        consequences:
+        consequences: [
           target === device.id
-            ? ['This device is signed out at once and must be paired again']
-            : [`${d.name} is signed out at once and must be paired again`],
+            ? 'This device is signed out at once and must be paired again'
+            : `${d.name} is signed out at once and must be paired again`,
+          'Every other paired device is notified',
+        ],
+        typeToConfirm: d.name,
       };
     },
     async run({ target, device }) {
@@ -81,8 +86,11 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
         kind: 'devices.revoked',
         severity: 'info',
         subject: d.id,
-        message: `Device revoked: ${d.name}`,
-        data: { device: d.id, name: d.name, by: device.id },
+        message:
+          d.id === device.id
+            ? `Device revoked: ${d.name} (by itself)`
+            : `Device revoked: ${d.name} (by ${device.name})`,
+        data: { device: d.id, name: d.name, by: device.id, byName: device.name },
       });
       deps.guard().forgetDevice(d.id);
       // Reply first when a device revokes itself; its session closes right after.
@@ -96,7 +104,11 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     classify: () => ({
       decision: 'confirm',
       title: 'Add a device',
-      consequences: ['Whoever opens the link in the next 10 minutes gets full control of this home'],
+      consequences: [
+        'Whoever opens the link in the next 10 minutes gets full control of this home',
+        'Every other paired device is notified when it is used',
+      ],
+      typeToConfirm: ctx.config.home.name,
     }),
     async run({ device }) {
       return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);
