@@ -2,7 +2,6 @@
 // for homes going dark, and delivers Web Push (VAPID added here; content encrypted by the agent).
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import webpush from 'web-push';
 import type WebSocket from 'ws';
 import { fromBase64Url, utf8 } from '../../shared/bytes.js';
 import type { LinkAuth } from '../../shared/protocol/relay-link.js';
@@ -125,6 +124,11 @@ export class Relay {
 
   get vapidPublicKey(): string {
     return this.vapid.publicKey;
+  }
+
+  /** Sealed notices the relay holds for a home: what it can still say in home's name. */
+  sealedLeft(homeId: string): number {
+    return this.store.sealedCount(homeId);
   }
 
   serves(homeId: string): boolean {
@@ -253,6 +257,15 @@ export class Relay {
       case 'expect':
         this.watch.expect(home, frame.until, frame.what);
         return;
+      case 'sealed': {
+        if (!this.store.subscription(home, frame.sub)) return;
+        try {
+          this.store.setSealed(home, frame.sub, frame.kind, frame.bodies.map(fromBase64Url));
+        } catch {
+          this.log.info(`ignored malformed sealed notices from ${home.slice(0, 8)}`);
+        }
+        return;
+      }
       case 'deliver': {
         let body: Uint8Array;
         try {
@@ -292,7 +305,11 @@ export class Relay {
     if (now % (60 * 60_000) < 1000) this.store.pruneDelivered(now - 7 * DAY);
   }
 
-  /** The relay's own notice: encrypted here to each subscription (it knows these facts anyway). */
+  /**
+   * The relay's own notice. To each subscription goes the next sealed notice the agent wrote for
+   * it; with none left, an empty push, which the phone shows with fixed "from the relay" words.
+   * Channels the owner marked for the relay get the relay's own text.
+   */
   private notice(homeId: string, notice: RelayNotice): void {
     const home = this.store.home(homeId);
     if (!home) return;
@@ -300,23 +317,19 @@ export class Relay {
     const facts = { name: home.name, timeZone: home.time_zone };
     const urgent = notice.kind === 'home.offline' || notice.kind === 'lifeline.cycle-lost';
     for (const sub of this.store.subscriptions(homeId)) {
-      const payload = composeNotice(notice, facts, sub.lang, now);
-      try {
-        const body = webpush.encrypt(sub.p256dh, sub.auth, JSON.stringify(payload), 'aes128gcm').cipherText;
-        this.store.enqueue({
-          home_id: homeId,
-          sub_id: sub.id,
-          channel: null,
-          body,
-          ttl: 24 * 3600,
-          urgency: urgent ? 'high' : 'normal',
-          topic: 'home-status',
-          next_at: now,
-          created_at: now,
-        });
-      } catch (err) {
-        this.log.warn(`cannot encrypt for subscription ${sub.id}: ${describeError(err)}`);
-      }
+      const body = this.store.takeSealed(homeId, sub.id, notice.kind) ?? Buffer.alloc(0);
+      if (body.length === 0) this.log.info(`no sealed ${notice.kind} left for subscription ${sub.id}`);
+      this.store.enqueue({
+        home_id: homeId,
+        sub_id: sub.id,
+        channel: null,
+        body,
+        ttl: 24 * 3600,
+        urgency: urgent ? 'high' : 'normal',
+        topic: 'home-status',
+        next_at: now,
+        created_at: now,
+      });
     }
     for (const channel of this.store.channels<{ id: string }>(homeId)) {
       const payload = composeNotice(notice, facts, 'en', now);

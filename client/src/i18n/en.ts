@@ -109,14 +109,14 @@ export const en = {
   'notify.unsupported':
     'This browser cannot receive push notifications. Configure a fallback channel (ntfy, Bark, Telegram…) on the agent instead.',
   'notify.insecure': 'Notifications need HTTPS. Open Lifeline through your relay or an HTTPS address.',
-  'notify.relayNotices': 'Home offline and back, and power-cycle outcomes, are always sent.',
+  'notify.relayNotices':
+    'Home offline and back, power-cycle outcomes, and a device added or removed are always sent.',
   'notify.choose': 'Notify me about',
   'notify.group.containers': 'Containers',
   'notify.group.machines': 'Machines (Wake-on-LAN)',
   'notify.group.power': 'Smart plugs and power-cycles',
   'notify.group.network': 'Public IP, DNS and DDNS',
   'notify.group.home': 'Home restarts (power loss)',
-  'notify.group.devices': 'Devices paired or revoked',
   'notify.enable': 'Enable notifications',
   'notify.enabled': 'Notifications are on for this device.',
   'notify.disable': 'Turn off',

@@ -65,7 +65,13 @@ export function createRelayLink(
     sendClose: (sid, code, reason) => send({ t: 'close', sid, code, reason }),
     sendSeated: (sid) => send({ t: 'seated', sid }),
   });
-  const push = createPushDelivery(ctx, { notifier: opts.notifier, send, isUp: () => socket.isUp, log });
+  const push = createPushDelivery(ctx, {
+    notifier: opts.notifier,
+    send,
+    isUp: () => socket.isUp,
+    log,
+    identity: opts.identity,
+  });
 
   const up = (url: string, observedAddress: string, vapidPublicKey: string) => {
     socket.up();
@@ -109,6 +115,7 @@ export function createRelayLink(
     if (kind !== 'lifeline.cycle-started' || typeof data?.expectBackAt !== 'number') return;
     const what = typeof data.name === 'string' ? `power-cycle of ${data.name}` : 'lifeline power-cycle';
     send({ t: 'expect', until: data.expectBackAt, what });
+    push.sealCycle(what);
   };
 
   return {

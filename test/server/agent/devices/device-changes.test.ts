@@ -16,7 +16,12 @@ import {
   type TestAgent,
   waitFor,
 } from '../../../harness/agent.js';
-import { type PushService, startPushService, type TestSubscription } from '../../../harness/push-service.js';
+import {
+  type PushService,
+  payloadOf,
+  startPushService,
+  type TestSubscription,
+} from '../../../harness/push-service.js';
 import { linkUp, startTestRelay, type TestRelay } from '../../../harness/relay.js';
 
 let push: PushService;
@@ -39,7 +44,7 @@ function payloads(sub: TestSubscription): PushPayload[] {
   const name = new URL(sub.endpoint).pathname;
   return push.received
     .filter((r) => r.path === name && r.body.length > 0)
-    .map((r) => JSON.parse(sub.decrypt(r.body)) as PushPayload);
+    .flatMap((r) => payloadOf(sub, r.body) ?? []);
 }
 
 async function subscribe(p: Paired, name: string, kinds: string[] | null) {
