@@ -4,6 +4,7 @@
 // and how to run it.
 import type { ActionSpec, ArgsOf, ResultIn } from '../../shared/protocol/action.js';
 import type { ErrorCode } from '../../shared/protocol/errors.js';
+import type { Text } from '../../shared/protocol/message.js';
 
 export interface Requester {
   id: string;
@@ -20,18 +21,24 @@ export type Classification =
   | { decision: 'allow' }
   | {
       decision: 'confirm';
-      /** One line naming what will happen ("Switch off Network cabinet"). */
-      title: string;
+      /** One line naming what will happen ("Switch off Network cabinet"): `msg(key, params)`. */
+      title: Text;
       /** What the user loses meanwhile; for a lifeline, what becomes unreachable. */
-      consequences: string[];
+      consequences: readonly Text[];
       /** The user must type this exactly (a lifeline plug's name). */
       typeToConfirm?: string;
     }
-  | { decision: 'refuse'; code?: ErrorCode; message: string; params?: Record<string, string | number> };
+  | {
+      decision: 'refuse';
+      code?: ErrorCode;
+      /** Why, as `msg(key, params)` (English-only text from older code still works). */
+      message: Text;
+      params?: Record<string, string | number>;
+    };
 
 export interface ActionContext {
   /** Live progress for long actions (a wake waiting for the host to answer). */
-  progress(stage: string, message?: string, data?: Record<string, unknown>): void;
+  progress(stage: string, message?: Text, data?: Record<string, unknown>): void;
   signal: AbortSignal;
 }
 

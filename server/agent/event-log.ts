@@ -1,10 +1,17 @@
 // The durable event history (container died, IP changed, …). Appended before anyone is told,
 // then fanned out to live sessions and, once the relay link exists, to push delivery.
+
+import { english, refOf } from '../../shared/messages/say.js';
 import type { EventRecord } from '../../shared/protocol/frames.js';
+import type { Text } from '../../shared/protocol/message.js';
 import type { Clock } from '../clock.js';
 import type { EventsRepo } from '../store/events-repo.js';
 
-export type NewEvent = Omit<EventRecord, 'id' | 'at'> & { at?: number };
+/**
+ * An event as a part of the agent appends it: `message` is a catalogue message (`msg(key, params)`
+ * from shared/messages/say.ts), kept with its English text, or — from older code — English alone.
+ */
+export type NewEvent = Omit<EventRecord, 'id' | 'at' | 'message' | 'msg'> & { at?: number; message: Text };
 export type EventListener = (event: EventRecord) => void;
 
 export class EventLog {
@@ -16,7 +23,14 @@ export class EventLog {
   ) {}
 
   append(event: NewEvent): EventRecord {
-    const record = this.repo.append({ ...event, at: event.at ?? this.clock.now() });
+    const { message, at, ...rest } = event;
+    const ref = refOf(message);
+    const record = this.repo.append({
+      ...rest,
+      at: at ?? this.clock.now(),
+      message: english(message),
+      ...(ref ? { msg: ref } : {}),
+    });
     for (const l of this.listeners) l(record);
     return record;
   }

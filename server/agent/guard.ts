@@ -4,9 +4,11 @@
 
 import * as v from 'valibot';
 import { randomBytes, toBase64Url } from '../../shared/bytes.js';
+import { english, msg, refOf } from '../../shared/messages/say.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../shared/protocol/errors.js';
-import type { CommandFrame, ResultFrame } from '../../shared/protocol/frames.js';
+import type { CommandFrame, Confirmation, ResultFrame } from '../../shared/protocol/frames.js';
 import { describeIssues } from '../../shared/protocol/issues.js';
+import type { MessageRef, Text } from '../../shared/protocol/message.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { describeError } from '../log.js';
@@ -23,10 +25,18 @@ interface Challenge {
   binding: string;
   expiresAt: number;
   typeToConfirm: string | undefined;
+  /** The audit row of the request that asked for it, resolved when it is redeemed or expires. */
+  auditId: number | undefined;
+}
+
+/** An error the guard itself words: English text beside its catalogue message. */
+function said(code: ErrorInfo['code'], text: Text, params?: Record<string, string | number>): ErrorInfo {
+  const ref = refOf(text);
+  return { code, message: english(text), ...(params ? { params } : {}), ...(ref ? { msg: ref } : {}) };
 }
 
 export interface GuardHooks {
-  progress(stage: string, message?: string, data?: Record<string, unknown>): void;
+  progress(stage: string, message?: Text, data?: Record<string, unknown>): void;
   signal: AbortSignal;
   /** Re-checked just before running: a device revoked meanwhile gets nothing executed. */
   stillAuthorized(): boolean;
@@ -61,6 +71,7 @@ export class Guard {
         outcome,
         code: error?.code ?? null,
         message: error?.message ?? null,
+        ...(error?.msg ? { msg: error.msg } : {}),
       });
     const refuse = (error: ErrorInfo): ResultFrame => {
       this.metrics?.refusals.inc({ action: action ? name : 'unknown', code: error.code });
@@ -69,14 +80,18 @@ export class Guard {
       return result(error);
     };
 
-    if (!action) return refuse({ code: 'unknown-action', message: `unknown action ${cmd.action}` });
+    this.sweep();
+    if (!action)
+      return refuse(said('unknown-action', msg('guard.unknown-action', { action: cmd.action.slice(0, 64) })));
     const { spec } = action;
     if (spec.target === 'required' && !cmd.target)
-      return refuse({ code: 'bad-args', message: 'this action needs a target' });
-    if (spec.target === 'none' && cmd.target)
-      return refuse({ code: 'bad-args', message: 'this action takes no target' });
+      return refuse(said('bad-args', msg('guard.target-needed')));
+    if (spec.target === 'none' && cmd.target) return refuse(said('bad-args', msg('guard.target-unwanted')));
     const parsed = v.safeParse(spec.args, cmd.args ?? {});
-    if (!parsed.success) return refuse({ code: 'bad-args', message: describeIssues(parsed.issues, 'args') });
+    if (!parsed.success)
+      return refuse(
+        said('bad-args', msg('guard.bad-args', { detail: describeIssues(parsed.issues, 'args') })),
+      );
     const req: ActionRequest<unknown> = { device, target: cmd.target, args: parsed.output };
 
     let classification: Classification;
@@ -84,22 +99,18 @@ export class Guard {
       classification = await action.classify(req);
     } catch (err) {
       return refuse(
-        err instanceof LifelineError ? err.toInfo() : { code: 'internal', message: 'could not classify' },
+        err instanceof LifelineError ? err.toInfo() : said('internal', msg('guard.classify-failed')),
       );
     }
     if (classification.decision === 'refuse')
-      return refuse({
-        code: classification.code ?? 'refused',
-        message: classification.message,
-        ...(classification.params ? { params: classification.params } : {}),
-      });
+      return refuse(said(classification.code ?? 'refused', classification.message, classification.params));
 
     let decision: AuditDecision = 'allowed';
     if (classification.decision === 'confirm') {
       const binding = stableJson({ action: name, target: cmd.target ?? null, args: cmd.args ?? {} });
       if (!cmd.confirm) {
-        const confirm = this.issueChallenge(device.id, binding, classification);
-        record('confirm-required', 'pending');
+        const auditId = record('confirm-required', 'pending');
+        const confirm = this.issueChallenge(device.id, binding, classification, auditId);
         this.metrics?.commands.inc({ action: name, outcome: 'confirm-required' });
         return { t: 'result', id: cmd.id, status: 'confirm', confirm };
       }
@@ -111,8 +122,7 @@ export class Guard {
       this.challenges.delete(cmd.confirm.challenge);
     }
 
-    if (!hooks.stillAuthorized())
-      return refuse({ code: 'refused', message: 'this device is no longer authorised' });
+    if (!hooks.stillAuthorized()) return refuse(said('refused', msg('guard.revoked')));
 
     const auditId = spec.query ? undefined : record(decision, 'running');
     try {
@@ -124,7 +134,7 @@ export class Guard {
       const info = toErrorInfo(err);
       if (!(err instanceof LifelineError)) this.log.error(`${name} failed: ${describeError(err)}`);
       if (auditId !== undefined)
-        this.audit.finish(auditId, 'error', this.clock.now(), info.code, info.message);
+        this.audit.finish(auditId, 'error', this.clock.now(), info.code, info.message, info.msg);
       this.metrics?.commands.inc({ action: name, outcome: 'error' });
       return result(info);
     }
@@ -135,30 +145,48 @@ export class Guard {
     for (const [key, c] of this.challenges) if (c.deviceId === deviceId) this.challenges.delete(key);
   }
 
+  /**
+   * Challenges that ran out unanswered: their requests are marked expired at once; each is kept one
+   * more period so a late answer hears "expired" rather than "unknown".
+   */
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [key, ch] of this.challenges) {
+      if (ch.expiresAt > now) continue;
+      if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'expired', now);
+      ch.auditId = undefined;
+      if (ch.expiresAt + CHALLENGE_TTL_MS <= now) this.challenges.delete(key);
+    }
+  }
+
   private issueChallenge(
     deviceId: string,
     binding: string,
     c: Extract<Classification, { decision: 'confirm' }>,
-  ): { challenge: string; expiresAt: number; title: string; consequences: string[]; typeToConfirm?: string } {
+    auditId: number | undefined,
+  ): Confirmation {
     const now = this.clock.now();
-    let open = 0;
-    for (const [key, ch] of this.challenges) {
-      if (ch.expiresAt <= now) this.challenges.delete(key);
-      else if (ch.deviceId === deviceId) open++;
-    }
-    if (open >= MAX_OPEN_CHALLENGES_PER_DEVICE) {
-      const oldest = [...this.challenges].find(([, ch]) => ch.deviceId === deviceId);
-      if (oldest) this.challenges.delete(oldest[0]);
+    const open = [...this.challenges].filter(([, ch]) => ch.deviceId === deviceId && ch.expiresAt > now);
+    if (open.length >= MAX_OPEN_CHALLENGES_PER_DEVICE) {
+      const [key, oldest] = open[0]!;
+      this.challenges.delete(key);
+      if (oldest.auditId !== undefined) this.audit.resolve(oldest.auditId, 'expired', now);
     }
     const challenge = toBase64Url(randomBytes(18));
     const expiresAt = now + CHALLENGE_TTL_MS;
-    this.challenges.set(challenge, { deviceId, binding, expiresAt, typeToConfirm: c.typeToConfirm });
+    this.challenges.set(challenge, { deviceId, binding, expiresAt, typeToConfirm: c.typeToConfirm, auditId });
+    const titleMsg = refOf(c.title);
+    const consequencesMsg = c.consequences.map(refOf);
     return {
       challenge,
       expiresAt,
-      title: c.title,
-      consequences: c.consequences,
+      title: english(c.title),
+      consequences: c.consequences.map(english),
       ...(c.typeToConfirm ? { typeToConfirm: c.typeToConfirm } : {}),
+      ...(titleMsg ? { titleMsg } : {}),
+      ...(consequencesMsg.every((m) => m !== undefined)
+        ? { consequencesMsg: consequencesMsg as MessageRef[] }
+        : {}),
     };
   }
 
@@ -170,21 +198,30 @@ export class Guard {
   ): ErrorInfo | undefined {
     const ch = this.challenges.get(confirm.challenge);
     if (!ch || ch.deviceId !== deviceId || ch.binding !== binding)
-      return {
-        code: 'challenge-invalid',
-        message: 'this confirmation is unknown, already used, or for another command',
-      };
+      return said('challenge-invalid', msg('guard.challenge-invalid'));
     this.challenges.delete(confirm.challenge);
-    if (ch.expiresAt <= this.clock.now())
-      return { code: 'challenge-expired', message: 'the confirmation expired (60 s); ask again' };
-    if (ch.typeToConfirm !== undefined && confirm.text?.trim() !== ch.typeToConfirm)
-      return {
-        code: 'confirm-text-mismatch',
-        message: `type "${ch.typeToConfirm}" exactly to confirm`,
-        params: { expected: ch.typeToConfirm },
-      };
+    const now = this.clock.now();
+    if (ch.expiresAt <= now) {
+      if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'expired', now);
+      return said('challenge-expired', msg('guard.challenge-expired', { seconds: CHALLENGE_TTL_MS / 1000 }));
+    }
+    // The name, not its letter case: a phone's keyboard capitalises the first letter on its own.
+    if (ch.typeToConfirm !== undefined && !sameName(confirm.text, ch.typeToConfirm))
+      return said(
+        'confirm-text-mismatch',
+        msg('guard.confirm-text-mismatch', { expected: ch.typeToConfirm }),
+        {
+          expected: ch.typeToConfirm,
+        },
+      );
+    if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'confirmed', now);
     return undefined;
   }
+}
+
+/** What the user typed names the thing: spaces around it and letter case do not matter. */
+export function sameName(typed: string | undefined, expected: string): boolean {
+  return (typed ?? '').trim().toLowerCase() === expected.trim().toLowerCase();
 }
 
 function auditArgs(args: Record<string, unknown> | undefined, secret: readonly string[] = []): string | null {

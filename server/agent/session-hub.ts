@@ -1,7 +1,9 @@
 // Accepts sessions on any transport (direct WebSocket, or a stream forwarded by the relay),
 // runs the agent side of the handshake, authorises the device, then feeds its commands to the
 // guard and streams state. Nothing reaches the guard from a session that is not authenticated.
+
 import { fromUtf8, utf8 } from '../../shared/bytes.js';
+import { english, refOf } from '../../shared/messages/say.js';
 import {
   type AgentFrame,
   type CommandFrame,
@@ -331,7 +333,8 @@ class AgentSession {
             t: 'progress',
             id: cmd.id,
             stage,
-            ...(message !== undefined ? { message } : {}),
+            ...(message !== undefined ? { message: english(message) } : {}),
+            ...(refOf(message) ? { msg: refOf(message) } : {}),
             ...(data ? { data } : {}),
           }),
         signal: this.signal,

@@ -1,3 +1,4 @@
+import type { MessageRef } from '../../shared/protocol/message.js';
 import type { Db } from './db.js';
 
 export type AuditDecision = 'allowed' | 'confirm-required' | 'confirmed' | 'refused';
@@ -16,10 +17,14 @@ export interface AuditEntry {
   code: string | null;
   message: string | null;
   finishedAt: number | null;
+  /** `message` as a catalogue message. */
+  msg?: MessageRef;
+  /** What became of a request that had to be confirmed. */
+  resolution?: 'confirmed' | 'expired';
 }
 
 /** An entry as written: the id and finish time come from the database. */
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'finishedAt' | 'code' | 'message'> &
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'finishedAt' | 'code' | 'message' | 'resolution'> &
   Partial<Pick<AuditEntry, 'code' | 'message'>>;
 
 interface Row {
@@ -35,6 +40,17 @@ interface Row {
   code: string | null;
   message: string | null;
   finished_at: number | null;
+  msg: string | null;
+  resolution: 'confirmed' | 'expired' | null;
+}
+
+function parseMsg(text: string | null): MessageRef | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as MessageRef;
+  } catch {
+    return undefined;
+  }
 }
 
 const fromRow = (r: Row): AuditEntry => ({
@@ -50,6 +66,8 @@ const fromRow = (r: Row): AuditEntry => ({
   code: r.code,
   message: r.message,
   finishedAt: r.finished_at,
+  ...(r.msg ? { msg: parseMsg(r.msg) } : {}),
+  ...(r.resolution ? { resolution: r.resolution } : {}),
 });
 
 /** Each call is its own committed transaction (synchronous=FULL): durable when it returns. */
@@ -59,22 +77,65 @@ export class AuditRepo {
   append(e: NewAuditEntry): number {
     const r = this.db
       .prepare(
-        `INSERT INTO audit (at, device_id, device_name, action, target, args, decision, outcome, code, message, finished_at)
-         VALUES (@at, @deviceId, @deviceName, @action, @target, @args, @decision, @outcome, @code, @message, @finishedAt)`,
+        `INSERT INTO audit (at, device_id, device_name, action, target, args, decision, outcome, code, message, finished_at, msg)
+         VALUES (@at, @deviceId, @deviceName, @action, @target, @args, @decision, @outcome, @code, @message, @finishedAt, @msg)`,
       )
       .run({
-        ...e,
+        at: e.at,
+        deviceId: e.deviceId,
+        deviceName: e.deviceName,
+        action: e.action,
+        target: e.target,
+        args: e.args,
+        decision: e.decision,
+        outcome: e.outcome,
         code: e.code ?? null,
         message: e.message ?? null,
         finishedAt: e.outcome === 'running' ? null : e.at,
+        msg: e.msg ? JSON.stringify(e.msg) : null,
       });
     return Number(r.lastInsertRowid);
   }
 
-  finish(id: number, outcome: 'ok' | 'error', at: number, code: string | null, message: string | null): void {
+  finish(
+    id: number,
+    outcome: 'ok' | 'error',
+    at: number,
+    code: string | null,
+    message: string | null,
+    msg?: MessageRef,
+  ): void {
     this.db
-      .prepare('UPDATE audit SET outcome = ?, code = ?, message = ?, finished_at = ? WHERE id = ?')
-      .run(outcome, code, message, at, id);
+      .prepare('UPDATE audit SET outcome = ?, code = ?, message = ?, finished_at = ?, msg = ? WHERE id = ?')
+      .run(outcome, code, message, at, msg ? JSON.stringify(msg) : null, id);
+  }
+
+  /**
+   * A request that waited for confirmation got its answer: confirmed (its run is a row of its own)
+   * or expired. The outcome turns final too, so older apps stop showing "awaiting confirmation".
+   */
+  resolve(id: number, resolution: 'confirmed' | 'expired', at: number): void {
+    this.db
+      .prepare(
+        `UPDATE audit SET resolution = ?, outcome = ?, code = ?, finished_at = ? WHERE id = ? AND outcome = 'pending'`,
+      )
+      .run(
+        resolution,
+        resolution === 'confirmed' ? 'ok' : 'refused',
+        resolution === 'confirmed' ? null : 'challenge-expired',
+        at,
+        id,
+      );
+  }
+
+  /** Requests still waiting for a confirmation that can no longer come (a restart forgot them). */
+  expirePending(before: number, at: number): number {
+    return this.db
+      .prepare(
+        `UPDATE audit SET resolution = 'expired', outcome = 'refused', code = 'challenge-expired', finished_at = ?
+         WHERE outcome = 'pending' AND at < ?`,
+      )
+      .run(at, before).changes;
   }
 
   get(id: number): AuditEntry | undefined {
@@ -93,7 +154,8 @@ export class AuditRepo {
   closeInterrupted(at: number): number {
     return this.db
       .prepare(
-        `UPDATE audit SET outcome = 'error', code = 'interrupted', message = 'the agent stopped before this finished', finished_at = ?
+        `UPDATE audit SET outcome = 'error', code = 'interrupted', message = 'the agent stopped before this finished',
+           msg = '{"key":"guard.interrupted"}', finished_at = ?
          WHERE outcome = 'running'`,
       )
       .run(at).changes;

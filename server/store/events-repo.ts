@@ -9,6 +9,16 @@ interface Row {
   subject: string | null;
   message: string;
   data: string | null;
+  msg: string | null;
+}
+
+function parseJson<T>(text: string | null): T | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
 }
 
 const fromRow = (r: Row): EventRecord => ({
@@ -18,6 +28,7 @@ const fromRow = (r: Row): EventRecord => ({
   severity: r.severity,
   ...(r.subject ? { subject: r.subject } : {}),
   message: r.message,
+  ...(r.msg ? { msg: parseJson<NonNullable<EventRecord['msg']>>(r.msg) } : {}),
   ...(r.data ? { data: JSON.parse(r.data) as Record<string, unknown> } : {}),
 });
 
@@ -26,8 +37,18 @@ export class EventsRepo {
 
   append(e: Omit<EventRecord, 'id'>): EventRecord {
     const r = this.db
-      .prepare('INSERT INTO events (at, kind, severity, subject, message, data) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.at, e.kind, e.severity, e.subject ?? null, e.message, e.data ? JSON.stringify(e.data) : null);
+      .prepare(
+        'INSERT INTO events (at, kind, severity, subject, message, data, msg) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        e.at,
+        e.kind,
+        e.severity,
+        e.subject ?? null,
+        e.message,
+        e.data ? JSON.stringify(e.data) : null,
+        e.msg ? JSON.stringify(e.msg) : null,
+      );
     return { ...e, id: Number(r.lastInsertRowid) };
   }
 

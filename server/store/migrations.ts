@@ -136,4 +136,11 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE kv SET key = 'power.cycle.' || substr(key, 13) WHERE key LIKE 'plugs.cycle.%';
   UPDATE kv SET key = 'status.' || substr(key, 8) WHERE key LIKE 'system.%';
   `,
+  // Messages as catalogue keys + parameters beside the English text (issue 14), and what became of
+  // requests that waited for a confirmation.
+  `
+  ALTER TABLE events ADD COLUMN msg TEXT;
+  ALTER TABLE audit ADD COLUMN msg TEXT;
+  ALTER TABLE audit ADD COLUMN resolution TEXT;
+  `,
 ];

@@ -22,6 +22,8 @@ export interface ActionSpec<
   readonly aliases?: readonly string[];
   /** Pure reads of the agent's own records are not audited (they would audit the audit log). */
   readonly query?: boolean;
+  /** A read that is still audited (a container's logs): Activity keeps it out of its main view. */
+  readonly read?: boolean;
   /** Argument keys whose values never reach the audit log (passwords, codes). */
   readonly secretArgs?: readonly string[];
 }

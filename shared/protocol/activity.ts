@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { action } from './action.js';
 import { EventRecord } from './frames.js';
+import { MessageRef } from './message.js';
 
 export const AuditRow = v.object({
   id: v.number(),
@@ -16,6 +17,13 @@ export const AuditRow = v.object({
   code: v.nullable(v.string()),
   message: v.nullable(v.string()),
   finishedAt: v.nullable(v.number()),
+  /** `message` as a catalogue message (newer agents). */
+  msg: v.optional(MessageRef),
+  /**
+   * What became of a request that had to be confirmed (decision `confirm-required`): confirmed
+   * (its run is the next row of that device and action) or expired unanswered (newer agents).
+   */
+  resolution: v.optional(v.picklist(['confirmed', 'expired'])),
 });
 export type AuditRow = v.InferOutput<typeof AuditRow>;
 

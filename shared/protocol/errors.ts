@@ -1,5 +1,7 @@
 // Errors are values: a stable code for programs and translations, a plain English message,
-// and parameters the client's catalogue can fill in (STYLE convention 4).
+// and parameters the client's catalogue can fill in (STYLE convention 4). `msg` says the message
+// as a catalogue key + parameters (shared/messages/), for clients that render it in their language.
+import type { MessageRef } from './message.js';
 
 export const ERROR_CODES = [
   'bad-frame',
@@ -23,6 +25,7 @@ export interface ErrorInfo {
   code: ErrorCode;
   message: string;
   params?: Record<string, string | number> | undefined;
+  msg?: MessageRef | undefined;
 }
 
 export class LifelineError extends Error {
@@ -30,13 +33,19 @@ export class LifelineError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly params?: Record<string, string | number>,
+    readonly msg?: MessageRef,
   ) {
     super(message);
     this.name = 'LifelineError';
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, ...(this.params ? { params: this.params } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.msg ? { msg: this.msg } : {}),
+    };
   }
 }
 

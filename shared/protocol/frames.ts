@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
 import { describeIssues } from './issues.js';
+import { MessageRef } from './message.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const name = v.pipe(v.string(), v.maxLength(200));
@@ -11,6 +12,8 @@ export const ErrorInfoSchema = v.object({
   code: v.picklist(ERROR_CODES),
   message: v.pipe(v.string(), v.maxLength(2000)),
   params: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
+  /** The message as a catalogue key + parameters, for clients that render it in their language. */
+  msg: v.optional(MessageRef),
 });
 
 // ——— client → agent ———
@@ -84,6 +87,9 @@ export const Confirmation = v.object({
   consequences: v.array(v.string()),
   /** When set, the user must type this exact text (a lifeline plug's name) to confirm. */
   typeToConfirm: v.optional(v.string()),
+  /** `title` and `consequences` as catalogue messages (shared/messages/), when the agent has them. */
+  titleMsg: v.optional(MessageRef),
+  consequencesMsg: v.optional(v.array(MessageRef)),
 });
 export type Confirmation = v.InferOutput<typeof Confirmation>;
 
@@ -100,6 +106,7 @@ export const ProgressFrame = v.object({
   id,
   stage: v.pipe(v.string(), v.maxLength(40)),
   message: v.optional(v.string()),
+  msg: v.optional(MessageRef),
   data: v.optional(v.record(v.string(), v.unknown())),
 });
 export type ProgressFrame = v.InferOutput<typeof ProgressFrame>;
@@ -110,7 +117,9 @@ export const EventRecord = v.object({
   kind: v.string(),
   severity: v.picklist(['info', 'warning', 'critical']),
   subject: v.optional(v.string()),
+  /** The English sentence; `msg` is the same as a catalogue message, when the agent has one. */
   message: v.string(),
+  msg: v.optional(MessageRef),
   data: v.optional(v.record(v.string(), v.unknown())),
 });
 export type EventRecord = v.InferOutput<typeof EventRecord>;

@@ -165,6 +165,8 @@ describe('installable PWA', () => {
       return list;
     };
 
+    // A registration is reported while its worker still installs; a push before it is active is lost.
+    await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     const signed = await signPush(t.agent.identity.privateKey, payload);
     await deliver(signed);
     expect(await next('home’s notification')).toEqual([

@@ -1,6 +1,6 @@
 // A capability's messages in all three languages, side by side; the compiler checks that the
-// Chinese catalogues have every English key.
-export type Lang = 'en' | 'zh-Hans' | 'zh-Hant';
+// Chinese catalogues have every English key. (What home says lives in shared/messages/.)
+export type { Lang } from '../../../shared/messages/define.js';
 
 export interface Messages<K extends string> {
   en: Record<K, string>;

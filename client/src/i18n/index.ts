@@ -1,5 +1,7 @@
 // Message lookup, language choice (browser default, manual override) and local date formatting.
 import { computed, signal } from '@preact/signals';
+import { renderSegments, type Segment, segmentsText } from '../../../shared/messages/format.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { CapabilityMessages } from '../capabilities.js';
 import type { Lang, Messages } from './define.js';
 import { en } from './en.js';
@@ -29,6 +31,20 @@ const coreLoaded = new Set<Lang>(['en']);
 export function registerMessages(bundle: Messages<string>): void {
   for (const l of LANGS) Object.assign(CATALOGS[l.id], bundle[l.id]);
   catalogVersion.value++;
+}
+
+/** Whether the catalogues of what home says (shared/messages/) are in. */
+export const homeMessagesLoaded = signal(false);
+
+/**
+ * Loads what home says, in every language (its own chunk: Activity, confirmations and refusals need
+ * it, the first paint does not). Until it is in, a message shows the English the agent sent with it.
+ */
+export async function loadHomeMessages(): Promise<void> {
+  if (homeMessagesLoaded.value) return;
+  const { CATALOGUES } = await import('../../../shared/messages/catalogues.js');
+  for (const c of Object.values(CATALOGUES)) registerMessages(c as Messages<string>);
+  homeMessagesLoaded.value = true;
 }
 
 /** Loads a language's core catalogue (call before rendering in it). */
@@ -87,6 +103,30 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 export function tMaybe(key: string, fallback: string, params: Record<string, string | number> = {}): string {
   void catalogVersion.value;
   return key in CATALOGS.en ? t(key as MessageKey, params) : fallback;
+}
+
+/** Whether a message from home can be said in the current language (else: its English, marked as such). */
+export function canSay(ref: MessageRef | undefined): ref is MessageRef {
+  void catalogVersion.value;
+  return ref !== undefined && ref.key in CATALOGS.en;
+}
+
+/** A message from home, rendered in the current language, as text and parameter segments. */
+export function sayParts(ref: MessageRef): Segment[] {
+  void catalogVersion.value;
+  const l = lang.value;
+  const lookup = (key: string) => CATALOGS[l][key] ?? CATALOGS.en[key];
+  return renderSegments(lookup(ref.key) ?? ref.key, ref.params, {
+    lang: l,
+    lookup,
+    time: formatTime,
+    dateTime: formatDateTime,
+  });
+}
+
+/** A message from home as plain text: in the current language when known, else `fallback` (its English). */
+export function say(ref: MessageRef | undefined, fallback: string): string {
+  return canSay(ref) ? segmentsText(sayParts(ref)) : fallback;
 }
 
 export function formatTime(at: number): string {

@@ -1,5 +1,6 @@
 // The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
 // logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
+import { english, refOf } from '../../../shared/messages/say.js';
 import {
   ContainersLogs,
   ContainersRestart,
@@ -135,7 +136,12 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       // The guard decided before; decide again in case it became a lifeline meanwhile.
       const again = classifyStop(r.m, r.t);
       if (again.decision === 'refuse')
-        throw new LifelineError(again.code ?? 'refused', again.message, again.params);
+        throw new LifelineError(
+          again.code ?? 'refused',
+          english(again.message),
+          again.params,
+          refOf(again.message),
+        );
       r.m.cancelRecovery(r.t);
       ctx.progress('stopping', `Stopping ${r.t.name}`);
       return act(r, 'stop', (api, id) => api.stop(id, undefined));

@@ -1,6 +1,8 @@
 // Which events become notifications, how urgent they are, where a tap leads, and when quiet hours
 // hold them back. Offline and lifeline notices are never held (SPEC §3 notify.quietHours).
 import { createHash } from 'node:crypto';
+import { langOf } from '../../../shared/messages/define.js';
+import { knows, say } from '../../../shared/messages/say.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
 import { NOTABLE_INFO, titleFor } from './titles.js';
@@ -65,12 +67,18 @@ export function deliveryFor(event: EventRecord, homeName: string, lang: string):
     event.kind.startsWith('home.') ||
     event.severity === 'critical' ||
     DEVICE_CHANGES.has(event.kind);
-  const body = event.message.length > 600 ? `${event.message.slice(0, 597)}...` : event.message;
+  // Worded in the subscriber's language, from the same catalogues the app uses.
+  const l = langOf(lang);
+  const text = event.msg && knows(event.msg.key) ? say(event.msg, l) : event.message;
+  const body = text.length > 600 ? `${text.slice(0, 597)}...` : text;
+  const title = knows(`event.${event.kind}`)
+    ? say({ key: `event.${event.kind}` }, l)
+    : titleFor(event.kind, l);
   return {
     payload: {
       v: 1,
       kind: event.kind,
-      title: `${homeName}: ${titleFor(event.kind, lang)}`,
+      title: `${homeName}: ${title}`,
       body,
       url: deepLink(event),
       tag: `${event.kind}:${event.subject ?? ''}`.slice(0, 100),

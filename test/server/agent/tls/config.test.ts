@@ -31,7 +31,7 @@ describe('tls config', () => {
       }),
     ).toEqual(['provider.server: rfc2136 needs the primary server, e.g. ns1.example.com or 192.0.2.53:53']);
     expect(issues({ name: 'home.example.com', provider: { provider: 'cloudflare' } })).toEqual([
-      'provider.token: cloudflare and duckdns need either token or tokenFile',
+      'provider.token: cloudflare needs either token or tokenFile',
     ]);
   });
 
