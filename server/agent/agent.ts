@@ -1,6 +1,8 @@
 // Wires the agent together: store, identity, state, guard, sessions and the capabilities.
 // Knows no device or Docker details; each capability brings its own actions and state.
+
 import type { FastifyInstance } from 'fastify';
+import { msg } from '../../shared/messages/say.js';
 import type { Identity } from '../../shared/session/keys.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -90,7 +92,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     events.append({
       kind: 'devices.pairing-flood',
       severity: 'warning',
-      message: `${failures} wrong pairing codes in 10 minutes from ${sources} addresses; a correct code still works`,
+      message: msg('devices.pairingFlood', { failures, sources }),
       data: { failures, sources },
     }),
   );

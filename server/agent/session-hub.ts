@@ -3,7 +3,7 @@
 // guard and streams state. Nothing reaches the guard from a session that is not authenticated.
 
 import { fromUtf8, utf8 } from '../../shared/bytes.js';
-import { english, refOf } from '../../shared/messages/say.js';
+import { english, msg, refOf } from '../../shared/messages/say.js';
 import {
   type AgentFrame,
   type CommandFrame,
@@ -195,8 +195,8 @@ export class SessionHub {
         severity: 'info',
         subject: deviceId,
         message: inviter
-          ? `New device paired: ${device.name} (link made by ${inviter})`
-          : `New device paired: ${device.name} (code from \`lifeline pair\`)`,
+          ? msg('devices.paired.byDevice', { name: device.name, by: inviter })
+          : msg('devices.paired.byTerminal', { name: device.name }),
         data: { device: deviceId, name: device.name, by: device.invitedBy, byName: inviter ?? null },
       });
       return device;

@@ -1,5 +1,7 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
+
+import { msg } from '../../../shared/messages/say.js';
 import {
   type DeviceInfo,
   DevicesPair,
@@ -69,12 +71,12 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       // and every other device hears of it (SPEC §5).
       return {
         decision: 'confirm',
-        title: `Revoke ${d.name}`,
+        title: msg('devices.confirm.revoke', { name: d.name }),
         consequences: [
           target === device.id
-            ? 'This device is signed out at once and must be paired again'
-            : `${d.name} is signed out at once and must be paired again`,
-          'Every other paired device is notified',
+            ? msg('devices.consequence.signedOutSelf')
+            : msg('devices.consequence.signedOut', { name: d.name }),
+          msg('devices.consequence.othersTold'),
         ],
         typeToConfirm: d.name,
       };
@@ -88,8 +90,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
         subject: d.id,
         message:
           d.id === device.id
-            ? `Device revoked: ${d.name} (by itself)`
-            : `Device revoked: ${d.name} (by ${device.name})`,
+            ? msg('devices.revoked.self', { name: d.name })
+            : msg('devices.revoked.by', { name: d.name, by: device.name }),
         data: { device: d.id, name: d.name, by: device.id, byName: device.name },
       });
       deps.guard().forgetDevice(d.id);
@@ -103,11 +105,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   const pairCreate = defineAction(DevicesPair, {
     classify: () => ({
       decision: 'confirm',
-      title: 'Add a device',
-      consequences: [
-        'Whoever opens the link in the next 10 minutes gets full control of this home',
-        'Every other paired device is notified when it is used',
-      ],
+      title: msg('devices.confirm.pair'),
+      consequences: [msg('devices.consequence.fullControl'), msg('devices.consequence.othersToldOnUse')],
       typeToConfirm: ctx.config.home.name,
     }),
     async run({ device }) {

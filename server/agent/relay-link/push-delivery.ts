@@ -40,8 +40,8 @@ export interface PushDelivery {
   /** Rows the relay stored durably. */
   acked(ids: readonly number[]): void;
   status(frame: Extract<RelayToAgent, { t: 'push-status' }>): void;
-  /** A power-cycle starts: the relay gets its outcome notices naming it. */
-  sealCycle(what: string): void;
+  /** A power-cycle starts: the relay gets its outcome notices naming the plug. */
+  sealCycle(plug: string | undefined): void;
 }
 
 export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions): PushDelivery {
@@ -58,7 +58,7 @@ export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions)
     return webpush;
   };
 
-  const seal = (what: string, cycleOnly = false) => {
+  const seal = (plug: string | undefined, cycleOnly = false) => {
     const subs = notifier.subscriptions();
     if (subs.length === 0 || !opts.isUp()) return;
     void (async () => {
@@ -67,7 +67,7 @@ export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions)
         signer,
         home: ctx.config.home.name,
         now: ctx.clock.now(),
-        what,
+        plug,
         cycleOnly,
       });
       for (const f of frames) send(f);
@@ -76,7 +76,7 @@ export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions)
 
   const syncSubscriptions = () => {
     send({ t: 'subs', subs: notifier.subscriptions().map((s) => ({ id: s.id, endpoint: s.endpoint })) });
-    seal('lifeline power-cycle');
+    seal(undefined);
   };
 
   // Only channels the owner marked for the relay: it sees their tokens and every notice it sends.
@@ -158,8 +158,8 @@ export function createPushDelivery(ctx: AgentContext, opts: PushDeliveryOptions)
       } else if (frame.status !== 'delivered')
         log.warn(`push to ${frame.sub}: ${frame.status} ${frame.detail ?? ''}`);
     },
-    sealCycle(what) {
-      seal(what, true);
+    sealCycle(plug) {
+      seal(plug, true);
     },
   };
 }

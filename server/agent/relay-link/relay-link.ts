@@ -115,7 +115,7 @@ export function createRelayLink(
     if (kind !== 'lifeline.cycle-started' || typeof data?.expectBackAt !== 'number') return;
     const what = typeof data.name === 'string' ? `power-cycle of ${data.name}` : 'lifeline power-cycle';
     send({ t: 'expect', until: data.expectBackAt, what });
-    push.sealCycle(what);
+    push.sealCycle(typeof data.name === 'string' ? data.name : undefined);
   };
 
   return {

@@ -147,6 +147,7 @@ describe("dead-man's switch", () => {
       data: { plug: 'cabinet', name: 'Network cabinet', cycleSeconds: 3, expectBackAt: Date.now() + 12_000 },
     });
     await waitFor(() => ofKind(push, sub, 'lifeline.cycle-started').length > 0, 10_000, 'cycle notice');
+    await new Promise((r) => setTimeout(r, 500)); // the outcome notices naming the plug reach the relay
     await agent.stop(); // the cabinet loses power
     await new Promise((r) => setTimeout(r, 4000)); // longer than the offline grace period
     await agent.restart();
@@ -172,6 +173,9 @@ describe("dead-man's switch", () => {
       data: { plug: 'cabinet', name: 'Network cabinet', cycleSeconds: 3, expectBackAt: Date.now() + 4000 },
     });
     await waitFor(() => ofKind(push, sub, 'lifeline.cycle-started').length > 0, 10_000, 'cycle notice');
+    // The outcome notices naming the plug reach the relay (until then it holds ones that say "the
+    // lifeline plug"); a real plug cuts the power a few seconds after the command.
+    await new Promise((r) => setTimeout(r, 500));
     await agent.stop();
     const [lost] = await waitFor(
       () =>
