@@ -29,6 +29,7 @@ import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
+import { createPasskeys } from './passkeys/passkeys.js';
 import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
@@ -123,6 +124,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       return publicUrl();
     },
   });
+  const passkeys = createPasskeys(context, { devices: devicesRepo, publicUrl });
+  guard.usePasskeys(passkeys.gate);
   hub = new SessionHub({
     identity,
     homeName: config.home.name,
@@ -151,6 +154,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     : undefined;
   const capabilities: Capability[] = [
     devices,
+    passkeys,
     createActivityCapability(context, audit),
     notifier,
     createStatusCapability(context),

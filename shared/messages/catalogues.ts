@@ -3,10 +3,12 @@
 // subscriber's language from these; the PWA and ctl render the same keys.
 import { devicesMessages } from './devices.js';
 import { guardMessages } from './guard.js';
+import { passkeysMessages } from './passkeys.js';
 import { sealedNoticeMessages } from './sealed-notices.js';
 
 export const CATALOGUES = {
   guard: guardMessages,
   devices: devicesMessages,
   sealedNotices: sealedNoticeMessages,
+  passkeys: passkeysMessages,
 } as const;

@@ -11,6 +11,7 @@ import type { Entity } from './frames.js';
 import { MACHINES_ACTIONS, MACHINES_ENTITIES } from './machines.js';
 import { NETWORK_ACTIONS, NETWORK_ENTITIES } from './network.js';
 import { NOTIFY_ACTIONS, NOTIFY_ENTITIES } from './notify.js';
+import { PASSKEYS_ACTIONS, PASSKEYS_ENTITIES } from './passkeys.js';
 import { POWER_ACTIONS, POWER_ENTITIES } from './power.js';
 import { RELAY_ENTITIES } from './relay.js';
 
@@ -21,6 +22,7 @@ export * from './devices.js';
 export * from './machines.js';
 export * from './network.js';
 export * from './notify.js';
+export * from './passkeys.js';
 export * from './power.js';
 export * from './relay.js';
 
@@ -30,6 +32,7 @@ export const ENTITIES = {
   ...RELAY_ENTITIES,
   ...DEVICES_ENTITIES,
   ...NOTIFY_ENTITIES,
+  ...PASSKEYS_ENTITIES,
   ...MACHINES_ENTITIES,
   ...CONTAINERS_ENTITIES,
   ...POWER_ENTITIES,
@@ -41,6 +44,7 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...ACTIVITY_ACTIONS,
   ...DEVICES_ACTIONS,
   ...NOTIFY_ACTIONS,
+  ...PASSKEYS_ACTIONS,
   ...MACHINES_ACTIONS,
   ...CONTAINERS_ACTIONS,
   ...POWER_ACTIONS,
