@@ -1,9 +1,9 @@
 // Who gets a handshake seat. Before a device authenticates the agent cannot tell the owner from a
 // stranger, so no stranger may hold what the owner needs: each path (direct, relay) has its own
 // pool of pending handshakes, each source (an IPv4 address, an IPv6 /64) a small share of it and,
-// on the direct endpoint, a connect rate. A full pool never turns a newcomer away: it drops the
-// least advanced handshake of the source holding the most seats, so idle sockets cannot keep the
-// owner's phone or ctl out (the 66-socket lock-out), they only lose their own seats.
+// on the direct endpoint, a connect rate. A full pool never turns a newcomer away: it drops an idle
+// or the oldest handshake of the source holding the most seats, so idle or stalled sockets cannot
+// keep the owner's phone or ctl out (the 66-socket lock-out), they only lose their own seats.
 import type { Clock } from '../clock.js';
 import { RateLimiter } from '../rate-limit.js';
 import { sourceKey } from '../source-key.js';
@@ -19,6 +19,9 @@ export interface AdmissionLimits {
   /** New direct connections per source per minute (the relay limits its own). */
   connectsPerMinute: number;
 }
+
+/** A handshake with no hello after this long is idle (a client sends its hello at once). */
+const IDLE_MS = 1000;
 
 export const DEFAULT_ADMISSION: AdmissionLimits = {
   pendingPerPath: 64,
@@ -94,12 +97,18 @@ export class Admission {
     return n;
   }
 
-  /** The least advanced, oldest handshake of the source holding the most seats on this path. */
+  /**
+   * Of the source holding the most seats on this path: a handshake idle past IDLE_MS (no hello
+   * yet), else the oldest. A handshake just begun is the last to go, so a device that connects and
+   * authenticates within its first second is not dropped for strangers arriving meanwhile.
+   */
   private evictOne(path: SessionPath): void {
     const bySource = new Map<string, number>();
     for (const h of this.held) if (h.path === path) bySource.set(h.key, (bySource.get(h.key) ?? 0) + 1);
     let victim: Held | undefined;
-    const rank = (h: Held) => [bySource.get(h.key) ?? 0, h.stage === 'hello' ? 1 : 0, -h.since];
+    const now = this.clock.now();
+    const idle = (h: Held) => (h.stage === 'hello' && now - h.since >= IDLE_MS ? 1 : 0);
+    const rank = (h: Held) => [bySource.get(h.key) ?? 0, idle(h), -h.since];
     for (const h of this.held) {
       if (h.path !== path) continue;
       if (!victim) {

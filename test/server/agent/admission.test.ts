@@ -54,12 +54,29 @@ describe('admission', () => {
     take('10.0.0.2', 'b2');
     take('10.0.0.3', 'c1');
     expect(a.pending('direct')).toBe(6);
+    clock.advance(2000); // the seats still without a hello are idle now
     take('192.0.2.1', 'owner');
     // 10.0.0.1 holds the most; of its seats, a1 is the oldest still waiting for a hello.
     expect(dropped).toEqual(['a1']);
     take('10.0.0.4', 'd1');
     expect(dropped).toEqual(['a1', 'a3']);
     expect(a.pending('direct')).toBe(6);
+  });
+
+  it('drops a stranger stalled after its hello before a handshake that has just begun', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 1 }, clock);
+    const dropped: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      clock.advance(100);
+      (a.enter('direct', `10.0.1.${i}`, () => dropped.push(`s${i}`)) as Seat).advance('auth');
+    }
+    clock.advance(100);
+    a.enter('direct', '192.0.2.1', () => dropped.push('owner')); // no hello yet: it just connected
+    clock.advance(100);
+    a.enter('direct', '10.0.1.7', () => dropped.push('s7'));
+    // Everyone holds one seat: the oldest go first, the owner's fresh handshake stays.
+    expect(dropped).toEqual(['s1', 's2']);
   });
 
   it('limits direct connects per source per minute and says so', () => {

@@ -9,6 +9,7 @@ import { HELLO_TIMEOUT_MS } from '../../../server/agent/session-hub.js';
 import { wsTransport } from '../../../server/ws-transport.js';
 import { sessionUrl } from '../../../shared/pairing-link.js';
 import { openClientSession } from '../../../shared/session/client-session.js';
+import { startClientHandshake } from '../../../shared/session/handshake.js';
 import { generateIdentity, type Identity } from '../../../shared/session/keys.js';
 import {
   connectDevice,
@@ -40,8 +41,11 @@ function socketFrom(url: string, localAddress: string): Promise<WebSocket> {
   });
 }
 
-/** An attacker who keeps `perAddress` idle sockets open from each address, reopening any that close. */
-function idleFlood(url: string, addresses: string[], perAddress: number) {
+/**
+ * An attacker who keeps `perAddress` sockets open from each address, reopening any that close:
+ * idle, or (`hello`) past a valid hello and then stalled, so they look as advanced as the owner's.
+ */
+function idleFlood(url: string, addresses: string[], perAddress: number, hello?: string) {
   let running = true;
   const open = new Set<WebSocket>();
   const keep = async (address: string) => {
@@ -49,7 +53,12 @@ function idleFlood(url: string, addresses: string[], perAddress: number) {
       const ws = await socketFrom(url, address).catch(() => null);
       if (!ws) continue;
       open.add(ws);
-      await new Promise((r) => ws.once('close', r));
+      const closed = new Promise((r) => ws.once('close', r));
+      if (hello) {
+        const start = await startClientHandshake(hello);
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(start.hello));
+      }
+      await closed;
       open.delete(ws);
       // A socket refused or dropped at once: try again shortly, as a real attacker would.
       await new Promise((r) => setTimeout(r, 100));
@@ -173,7 +182,7 @@ describe('no lock-out by strangers', () => {
     expect(Date.now() - started).toBeLessThan(HELLO_TIMEOUT_MS + 2000);
   });
 
-  it('with 80 idle sockets held open on each path, the owner’s ctl, phone and relay session still connect', async () => {
+  it('with 80 idle sockets held open on each path, the owner’s ctl, phone and relay session still connect, and a new device pairs', async () => {
     // 20 addresses × 4 sockets, kept open and reopened as the agent drops them: direct and via the relay.
     const direct = idleFlood(sessionUrl(t.url, t.agent.homeId), strangers(20), 4);
     const viaRelay = idleFlood(sessionUrl(relay.url, t.agent.homeId), strangers(20), 4);
@@ -200,11 +209,37 @@ describe('no lock-out by strangers', () => {
       expect(client.welcome.path).toBe('relay');
       client.close();
 
+      // And a new device still pairs, with the real ctl, while the strangers hold on.
+      const link = t.agent.pairing.link(t.url, t.agent.homeId, null).link;
+      const paired = await runCli(['ctl', 'pair', link, '--profile', 'laptop', '--name', 'owner laptop'], {
+        env,
+      });
+      expect(paired.stderr).toBe('');
+      expect(paired.code).toBe(0);
+
       // The strangers are still there: the owner got in beside them, not after them.
       expect(t.agent.hub.pendingHandshakes('direct')).toBeGreaterThanOrEqual(32);
     } finally {
       await direct.stop();
       await viaRelay.stop();
+    }
+  });
+
+  it('with 128 stalled handshakes from 64 addresses (a valid hello, then nothing), the owner’s ctl still connects', async () => {
+    const stalled = idleFlood(sessionUrl(t.url, t.agent.homeId), strangers(64), 2, t.agent.homeId);
+    try {
+      await waitFor(
+        () => t.agent.hub.pendingHandshakes('direct') >= 60,
+        15_000,
+        'the pool full of stalled strangers',
+      );
+      for (let i = 0; i < 3; i++) {
+        const status = await runCli(['ctl', 'status', '--json'], { env });
+        expect(status.stderr).toBe('');
+        expect(status.code).toBe(0);
+      }
+    } finally {
+      await stalled.stop();
     }
   });
 });
