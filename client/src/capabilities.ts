@@ -5,6 +5,7 @@ import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
 import type { MessageKey } from './i18n/index.js';
 import { NetworkCard } from './network/NetworkCard.js';
+import { TlsCard } from './tls/TlsCard.js';
 
 export interface CapabilityUi {
   id: string;
@@ -40,6 +41,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
     },
   },
   { id: 'network', homeCard: NetworkCard },
+  { id: 'tls', homeCard: TlsCard },
 ];
 
 /** Every capability's message catalogue, by type (each loads with its screen or card). */
@@ -47,4 +49,5 @@ export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
   | typeof import('./power/messages.js')['powerMessages']
-  | typeof import('./network/messages.js')['networkMessages'];
+  | typeof import('./network/messages.js')['networkMessages']
+  | typeof import('./tls/messages.js')['tlsMessages'];

@@ -14,7 +14,10 @@ export type SeatStage = 'hello' | 'auth';
 export interface AdmissionLimits {
   /** Pending handshakes per path; the direct and the relay path each have this many. */
   pendingPerPath: number;
-  /** Pending handshakes one source may hold on one path. */
+  /**
+   * Pending handshakes one source may hold on one path once the pool is half full (a burst from
+   * one address — a household behind one NAT, ctl scripts — is fine while there is room).
+   */
   pendingPerSource: number;
   /** New direct connections per source per minute (the relay limits its own). */
   connectsPerMinute: number;
@@ -72,7 +75,7 @@ export class Admission {
         inPath++;
         if (h.key === key) mine++;
       }
-    if (mine >= this.limits.pendingPerSource)
+    if (mine >= this.limits.pendingPerSource && inPath >= this.limits.pendingPerPath / 2)
       return {
         code: 'busy',
         message: `${mine} connections from your address (${key}) are still opening; close them or wait a few seconds`,

@@ -34,8 +34,10 @@ describe('PWA pairing and status', () => {
     await expect.poll(() => page.getByTestId('conn-path').textContent()).toBe('Direct');
     expect(await page.getByRole('status').textContent()).toContain('Connected');
 
-    const devices = t.agent.state.list('devices');
-    expect(devices.map((d) => (d.data as { name: string }).name)).toEqual(['Test phone']);
+    // Presence is published at most once a second (devices.ts).
+    await expect
+      .poll(() => t.agent.state.list('devices').map((d) => (d.data as { name: string }).name))
+      .toEqual(['Test phone']);
 
     // The pairing code is single use: the URL no longer carries it after pairing.
     expect(page.url()).not.toContain('/pair/');
