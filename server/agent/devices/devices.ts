@@ -53,6 +53,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     ctx.state.set('devices', id, info);
   };
 
+  let unsubscribe: (() => void) | undefined;
   const changed = new Set<string>();
   let flush: ReturnType<typeof setTimeout> | null = null;
   /** A session of this device opened or closed: published with the others changed meanwhile. */
@@ -141,8 +142,13 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     actions: [rename, revoke, pairCreate],
     start() {
       for (const d of deps.repo.listActive()) publish(d.id);
+      // A new device is shown at once (only its presence waits for the next interval).
+      unsubscribe = ctx.events.subscribe((e) => {
+        if (e.kind === 'devices.paired' && typeof e.data?.device === 'string') publish(e.data.device);
+      });
     },
     stop() {
+      unsubscribe?.();
       if (flush) clearTimeout(flush);
       flush = null;
     },
