@@ -1,6 +1,6 @@
 // Wires the agent together: store, identity, state, guard, sessions and the capabilities.
 // Knows no device or Docker details; each capability brings its own actions and state.
-
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { msg } from '../../shared/messages/say.js';
 import type { Identity } from '../../shared/session/keys.js';
@@ -25,7 +25,7 @@ import { type CapabilityFactory, capabilitiesFor } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
-import { Guard } from './guard.js';
+import { actAsAgent, Guard } from './guard.js';
 import { hostBootTime } from './host-boot.js';
 import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
@@ -103,6 +103,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const context: AgentContext = {
     config,
+    configDir: path.dirname(opts.loaded.file),
     dataDir,
     homeId: identity.id,
     state,
@@ -113,6 +114,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     log,
     metrics,
     hostBootAt: opts.hostBootAt ?? hostBootTime(clock.now()),
+    hostRoot: config.host?.root ?? '/',
+    act: (spec, call, rule) => actAsAgent(guard, spec, call, rule),
   };
   let boundPort = config.listen.port;
   const publicUrl = () => publicBaseUrl(config, boundPort);

@@ -53,11 +53,12 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     ctx.state.set('devices', id, info);
   };
 
-  let unsubscribe: (() => void) | undefined;
   const changed = new Set<string>();
   let flush: ReturnType<typeof setTimeout> | null = null;
   /** A session of this device opened or closed: published with the others changed meanwhile. */
   const presence = (id: string) => {
+    // A device just paired is news at once; only the comings and goings of known ones wait.
+    if (!ctx.state.get('devices', id)) return publish(id);
     changed.add(id);
     flush ??= setTimeout(() => {
       flush = null;
@@ -142,13 +143,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     actions: [rename, revoke, pairCreate],
     start() {
       for (const d of deps.repo.listActive()) publish(d.id);
-      // A new device is shown at once (only its presence waits for the next interval).
-      unsubscribe = ctx.events.subscribe((e) => {
-        if (e.kind === 'devices.paired' && typeof e.data?.device === 'string') publish(e.data.device);
-      });
     },
     stop() {
-      unsubscribe?.();
       if (flush) clearTimeout(flush);
       flush = null;
     },
