@@ -131,14 +131,18 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
       unsubscribe.push(tls.onState((s) => publish(s)));
       tls.start();
       publish();
-      // The CAA answer for the screens; `lifeline check` asks again.
-      void tls
-        .checkCaa()
-        .then((r) => {
-          caa = r;
-          publish();
-        })
-        .catch(() => {});
+      // The CAA answer for the screens (`lifeline check` asks again); asked again with each new
+      // certificate, since the first one also brings the account that CAA must name.
+      const refreshCaa = () =>
+        void tls
+          .checkCaa()
+          .then((r) => {
+            caa = r;
+            publish();
+          })
+          .catch(() => {});
+      unsubscribe.push(tls.source.onChange(refreshCaa));
+      refreshCaa();
     },
     stop() {
       for (const u of unsubscribe.splice(0)) u();

@@ -4,6 +4,7 @@ import { registerContainers } from '../../agent/containers/ctl.js';
 import { registerMachines } from '../../agent/machines/ctl.js';
 import { registerNetwork } from '../../agent/network/ctl.js';
 import { registerPower } from '../../agent/power/ctl.js';
+import { registerTls } from '../../agent/tls/ctl.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import type { CtlGlobalOptions } from './session.js';
 
@@ -56,4 +57,5 @@ export const CTL_COMMANDS: readonly CtlRegistrar[] = [
   registerContainers,
   registerPower,
   registerNetwork,
+  registerTls,
 ];
