@@ -57,6 +57,8 @@ export const RelaySettingsEntries = {
           v.regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'host:port of the relay’s own TLS server'),
         ),
       ),
+      /** Send the fallback a PROXY protocol v1 line, so it sees the client's address (Caddy: proxy_protocol). */
+      proxyProtocol: v.optional(v.boolean(), false),
     }),
   ),
 };

@@ -29,6 +29,7 @@ export async function openPassthroughPort(opts: {
   const server = createPassthrough({
     router: opts.router ?? relay,
     fallback: fallbackOf(settings.fallback),
+    proxyProtocol: settings.proxyProtocol,
     limits: { connectsPerMinute: settings.connectsPerMinute },
     clock: opts.clock,
     log: opts.log,
