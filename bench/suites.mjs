@@ -3,6 +3,7 @@
 import { addDriverBench } from './add-driver.mjs';
 import { cliBench } from './cli.mjs';
 import { dockerBench } from './docker.mjs';
+import { hostBench } from './host.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
@@ -12,6 +13,7 @@ import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
 import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
+import { vitalsBench } from './vitals.mjs';
 import { wolBench } from './wol.mjs';
 
 export const benchmarks = [
@@ -28,4 +30,6 @@ export const benchmarks = [
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },
   { name: 'wol', run: wolBench },
+  { name: 'host', run: hostBench },
+  { name: 'vitals', run: vitalsBench },
 ];

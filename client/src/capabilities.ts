@@ -3,9 +3,11 @@
 // on first visit and precached for offline use) and what it adds to Home. This file only composes.
 import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
+import { HostCard, hostUnderPressure } from './host/HostCard.js';
 import type { MessageKey } from './i18n/index.js';
 import { NetworkCard } from './network/NetworkCard.js';
 import { TlsCard } from './tls/TlsCard.js';
+import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
 export interface CapabilityUi {
   id: string;
@@ -13,6 +15,8 @@ export interface CapabilityUi {
   screen?: { label: MessageKey; icon: string; component: ComponentType<{ params: string[] }> };
   /** Shown on Home, under the agent's facts. */
   homeCard?: ComponentType;
+  /** While this says so, Home shows the card first, above the agent's facts (a power cut, a host under pressure). */
+  homeFirst?: () => boolean;
 }
 
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
@@ -40,6 +44,8 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
       component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
     },
   },
+  { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
+  { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
   { id: 'network', homeCard: NetworkCard },
   { id: 'tls', homeCard: TlsCard },
 ];
@@ -48,6 +54,9 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
 export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
+  | typeof import('./containers/drift-messages.js')['driftMessages']
   | typeof import('./power/messages.js')['powerMessages']
   | typeof import('./network/messages.js')['networkMessages']
+  | typeof import('./host/messages.js')['hostMessages']
+  | typeof import('./ups/messages.js')['upsMessages']
   | typeof import('./tls/messages.js')['tlsMessages'];

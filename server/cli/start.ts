@@ -32,6 +32,17 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
           close: () => agent.close(),
         }));
   const { agent, close } = composed;
+  // Before it says it runs: a stop right after that is a clean stop, not the default signal death.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   const url = await composed.listen();
   say(`Lifeline is running: ${url}`);
   const pass = composed.passthrough;
@@ -50,14 +61,4 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   } else {
     say(`${paired} device(s) paired. Run \`lifeline pair\` to add another.`);
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: stopping`);
-    await close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

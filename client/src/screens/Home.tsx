@@ -9,6 +9,9 @@ export function HomeScreen() {
   const facts = entity('agent', 'self');
   const live = connState.value === 'online';
   const n = now.value;
+  // A power cut or a host under pressure comes first: it is what the owner opened the app for.
+  const first = CAPABILITY_UI.filter((c) => c.homeCard && c.homeFirst?.());
+  const rest = CAPABILITY_UI.filter((c) => c.homeCard && !first.includes(c));
   return (
     <main class="screen">
       <h1 {...(facts ? DATA : {})}>{facts?.name ?? t('home.title')}</h1>
@@ -17,6 +20,7 @@ export function HomeScreen() {
           {t('home.powerLoss')}
         </p>
       )}
+      {first.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
       <section class="card" aria-labelledby="agent-h">
         <h2 id="agent-h">{t('home.agent')}</h2>
         {facts ? (
@@ -55,7 +59,7 @@ export function HomeScreen() {
           <p class="muted">{t('state.none')}</p>
         )}
       </section>
-      {CAPABILITY_UI.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
+      {rest.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
     </main>
   );
 }

@@ -2,7 +2,7 @@
 // event stream (each event re-reads the container it names) and from the full list read at every
 // attachment, and published as the `containers` and `containers.engine` entities.
 import type { ContainerInspectInfo } from 'dockerode';
-import type { EngineInfo } from '../../../shared/protocol/vocabulary.js';
+import type { EngineInfo, ImageDrift } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
 import type { StateStore } from '../state.js';
@@ -43,6 +43,8 @@ export interface ContainerTableDeps {
   marks: RowMarks;
   /** The engine's API while attached; null while it is unreachable. */
   api(): EngineApi | null;
+  /** Its image against what its tag points to now (absent until known). */
+  drift?: (inspect: ContainerInspectInfo) => ImageDrift | undefined;
 }
 
 /** Events that change nothing the table shows. */
@@ -206,6 +208,11 @@ export class ContainerTable {
     if (t) this.publish(t);
   }
 
+  /** Rows whose derived facts (their image's drift) changed. */
+  republishWhere(match: (t: Tracked) => boolean): void {
+    for (const t of this.rows.values()) if (match(t)) this.publish(t);
+  }
+
   private remember(inspect: ContainerInspectInfo): Tracked {
     const t: Tracked = { id: inspect.Id, name: containerName(inspect), inspect };
     this.rows.set(t.id, t);
@@ -244,9 +251,11 @@ export class ContainerTable {
 
   private publish(t: Tracked): void {
     const key = this.key(t);
+    const drift = this.deps.drift?.(t.inspect);
     const flags: ContainerFlags = {
       ...this.roles(t),
       ...this.deps.marks.marks(key, isRunning(t.inspect)),
+      ...(drift ? { drift } : {}),
     };
     this.deps.state.set('containers', key, toContainerInfo(this.id, t.inspect, flags));
   }

@@ -55,6 +55,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   let flush: ReturnType<typeof setTimeout> | null = null;
   /** A session of this device opened or closed: published with the others changed meanwhile. */
   const presence = (id: string) => {
+    // A device just paired is news at once; only the comings and goings of known ones wait.
+    if (!ctx.state.get('devices', id)) return publish(id);
     changed.add(id);
     flush ??= setTimeout(() => {
       flush = null;
