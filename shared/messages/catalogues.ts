@@ -2,8 +2,11 @@
 // file beside this one and adds it below — one line each. The agent renders English and each push
 // subscriber's language from these; the PWA and ctl render the same keys.
 import { containerUsageMessages } from './container-usage.js';
+import { devicesMessages } from './devices.js';
 import { guardMessages } from './guard.js';
 import { hostMessages } from './host.js';
+import { passkeysMessages } from './passkeys.js';
+import { sealedNoticeMessages } from './sealed-notices.js';
 import { statusMessages } from './status.js';
 import { upsMessages } from './ups.js';
 
@@ -13,4 +16,7 @@ export const CATALOGUES = {
   containerUsage: containerUsageMessages,
   status: statusMessages,
   ups: upsMessages,
+  devices: devicesMessages,
+  sealedNotices: sealedNoticeMessages,
+  passkeys: passkeysMessages,
 } as const;

@@ -52,6 +52,7 @@ export function ConfirmSheet() {
           />
         </label>
       )}
+      {confirm.passkey && <p class="muted">{t('confirm.passkey')}</p>}
       <p class="muted" aria-live="polite">
         {t('confirm.expires', { n: left })}
       </p>

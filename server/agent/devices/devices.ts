@@ -1,5 +1,7 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
+
+import { msg } from '../../../shared/messages/say.js';
 import {
   type DeviceInfo,
   DevicesPair,
@@ -89,13 +91,18 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       const d = deps.repo.get(target ?? '');
       if (!d || d.revokedAt !== null)
         return { decision: 'refuse', code: 'not-found', message: `no paired device ${target}` };
+      // Typed, so a stray tap or a script that found an unlocked phone cannot remove a device,
+      // and every other device hears of it (SPEC §5).
       return {
         decision: 'confirm',
-        title: `Revoke ${d.name}`,
-        consequences:
+        title: msg('devices.confirm.revoke', { name: d.name }),
+        consequences: [
           target === device.id
-            ? ['This device is signed out at once and must be paired again']
-            : [`${d.name} is signed out at once and must be paired again`],
+            ? msg('devices.consequence.signedOutSelf')
+            : msg('devices.consequence.signedOut', { name: d.name }),
+          msg('devices.consequence.othersTold'),
+        ],
+        typeToConfirm: d.name,
       };
     },
     async run({ target, device }) {
@@ -105,8 +112,11 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
         kind: 'devices.revoked',
         severity: 'info',
         subject: d.id,
-        message: `Device revoked: ${d.name}`,
-        data: { device: d.id, name: d.name, by: device.id },
+        message:
+          d.id === device.id
+            ? msg('devices.revoked.self', { name: d.name })
+            : msg('devices.revoked.by', { name: d.name, by: device.name }),
+        data: { device: d.id, name: d.name, by: device.id, byName: device.name },
       });
       deps.guard().forgetDevice(d.id);
       // Reply first when a device revokes itself; its session closes right after.
@@ -119,8 +129,9 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   const pairCreate = defineAction(DevicesPair, {
     classify: () => ({
       decision: 'confirm',
-      title: 'Add a device',
-      consequences: ['Whoever opens the link in the next 10 minutes gets full control of this home'],
+      title: msg('devices.confirm.pair'),
+      consequences: [msg('devices.consequence.fullControl'), msg('devices.consequence.othersToldOnUse')],
+      typeToConfirm: ctx.config.home.name,
     }),
     async run({ device }) {
       return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);
