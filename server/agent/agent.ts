@@ -51,6 +51,8 @@ export interface AgentOptions {
   serve?: ServeAgent;
   /** A relay is served on the agent's own listener (`lifeline start`): link to it unless relay.url says otherwise. */
   embeddedRelay?: boolean;
+  /** false: no LAN HTTPS listener of its own (`lifeline start`'s pass-through port serves the name). */
+  httpsListener?: boolean;
   /** Fallback-channel HTTP client (tests). */
   post?: HttpPost;
   /** When the host booted (tests pin it); by default from the kernel's uptime. */
@@ -67,6 +69,8 @@ export interface Agent {
   readonly state: StateStore;
   readonly events: EventLog;
   readonly context: AgentContext;
+  /** The HTTPS side of the one origin, when `tls:` is set. */
+  readonly https: HttpsSide | undefined;
   /** Starts capabilities and listens; resolves with the URL it listens on. */
   listen(): Promise<string>;
   /** Starts capabilities without a listener (for `lifeline check` and embedding). */
@@ -188,7 +192,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       connect: connectSources([config.publicUrl, config.relay?.url]),
     },
   });
-  https = capabilities.find(isHttpsProvider)?.https(app.server);
+  https = capabilities.find(isHttpsProvider)?.https(app.server, { listener: opts.httpsListener ?? true });
   metrics.sessions(() => hub.countByPath());
   metrics.gauge('lifeline_outbox_pending', 'Notifications waiting to leave the house', () =>
     notifier.outbox.count(),
@@ -221,6 +225,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     state,
     events,
     context,
+    https,
     app,
     publicUrl,
     startCapabilities,

@@ -6,7 +6,7 @@ import { ConfigError } from '../config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
 import { createLogger } from '../log.js';
 import { buildRelayApp } from '../relay/app.js';
-import { createPassthrough } from '../relay/passthrough.js';
+import { openPassthroughPort } from '../relay/passthrough-port.js';
 import { Relay } from '../relay/relay.js';
 import { CliError } from './errors.js';
 
@@ -40,41 +40,26 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
     process.stdout.write('It serves no home yet: add home ids under homes: and restart.\n');
   else process.stdout.write(`Serving ${config.homes.length} home(s).\n`);
   const passthrough = config.passthrough
-    ? createPassthrough({
-        router: relay,
-        fallback: fallbackOf(config.passthrough.fallback),
-        limits: { connectsPerMinute: config.passthrough.connectsPerMinute },
+    ? await openPassthroughPort({
+        settings: config.passthrough,
+        relay,
         clock: systemClock,
         log: log.child('passthrough'),
-        outcome: (o) => relay.metrics.passthrough.inc({ outcome: o }),
       })
     : undefined;
-  if (passthrough && config.passthrough) {
-    const { host, port: passPort } = config.passthrough;
-    await new Promise<void>((resolve, reject) => {
-      passthrough.once('error', reject);
-      passthrough.listen(passPort, host, () => resolve());
-    });
-    const bound = (passthrough.address() as { port: number }).port;
-    process.stdout.write(`TLS pass-through (homes' own names) on ${host}:${bound}\n`);
-  }
+  if (passthrough)
+    process.stdout.write(`TLS pass-through (homes' own names) on ${passthrough.host}:${passthrough.port}\n`);
   if (config.app.serve)
     process.stdout.write('Serving the app (app.serve): phones trust this relay with its code.\n');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    passthrough?.close();
+    await passthrough?.close();
     await app.close();
     await relay.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-}
-
-function fallbackOf(hostPort: string | undefined): { host: string; port: number } | undefined {
-  if (!hostPort) return undefined;
-  const at = hostPort.lastIndexOf(':');
-  return { host: hostPort.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(hostPort.slice(at + 1)) };
 }

@@ -22,10 +22,16 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
       'relay.url is not set: `lifeline agent` links out to a relay (use `lifeline start` for the embedded one)',
     );
   const options = { loaded, log, ...(port !== undefined ? { port } : {}) };
-  const { agent, close } =
+  const composed =
     mode === 'start'
       ? await composeAgentWithRelay(options)
-      : await createAgent(options).then((agent) => ({ agent, close: () => agent.close() }));
+      : await createAgent(options).then((agent) => ({
+          agent,
+          listen: () => agent.listen(),
+          passthrough: undefined,
+          close: () => agent.close(),
+        }));
+  const { agent, close } = composed;
   // Before it says it runs: a stop right after that is a clean stop, not the default signal death.
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,8 +43,10 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  const url = await agent.listen();
+  const url = await composed.listen();
   say(`Lifeline is running: ${url}`);
+  const pass = composed.passthrough;
+  if (pass) say(`TLS pass-through (this home's and the relayed homes' names) on ${pass.host}:${pass.port}`);
   say(`Home id: ${agent.homeId}`);
   const paired = agent.state.list('devices').length;
   if (paired === 0 && !process.stdout.isTTY) {

@@ -45,6 +45,26 @@ export const RelaySettingsEntries = {
     }),
     {},
   ),
+  /**
+   * The TLS pass-through port (usually 443): phones' TLS for a home's name goes, unopened, to that
+   * home's agent; any other name to `fallback`, the relay's own TLS (e.g. Caddy on 8443).
+   */
+  passthrough: v.optional(
+    v.strictObject({
+      host: v.optional(nonEmpty, '0.0.0.0'),
+      port: v.optional(whole(0, 65535), 443),
+      /** New connections one address (an IPv6 /64) may open per minute. */
+      connectsPerMinute: v.optional(whole(1, 100_000), 600),
+      fallback: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'host:port of the relay’s own TLS server'),
+        ),
+      ),
+      /** Send the fallback a PROXY protocol v1 line, so it sees the client's address (Caddy: proxy_protocol). */
+      proxyProtocol: v.optional(v.boolean(), false),
+    }),
+  ),
 };
 export const RelaySettingsSchema = v.strictObject(RelaySettingsEntries);
 export type RelaySettings = v.InferOutput<typeof RelaySettingsSchema>;

@@ -41,6 +41,11 @@ export interface PassthroughOptions {
   limits?: Partial<PassthroughLimits>;
   /** host:port of the relay's own TLS (its own name): connections for any other name go there. */
   fallback?: { host: string; port: number } | undefined;
+  /**
+   * Open each fallback connection with a PROXY protocol v1 line, so the relay's own TLS server
+   * (Caddy) sees the client's address instead of the relay's, and its X-Forwarded-For is true.
+   */
+  proxyProtocol?: boolean | undefined;
   clock: Clock;
   log: Logger;
   timings?: PassthroughTimings;
@@ -101,14 +106,13 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
       if (hello.status === 'sni') {
         const refused = opts.router.pipe(hello.name, socket, buffered, source);
         if (!refused) return outcome('piped');
-        if (opts.fallback) return toFallback(socket, buffered, opts.fallback, outcome);
+        if (opts.fallback) return toFallback(socket, buffered, opts, outcome);
         opts.log.info(`TLS for ${hello.name} from ${source} refused: ${refused.refused}`);
         outcome('refused');
         socket.end(UNRECOGNIZED_NAME);
         return;
       }
-      if (hello.status === 'no-sni' && opts.fallback)
-        return toFallback(socket, buffered, opts.fallback, outcome);
+      if (hello.status === 'no-sni' && opts.fallback) return toFallback(socket, buffered, opts, outcome);
       outcome(hello.status === 'no-sni' ? 'refused' : 'not-tls');
       if (hello.status === 'no-sni') socket.end(UNRECOGNIZED_NAME);
       else socket.destroy();
@@ -124,11 +128,13 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
 function toFallback(
   socket: net.Socket,
   first: Buffer,
-  to: { host: string; port: number },
+  opts: PassthroughOptions,
   outcome: NonNullable<PassthroughOptions['outcome']>,
 ): void {
   outcome('fallback');
+  const to = opts.fallback as { host: string; port: number };
   const up = net.connect(to.port, to.host);
+  if (opts.proxyProtocol) up.write(proxyLine(socket));
   const drop = () => {
     socket.destroy();
     up.destroy();
@@ -141,6 +147,16 @@ function toFallback(
   socket.pipe(up);
   up.pipe(socket);
   socket.resume();
+}
+
+/** A PROXY protocol v1 header (haproxy.org/download/2.9/doc/proxy-protocol.txt) for `socket`. */
+export function proxyLine(socket: net.Socket): string {
+  const plain = (a: string | undefined) => (a?.startsWith('::ffff:') ? a.slice(7) : a);
+  const src = plain(socket.remoteAddress);
+  const dst = plain(socket.localAddress);
+  const family = net.isIPv4(src ?? '') ? 4 : net.isIPv6(src ?? '') ? 6 : 0;
+  if (!src || !dst || family === 0 || net.isIP(dst) !== family) return 'PROXY UNKNOWN\r\n';
+  return `PROXY TCP${family} ${src} ${dst} ${socket.remotePort} ${socket.localPort}\r\n`;
 }
 
 /** Limits count per address, and per /64 for IPv6 (one subscriber usually holds a whole /64). */

@@ -27,7 +27,7 @@ describe('import walls', () => {
     expect(chainInto('server/cli/start.ts', 'server/relay')).toEqual([
       'server/cli/start.ts',
       'server/compose.ts',
-      'server/relay/relay.ts',
+      expect.stringMatching(/^server\/relay\/[\w-]+\.ts$/),
     ]);
   });
 });

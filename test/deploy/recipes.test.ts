@@ -300,6 +300,31 @@ describe('the relay behind Caddy', () => {
     expect(relayYaml.dataDir).toBe('/var/lib/lifeline-relay');
   });
 
+  it("passes TLS through on 443 and hands the relay's own name to Caddy's HTTPS port", () => {
+    const adapted = JSON.parse(
+      execFileSync('caddy', ['adapt', '--config', deployFile('caddy/Caddyfile')], {
+        env: { ...process.env, LIFELINE_RELAY_DOMAIN: 'relay.test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+        .toString()
+        .split('\n')[0]!,
+    ) as { apps: { http: { https_port: number; servers: Record<string, { listen: string[] }> } } };
+    const http = adapted.apps.http;
+    expect(relayYaml.config.passthrough).toMatchObject({
+      port: 443,
+      fallback: `127.0.0.1:${http.https_port}`,
+    });
+    // Caddy keeps off 443, which the pass-through holds.
+    const ports = Object.values(http.servers).flatMap((s) => s.listen);
+    expect(ports).toContain(`:${http.https_port}`);
+    expect(ports).not.toContain(':443');
+    // Root in the container only to be handed NET_BIND_SERVICE (Docker gives no other user one).
+    const { relay } = file.services;
+    expect(relay?.user).toBe('0:0');
+    expect(relay?.cap_drop).toEqual(['ALL']);
+    expect(relay?.cap_add).toEqual(['NET_BIND_SERVICE', 'DAC_OVERRIDE']);
+  });
+
   it('runs both on the host network, restarting, with the mounts the files expect', () => {
     const { relay, caddy } = file.services;
     expect(relay?.network_mode).toBe('host');
@@ -364,7 +389,11 @@ describe('the systemd units', () => {
     expect(s.User?.[0]).toMatch(/^lifeline/);
     expect(s.NoNewPrivileges).toEqual(['yes']);
     expect(s.ProtectSystem).toEqual(['strict']);
-    expect(s.CapabilityBoundingSet).toEqual(['']);
+    // One capability, for port 443 (the agent's HTTPS with `tls:`, the relay's pass-through).
+    expect(s.CapabilityBoundingSet).toEqual(['CAP_NET_BIND_SERVICE']);
+    expect(s.AmbientCapabilities).toEqual(['CAP_NET_BIND_SERVICE']);
+    // A capability held in a user namespace of its own would not reach the host's ports.
+    expect(s.PrivateUsers).toBeUndefined();
     // V8 compiles code at run time: MemoryDenyWriteExecute would kill node at start.
     expect(s.MemoryDenyWriteExecute).toBeUndefined();
     // A group that does not exist keeps a unit from starting: the docker group stays opt-in.

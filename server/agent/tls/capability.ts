@@ -35,6 +35,8 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
   let last: TlsState | undefined;
   const unsubscribe: (() => void)[] = [];
   let started = false;
+  // Under `lifeline start` with a pass-through port, that port serves the name instead.
+  let ownListenerOff = false;
 
   const info = (s: TlsState): TlsInfo => ({
     ...s,
@@ -105,8 +107,10 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
   return {
     name: 'tls',
     actions: [renew],
-    https(server: http.Server) {
-      side = createHttpsSide({ name: config.name, source: tls.source, server, listen: config.listen, log });
+    https(server: http.Server, opts: { listener?: boolean } = {}) {
+      ownListenerOff = opts.listener === false;
+      const listen = ownListenerOff ? undefined : config.listen;
+      side = createHttpsSide({ name: config.name, source: tls.source, server, listen, log });
       const s = side;
       return {
         ...s,
@@ -127,14 +131,18 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
       unsubscribe.push(tls.onState((s) => publish(s)));
       tls.start();
       publish();
-      // The CAA answer for the screens; `lifeline check` asks again.
-      void tls
-        .checkCaa()
-        .then((r) => {
-          caa = r;
-          publish();
-        })
-        .catch(() => {});
+      // The CAA answer for the screens (`lifeline check` asks again); asked again with each new
+      // certificate, since the first one also brings the account that CAA must name.
+      const refreshCaa = () =>
+        void tls
+          .checkCaa()
+          .then((r) => {
+            caa = r;
+            publish();
+          })
+          .catch(() => {});
+      unsubscribe.push(tls.source.onChange(refreshCaa));
+      refreshCaa();
     },
     stop() {
       for (const u of unsubscribe.splice(0)) u();
@@ -147,7 +155,7 @@ export function createTlsCapability(ctx: AgentContext, deps: TlsCapabilityDeps =
         tls.keeper.stop();
       }
       const rows = await tls.check();
-      if (side && config.listen.port !== 0)
+      if (side && config.listen.port !== 0 && !ownListenerOff)
         rows.push({
           name: 'tls.listen',
           status: side.listening.up ? 'ok' : 'warn',

@@ -35,7 +35,8 @@ export interface HttpsSide {
 
 /** A capability that can serve HTTPS for the agent's one origin. */
 export interface HttpsProvider extends Capability {
-  https(server: http.Server): HttpsSide;
+  /** `listener: false`: serve only what is handed in (passed-through streams, `terminator.accept`). */
+  https(server: http.Server, opts?: { listener?: boolean }): HttpsSide;
 }
 
 export const isHttpsProvider = (c: Capability): c is HttpsProvider =>

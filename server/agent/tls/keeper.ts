@@ -81,6 +81,8 @@ export class CertificateKeeper implements CertificateSource {
       try {
         this.info = inspect(stored);
         this.pair = stored;
+        // A terminator made before start (the agent's HTTPS side) serves it from now on.
+        this.changed(stored);
       } catch (err) {
         this.log.warn(`stored certificate not used: ${(err as Error).message}`);
       }
@@ -234,12 +236,7 @@ export class CertificateKeeper implements CertificateSource {
       this.log.info(
         `certificate for ${name} from ${info.issuer}, valid until ${new Date(info.notAfter).toISOString()}`,
       );
-      for (const l of this.changeListeners)
-        try {
-          l(pair);
-        } catch (err) {
-          this.log.error(`a certificate listener failed: ${(err as Error).message}`);
-        }
+      this.changed(pair);
     } catch (err) {
       const e = err instanceof LifelineError ? err : new LifelineError('internal', (err as Error).message);
       this.failures++;
@@ -262,6 +259,15 @@ export class CertificateKeeper implements CertificateSource {
         `certificate for ${name} not obtained (attempt ${this.failures}): ${e.message}; next try at ${new Date(this.retryAt).toISOString()}`,
       );
     }
+  }
+
+  private changed(pair: CertificatePair): void {
+    for (const l of this.changeListeners)
+      try {
+        l(pair);
+      } catch (err) {
+        this.log.error(`a certificate listener failed: ${(err as Error).message}`);
+      }
   }
 
   private publish(): void {

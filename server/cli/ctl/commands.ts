@@ -6,6 +6,7 @@ import { registerHost } from '../../agent/host/ctl.js';
 import { registerMachines } from '../../agent/machines/ctl.js';
 import { registerNetwork } from '../../agent/network/ctl.js';
 import { registerPower } from '../../agent/power/ctl.js';
+import { registerTls } from '../../agent/tls/ctl.js';
 import { registerUps } from '../../agent/ups/ctl.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import type { CtlGlobalOptions } from './session.js';
@@ -66,4 +67,5 @@ export const CTL_COMMANDS: readonly CtlRegistrar[] = [
   registerHost,
   registerContainersUsage,
   registerUps,
+  registerTls,
 ];
