@@ -3,7 +3,7 @@
 // guard and streams state. Nothing reaches the guard from a session that is not authenticated.
 
 import { fromUtf8, utf8 } from '../../shared/bytes.js';
-import { english, refOf } from '../../shared/messages/say.js';
+import { english, msg, refOf } from '../../shared/messages/say.js';
 import {
   type AgentFrame,
   type CommandFrame,
@@ -164,7 +164,7 @@ export class SessionHub {
         kind: 'devices.paired',
         severity: 'info',
         subject: deviceId,
-        message: `New device paired: ${device.name}`,
+        message: msg('devices.paired', { name: device.name }),
         data: { device: deviceId, name: device.name },
       });
       return device;

@@ -1,8 +1,14 @@
 // What home says, composed: each part of the agent keeps its catalogue (en, zh-Hans, zh-Hant) in a
 // file beside this one and adds it below — one line each. The agent renders English and each push
 // subscriber's language from these; the PWA and ctl render the same keys.
-import { guardMessages } from './guard.js';
+import { agentSays } from './agent.js';
+import { containersSays } from './containers.js';
+import { guardSays } from './guard.js';
+import { machinesSays } from './machines.js';
 
 export const CATALOGUES = {
-  guard: guardMessages,
+  guard: guardSays,
+  agent: agentSays,
+  machines: machinesSays,
+  containers: containersSays,
 } as const;

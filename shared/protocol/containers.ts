@@ -1,7 +1,9 @@
 // Entity kinds of the containers capability: one `engine` per configured Docker engine and one
 // `container` per container on it (id `<engine>/<name>`).
+
 import * as v from 'valibot';
 import { action, NoArgs } from './action.js';
+import { MessageRef } from './message.js';
 
 const when = v.nullable(v.number());
 
@@ -12,6 +14,8 @@ export const EngineInfo = v.object({
   reachable: v.boolean(),
   /** Why it is unreachable (connection refused, no socket, TLS error…); null while reachable. */
   reason: v.nullable(v.string()),
+  /** `reason` as a catalogue message (shared/messages/containers.ts). */
+  reasonMsg: v.optional(MessageRef),
   /** When `reachable` last changed. */
   since: v.number(),
   /** When it was last attached: the attach time while reachable, the time it was lost after. */

@@ -1,7 +1,10 @@
 // What one Docker engine has, as the agent last read it: a row per container, kept current from the
 // event stream (each event re-reads the container it names) and from the full list read at every
 // attachment, and published as the `containers` and `containers.engine` entities.
+
 import type { ContainerInspectInfo } from 'dockerode';
+import { english } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { EngineInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
@@ -187,13 +190,14 @@ export class ContainerTable {
   }
 
   /** The engine went away: its last known containers stay, for the app to show meanwhile. */
-  unreachable(reason: string): void {
+  unreachable(reason: MessageRef): void {
     const { clock } = this.deps;
     const wasUp = this.info.reachable;
     this.info = {
       ...this.info,
       reachable: false,
-      reason,
+      reason: english(reason),
+      reasonMsg: reason,
       since: wasUp ? clock.now() : this.info.since,
       lastSeenAt: wasUp ? clock.now() : this.info.lastSeenAt,
     };

@@ -2,6 +2,7 @@
 // wired side by side — the link to the engine, the container table, the death watch, the
 // incidents with their boot-race recovery, the engine notices — each given only the narrow view
 // of its siblings it needs; the container actions under the guard; the engines' `check` rows.
+import { fail, msg } from '../../../shared/messages/say.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { Logger } from '../../log.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
@@ -11,13 +12,7 @@ import { type ContainerEngine, createContainerActions } from './container-action
 import { dockerTime, isRunning } from './container-info.js';
 import { ContainerTable } from './container-table.js';
 import { DeathWatch } from './death-watch.js';
-import {
-  describeEngineError,
-  dockerMessage,
-  type EngineApi,
-  openEngineApi,
-  timedEngineApi,
-} from './engine-api.js';
+import { dockerMessage, type EngineApi, engineProblem, openEngineApi, timedEngineApi } from './engine-api.js';
 import { checkEngine } from './engine-check.js';
 import { EngineLink } from './engine-link.js';
 import { EngineNotices } from './engine-notices.js';
@@ -177,13 +172,17 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     },
     unreachableError() {
       const { reason } = table.engine;
-      return new LifelineError(
+      const why =
+        table.engine.reasonMsg ?? (reason ? msg('containers.engine.other', { detail: reason }) : null);
+      return fail(
         'unreachable',
-        `Docker engine ${cfg.id} is unreachable${reason ? `: ${reason}` : ''}`,
+        why
+          ? msg('containers.unreachable', { ...why.params, engine: cfg.id, reason: why.key })
+          : msg('containers.unreachable', { engine: cfg.id, reason: 'containers.engine.connecting' }),
         { engine: cfg.id },
       );
     },
-    describeError: (err) => describeEngineError(err, cfg),
+    describeError: (err) => engineProblem(err, cfg),
     async intended(t, dies, call) {
       const api = engine.api();
       deaths.expect(t.id, dies);
@@ -199,12 +198,12 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
 
   const startAgain = async (key: string): Promise<void> => {
     const t = table.findKey(key);
-    if (!t) throw new LifelineError('not-found', `${key} no longer exists`);
+    if (!t) throw fail('not-found', msg('containers.gone', { name: key, engine: cfg.id }));
     try {
       await engine.intended(t, 0, (api, id) => api.start(id));
     } catch (err) {
       if (err instanceof LifelineError) throw err;
-      throw new LifelineError('failed', dockerMessage(err));
+      throw fail('failed', msg('containers.docker-said', { reason: dockerMessage(err) }));
     }
   };
 

@@ -1,12 +1,13 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
+
+import { fail, msg } from '../../../shared/messages/say.js';
 import {
   type DeviceInfo,
   DevicesPair,
   DevicesRename,
   DevicesRevoke,
 } from '../../../shared/protocol/devices.js';
-import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { DevicesRepo } from '../../store/devices-repo.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
@@ -45,8 +46,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
 
   const existing = (id: string | undefined) => {
     const d = id ? deps.repo.get(id) : undefined;
-    if (!d || d.revokedAt !== null)
-      throw new LifelineError('not-found', `no paired device ${id ?? ''}`.trim());
+    if (!d || d.revokedAt !== null) throw fail('not-found', msg('devices.not-found', { id: id ?? '' }));
     return d;
   };
 
@@ -64,14 +64,18 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     classify({ target, device }) {
       const d = deps.repo.get(target ?? '');
       if (!d || d.revokedAt !== null)
-        return { decision: 'refuse', code: 'not-found', message: `no paired device ${target}` };
+        return {
+          decision: 'refuse',
+          code: 'not-found',
+          message: msg('devices.not-found', { id: target ?? '' }),
+        };
       return {
         decision: 'confirm',
-        title: `Revoke ${d.name}`,
+        title: msg('devices.confirm.revoke', { name: d.name }),
         consequences:
           target === device.id
-            ? ['This device is signed out at once and must be paired again']
-            : [`${d.name} is signed out at once and must be paired again`],
+            ? [msg('devices.consequence.revoke-self')]
+            : [msg('devices.consequence.revoke-other', { name: d.name })],
       };
     },
     async run({ target, device }) {
@@ -81,7 +85,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
         kind: 'devices.revoked',
         severity: 'info',
         subject: d.id,
-        message: `Device revoked: ${d.name}`,
+        message: msg('devices.revoked', { name: d.name }),
         data: { device: d.id, name: d.name, by: device.id },
       });
       deps.guard().forgetDevice(d.id);
@@ -95,8 +99,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   const pairCreate = defineAction(DevicesPair, {
     classify: () => ({
       decision: 'confirm',
-      title: 'Add a device',
-      consequences: ['Whoever opens the link in the next 10 minutes gets full control of this home'],
+      title: msg('devices.confirm.pair'),
+      consequences: [msg('devices.consequence.pair')],
     }),
     async run({ device }) {
       return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);

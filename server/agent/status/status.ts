@@ -1,6 +1,8 @@
 // The agent's own facts (name, version, uptime, host boot time) and the "started after a host
 // boot" notice: after a power cut this is often the first sign the owner gets.
+
 import os from 'node:os';
+import { msg } from '../../../shared/messages/say.js';
 import type { AgentFacts } from '../../../shared/protocol/vocabulary.js';
 import { VERSION } from '../../version.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
@@ -34,14 +36,14 @@ export function createStatusCapability(ctx: AgentContext): Capability {
         ctx.events.append({
           kind: 'agent.started-after-boot',
           severity: 'warning',
-          message: 'The agent started after the host rebooted (power loss suspected)',
+          message: msg('agent.started-after-boot', { bootAt: hostBootAt }),
           data: { hostBootAt, previousBootAt: previous },
         });
       else
         ctx.events.append({
           kind: 'agent.started',
           severity: 'info',
-          message: 'The agent started',
+          message: msg('agent.started', { version: VERSION }),
           data: { version: VERSION },
         });
     },
