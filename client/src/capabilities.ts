@@ -3,20 +3,28 @@
 // on first visit and precached for offline use) and what it adds to Home. This file only composes.
 import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
+import { containersProblems } from './containers/problems.js';
+import type { ProblemSource } from './home/problem.js';
 import type { MessageKey } from './i18n/index.js';
+import { machinesProblems } from './machines/problems.js';
 import { NetworkCard } from './network/NetworkCard.js';
+import { networkProblems } from './network/problems.js';
+import { powerProblems } from './power/problems.js';
 
 export interface CapabilityUi {
   id: string;
   /** Its screen, with its place in the bottom navigation. */
   screen?: { label: MessageKey; icon: string; component: ComponentType<{ params: string[] }> };
-  /** Shown on Home, under the agent's facts. */
+  /** Shown on Home, under the problems and the agent's facts. */
   homeCard?: ComponentType;
+  /** What is wrong, from its entities, each with its fix: listed first on Home (home/problem.ts). */
+  problems?: ProblemSource;
 }
 
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
   {
     id: 'machines',
+    problems: machinesProblems,
     screen: {
       label: 'nav.machines',
       icon: '⌨',
@@ -25,6 +33,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   },
   {
     id: 'containers',
+    problems: containersProblems,
     screen: {
       label: 'nav.containers',
       icon: '▣',
@@ -33,13 +42,14 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   },
   {
     id: 'power',
+    problems: powerProblems,
     screen: {
       label: 'nav.power',
       icon: '⚡',
       component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
     },
   },
-  { id: 'network', homeCard: NetworkCard },
+  { id: 'network', homeCard: NetworkCard, problems: networkProblems },
 ];
 
 /** Every capability's message catalogue, by type (each loads with its screen or card). */
@@ -47,4 +57,9 @@ export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
   | typeof import('./power/messages.js')['powerMessages']
-  | typeof import('./network/messages.js')['networkMessages'];
+  | typeof import('./network/messages.js')['networkMessages']
+  | typeof import('./machines/problems.js')['machinesProblemMessages']
+  | typeof import('./containers/problems.js')['containersProblemMessages']
+  | typeof import('./power/problems.js')['powerProblemMessages']
+  | typeof import('./network/problems.js')['networkProblemMessages']
+  | typeof import('./home/messages.js')['homeMessages'];
