@@ -26,6 +26,17 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     mode === 'start'
       ? await composeAgentWithRelay(options)
       : await createAgent(options).then((agent) => ({ agent, close: () => agent.close() }));
+  // Before anything is printed: a stop asked for as soon as it says it runs is a clean stop too.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   const url = await agent.listen();
   say(`Lifeline is running: ${url}`);
   say(`Home id: ${agent.homeId}`);
@@ -39,14 +50,4 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   } else {
     say(`${paired} device(s) paired. Run \`lifeline pair\` to add another.`);
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: stopping`);
-    await close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -5,10 +5,14 @@ import { agentSays } from './agent.js';
 import { containersSays } from './containers.js';
 import { guardSays } from './guard.js';
 import { machinesSays } from './machines.js';
+import { networkSays } from './network.js';
+import { powerSays } from './power.js';
 
 export const CATALOGUES = {
   guard: guardSays,
   agent: agentSays,
   machines: machinesSays,
   containers: containersSays,
+  power: powerSays,
+  network: networkSays,
 } as const;

@@ -207,9 +207,9 @@ describe('plugs in the agent', () => {
     if (first.status !== 'confirm') throw new Error(`expected confirm, got ${first.status}`);
     expect(first.confirm.typeToConfirm).toBe('Network cabinet');
     expect(first.confirm.consequences.join('\n')).toMatch(/Powers: router, nas, agent/);
-    // The wrong name: nothing happens, and the challenge is spent.
+    // The wrong name (letter case does not count): nothing happens, and the challenge is spent.
     const wrong = await cmd('power.cycle', 'cabinet', {
-      confirm: { challenge: first.confirm.challenge, text: 'network cabinet' },
+      confirm: { challenge: first.confirm.challenge, text: 'Network closet' },
     });
     expect(wrong).toMatchObject({ status: 'error', error: { code: 'confirm-text-mismatch' } });
     expect(cabinet.relay.offs()).toBe(0);
