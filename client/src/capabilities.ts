@@ -62,4 +62,5 @@ export type CapabilityMessages =
   | typeof import('./containers/problems.js')['containersProblemMessages']
   | typeof import('./power/problems.js')['powerProblemMessages']
   | typeof import('./network/problems.js')['networkProblemMessages']
-  | typeof import('./home/messages.js')['homeMessages'];
+  | typeof import('./home/messages.js')['homeMessages']
+  | typeof import('./activity/messages.js')['activityMessages'];
