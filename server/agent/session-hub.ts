@@ -164,7 +164,7 @@ export class SessionHub {
         kind: 'devices.paired',
         severity: 'info',
         subject: deviceId,
-        message: msg('devices.paired', { name: device.name }),
+        message: msg('devices.paired-new', { name: device.name }),
         data: { device: deviceId, name: device.name },
       });
       return device;

@@ -48,8 +48,8 @@ export const powerSays = defineCatalogue({
       'Powers: {powers} — all go down, and home is unreachable until they are back (about {back:seconds})',
     'power.consequence.cycle-timer':
       '{name} switches itself back on after {seconds:seconds} with its own timer, set {how:msg}; Lifeline reports success only once the plug has confirmed the timer',
-    'power.timer.atomic': 'in one request',
-    'power.timer.two-step': 'in two requests, timer first',
+    'power.timer-set.atomic': 'in one request',
+    'power.timer-set.two-step': 'in two requests, timer first',
     'power.online': '{name} is reachable again',
     'power.offline': '{name} is not answering: {reason}',
     'power.switched-on': '{name} was switched on outside Lifeline',
@@ -106,8 +106,8 @@ export const powerSays = defineCatalogue({
       '供电对象：{powers}——全部会停机，在它们恢复前家里无法连接（约 {back:seconds}）',
     'power.consequence.cycle-timer':
       '{name} 会在 {seconds:seconds}后由自身定时器重新通电（定时器{how:msg}设置）；只有插座确认了定时器，Lifeline 才报告成功',
-    'power.timer.atomic': '以一次请求',
-    'power.timer.two-step': '以两次请求、先设定时器',
+    'power.timer-set.atomic': '以一次请求',
+    'power.timer-set.two-step': '以两次请求、先设定时器',
     'power.online': '{name} 又可以连接了',
     'power.offline': '{name} 没有响应：{reason}',
     'power.switched-on': '{name} 在 Lifeline 之外被打开',
@@ -163,8 +163,8 @@ export const powerSays = defineCatalogue({
       '供電對象：{powers}——全部會停機，在它們恢復前家裡無法連線（約 {back:seconds}）',
     'power.consequence.cycle-timer':
       '{name} 會在 {seconds:seconds}後由自身計時器重新通電（計時器{how:msg}設定）；只有插座確認了計時器，Lifeline 才回報成功',
-    'power.timer.atomic': '以一次請求',
-    'power.timer.two-step': '以兩次請求、先設計時器',
+    'power.timer-set.atomic': '以一次請求',
+    'power.timer-set.two-step': '以兩次請求、先設計時器',
     'power.online': '{name} 又可以連線了',
     'power.offline': '{name} 沒有回應：{reason}',
     'power.switched-on': '{name} 在 Lifeline 之外被開啟',

@@ -42,7 +42,10 @@ function ProblemRow({ p, onSeen }: { p: Problem; onSeen: () => void }) {
         {p.detail && <div class="muted small">{p.detail}</div>}
         {p.fix?.disabled && <div class="muted small">{p.fix.disabled}</div>}
         {note && (
-          <p class={note.ok ? 'muted small' : 'error small'} role={note.ok ? 'status' : 'alert'}>
+          <p
+            class={note.ok ? 'muted small' : 'error small'}
+            {...(note.ok ? { 'aria-live': 'polite' } : { role: 'alert' })}
+          >
             {note.text}
           </p>
         )}
@@ -91,9 +94,7 @@ export function ProblemList({ problems }: { problems: Problem[] }) {
           <span aria-hidden="true">✓ </span>
           {t('home.problems.clear')}
         </h2>
-        <p class="muted" role="status">
-          {stale ? t('home.problems.asOf') : t('home.problems.clearBody')}
-        </p>
+        <p class="muted">{stale ? t('home.problems.asOf') : t('home.problems.clearBody')}</p>
       </section>
     );
   return (

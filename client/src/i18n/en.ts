@@ -83,6 +83,8 @@ export const en = {
   'confirm.holding': 'Keep holding…',
   'confirm.typeName': 'Type “{name}” to confirm',
   'confirm.expires': 'This confirmation expires in {n} s',
+  'confirm.caseHint': 'Capital letters do not matter.',
+  'confirm.done': 'Confirmed — lift your finger',
   'refused.title': 'This device has no access',
   'refused.body': 'The agent refused this device: {reason}',
   'refused.forget': 'Forget this home and pair again',

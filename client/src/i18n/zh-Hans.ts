@@ -83,6 +83,8 @@ export const zhHans: Catalog = {
   'confirm.holding': '继续按住…',
   'confirm.typeName': '输入“{name}”以确认',
   'confirm.expires': '此确认将在 {n} 秒后失效',
+  'confirm.caseHint': '不区分大小写。',
+  'confirm.done': '已确认——请松开手指',
   'refused.title': '此设备无权访问',
   'refused.body': '代理拒绝了此设备：{reason}',
   'refused.forget': '忘记此家庭并重新配对',

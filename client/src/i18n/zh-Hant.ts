@@ -83,6 +83,8 @@ export const zhHant: Catalog = {
   'confirm.holding': '繼續按住…',
   'confirm.typeName': '輸入「{name}」以確認',
   'confirm.expires': '此確認將在 {n} 秒後失效',
+  'confirm.caseHint': '不區分大小寫。',
+  'confirm.done': '已確認——請放開手指',
   'refused.title': '此裝置無權存取',
   'refused.body': '代理程式拒絕了此裝置：{reason}',
   'refused.forget': '忘記此家庭並重新配對',

@@ -177,8 +177,8 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
       return fail(
         'unreachable',
         why
-          ? msg('containers.unreachable', { ...why.params, engine: cfg.id, reason: why.key })
-          : msg('containers.unreachable', { engine: cfg.id, reason: 'containers.engine.connecting' }),
+          ? msg('containers.engine-down', { ...why.params, engine: cfg.id, reason: why.key })
+          : msg('containers.engine-down', { engine: cfg.id, reason: 'containers.engine.connecting' }),
         { engine: cfg.id },
       );
     },

@@ -176,7 +176,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
     async run({ device }) {
       const mine = subs.list().filter((s) => s.deviceId === device.id);
       if (mine.length === 0) throw fail('not-found', msg('notify.no-subscription'));
-      const said = msg('notify.test');
+      const said = msg('notify.test-body');
       const event: EventRecord = {
         id: 0,
         at: ctx.clock.now(),

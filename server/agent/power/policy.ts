@@ -8,7 +8,7 @@ import type { PlugConfig } from './config.js';
 
 export type PlugVerb = 'on' | 'off' | 'toggle' | 'cycle';
 
-const TIMER_WORDS = { atomic: 'power.timer.atomic', 'two-step': 'power.timer.two-step' } as const;
+const TIMER_WORDS = { atomic: 'power.timer-set.atomic', 'two-step': 'power.timer-set.two-step' } as const;
 
 export function classifyPlug(
   verb: PlugVerb,

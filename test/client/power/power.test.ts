@@ -121,9 +121,14 @@ describe('Power screen', () => {
     expect(await sheet.textContent()).toContain('Powers: router, nas');
     const confirm = sheet.getByRole('button', { name: 'Confirm' });
     expect(await confirm.isDisabled()).toBe(true);
-    await sheet.getByRole('textbox').fill('network cabinet');
+    await sheet.getByRole('textbox').fill('Network closet');
     expect(await confirm.isDisabled()).toBe(true);
+    // Letter case does not count (the sheet says so).
+    expect(await sheet.textContent()).toContain('Capital letters do not matter.');
+    await sheet.getByRole('textbox').fill('network cabinet');
+    expect(await confirm.isDisabled()).toBe(false);
     expect(cabinet.relay.offs()).toBe(0);
+
     await confirmInSheet(b.page, { typeName: 'Network cabinet' });
     await waitFor(() => cabinet.relay.offs() === 1, 10_000, 'the cycle to start');
     await expect
