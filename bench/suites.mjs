@@ -6,6 +6,7 @@ import { dockerBench } from './docker.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
+import { passthroughBench } from './passthrough.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { relayBench } from './relay.mjs';
@@ -20,6 +21,7 @@ export const benchmarks = [
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
   { name: 'relay', run: relayBench },
+  { name: 'passthrough', run: passthroughBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },

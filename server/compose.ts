@@ -53,8 +53,8 @@ export async function composeAgentWithRelay(
 /** The agent's server, with the relay's routes and metrics on it and the sessions split by home. */
 async function serveWithRelay(a: AgentHttpParts, relay: Relay): Promise<FastifyInstance> {
   const toRelay = relaySessions(relay);
-  const own = agentHttpOptions(a, (home, transport, source) =>
-    home === a.homeId ? a.accept(transport, source) : toRelay(home, transport, source),
+  const own = agentHttpOptions(a, (home, transport, source, path) =>
+    home === a.homeId ? a.accept(transport, source, path) : toRelay(home, transport, source),
   );
   const app = createHttpServer({
     ...own,

@@ -76,6 +76,12 @@ export class RelayMetrics {
       false,
     ),
   );
+  readonly passthrough = this.registry.add(
+    new Counter(
+      'lifeline_relay_tls_connections_total',
+      'Connections to the pass-through port by outcome (piped, fallback, refused, not-tls, timeout, limited)',
+    ),
+  );
   readonly notices = this.registry.add(
     new Counter(
       'lifeline_relay_notices_total',
@@ -84,11 +90,25 @@ export class RelayMetrics {
   );
 
   constructor(
-    read: () => { links: number; sessions: number; homes: number; online: number; queued: number },
+    read: () => {
+      links: number;
+      sessions: number;
+      pipes: number;
+      buffered: number;
+      homes: number;
+      online: number;
+      queued: number;
+    },
   ) {
     const gauges: [string, string, (r: ReturnType<typeof read>) => number][] = [
       ['lifeline_relay_agent_links', 'Agents linked now', (r) => r.links],
       ['lifeline_relay_sessions_open', 'Client sessions forwarded now', (r) => r.sessions],
+      ['lifeline_relay_tls_streams_open', "Phones' TLS connections passed through now", (r) => r.pipes],
+      [
+        'lifeline_relay_tls_stream_buffered_bytes',
+        'Bytes the relay holds for passed-through TLS connections',
+        (r) => r.buffered,
+      ],
       ['lifeline_relay_homes', 'Homes known to the relay', (r) => r.homes],
       ['lifeline_relay_homes_online', 'Homes online now', (r) => r.online],
       ['lifeline_relay_push_queue', 'Messages waiting in the push queue', (r) => r.queued],

@@ -10,6 +10,7 @@ import { machinesProblems } from './machines/problems.js';
 import { NetworkCard } from './network/NetworkCard.js';
 import { networkProblems } from './network/problems.js';
 import { powerProblems } from './power/problems.js';
+import { TlsCard } from './tls/TlsCard.js';
 
 export interface CapabilityUi {
   id: string;
@@ -50,6 +51,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
     },
   },
   { id: 'network', homeCard: NetworkCard, problems: networkProblems },
+  { id: 'tls', homeCard: TlsCard },
 ];
 
 /** Every capability's message catalogue, by type (each loads with its screen or card). */
@@ -63,4 +65,5 @@ export type CapabilityMessages =
   | typeof import('./power/problems.js')['powerProblemMessages']
   | typeof import('./network/problems.js')['networkProblemMessages']
   | typeof import('./home/messages.js')['homeMessages']
-  | typeof import('./activity/messages.js')['activityMessages'];
+  | typeof import('./activity/messages.js')['activityMessages']
+  | typeof import('./tls/messages.js')['tlsMessages'];

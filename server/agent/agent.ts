@@ -5,6 +5,8 @@ import type { Identity } from '../../shared/session/keys.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
 import { listenUrl, publicBaseUrl } from '../config/public-url.js';
+import { namesOf } from '../http/origin-check.js';
+import { connectSources } from '../http/security-headers.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { AgentMetrics, metricsAccess } from '../metrics.js';
 import type { HttpPost } from '../notify/channels.js';
@@ -31,6 +33,7 @@ import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
 import { createStatusCapability } from './status/status.js';
+import { type HttpsSide, isHttpsProvider } from './tls/https.js';
 
 export interface AgentOptions {
   loaded: LoadedConfig;
@@ -129,6 +132,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   const notifier = createNotifier(context, { ...(opts.post ? { post: opts.post } : {}) });
+  // The HTTPS side of the one origin, when a capability holds a certificate (tls/https.ts).
+  let https: HttpsSide | undefined;
   const relayBase =
     config.relay?.url ?? (opts.embeddedRelay ? () => `ws://127.0.0.1:${boundPort}` : undefined);
   const relayLink = relayBase
@@ -138,6 +143,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         hub,
         notifier,
         heartbeatMs: (config.relay?.heartbeatSeconds ?? 10) * 1000,
+        names: () => (https ? [https.name] : []),
+        tls: () => https?.sink,
       })
     : undefined;
   const capabilities: Capability[] = [
@@ -154,13 +161,18 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const app = await (opts.serve ?? serveAgentAlone)({
     homeId: identity.id,
-    accept: (transport, source) => hub.accept(transport, { path: 'direct', source }),
+    accept: (transport, source, path = 'direct') => hub.accept(transport, { path, source }),
     metrics: metrics.registry,
     metricsAllowed: metricsAccess(config.metrics.allow),
     tls: config.listen.tls,
     trustProxy: config.relayServer?.trustProxy ?? [],
     clientDir: opts.clientDir,
+    origins: {
+      names: namesOf([publicUrl(), config.relay?.url, config.tls ? `https://${config.tls.name}` : undefined]),
+      connect: connectSources([config.publicUrl, config.relay?.url]),
+    },
   });
+  https = capabilities.find(isHttpsProvider)?.https(app.server);
   metrics.sessions(() => hub.countByPath());
   metrics.gauge('lifeline_outbox_pending', 'Notifications waiting to leave the house', () =>
     notifier.outbox.count(),
@@ -200,6 +212,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       await startCapabilities();
       const address = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
       boundPort = Number(new URL(address).port);
+      await https?.listen();
       await linkCapability?.start();
       return listenUrl(config, boundPort);
     },
@@ -219,6 +232,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
           log.warn(`${c.name} did not stop cleanly: ${describeError(err)}`);
         }
       }
+      await https?.close();
       await app.close();
       db.close();
     },

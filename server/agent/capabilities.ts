@@ -9,6 +9,7 @@ import { CONTAINERS_ACTIONS } from '../../shared/protocol/containers.js';
 import { MACHINES_ACTIONS } from '../../shared/protocol/machines.js';
 import { NETWORK_ACTIONS } from '../../shared/protocol/network.js';
 import { POWER_ACTIONS } from '../../shared/protocol/power.js';
+import { TLS_ACTIONS } from '../../shared/protocol/tls.js';
 import { defineAction } from './actions.js';
 import type { AgentContext, Capability } from './capability.js';
 import { ContainersSection } from './containers/config.js';
@@ -16,6 +17,7 @@ import { MachinesSection } from './machines/config.js';
 import { NetworkSection } from './network/config.js';
 import { planFrom } from './network/plan.js';
 import { PowerSection } from './power/config.js';
+import { TlsSection } from './tls/config.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
 
@@ -69,6 +71,14 @@ export const CAPABILITIES = [
     enabled: some,
     actions: MACHINES_ACTIONS,
     load: () => import('./machines/machines.js').then((m) => m.createMachinesCapability),
+  }),
+  capability({
+    key: 'tls',
+    aliases: [],
+    section: TlsSection,
+    enabled: (t) => t !== undefined,
+    actions: TLS_ACTIONS,
+    load: () => import('./tls/capability.js').then((m) => (ctx: AgentContext) => m.createTlsCapability(ctx)),
   }),
 ] as const;
 

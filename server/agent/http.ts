@@ -10,13 +10,15 @@ import type { SessionRoute } from '../http/session-route.js';
 
 export interface AgentHttpParts {
   homeId: string;
-  /** Takes a client session for this home, arrived directly from `source`. */
-  accept(transport: MessageTransport, source: string): void;
+  /** Takes a client session for this home from `source`, direct or through the relay's TLS pass-through. */
+  accept(transport: MessageTransport, source: string, path?: 'direct' | 'relay'): void;
   metrics: MetricsSource;
   metricsAllowed(ip: string): boolean;
   tls?: { cert: string; key: string } | undefined;
   trustProxy: readonly string[];
   clientDir?: string | undefined;
+  /** DNS names the agent is reached by (WebSocket Origin check), and origins the app may connect to. */
+  origins?: { names: readonly string[]; connect: readonly string[] } | undefined;
 }
 
 /** Builds the (ready) HTTP server the agent listens on. */
@@ -32,13 +34,15 @@ export function agentHttpOptions(a: AgentHttpParts, route: SessionRoute): HttpSe
     route,
     metrics: { allowed: a.metricsAllowed, sources: [a.metrics] },
     clientDir: a.clientDir,
+    servedBy: 'agent',
+    origins: a.origins ?? { names: [], connect: [] },
   };
 }
 
 /** The agent alone: every session is for its home (the ?home= parameter is not consulted). */
 export const serveAgentAlone: ServeAgent = async (a) => {
   const app = createHttpServer(
-    agentHttpOptions(a, (_home, transport, source) => a.accept(transport, source)),
+    agentHttpOptions(a, (_home, transport, source, path) => a.accept(transport, source, path)),
   );
   await app.ready();
   return app;

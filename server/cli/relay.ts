@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ConfigError } from '../config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
 import { createLogger } from '../log.js';
+import { systemClock } from '../clock.js';
 import { buildRelayApp } from '../relay/app.js';
+import { createPassthrough } from '../relay/passthrough.js';
 import { Relay } from '../relay/relay.js';
 import { CliError } from './errors.js';
 
@@ -29,6 +31,7 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
     tls: config.listen.tls,
     trustProxy: config.trustProxy,
     metricsAllow: config.metrics.allow,
+    serveApp: config.app.serve,
   });
   const port = opts.port === undefined ? config.listen.port : Number(opts.port);
   const address = await app.listen({ host: config.listen.host, port });
@@ -36,14 +39,42 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
   if (config.homes.length === 0)
     process.stdout.write('It serves no home yet: add home ids under homes: and restart.\n');
   else process.stdout.write(`Serving ${config.homes.length} home(s).\n`);
+  const passthrough = config.passthrough
+    ? createPassthrough({
+        router: relay,
+        fallback: fallbackOf(config.passthrough.fallback),
+        limits: { connectsPerMinute: config.passthrough.connectsPerMinute },
+        clock: systemClock,
+        log: log.child('passthrough'),
+        outcome: (o) => relay.metrics.passthrough.inc({ outcome: o }),
+      })
+    : undefined;
+  if (passthrough && config.passthrough) {
+    const { host, port: passPort } = config.passthrough;
+    await new Promise<void>((resolve, reject) => {
+      passthrough.once('error', reject);
+      passthrough.listen(passPort, host, () => resolve());
+    });
+    const bound = (passthrough.address() as { port: number }).port;
+    process.stdout.write(`TLS pass-through (homes' own names) on ${host}:${bound}\n`);
+  }
+  if (config.app.serve)
+    process.stdout.write('Serving the app (app.serve): phones trust this relay with its code.\n');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    passthrough?.close();
     await app.close();
     await relay.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+}
+
+function fallbackOf(hostPort: string | undefined): { host: string; port: number } | undefined {
+  if (!hostPort) return undefined;
+  const at = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(hostPort.slice(at + 1)) };
 }

@@ -41,7 +41,10 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   say(`Lifeline is running: ${url}`);
   say(`Home id: ${agent.homeId}`);
   const paired = agent.state.list('devices').length;
-  if (paired === 0) {
+  if (paired === 0 && !process.stdout.isTTY) {
+    // Output that is no terminal ends up in logs (journald, docker logs): a pairing code must not.
+    say('No device paired yet. Run `lifeline pair` in a terminal to pair your phone.');
+  } else if (paired === 0) {
     const { link } = agent.pairing.link(agent.publicUrl(), agent.homeId, null);
     say('\nPair your phone: scan this code, or open the link (valid 10 minutes, single use):');
     const { terminalQr } = await import('./terminal-qr.js');

@@ -26,6 +26,23 @@ export const mac = v.pipe(
   v.transform((m) => m.toLowerCase().replaceAll('-', ':')),
 );
 
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** https, or plain http only to loopback (a local bridge): secrets and notices never cross a network in clear. */
+export function secureUrl(message = 'an https:// URL (http:// only on 127.0.0.1 / localhost)') {
+  return v.pipe(
+    v.string(),
+    v.check((s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.includes(u.hostname));
+      } catch {
+        return false;
+      }
+    }, message),
+  );
+}
+
 /** An http(s) URL (a string, checked by URL parsing). */
 export function httpUrl(message = 'an http:// or https:// URL') {
   return v.pipe(

@@ -8,7 +8,11 @@ export function listenUrl(config: Config, port: number = config.listen.port): st
   return `${config.listen.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** What pairing links point at: `publicUrl`, else the relay, else the listen address. */
+/** What pairing links point at: `publicUrl`, else the one HTTPS origin (`tls.name`), else the relay, else the listen address. */
 export function publicBaseUrl(config: Config, port?: number): string {
+  if (!config.publicUrl && config.tls) {
+    const p = config.tls.listen.port;
+    return `https://${config.tls.name}${p === 443 || p === 0 ? '' : `:${p}`}`;
+  }
   return config.publicUrl ?? config.relay?.url.replace(/^ws(s?):/, 'http$1:') ?? listenUrl(config, port);
 }

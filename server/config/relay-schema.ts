@@ -15,6 +15,29 @@ export const RelayConfigSchema = v.strictObject({
     {},
   ),
   data: v.optional(nonEmpty, './relay-data'),
+  /**
+   * The TLS pass-through port (usually 443): phones' TLS for a home's name goes, unopened, to that
+   * home's agent; any other name to `fallback`, the relay's own TLS (e.g. Caddy on 8443).
+   */
+  passthrough: v.optional(
+    v.strictObject({
+      host: v.optional(nonEmpty, '0.0.0.0'),
+      port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 443),
+      /** New connections one address (an IPv6 /64) may open per minute. */
+      connectsPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 600),
+      fallback: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'host:port of the relay’s own TLS server'),
+        ),
+      ),
+    }),
+  ),
+  /**
+   * Serve the app's files from this relay (for owners without a name of their own). Whoever runs
+   * the relay can then change the code phones run: the app says so in Settings. Default: no.
+   */
+  app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
   ...RelaySettingsEntries,
 });
 export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;
@@ -50,4 +73,15 @@ vapidSubject: mailto:you@example.com
 offline:
   afterSeconds: 25       # no heartbeat this long → home offline
   graceSeconds: 60       # push "home offline" only after this long
+
+# Phones' HTTPS for your home's own name (tls.name on the agent) passes through here unopened: the
+# relay reads only the name and cannot see or change what is inside. Other names go to fallback.
+# passthrough:
+#   port: 443
+#   fallback: 127.0.0.1:8443   # Caddy (or your proxy) serving this relay's own name
+
+# Serve the app from this relay (only without a name of your own): its operator is then trusted
+# with the app's code.
+# app:
+#   serve: false
 `;

@@ -36,6 +36,8 @@ export const RelaySettingsEntries = {
     v.strictObject({
       connectsPerMinute: v.optional(whole(1, 10_000), 60),
       sessionsPerHome: v.optional(whole(1, 10_000), 64),
+      /** Phones' TLS connections passed through to one home at once. */
+      pipesPerHome: v.optional(whole(1, 10_000), 128),
     }),
     {},
   ),

@@ -1,5 +1,6 @@
-// The built PWA, for the agent and the relay alike (phones open the app at either), with the
-// headers that keep it safe and up to date; or, when it was not built, a line saying so.
+// The built PWA, served by the agent (and by a relay only when its owner opted in), with cache
+// headers that keep it up to date (security headers: security-headers.ts); or, when it was not
+// built, a line saying so.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -28,8 +29,6 @@ export const pwaStatic: FastifyPluginAsync<PwaStaticOptions> = async (app, opts)
       if (file.includes(`${path.sep}assets${path.sep}`))
         res.setHeader('cache-control', 'public, max-age=31536000, immutable');
       else res.setHeader('cache-control', 'no-cache');
-      res.setHeader('x-content-type-options', 'nosniff');
-      res.setHeader('referrer-policy', 'no-referrer');
     },
   });
 };

@@ -8,7 +8,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CLIENT_DIR } from './client-dir.js';
 import { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
+import type { OriginPolicy } from './origin-check.js';
 import { pwaStatic } from './pwa-static.js';
+import { securityHeaders } from './security-headers.js';
 import { type SessionRoute, sessionRoute } from './session-route.js';
 
 export interface HttpServerOptions {
@@ -18,10 +20,15 @@ export interface HttpServerOptions {
   bodyLimit: number;
   /** The largest WebSocket message accepted. */
   maxPayload: number;
-  /** Where each client session goes, by the home it asks for. */
-  route: SessionRoute;
+  /** Where each client session goes, by the home it asks for; absent: no /ws/session here. */
+  route: SessionRoute | undefined;
   metrics: MetricsRouteOptions;
-  clientDir?: string | undefined;
+  /** The built PWA's folder; false: this server serves no app code. */
+  clientDir?: string | false | undefined;
+  /** Who served the app, as the app reads it from /origin.json (Settings says so when a relay did). */
+  servedBy: 'agent' | 'relay';
+  /** Names this server is known by (for the WebSocket Origin check) and where the app may connect. */
+  origins: OriginPolicy & { connect: readonly string[] };
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -35,9 +42,15 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     : Fastify(common);
   // Registered first and not encapsulated: the routes of every plugin after it may be WebSockets.
   app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload } });
+  securityHeaders(app, { connect: opts.origins.connect });
   app.get('/healthz', async () => ({ ok: true }));
   app.register(metricsRoute, opts.metrics);
-  app.register(sessionRoute, { route: opts.route });
-  app.register(pwaStatic, { root: opts.clientDir ?? CLIENT_DIR });
+  if (opts.route) app.register(sessionRoute, { route: opts.route, origins: opts.origins });
+  if (opts.clientDir !== false) {
+    app.get('/origin.json', async (_req, reply) =>
+      reply.header('cache-control', 'no-cache').send({ servedBy: opts.servedBy }),
+    );
+    app.register(pwaStatic, { root: opts.clientDir ?? CLIENT_DIR });
+  }
   return app;
 }

@@ -1,11 +1,15 @@
 // The relay's end of one agent's link: it proves the agent's key, then carries every client
-// session of that home over this one socket (multiplexed by stream id) and takes the agent's
-// control messages (heartbeats, subscriptions, encrypted pushes, expectations).
+// session and every passed-through TLS connection of that home over this one socket (multiplexed
+// by stream id) and takes the agent's control messages (heartbeats, subscriptions, encrypted
+// pushes, expectations).
+import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes.js';
 import {
   AgentToRelay,
+  DataKind,
   decodeData,
+  decodeRaw,
   encodeData,
   LINK_VERSION,
   LinkAuth,
@@ -17,16 +21,18 @@ import { fingerprint, verify } from '../../shared/session/keys.js';
 import type { MessageTransport } from '../../shared/session/transport.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { PassthroughStream, type PassthroughTimings } from './passthrough-stream.js';
 
 export const LINK_AUTH_TIMEOUT_MS = 10_000;
 
-export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' }>;
+export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' } | { t: 'credit' }>;
 
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
   admit(homeId: string): string | null;
   welcome(homeId: string): { observedAddress: string; vapidPublicKey: string };
-  up(link: AgentLink, auth: LinkAuth): void;
+  /** The link is the home's now; returns the names the relay routes to it. */
+  up(link: AgentLink, auth: LinkAuth): string[];
   control(link: AgentLink, frame: LinkControl): void;
   down(link: AgentLink): void;
   /** Time since the previous sign of life, for the heartbeat-gap metric. */
@@ -38,14 +44,20 @@ export class AgentLink {
   lastSeenAt: number;
   private nextSid = 1;
   private readonly streams = new Map<number, MessageTransport>();
+  private readonly pipes = new Map<number, PassthroughStream>();
   private closed = false;
 
+  /**
+   * `host`: the Host the agent dialled (the link request's), which the origin it signs must name;
+   * undefined skips the check (no Host header: nothing to compare).
+   */
   constructor(
     private readonly socket: WebSocket,
     readonly address: string,
     private readonly handlers: LinkHandlers,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly host?: string,
   ) {
     this.lastSeenAt = clock.now();
   }
@@ -80,8 +92,11 @@ export class AgentLink {
     } catch {
       return refuse('bad-auth', 'malformed key');
     }
-    if (!(await verify(key, fromBase64Url(auth.sig), linkAuthInput(nonce))))
+    const names = auth.names ?? [];
+    if (!(await verify(key, fromBase64Url(auth.sig), linkAuthInput(nonce, auth.origin, names))))
       return refuse('bad-auth', 'the signature does not match the key');
+    if (this.host !== undefined && hostOf(auth.origin) !== this.host.toLowerCase())
+      return refuse('wrong-relay', `the agent signed for ${auth.origin}, not for this relay (${this.host})`);
     const homeId = await fingerprint(key);
     const refusal = this.handlers.admit(homeId);
     if (refusal) return refuse('not-served', refusal);
@@ -101,14 +116,15 @@ export class AgentLink {
     this.socket.on('message', (data: Buffer, binary: boolean) => this.receive(data, binary));
     this.socket.on('close', () => this.teardown());
     const w = this.handlers.welcome(homeId);
+    const routed = this.handlers.up(this, auth);
     this.sendControl({
       t: 'welcome',
       homeId,
       observedAddress: w.observedAddress,
       vapidPublicKey: w.vapidPublicKey,
       serverTime: this.clock.now(),
+      names: routed,
     });
-    this.handlers.up(this, auth);
     return true;
   }
 
@@ -116,10 +132,48 @@ export class AgentLink {
     return this.streams.size;
   }
 
+  /** Phones' TLS connections passed through now. */
+  get pipeCount(): number {
+    return this.pipes.size;
+  }
+
+  /** Bytes held for pass-through streams (waiting for credit or for a phone to read). */
+  get pipeBuffered(): number {
+    let n = 0;
+    for (const p of this.pipes.values()) n += p.buffered;
+    return n;
+  }
+
+  /** Passes a phone's TLS connection for `name` through to the agent; `first`: the bytes read so far. */
+  openPipe(socket: Socket, first: Buffer, source: string, name: string, timings?: PassthroughTimings): void {
+    const sid = this.allocateSid();
+    const pipe = new PassthroughStream(
+      sid,
+      socket,
+      {
+        sendRaw: (frame) => {
+          if (!this.closed) this.socket.send(frame, { binary: true });
+        },
+        sendControl: (frame) => this.sendControl(frame),
+        ended: (id) => this.pipes.delete(id),
+      },
+      timings,
+    );
+    this.pipes.set(sid, pipe);
+    this.sendControl({ t: 'open', sid, source, kind: 'tls', name });
+    pipe.start(first);
+  }
+
+  private allocateSid(): number {
+    let sid = this.nextSid;
+    while (this.streams.has(sid) || this.pipes.has(sid)) sid = sid >= 0xfffffff0 ? 1 : sid + 1;
+    this.nextSid = sid >= 0xfffffff0 ? 1 : sid + 1;
+    return sid;
+  }
+
   /** Opens a stream for a client session; returns its transport toward the agent. */
   openStream(client: MessageTransport, source: string): void {
-    const sid = this.nextSid;
-    this.nextSid = this.nextSid >= 0xfffffff0 ? 1 : this.nextSid + 1;
+    const sid = this.allocateSid();
     this.streams.set(sid, client);
     client.onMessage = (m) => {
       if (!this.closed) this.socket.send(encodeData(sid, m), { binary: true });
@@ -147,7 +201,13 @@ export class AgentLink {
     this.handlers.gap?.(now - this.lastSeenAt);
     this.lastSeenAt = now;
     if (binary) {
-      const frame = decodeData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (bytes[0] === DataKind.raw) {
+        const raw = decodeRaw(bytes);
+        if (raw) this.pipes.get(raw.sid)?.fromAgent(raw.bytes);
+        return;
+      }
+      const frame = decodeData(bytes);
       if (!frame) return;
       this.streams.get(frame.sid)?.send(frame.payload);
       return;
@@ -157,7 +217,12 @@ export class AgentLink {
       this.log.info(`ignored an invalid control frame from ${this.homeId.slice(0, 8)}`);
       return;
     }
+    if (frame.t === 'credit') {
+      this.pipes.get(frame.sid)?.granted(frame.n);
+      return;
+    }
     if (frame.t === 'close') {
+      this.pipes.get(frame.sid)?.closedByAgent();
       const client = this.streams.get(frame.sid);
       if (client) {
         this.streams.delete(frame.sid);
@@ -173,6 +238,17 @@ export class AgentLink {
     this.closed = true;
     for (const client of this.streams.values()) client.close(4404, 'home went offline');
     this.streams.clear();
+    for (const pipe of [...this.pipes.values()]) pipe.close(4404, 'home went offline');
+    this.pipes.clear();
     if (this.homeId) this.handlers.down(this);
+  }
+}
+
+/** The host[:port] of an origin such as `wss://relay.example.com`, lower case; '' when it is no URL. */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return '';
   }
 }

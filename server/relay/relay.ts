@@ -1,6 +1,7 @@
 // The relay: accepts agent links and client sessions, forwards ciphertext between them, watches
 // for homes going dark, and delivers Web Push (VAPID added here; content encrypted by the agent).
 import { chmodSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import webpush from 'web-push';
 import type WebSocket from 'ws';
@@ -17,6 +18,8 @@ import { ensureDataDir, openDatabase } from '../store/db.js';
 import { AgentLink, type LinkControl } from './agent-link.js';
 import { HomeWatch } from './home-watch.js';
 import { composeNotice, type RelayNotice } from './notices.js';
+import type { PassthroughRouter } from './passthrough.js';
+import type { PassthroughTimings } from './passthrough-stream.js';
 import { PushQueue } from './push-queue.js';
 import {
   generateVapidKeys,
@@ -38,6 +41,8 @@ export interface RelayOptions {
   log?: Logger;
   pushTransport?: PushTransport;
   post?: HttpPost;
+  /** Pass-through streams' timings (tests shorten the stall limit). */
+  passthrough?: PassthroughTimings;
 }
 
 export interface HomeStatus {
@@ -48,10 +53,12 @@ export interface HomeStatus {
   offlineSince: number | null;
 }
 
-export class Relay {
+export class Relay implements PassthroughRouter {
   readonly vapid: VapidKeys;
   readonly metrics: RelayMetrics;
   private readonly links = new Map<string, AgentLink>();
+  /** Name → home id, for the SNI pass-through: the names each linked agent asked for. */
+  private readonly names = new Map<string, string>();
   private readonly store: RelayStore;
   private readonly watch: HomeWatch;
   private readonly queue: PushQueue;
@@ -77,10 +84,18 @@ export class Relay {
     this.metrics = new RelayMetrics(() => {
       const homes = this.store.homes();
       let sessions = 0;
-      for (const l of this.links.values()) sessions += l.streamCount;
+      let pipes = 0;
+      let buffered = 0;
+      for (const l of this.links.values()) {
+        sessions += l.streamCount;
+        pipes += l.pipeCount;
+        buffered += l.pipeBuffered;
+      }
       return {
         links: this.links.size,
         sessions,
+        pipes,
+        buffered,
         homes: homes.length,
         online: homes.filter((h) => h.online === 1).length,
         queued: this.store.queueLength(),
@@ -140,7 +155,23 @@ export class Relay {
     };
   }
 
-  acceptAgent(socket: WebSocket, address: string): void {
+  /** Which home a name routes to now (SNI pass-through). */
+  homeForName(name: string): string | undefined {
+    return this.names.get(name);
+  }
+
+  /** A phone's TLS connection for `name`: passed through to the home's agent, or refused. */
+  pipe(name: string, socket: Socket, first: Buffer, source: string): { refused: string } | null {
+    const homeId = this.names.get(name);
+    const link = homeId ? this.links.get(homeId) : undefined;
+    if (!link) return { refused: 'no home linked here serves that name' };
+    if (link.pipeCount >= this.opts.settings.limits.pipesPerHome)
+      return { refused: 'too many connections to this home' };
+    link.openPipe(socket, first, source, name, this.opts.passthrough);
+    return null;
+  }
+
+  acceptAgent(socket: WebSocket, address: string, host?: string): void {
     if (!this.agentLimiter.take(address)) {
       socket.close(4429, 'too many connections');
       return;
@@ -159,6 +190,7 @@ export class Relay {
       },
       this.clock,
       this.log.child('relay-link'),
+      host,
     );
     void link.authenticate().catch((err) => {
       this.log.warn(`agent link from ${address} failed: ${describeError(err)}`);
@@ -203,17 +235,35 @@ export class Relay {
     this.store.db.close();
   }
 
-  private linkUp(link: AgentLink, auth: LinkAuth): void {
+  private linkUp(link: AgentLink, auth: LinkAuth): string[] {
     const old = this.links.get(link.homeId);
     this.links.set(link.homeId, link);
     if (old) old.terminate(4409, 'replaced by a newer link');
     this.store.upsertHome(link.homeId, auth.home.name, auth.home.timeZone);
     this.watch.linkUp(link.homeId, link.address);
     this.log.info(`home ${link.homeId.slice(0, 8)} connected from ${link.address}`);
+    return this.claimNames(link.homeId, auth.names ?? []);
+  }
+
+  /** A name goes to the first linked home that asks for it; another home must wait until it unlinks. */
+  private claimNames(homeId: string, asked: readonly string[]): string[] {
+    for (const [name, owner] of this.names) if (owner === homeId) this.names.delete(name);
+    const routed: string[] = [];
+    for (const name of asked) {
+      const owner = this.names.get(name);
+      if (owner && owner !== homeId && this.links.has(owner)) {
+        this.log.warn(`home ${homeId.slice(0, 8)} asked for ${name}, which another home holds`);
+        continue;
+      }
+      this.names.set(name, homeId);
+      routed.push(name);
+    }
+    return routed;
   }
 
   private linkDown(link: AgentLink): void {
     if (this.links.get(link.homeId) !== link) return;
+    for (const [name, owner] of this.names) if (owner === link.homeId) this.names.delete(name);
     this.links.delete(link.homeId);
     this.watch.linkDown(link.homeId, link.lastSeenAt);
     this.log.info(`home ${link.homeId.slice(0, 8)} disconnected`);

@@ -9,7 +9,14 @@ export interface RelayRoutesOptions {
 }
 
 export const relayRoutes: FastifyPluginAsync<RelayRoutesOptions> = async (app, { relay }) => {
-  app.get('/ws/agent', { websocket: true }, (socket, req) => relay.acceptAgent(socket, req.ip));
+  app.get('/ws/agent', { websocket: true }, (socket, req) => {
+    // Agents send no Origin; a web page that tries to open a link is told no before anything else.
+    if (req.headers.origin !== undefined) {
+      socket.close(4403, 'not for browsers');
+      return;
+    }
+    relay.acceptAgent(socket, req.ip, req.host);
+  });
 };
 
 /** A client session forwarded over its home's link, or refused with the reason (offline, unknown). */

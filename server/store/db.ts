@@ -1,6 +1,6 @@
 // The agent's SQLite database: WAL with synchronous=FULL, so a write that returned is on disk
 // and a kill -9 or power loss at any moment leaves a consistent database (post-mortem 2).
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
@@ -19,7 +19,12 @@ export function openDatabase(
   migrations: readonly string[] = MIGRATIONS,
 ): Db {
   ensureDataDir(dataDir);
-  const db = new Database(path.join(dataDir, file));
+  const main = path.join(dataDir, file);
+  // SQLite gives its -wal and -shm files the main file's mode: make that 0600 before it opens,
+  // whatever the umask (the database holds device keys' fingerprints and the audit log).
+  closeSync(openSync(main, 'a', 0o600));
+  for (const f of [main, `${main}-wal`, `${main}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  const db = new Database(main);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

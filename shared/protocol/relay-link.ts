@@ -1,12 +1,30 @@
-// The agent ↔ relay link: one outbound WebSocket per agent. Control frames are JSON text; session
-// data is binary: [kind u8][sid u32 BE][payload], so the relay copies bytes it cannot read.
+// The agent ↔ relay link: one outbound WebSocket per agent. Control frames are JSON text; stream
+// data is binary: [kind u8][sid u32 BE][payload], so the relay copies bytes it cannot read. A stream
+// is either an end-to-end session (kind text/binary: session frames) or a phone's TLS connection to
+// the home's name, passed through untouched (kind raw), with per-stream credit so neither side
+// buffers more than STREAM_WINDOW bytes of it.
 import * as v from 'valibot';
 
-export const LINK_VERSION = 1;
+/** 2: the auth signature covers the relay's origin and the names; TLS pass-through streams. */
+export const LINK_VERSION = 2;
+
+/** Bytes of a pass-through stream one side may send before the other grants more (`credit`). */
+export const STREAM_WINDOW = 128 * 1024;
+/** The largest raw chunk in one frame (a TLS record is at most ~16 KiB). */
+export const RAW_CHUNK = 16 * 1024;
+/** Names an agent may ask the relay to route to it. */
+export const MAX_LINK_NAMES = 8;
 
 const b64u = (max: number) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]*$/), v.maxLength(max));
 const sid = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(0xffffffff));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** A DNS name the relay routes by SNI: lower case, no trailing dot. */
+export const LinkName = v.pipe(
+  v.string(),
+  v.maxLength(253),
+  v.regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
+);
 
 // ——— relay → agent ———
 
@@ -23,13 +41,28 @@ export const LinkWelcome = v.object({
   observedAddress: text(64),
   vapidPublicKey: b64u(120),
   serverTime: v.number(),
+  /** The names this relay now routes to the agent (SNI pass-through); absent from older relays. */
+  names: v.optional(v.array(LinkName)),
 });
 export type LinkWelcome = v.InferOutput<typeof LinkWelcome>;
 
 export const LinkRefused = v.object({ t: v.literal('refused'), code: text(64), message: text(300) });
 
-export const StreamOpen = v.object({ t: v.literal('open'), sid, source: text(100) });
+/** A new stream: an E2E session (`session`, the default) or a phone's TLS for `name` (`tls`). */
+export const StreamOpen = v.object({
+  t: v.literal('open'),
+  sid,
+  source: text(100),
+  kind: v.optional(v.picklist(['session', 'tls'])),
+  name: v.optional(LinkName),
+});
 export const StreamClose = v.object({ t: v.literal('close'), sid, code: v.number(), reason: text(120) });
+/** The receiver of a pass-through stream has passed `n` more bytes on: the sender may send them. */
+export const StreamCredit = v.object({
+  t: v.literal('credit'),
+  sid,
+  n: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(STREAM_WINDOW)),
+});
 export const LinkPong = v.object({ t: v.literal('pong'), at: v.number() });
 /** Outbox ids the relay has stored durably; the agent may forget them. */
 export const LinkAck = v.object({ t: v.literal('ack'), ids: v.array(v.number()) });
@@ -47,6 +80,7 @@ export const RelayToAgent = v.variant('t', [
   LinkRefused,
   StreamOpen,
   StreamClose,
+  StreamCredit,
   LinkPong,
   LinkAck,
   PushStatus,
@@ -61,6 +95,10 @@ export const LinkAuth = v.object({
   key: b64u(100),
   sig: b64u(100),
   home: v.object({ name: text(80), timeZone: text(64) }),
+  /** The relay origin the agent dialled (`wss://relay.example.com`), covered by the signature. */
+  origin: text(300),
+  /** Names whose TLS the relay should pass through to this agent (its certificate's name). */
+  names: v.optional(v.pipe(v.array(LinkName), v.maxLength(MAX_LINK_NAMES))),
   /** `lifeline check` asking whether it would be accepted: answered, then closed, never registered. */
   probe: v.optional(v.boolean()),
 });
@@ -123,6 +161,7 @@ export const AgentToRelay = v.variant('t', [
   LinkAuth,
   LinkPing,
   StreamClose,
+  StreamCredit,
   LinkSubscriptions,
   LinkChannels,
   LinkDeliver,
@@ -130,15 +169,33 @@ export const AgentToRelay = v.variant('t', [
 ]);
 export type AgentToRelay = v.InferOutput<typeof AgentToRelay>;
 
-export const DataKind = { text: 1, binary: 2 } as const;
+export const DataKind = { text: 1, binary: 2, raw: 3 } as const;
 
 export function encodeData(sidValue: number, payload: string | Uint8Array): Uint8Array {
   const body = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  return frameOf(typeof payload === 'string' ? DataKind.text : DataKind.binary, sidValue, body);
+}
+
+/** Bytes of a pass-through stream, as they came. */
+export function encodeRaw(sidValue: number, bytes: Uint8Array): Uint8Array {
+  return frameOf(DataKind.raw, sidValue, bytes);
+}
+
+function frameOf(kind: number, sidValue: number, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + body.length);
-  out[0] = typeof payload === 'string' ? DataKind.text : DataKind.binary;
+  out[0] = kind;
   new DataView(out.buffer).setUint32(1, sidValue);
   out.set(body, 5);
   return out;
+}
+
+/** The sid and bytes of a raw frame, or null when the frame is not one. */
+export function decodeRaw(frame: Uint8Array): { sid: number; bytes: Uint8Array } | null {
+  if (frame.length < 6 || frame[0] !== DataKind.raw) return null;
+  return {
+    sid: new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(1),
+    bytes: frame.subarray(5),
+  };
 }
 
 export function decodeData(frame: Uint8Array): { sid: number; payload: string | Uint8Array } | null {
@@ -166,4 +223,10 @@ export function parseControl<T>(schema: v.GenericSchema<unknown, T>, text: strin
   }
 }
 
-export const linkAuthInput = (nonce: string) => new TextEncoder().encode(`lifeline/relay-auth/v1:${nonce}`);
+/**
+ * What the agent signs to link: the relay's challenge, the origin it dialled and the names it asks
+ * for. With the origin inside, a relay that forwards another relay's challenge to an agent cannot
+ * use the answer to pass as that agent elsewhere.
+ */
+export const linkAuthInput = (nonce: string, origin: string, names: readonly string[] = []) =>
+  new TextEncoder().encode(`lifeline/relay-auth/v2\n${origin}\n${nonce}\n${names.join(',')}`);

@@ -10,6 +10,8 @@ export const RelayLinkInfo = v.object({
   observedAddress: v.optional(v.string()),
   /** The relay's VAPID public key: what a browser subscribes with. */
   vapidPublicKey: v.optional(v.string()),
+  /** Names whose TLS the relay passes through to this agent. */
+  names: v.optional(v.array(v.string())),
   lastError: v.optional(v.string()),
 });
 export type RelayLinkInfo = v.InferOutput<typeof RelayLinkInfo>;

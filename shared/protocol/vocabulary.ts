@@ -13,6 +13,7 @@ import { NETWORK_ACTIONS, NETWORK_ENTITIES } from './network.js';
 import { NOTIFY_ACTIONS, NOTIFY_ENTITIES } from './notify.js';
 import { POWER_ACTIONS, POWER_ENTITIES } from './power.js';
 import { RELAY_ENTITIES } from './relay.js';
+import { TLS_ACTIONS, TLS_ENTITIES } from './tls.js';
 
 export * from './activity.js';
 export * from './agent.js';
@@ -23,6 +24,7 @@ export * from './network.js';
 export * from './notify.js';
 export * from './power.js';
 export * from './relay.js';
+export * from './tls.js';
 
 /** Every entity kind the agent publishes, with the schema of its data. */
 export const ENTITIES = {
@@ -34,6 +36,7 @@ export const ENTITIES = {
   ...CONTAINERS_ENTITIES,
   ...POWER_ENTITIES,
   ...NETWORK_ENTITIES,
+  ...TLS_ENTITIES,
 } as const;
 
 /** Every action the agent offers. */
@@ -45,6 +48,7 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...CONTAINERS_ACTIONS,
   ...POWER_ACTIONS,
   ...NETWORK_ACTIONS,
+  ...TLS_ACTIONS,
 ];
 
 export type EntityKind = keyof typeof ENTITIES;

@@ -137,6 +137,8 @@ describe('installable PWA', () => {
       at: Date.now(),
       from: 'agent',
     });
+    // A registration is reported while its worker still installs; a push before it is active is lost.
+    await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId: regId, data });
     // Polled from here: waitForFunction would take the async predicate's promise itself as "ready".
     const shown = await waitFor(

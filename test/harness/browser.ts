@@ -21,15 +21,25 @@ export interface Browser {
 }
 
 export async function launchBrowser(
-  opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+  opts: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    /** More command-line flags (e.g. --host-resolver-rules). */
+    args?: string[];
+    /** A profile to reuse (the same installed app across launches); kept on close. */
+    profileDir?: string;
+    /** Let the test inject its own script (axe) past the app's Content-Security-Policy. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<Browser> {
-  const profile = tempDir('lifeline-chromium-');
+  const profile = opts.profileDir ? { dir: opts.profileDir, remove() {} } : tempDir('lifeline-chromium-');
   const context = await chromium.launchPersistentContext(profile.dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
     viewport: opts.viewport ?? { width: 390, height: 844 },
     locale: opts.locale ?? 'en-US',
     deviceScaleFactor: 1,
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

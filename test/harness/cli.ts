@@ -35,7 +35,13 @@ export function runCli(
 export function startCli(
   args: string[],
   ready: RegExp,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutMs?: number;
+    /** Run it on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+    tty?: boolean;
+  } = {},
 ): Promise<{
   child: ChildProcess;
   output: () => string;
@@ -43,11 +49,20 @@ export function startCli(
   stop: () => Promise<void>;
 }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, LIFELINE_LOG: 'warn', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const child = opts.tty
+      ? spawn('script', ['-qfec', [process.execPath, BIN, ...args].map(quote).join(' '), '/dev/null'], {
+          cwd: opts.cwd,
+          env: { ...process.env, LIFELINE_LOG: 'warn', ...opts.env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+          // Its own process group, so stop() ends `script` and the command under it together.
+          detached: true,
+        })
+      : spawn(process.execPath, [BIN, ...args], {
+          cwd: opts.cwd,
+          env: { ...process.env, LIFELINE_LOG: 'warn', ...opts.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
     let out = '';
     let done = false;
     const timer = setTimeout(() => {
@@ -70,7 +85,8 @@ export function startCli(
             new Promise<void>((r) => {
               if (child.exitCode !== null || child.signalCode !== null) return r();
               child.once('exit', () => r());
-              child.kill('SIGTERM');
+              if (opts.tty && child.pid) process.kill(-child.pid, 'SIGTERM');
+              else child.kill('SIGTERM');
             }),
         });
       }

@@ -22,7 +22,14 @@ export interface HostileProxy {
   close(): Promise<void>;
 }
 
-export async function startHostileProxy(upstreamBase: string): Promise<HostileProxy> {
+/**
+ * `keepHost` (default): the proxy passes the Host it was asked for on, as a capture on the relay's
+ * own machine would; false: it is another relay, and upstream sees its own name asked for.
+ */
+export async function startHostileProxy(
+  upstreamBase: string,
+  opts: { keepHost?: boolean } = {},
+): Promise<HostileProxy> {
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server });
   const proxy: HostileProxy = {
@@ -36,7 +43,10 @@ export async function startHostileProxy(upstreamBase: string): Promise<HostilePr
     },
   };
   wss.on('connection', (down, req) => {
-    const up = new WebSocket(new URL(req.url ?? '/', upstreamBase.replace(/^http/, 'ws')).toString());
+    const up = new WebSocket(
+      new URL(req.url ?? '/', upstreamBase.replace(/^http/, 'ws')).toString(),
+      opts.keepHost !== false && req.headers.host ? { headers: { host: req.headers.host } } : {},
+    );
     const queued: Frame[] = [];
     const counters: Record<Direction, number> = { up: 0, down: 0 };
     const conn: ProxyConnection = {

@@ -29,6 +29,8 @@ export async function startTestRelay(opts: {
   ca?: string;
   post?: HttpPost;
   log?: Logger;
+  /** relay.yaml's app.serve: the relay serves the app's files. */
+  serveApp?: boolean;
 }): Promise<TestRelay> {
   const tmp = tempDir('lifeline-relay-');
   const settings = v.parse(RelaySettingsSchema, { homes: opts.homes, ...opts.settings });
@@ -40,7 +42,7 @@ export async function startTestRelay(opts: {
       pushTransport: httpsTransport(opts.ca ? { ca: opts.ca } : {}),
       ...(opts.post ? { post: opts.post } : {}),
     });
-    const app = await buildRelayApp({ relay, trustProxy: [] });
+    const app = await buildRelayApp({ relay, trustProxy: [], ...(opts.serveApp ? { serveApp: true } : {}) });
     const address = await app.listen({ host: '127.0.0.1', port });
     return { relay, app, url: address };
   };

@@ -14,7 +14,8 @@ export interface TestCerts {
   remove(): void;
 }
 
-export function makeCerts(): TestCerts {
+/** `dns`: more names for the server certificate (e.g. `home.test`). */
+export function makeCerts(opts: { dns?: string[] } = {}): TestCerts {
   const tmp = tempDir('lifeline-tls-');
   const f = (n: string) => path.join(tmp.dir, n);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
@@ -49,7 +50,8 @@ export function makeCerts(): TestCerts {
     '-subj',
     '/CN=localhost',
   );
-  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\n');
+  const extra = (opts.dns ?? []).map((n) => `,DNS:${n}`).join('');
+  writeFileSync(f('ext.cnf'), `subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost${extra}\n`);
   ssl(
     'x509',
     '-req',

@@ -15,6 +15,7 @@ import {
   t,
   tMaybe,
 } from '../i18n/index.js';
+import { AppOrigin } from '../tls/AppOrigin.js';
 
 /** Devices (list, revoke, add) and preferences. */
 export function SettingsScreen() {
@@ -112,6 +113,7 @@ export function SettingsScreen() {
         <p class="muted small" data-testid="app-build">
           {t('settings.build', { build: __LIFELINE_BUILD__ })}
         </p>
+        <AppOrigin />
         <button type="button" class="btn danger-outline" onClick={() => void forgetHome()}>
           {t('settings.forget')}
         </button>

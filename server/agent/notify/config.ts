@@ -1,6 +1,6 @@
 // The `notify:` section of lifeline.yaml: quiet hours and the fallback channels.
 import * as v from 'valibot';
-import { httpUrl, id, nonEmpty, secret } from '../../config/fields.js';
+import { id, nonEmpty, secret, secureUrl } from '../../config/fields.js';
 
 export const CHANNEL_TYPES = ['ntfy', 'bark', 'telegram', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
 
@@ -8,7 +8,7 @@ const ChannelSchema = v.strictObject({
   id,
   type: v.picklist(CHANNEL_TYPES),
   /** ntfy topic URL, Bark server URL with device key, bot/webhook URL. */
-  url: httpUrl(),
+  url: secureUrl(),
   /** Bearer/access token (ntfy), bot token (Telegram). */
   token: v.optional(secret),
   /** Telegram chat id. */

@@ -16,20 +16,27 @@ import { type Identity, sign } from '../../../shared/session/keys.js';
 import type { Logger } from '../../log.js';
 import { localTimeZone } from '../../time-zone.js';
 
-/** The signed answer to a challenge. */
+/** The origin of the link URL the agent dialled: what its signature says it speaks to. */
+export const originOf = (url: string): string => new URL(url).origin;
+
+/** The signed answer to a challenge, for the relay at `origin`, asking it to route `names` here. */
 export async function authFrame(
   identity: Identity,
   homeName: string,
   nonce: string,
+  origin: string,
+  names: readonly string[] = [],
   probe = false,
 ): Promise<AgentToRelay> {
-  const sig = await sign(identity.privateKey, linkAuthInput(nonce));
+  const sig = await sign(identity.privateKey, linkAuthInput(nonce, origin, names));
   return {
     t: 'auth',
     v: LINK_VERSION,
     key: toBase64Url(identity.publicKey),
     sig: toBase64Url(sig),
     home: { name: homeName, timeZone: localTimeZone() },
+    origin,
+    ...(names.length > 0 ? { names: [...names] } : {}),
     ...(probe ? { probe: true } : {}),
   };
 }
@@ -38,6 +45,10 @@ export interface LinkAuthOptions {
   identity: Identity;
   homeId: string;
   homeName: () => string;
+  /** The relay's origin (from the URL dialled). */
+  origin: string;
+  /** Names the relay should pass TLS through for (the agent's certificate's). */
+  names: readonly string[];
   send(frame: AgentToRelay): void;
   log: Logger;
 }
@@ -57,7 +68,9 @@ export function createLinkAuth(opts: LinkAuthOptions, outcome: LinkAuthOutcome):
     if (welcomed) return true;
     const challenge = parseControl(LinkChallenge, text);
     if (challenge) {
-      void authFrame(opts.identity, opts.homeName(), challenge.nonce).then(opts.send);
+      void authFrame(opts.identity, opts.homeName(), challenge.nonce, opts.origin, opts.names).then(
+        opts.send,
+      );
       return false;
     }
     const welcome = parseControl(LinkWelcome, text);
@@ -103,7 +116,7 @@ export function probeRelay(
       const text = data.toString('utf8');
       const challenge = parseControl(LinkChallenge, text);
       if (challenge) {
-        void authFrame(identity, homeName, challenge.nonce, true).then((frame) =>
+        void authFrame(identity, homeName, challenge.nonce, originOf(url), [], true).then((frame) =>
           ws.send(JSON.stringify(frame)),
         );
         return;

@@ -1,7 +1,8 @@
 // The agent's line out of the house: one outbound WebSocket to the relay that needs no DDNS, open
 // port or VPN. Composed of its socket (reconnects, heartbeat: link-socket.ts), its authentication
 // with the agent's key (link-auth.ts), the client sessions it carries, which the relay sees only as
-// ciphertext (forwarded-sessions.ts), and push notifications from the durable outbox
+// ciphertext (forwarded-sessions.ts), phones' TLS connections it passes through to the agent's
+// HTTPS side (passthrough-streams.ts), and push notifications from the durable outbox
 // (push-delivery.ts). Here: what the relay's frames are for, and the link's state for the screens.
 import { parseControl, RelayToAgent } from '../../../shared/protocol/relay-link.js';
 import type { RelayLinkInfo } from '../../../shared/protocol/vocabulary.js';
@@ -10,8 +11,9 @@ import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import type { Notifier } from '../notify/notify.js';
 import type { SessionHub } from '../session-hub.js';
 import { createForwardedSessions } from './forwarded-sessions.js';
-import { createLinkAuth, probeRelay } from './link-auth.js';
+import { createLinkAuth, originOf, probeRelay } from './link-auth.js';
 import { createLinkSocket, linkUrl } from './link-socket.js';
+import { createPassthroughStreams, type TlsStreamSink } from './passthrough-streams.js';
 import { createPushDelivery } from './push-delivery.js';
 
 export interface RelayLinkOptions {
@@ -21,6 +23,10 @@ export interface RelayLinkOptions {
   hub: SessionHub;
   notifier: Notifier;
   heartbeatMs: number;
+  /** Names the relay should pass phones' TLS through for (the agent's certificate's name). */
+  names?: () => readonly string[];
+  /** Where passed-through TLS goes (the agent's HTTPS side); absent: such streams are refused. */
+  tls?: () => TlsStreamSink | undefined;
 }
 
 export function createRelayLink(
@@ -42,17 +48,31 @@ export function createRelayLink(
       connecting(url) {
         info.url = url;
         auth = createLinkAuth(
-          { identity: opts.identity, homeId: ctx.homeId, homeName: () => ctx.config.home.name, send, log },
-          { welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey), fail: (why) => socket.fail(why) },
+          {
+            identity: opts.identity,
+            homeId: ctx.homeId,
+            homeName: () => ctx.config.home.name,
+            origin: originOf(url),
+            names: opts.names?.() ?? [],
+            send,
+            log,
+          },
+          {
+            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names),
+            fail: (why) => socket.fail(why),
+          },
         );
       },
       text(text) {
         if (auth(text)) control(text);
       },
-      binary: (data) => sessions.data(data),
+      binary: (data) => {
+        if (!pipes.data(data)) sessions.data(data);
+      },
       down(why, wasUp) {
         push.linkDown();
         sessions.endAll();
+        pipes.endAll();
         publish({ connected: false, since: wasUp ? ctx.clock.now() : info.since, lastError: why });
       },
       invalidUrl: () => publish({ connected: false, lastError: 'invalid relay URL' }),
@@ -64,17 +84,27 @@ export function createRelayLink(
     sendData: socket.sendBinary,
     sendClose: (sid, code, reason) => send({ t: 'close', sid, code, reason }),
   });
+  const pipes = createPassthroughStreams({
+    sink: () => opts.tls?.(),
+    sendData: socket.sendBinary,
+    send,
+  });
   const push = createPushDelivery(ctx, { notifier: opts.notifier, send, isUp: () => socket.isUp, log });
 
-  const up = (url: string, observedAddress: string, vapidPublicKey: string) => {
+  const up = (url: string, observedAddress: string, vapidPublicKey: string, names?: string[]) => {
     socket.up();
     log.info(`connected to ${url} (seen from ${observedAddress})`);
+    const asked = opts.names?.() ?? [];
+    const missing = asked.filter((n) => !names?.includes(n));
+    if (missing.length > 0)
+      log.warn(`the relay does not pass TLS through for ${missing.join(', ')} (another home holds it?)`);
     publish({
       connected: true,
       url,
       since: ctx.clock.now(),
       observedAddress,
       vapidPublicKey,
+      names: names ?? [],
       lastError: undefined,
     });
     push.linkUp();
@@ -88,9 +118,13 @@ export function createRelayLink(
     }
     switch (frame.t) {
       case 'open':
+        if (frame.kind === 'tls') return pipes.open(frame.sid, frame.source, frame.name ?? '');
         return sessions.open(frame.sid, frame.source);
       case 'close':
+        if (pipes.closed(frame.sid)) return;
         return sessions.closed(frame.sid, frame.code, frame.reason);
+      case 'credit':
+        return pipes.credit(frame.sid, frame.n);
       case 'ack':
         return push.acked(frame.ids);
       case 'push-status':
@@ -126,6 +160,7 @@ export function createRelayLink(
       for (const u of unsub.splice(0)) u();
       push.stop();
       sessions.endAll();
+      pipes.endAll();
       socket.stop();
     },
     async check(): Promise<CheckRow[]> {

@@ -63,5 +63,19 @@ export const TlsSchema = v.strictObject({
   authoritativePort: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)), 53),
   /** The CA's CAA issuer domain; default: the directory's `meta.caaIdentities`. */
   caaIdentity: v.optional(hostname),
+  /**
+   * Where the agent serves the app over HTTPS on the LAN. The port is part of the origin: phones
+   * away reach the same origin through the relay's pass-through port, so both should be 443.
+   */
+  listen: v.optional(
+    v.strictObject({
+      host: v.optional(v.pipe(v.string(), v.minLength(1)), '0.0.0.0'),
+      port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 443),
+    }),
+    {},
+  ),
 });
 export type TlsConfig = v.InferOutput<typeof TlsSchema>;
+
+/** The `tls:` section: absent unless the owner gives a name. */
+export const TlsSection = v.optional(TlsSchema);

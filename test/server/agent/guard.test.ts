@@ -173,7 +173,7 @@ describe('guard', () => {
     expect(ran).toEqual([]);
   });
 
-  it('requires the exact typed name when the classification asks for it', async () => {
+  it('requires the typed name when the classification asks for it — its letter case aside', async () => {
     const { challenge, typeToConfirm } = await confirmFor(cmd('test.cycle', 'cabinet'));
     expect(typeToConfirm).toBe('Network cabinet');
     const wrong = await guard.execute(
@@ -184,7 +184,8 @@ describe('guard', () => {
     expect(wrong).toMatchObject({ status: 'error', error: { code: 'confirm-text-mismatch' } });
     const { challenge: again } = await confirmFor(cmd('test.cycle', 'cabinet'));
     const right = await guard.execute(
-      cmd('test.cycle', 'cabinet', { confirm: { challenge: again, text: 'Network cabinet' } }),
+      // As a phone's keyboard types it: capitals where it likes, a space after the last word.
+      cmd('test.cycle', 'cabinet', { confirm: { challenge: again, text: 'network Cabinet ' } }),
       alice,
       hooks(),
     );

@@ -12,7 +12,8 @@ let startOutput = '';
 
 beforeAll(async () => {
   port = await freePort();
-  const started = await startCli(['start', '-p', String(port)], /(http:\/\/localhost:\d+\/#\/pair\/\S+)/, {
+  // Not a terminal (as under systemd or docker): the pairing link must not go to the logs.
+  const started = await startCli(['start', '-p', String(port)], /No device paired yet.*\n/, {
     cwd: tmp.dir,
     env,
   });
@@ -29,12 +30,34 @@ afterAll(async () => {
 });
 
 describe('lifeline CLI, end to end', () => {
-  it('start writes a commented default config, a 0700 data folder, and prints the URL and a pairing QR', () => {
+  it('start writes a commented default config, a 0700 data folder, and prints the URL but, to no terminal, no pairing link', () => {
     expect(startOutput).toContain(`Lifeline is running: http://localhost:${port}`);
-    expect(startOutput).toMatch(/[▀▄█]/); // the QR code drawn in the terminal
+    expect(startOutput).not.toContain('#/pair/');
+    expect(startOutput).not.toMatch(/[▀▄█]/);
+    expect(startOutput).toContain('lifeline pair');
     expect(readFileSync(path.join(tmp.dir, 'lifeline.yaml'), 'utf8')).toContain('# Lifeline configuration');
     expect(statSync(path.join(tmp.dir, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(tmp.dir, 'data', 'agent-key.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('start at a terminal prints the pairing QR and link', async () => {
+    const dir = tempDir();
+    try {
+      const tty = await startCli(['start', '-p', '0'], /(http:\/\/localhost:\d+\/#\/pair\/\S+)/, {
+        cwd: dir.dir,
+        env,
+        tty: true,
+      });
+      expect(tty.output()).toMatch(/[▀▄█]/);
+      await tty.stop();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('keeps the database files 0600', () => {
+    for (const f of ['lifeline.db', 'lifeline.db-wal', 'lifeline.db-shm'])
+      expect([f, statSync(path.join(tmp.dir, 'data', f)).mode & 0o777]).toEqual([f, 0o600]);
   });
 
   it('pair → ctl pair → ctl status --json shows the agent facts', async () => {

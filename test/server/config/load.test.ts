@@ -134,3 +134,13 @@ plugs:
     expect(published).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
 });
+
+describe('fallback channels', () => {
+  it('take https only (plain http only to loopback), so tokens and notices never cross a network in clear', () => {
+    const channel = (url: string) =>
+      `notify:\n  channels:\n    - { id: c, type: ntfy, url: "${url}", token: t }\n`;
+    expect(JSON.stringify(problems(channel('http://ntfy.example.com/topic')))).toMatch(/https:\/\//);
+    for (const ok of ['https://ntfy.example.com/topic', 'http://127.0.0.1:8090/topic', 'http://localhost/x'])
+      expect(parseConfig(channel(ok), '/x/lifeline.yaml', {}).config.notify.channels[0]?.url).toBe(ok);
+  });
+});

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pwaStatic } from '../../../server/http/pwa-static.js';
+import { securityHeaders } from '../../../server/http/security-headers.js';
 import { tempDir } from '../../harness/temp.js';
 
 const built = tempDir('lifeline-pwa-');
@@ -27,6 +28,7 @@ afterAll(() => {
 
 async function serve(root: string) {
   const app = Fastify();
+  securityHeaders(app, { connect: [] });
   await app.register(pwaStatic, { root });
   return app;
 }
@@ -41,13 +43,17 @@ describe('pwa-static', () => {
     await app.close();
   });
 
-  it('sends nosniff and no-referrer with every file', async () => {
+  it('sends nosniff, no-referrer and a CSP without inline script or framing with every file', async () => {
     const app = await serve(built.dir);
     for (const url of ['/', '/assets/index-3f9a1c.js', '/sw.js']) {
       const res = await app.inject({ url });
       expect(res.statusCode).toBe(200);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).toContain("frame-ancestors 'none'");
     }
     expect((await app.inject({ url: '/nope.js' })).statusCode).toBe(404);
     await app.close();

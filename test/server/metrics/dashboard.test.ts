@@ -11,7 +11,15 @@ describe('Grafana dashboard', () => {
     const agent = new AgentMetrics();
     agent.sessions(() => ({ direct: 0, relay: 0 }));
     agent.gauge('lifeline_outbox_pending', 'x', () => 0);
-    const relay = new RelayMetrics(() => ({ links: 0, sessions: 0, homes: 0, online: 0, queued: 0 }));
+    const relay = new RelayMetrics(() => ({
+      links: 0,
+      sessions: 0,
+      pipes: 0,
+      buffered: 0,
+      homes: 0,
+      online: 0,
+      queued: 0,
+    }));
     const exported = new Set(
       [...(await agent.registry.getMetricsAsJSON()), ...(await relay.registry.getMetricsAsJSON())].map(
         (m) => m.name,

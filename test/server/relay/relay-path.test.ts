@@ -98,7 +98,7 @@ describe('relay path', () => {
     const prepared = await prepareAgentDir();
     relay = await startTestRelay({
       homes: [prepared.homeId],
-      settings: { limits: { connectsPerMinute: 3, sessionsPerHome: 64 } },
+      settings: { limits: { connectsPerMinute: 3, sessionsPerHome: 64, pipesPerHome: 128 } },
     });
     const outcomes: string[] = [];
     for (let i = 0; i < 5; i++) {

@@ -17,6 +17,8 @@ interface Saved {
   history: IpChange[];
 }
 
+/** The source whose reading only corroborates (relay-source.ts's id). */
+const CORROBORATES_ONLY = 'relay';
 export type IpChangeListener = (family: IpFamily, address: string | null, previous: string | null) => void;
 
 const FAMILIES: IpFamily[] = ['ipv4', 'ipv6'];
@@ -119,8 +121,18 @@ export class PublicIpWatcher {
 
   private decide(family: IpFamily): void {
     const votes = new Map<string, number>();
-    for (const r of this.readings[family].values())
-      if (r.address) votes.set(r.address, (votes.get(r.address) ?? 0) + 1);
+    const readings = [...this.readings[family].values()];
+    for (const r of readings) {
+      if (!r.address) continue;
+      // The relay sees where the link comes from, but a relay that lies could point the owner's
+      // DDNS at itself: its word only counts beside another source that says the same.
+      if (
+        r.source === CORROBORATES_ONLY &&
+        !readings.some((o) => o.source !== r.source && o.address === r.address)
+      )
+        continue;
+      votes.set(r.address, (votes.get(r.address) ?? 0) + 1);
+    }
     const previous = this.saved[family].address;
     let winner: string | null = previous;
     if (votes.size > 0) {

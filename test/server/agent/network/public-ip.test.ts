@@ -155,6 +155,27 @@ describe('public address sources', () => {
     await waitFor(() => ip('ipv4')?.agree.includes('relay'), 20_000, 'relay agreeing');
   });
 
+  it('never takes an address from the relay alone: it only corroborates another source', async () => {
+    const e = await echo({ status: 503, body: 'down' });
+    t = await agent({ relay: true, intervalSeconds: 1, echo: [withCa(e)] });
+    t.agent.state.set('relay', 'link', {
+      connected: true,
+      url: 'ws://relay.test',
+      since: 0,
+      observedAddress: '198.51.100.9',
+    });
+    await waitFor(
+      () => ip('ipv4')?.sources.find((s) => s.source === 'relay')?.address,
+      20_000,
+      'the relay’s reading',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ip('ipv4')!.address).toBeNull();
+    e.mode = { address: '198.51.100.9' };
+    await waitFor(() => ip('ipv4')?.address === '198.51.100.9', 20_000, 'the address, now corroborated');
+    expect(ip('ipv4')!.agree).toEqual(expect.arrayContaining(['relay']));
+  });
+
   it('recovers by itself, well before the next regular round, when the echo endpoints come back', async () => {
     const e = await echo({ status: 503, body: 'down' });
     t = await agent({ intervalSeconds: 60, echo: [withCa(e)] });

@@ -207,7 +207,7 @@ describe('plugs in the agent', () => {
     if (first.status !== 'confirm') throw new Error(`expected confirm, got ${first.status}`);
     expect(first.confirm.typeToConfirm).toBe('Network cabinet');
     expect(first.confirm.consequences.join('\n')).toMatch(/Powers: router, nas, agent/);
-    // The wrong name (letter case does not count): nothing happens, and the challenge is spent.
+    // A wrong name: nothing happens, and the challenge is spent.
     const wrong = await cmd('power.cycle', 'cabinet', {
       confirm: { challenge: first.confirm.challenge, text: 'Network closet' },
     });

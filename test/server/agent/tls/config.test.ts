@@ -9,12 +9,13 @@ const issues = (input: unknown) => {
 };
 
 describe('tls config', () => {
-  it('needs only the name; Let’s Encrypt production, the system resolver and port 53 by default', () => {
+  it('needs only the name; Let’s Encrypt production, the system resolver, port 53 and HTTPS on 443 by default', () => {
     expect(v.parse(TlsSchema, { name: 'Home.Example.com' })).toEqual({
       name: 'home.example.com',
       directory: LETS_ENCRYPT,
       resolver: 'system',
       authoritativePort: 53,
+      listen: { host: '0.0.0.0', port: 443 },
     });
   });
 
@@ -31,7 +32,7 @@ describe('tls config', () => {
       }),
     ).toEqual(['provider.server: rfc2136 needs the primary server, e.g. ns1.example.com or 192.0.2.53:53']);
     expect(issues({ name: 'home.example.com', provider: { provider: 'cloudflare' } })).toEqual([
-      'provider.token: cloudflare and duckdns need either token or tokenFile',
+      'provider.token: cloudflare needs either token or tokenFile',
     ]);
   });
 
