@@ -40,6 +40,16 @@ export const RecoveryInfo = v.object({
 });
 export type RecoveryInfo = v.InferOutput<typeof RecoveryInfo>;
 
+/** A mount and, where the agent can look (a local engine), whether its source is there and empty. */
+export const ContainerMount = v.object({
+  type: v.string(),
+  source: v.string(),
+  target: v.string(),
+  readOnly: v.boolean(),
+  seen: v.picklist(['present', 'empty', 'missing', 'unseen']),
+});
+export type ContainerMount = v.InferOutput<typeof ContainerMount>;
+
 export const ContainerInfo = v.object({
   engine: v.string(),
   name: v.string(),
@@ -81,6 +91,10 @@ export const ContainerInfo = v.object({
   /** Its last death came within `bootRace.minutes` of the host's boot. */
   bootRace: v.boolean(),
   recovery: v.nullable(RecoveryInfo),
+  /** Its mounts (newer agents). */
+  mounts: v.optional(v.array(ContainerMount)),
+  /** The likely cause of a failed start, when a mount explains it (newer agents). */
+  cause: v.optional(MessageRef),
 });
 export type ContainerInfo = v.InferOutput<typeof ContainerInfo>;
 

@@ -83,7 +83,13 @@ function containerProblem(c: ContainerInfo): Problem | null {
       ) : (
         <Words k="containers.problem.down" p={{ name: c.name }} />
       ),
-      ...(retry ? { detail: retry } : c.error ? { detail: <span translate={false}>{c.error}</span> } : {}),
+      ...(retry
+        ? { detail: retry }
+        : c.cause
+          ? { detail: <Say m={c.cause} text="" /> }
+          : c.error
+            ? { detail: <span translate={false}>{c.error}</span> }
+            : {}),
       href: href(c),
       fix: {
         label: t('containers.fix.start'),

@@ -20,6 +20,7 @@ import {
 import { type ContainerRoles, dependentsOf, refersTo, rolesOf } from './container-roles.js';
 import { type EngineApi, type EngineVersion, endpointOf } from './engine-api.js';
 import type { DockerEvent } from './engine-link.js';
+import { type Look, likelyCause, lookNowhere, mountsOf } from './mounts.js';
 
 export interface Tracked {
   id: string;
@@ -46,6 +47,8 @@ export interface ContainerTableDeps {
   marks: RowMarks;
   /** The engine's API while attached; null while it is unreachable. */
   api(): EngineApi | null;
+  /** What the agent can see of a path on the engine's host (mounts.ts). */
+  look?: Look;
 }
 
 /** Events that change nothing the table shows. */
@@ -252,7 +255,13 @@ export class ContainerTable {
       ...this.roles(t),
       ...this.deps.marks.marks(key, isRunning(t.inspect)),
     };
-    this.deps.state.set('containers', key, toContainerInfo(this.id, t.inspect, flags));
+    const info = toContainerInfo(this.id, t.inspect, flags);
+    const mounts = mountsOf(t.inspect, this.deps.look ?? lookNowhere);
+    const list = (x: unknown): string[] =>
+      Array.isArray(x) ? x.map(String) : typeof x === 'string' ? [x] : [];
+    const cmd = [...list(t.inspect.Config?.Entrypoint), ...list(t.inspect.Config?.Cmd)];
+    const cause = info.state === 'running' ? null : likelyCause(info.exitCode, info.error, cmd, mounts);
+    this.deps.state.set('containers', key, { ...info, mounts, ...(cause ? { cause } : {}) });
   }
 
   private publishEngine(): void {

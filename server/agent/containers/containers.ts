@@ -18,6 +18,7 @@ import { EngineLink } from './engine-link.js';
 import { EngineNotices } from './engine-notices.js';
 import { Incidents } from './incidents.js';
 import { readLogTail } from './logs.js';
+import { lookHere, lookNowhere } from './mounts.js';
 import { selfContainerIds } from './self-container.js';
 
 export interface DockerTiming {
@@ -125,6 +126,7 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     selfIds: o.selfIds,
     marks: incidents,
     api: () => link.connected,
+    look: cfg.url ? lookNowhere : lookHere,
   });
   const deaths = new DeathWatch({ table, incidents, clock, log, hostBootAt, settleMs: timing.settleMs });
   const notices = new EngineNotices({ cfg, events });
