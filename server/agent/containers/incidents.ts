@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
-import { type BootRecovery, spanText } from './boot-recovery.js';
+import type { BootRecovery } from './boot-recovery.js';
 import type { EngineConfig } from './config.js';
 import { exitHint } from './container-info.js';
 import type { ContainerMarks, RowMarks } from './container-table.js';
