@@ -1,5 +1,6 @@
 // Wires the agent together: store, identity, state, guard, sessions and the capabilities.
 // Knows no device or Docker details; each capability brings its own actions and state.
+
 import type { FastifyInstance } from 'fastify';
 import type { Identity } from '../../shared/session/keys.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -27,6 +28,7 @@ import { Guard } from './guard.js';
 import { hostBootTime } from './host-boot.js';
 import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
+import { LISTEN_PORT_KEY } from './listen-port.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
 import { createRelayLink } from './relay-link/relay-link.js';
@@ -212,6 +214,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       await startCapabilities();
       const address = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
       boundPort = Number(new URL(address).port);
+      // `lifeline pair` reads it: its links point at the port this agent really listens on (-p).
+      kv.set(LISTEN_PORT_KEY, boundPort);
       await https?.listen();
       await linkCapability?.start();
       return listenUrl(config, boundPort);

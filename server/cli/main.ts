@@ -46,6 +46,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('print a one-time pairing link and QR code (valid 10 minutes, single use)')
     .addOption(configOpt())
     .option('--url <url>', 'base URL to put in the link (default: publicUrl, relay or listen address)')
+    .option('-p, --port <port>', 'the port the agent listens on (default: the running agent’s)')
     .option('--json', 'machine-readable output')
     .action(async (o) => (await import('./pair.js')).runPair(o));
 
