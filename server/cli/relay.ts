@@ -1,10 +1,10 @@
 // `lifeline relay`: the relay alone, on a small machine outside the house.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { systemClock } from '../clock.js';
 import { ConfigError } from '../config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
 import { createLogger } from '../log.js';
-import { systemClock } from '../clock.js';
 import { buildRelayApp } from '../relay/app.js';
 import { createPassthrough } from '../relay/passthrough.js';
 import { Relay } from '../relay/relay.js';
