@@ -9,6 +9,7 @@ import { netDetectAndFix } from './net.mjs';
 import { passthroughBench } from './passthrough.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
+import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
 import { sessionLatency } from './session.mjs';
 import { wolBench } from './wol.mjs';
@@ -20,6 +21,7 @@ export const benchmarks = [
   { name: 'lighthouse', run: lighthouseBench },
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
+  { name: 'reconnect', run: reconnectBench },
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
   { name: 'plugs', run: plugsBench },
