@@ -30,7 +30,7 @@ export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' } |
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
   admit(homeId: string): string | null;
-  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string };
+  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string; heartbeatSeconds?: number };
   /** The link is the home's now; returns the names the relay routes to it. */
   up(link: AgentLink, auth: LinkAuth): string[];
   control(link: AgentLink, frame: LinkControl): void;
@@ -124,6 +124,7 @@ export class AgentLink {
       vapidPublicKey: w.vapidPublicKey,
       serverTime: this.clock.now(),
       names: routed,
+      ...(w.heartbeatSeconds !== undefined ? { heartbeatSeconds: w.heartbeatSeconds } : {}),
     });
     return true;
   }
