@@ -1,17 +1,15 @@
 // Host vitals: what one sample costs the agent. The host's own /proc and /sys; 200 containers read
 // from cgroup files (fake trees in both layouts, as the real files have the same size); and on a
 // real dockerd, cgroup files against one-shot stats for the same containers, with the engine's own
-// CPU (dockerd + containerd + shims) for each. Not registered in suites.mjs yet: `node bench/host.mjs`
-// after `npm run build`, or add `{ name: 'host', run: hostBench }` there.
+// CPU (dockerd + containerd + shims) for each. `npm run bench host`, or `node bench/host.mjs` after a build.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Docker from 'dockerode';
-import { ContainerMeter } from '../dist/server/agent/host/container-meter.js';
-import { dockerodeHostApi } from '../dist/server/agent/host/docker-access.js';
-import { hostFiles } from '../dist/server/agent/host/host-files.js';
+import { openEngineApi } from '../dist/server/agent/containers/engine-api.js';
+import { UsageMeter } from '../dist/server/agent/containers/usage-meter.js';
 import { HostSampler } from '../dist/server/agent/host/sampler.js';
+import { hostFiles } from '../dist/server/agent/host-files.js';
 import { round } from './stats.mjs';
 import { loadTestModule } from './test-code.mjs';
 
@@ -59,12 +57,9 @@ function fakeTree(root, layout, ids) {
   }
 }
 
-const fakeApi = (ids, version, driver) => ({
-  running: async () => ids.map((id, i) => ({ id, name: `c${i}` })),
+const fakeApi = (version, driver) => ({
   info: async () => ({ cgroupVersion: version, cgroupDriver: driver, memTotalBytes: null }),
-  oneShotStats: async () => null,
-  updateMemory: async () => {},
-  memoryLimits: async () => null,
+  stats: async () => null,
 });
 
 /** CPU ticks (user + system) of every process started from the test daemon's folder. */
@@ -105,12 +100,10 @@ export async function hostBench() {
     ]) {
       const root = path.join(tmp, layout);
       fakeTree(root, layout, ids);
-      const meter = new ContainerMeter({
-        files: hostFiles(root),
-        api: fakeApi(ids, version, driver),
-        now: Date.now,
-      });
-      const r = await cpuPerCall(TICKS, () => meter.read());
+      const api = fakeApi(version, driver);
+      const meter = new UsageMeter({ files: hostFiles(root), api: () => api, now: Date.now });
+      const running = ids.map((id, i) => ({ id, name: `c${i}` }));
+      const r = await cpuPerCall(TICKS, () => meter.read(running));
       rows.push({
         metric: `${MANY} containers from cgroup ${layout} files, agent CPU per tick`,
         value: round(r.cpuMs, 2),
@@ -129,16 +122,20 @@ export async function hostBench() {
   const { startDockerd, TEST_IMAGE } = await loadTestModule('harness', 'dockerd');
   const d = await startDockerd();
   try {
-    const docker = new Docker({ socketPath: d.socket });
+    const running = [];
     for (let i = 0; i < REAL; i++)
-      await d.cmd(`run -d --network none --name real-${i}`, TEST_IMAGE, 'sleep', '100000');
-    const api = dockerodeHostApi(docker);
+      running.push({
+        id: await d.cmd(`run -d --network none --name real-${i}`, TEST_IMAGE, 'sleep', '100000'),
+        name: `real-${i}`,
+      });
+    const engine = openEngineApi({ id: 'bench', socket: d.socket });
+    const api = () => engine;
     const dir = path.dirname(d.socket);
     const hz = 100;
     const measure = async (label, meter) => {
       const e0 = engineTicks(dir);
       const r = await cpuPerCall(10, async () => {
-        const out = await meter.read();
+        const out = await meter.read(running);
         if (out.readings.length !== REAL) throw new Error(`${label}: ${out.readings.length} of ${REAL} read`);
       });
       const engineMs = ((engineTicks(dir) - e0) * 1000) / hz / 11;
@@ -158,12 +155,10 @@ export async function hostBench() {
         unit: 'ms',
       });
     };
-    await measure('cgroup files', new ContainerMeter({ files: hostFiles('/'), api, now: Date.now }));
+    await measure('cgroup files', new UsageMeter({ files: hostFiles('/'), api, now: Date.now }));
     const blind = hostFiles(path.join(os.tmpdir(), 'lifeline-no-cgroups'));
-    await measure(
-      'one-shot stats',
-      new ContainerMeter({ files: blind, api, now: Date.now, statsPerTick: REAL }),
-    );
+    await measure('one-shot stats', new UsageMeter({ files: blind, api, now: Date.now, statsPerTick: REAL }));
+    engine.close();
   } finally {
     await d.close();
   }

@@ -3,6 +3,7 @@
 import { addDriverBench } from './add-driver.mjs';
 import { cliBench } from './cli.mjs';
 import { dockerBench } from './docker.mjs';
+import { hostBench } from './host.mjs';
 import { idleBench } from './idle.mjs';
 import { lighthouseBench } from './lighthouse.mjs';
 import { netDetectAndFix } from './net.mjs';
@@ -11,7 +12,9 @@ import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
 import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
+import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
+import { vitalsBench } from './vitals.mjs';
 import { wolBench } from './wol.mjs';
 
 export const benchmarks = [
@@ -24,8 +27,11 @@ export const benchmarks = [
   { name: 'reconnect', run: reconnectBench },
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
+  { name: 'relay-capacity', run: relayCapacityBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },
   { name: 'wol', run: wolBench },
+  { name: 'host', run: hostBench },
+  { name: 'vitals', run: vitalsBench },
 ];

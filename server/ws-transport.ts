@@ -1,6 +1,6 @@
 // Adapts a `ws` socket (agent side, relay side and ctl) to the session's MessageTransport.
 import type WebSocket from 'ws';
-import type { MessageTransport } from '../shared/session/transport.js';
+import { CloseCode, type MessageTransport } from '../shared/session/transport.js';
 
 /**
  * Messages (and the close) that arrive before the owner sets its handlers are kept and handed
@@ -16,7 +16,12 @@ export function wsTransport(socket: WebSocket): MessageTransport {
     send(data) {
       if (socket.readyState === socket.OPEN) socket.send(data);
     },
+    buffered() {
+      return socket.bufferedAmount;
+    },
     close(code, reason) {
+      // A peer that did not keep up would not read a close frame either: cut it, and its buffers.
+      if (code === CloseCode.overloaded) return socket.terminate();
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
         socket.close(code, reason);
     },

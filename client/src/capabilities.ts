@@ -5,12 +5,14 @@ import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
 import { containersProblems } from './containers/problems.js';
 import type { ProblemSource } from './home/problem.js';
+import { HostCard, hostUnderPressure } from './host/HostCard.js';
 import type { MessageKey } from './i18n/index.js';
 import { machinesProblems } from './machines/problems.js';
 import { NetworkCard } from './network/NetworkCard.js';
 import { networkProblems } from './network/problems.js';
 import { powerProblems } from './power/problems.js';
 import { TlsCard } from './tls/TlsCard.js';
+import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
 export interface CapabilityUi {
   id: string;
@@ -20,6 +22,8 @@ export interface CapabilityUi {
   homeCard?: ComponentType;
   /** What is wrong, from its entities, each with its fix: listed first on Home (home/problem.ts). */
   problems?: ProblemSource;
+  /** While this says so, Home shows the card first, above the agent's facts (a power cut, a host under pressure). */
+  homeFirst?: () => boolean;
 }
 
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
@@ -50,6 +54,8 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
       component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
     },
   },
+  { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
+  { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
   { id: 'network', homeCard: NetworkCard, problems: networkProblems },
   { id: 'tls', homeCard: TlsCard },
 ];
@@ -58,6 +64,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
 export type CapabilityMessages =
   | typeof import('./machines/messages.js')['machinesMessages']
   | typeof import('./containers/messages.js')['containersMessages']
+  | typeof import('./containers/drift-messages.js')['driftMessages']
   | typeof import('./power/messages.js')['powerMessages']
   | typeof import('./network/messages.js')['networkMessages']
   | typeof import('./machines/problems.js')['machinesProblemMessages']
@@ -66,4 +73,6 @@ export type CapabilityMessages =
   | typeof import('./network/problems.js')['networkProblemMessages']
   | typeof import('./home/messages.js')['homeMessages']
   | typeof import('./activity/messages.js')['activityMessages']
+  | typeof import('./host/messages.js')['hostMessages']
+  | typeof import('./ups/messages.js')['upsMessages']
   | typeof import('./tls/messages.js')['tlsMessages'];

@@ -1,6 +1,6 @@
 // Wires the agent together: store, identity, state, guard, sessions and the capabilities.
 // Knows no device or Docker details; each capability brings its own actions and state.
-
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Identity } from '../../shared/session/keys.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -24,7 +24,7 @@ import { type CapabilityFactory, capabilitiesFor } from './capabilities.js';
 import type { AgentContext, Capability, CheckRow } from './capability.js';
 import { createDevicesCapability } from './devices/devices.js';
 import { EventLog } from './event-log.js';
-import { Guard } from './guard.js';
+import { actAsAgent, Guard } from './guard.js';
 import { hostBootTime } from './host-boot.js';
 import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
@@ -95,6 +95,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const context: AgentContext = {
     config,
+    configDir: path.dirname(opts.loaded.file),
     dataDir,
     homeId: identity.id,
     state,
@@ -105,6 +106,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     log,
     metrics,
     hostBootAt: opts.hostBootAt ?? hostBootTime(clock.now()),
+    hostRoot: config.host?.root ?? '/',
+    act: (spec, call, rule) => actAsAgent(guard, spec, call, rule),
   };
   let boundPort = config.listen.port;
   const publicUrl = () => publicBaseUrl(config, boundPort);
@@ -130,7 +133,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     events,
     clock,
     log: log.child('session'),
-    onDeviceChange: (id) => devices.publish(id),
+    onDeviceChange: (id) => devices.presence(id),
   });
 
   const notifier = createNotifier(context, { ...(opts.post ? { post: opts.post } : {}) });

@@ -2,22 +2,26 @@
 // One entry per capability: its config key (and the names the key had before), the schema of its
 // config section, whether a config asks for it, its actions in the shared vocabulary, and how to
 // load its code — which happens only when the config asks for it. Add a capability: one line here.
-import type * as v from 'valibot';
+import * as v from 'valibot';
 import { fail, msg } from '../../shared/messages/say.js';
 import type { ActionSpec } from '../../shared/protocol/action.js';
 import { CONTAINERS_ACTIONS } from '../../shared/protocol/containers.js';
+import { HOST_ACTIONS } from '../../shared/protocol/host.js';
 import { MACHINES_ACTIONS } from '../../shared/protocol/machines.js';
 import { NETWORK_ACTIONS } from '../../shared/protocol/network.js';
 import { POWER_ACTIONS } from '../../shared/protocol/power.js';
 import { TLS_ACTIONS } from '../../shared/protocol/tls.js';
+import { UPS_ACTIONS } from '../../shared/protocol/ups.js';
 import { defineAction } from './actions.js';
 import type { AgentContext, Capability } from './capability.js';
 import { ContainersSection } from './containers/config.js';
+import { HostConfigSchema } from './host/config.js';
 import { MachinesSection } from './machines/config.js';
 import { NetworkSection } from './network/config.js';
 import { planFrom } from './network/plan.js';
 import { PowerSection } from './power/config.js';
 import { TlsSection } from './tls/config.js';
+import { UpsListSchema } from './ups/config.js';
 
 export type CapabilityFactory = (ctx: AgentContext) => Capability;
 
@@ -71,6 +75,22 @@ export const CAPABILITIES = [
     enabled: some,
     actions: MACHINES_ACTIONS,
     load: () => import('./machines/machines.js').then((m) => m.createMachinesCapability),
+  }),
+  capability({
+    key: 'host',
+    aliases: [],
+    section: v.optional(HostConfigSchema),
+    enabled: (h) => h !== undefined,
+    actions: HOST_ACTIONS,
+    load: () => import('./host/host.js').then((m) => m.createHostCapability),
+  }),
+  capability({
+    key: 'ups',
+    aliases: [],
+    section: v.optional(UpsListSchema, []),
+    enabled: some,
+    actions: UPS_ACTIONS,
+    load: () => import('./ups/ups.js').then((m) => m.createUpsCapability),
   }),
   capability({
     key: 'tls',

@@ -1,5 +1,7 @@
 // The contract between the agent core and a capability (system, devices, wol, docker, plugs, net).
 // The core only wires capabilities together; it knows nothing of Docker or Shelly.
+import type { ActionSpec, CallOf } from '../../shared/protocol/action.js';
+import type { ResultFrame } from '../../shared/protocol/frames.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -12,6 +14,8 @@ import type { StateStore } from './state.js';
 
 export interface AgentContext {
   config: Config;
+  /** The config file's folder: relative paths in it (a password file) are read from there. */
+  configDir: string;
   dataDir: string;
   homeId: string;
   state: StateStore;
@@ -23,6 +27,14 @@ export interface AgentContext {
   metrics: AgentMetrics;
   /** When the host booted (ms since the epoch), computed once by the agent core. */
   hostBootAt: number;
+  /** Where the host's root is for the agent: `/`, or `/host` in Docker (config `host.root`). */
+  hostRoot: string;
+  /**
+   * Runs an action as the agent itself, for a rule the owner wrote in the config (a UPS's
+   * onBattery stops): through the guard like any request — classified, refused for a lifeline,
+   * audited under `rule` — with a confirmation answered by that config.
+   */
+  act<S extends ActionSpec>(spec: S, call: CallOf<S>, rule: string): Promise<ResultFrame>;
 }
 
 export interface CheckRow {

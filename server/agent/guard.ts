@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { randomBytes, toBase64Url } from '../../shared/bytes.js';
 import { english, msg, refOf } from '../../shared/messages/say.js';
+import type { ActionSpec, CallOf } from '../../shared/protocol/action.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../shared/protocol/errors.js';
 import type { CommandFrame, Confirmation, ResultFrame } from '../../shared/protocol/frames.js';
 import { describeIssues } from '../../shared/protocol/issues.js';
@@ -229,4 +230,44 @@ function auditArgs(args: Record<string, unknown> | undefined, secret: readonly s
   const safe = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, secret.includes(k) ? '***' : v]));
   const text = JSON.stringify(safe);
   return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
+}
+
+let agentCommands = 0;
+
+/**
+ * The agent acting on a rule from its config: the same gate as any device — classified, audited,
+ * a lifeline refused — with the confirmation answered at once, because the owner gave it by
+ * writing the rule. Audited as the device `agent` named after the rule.
+ */
+export async function actAsAgent<S extends ActionSpec>(
+  guard: Guard,
+  spec: S,
+  call: CallOf<S>,
+  rule: string,
+): Promise<ResultFrame> {
+  const device = { id: 'agent', name: rule };
+  const hooks: GuardHooks = {
+    progress: () => {},
+    signal: new AbortController().signal,
+    stillAuthorized: () => true,
+  };
+  const cmd: CommandFrame = {
+    t: 'cmd',
+    id: `agent-${++agentCommands}`,
+    action: spec.name,
+    ...(call.target !== undefined ? { target: call.target } : {}),
+    ...(call.args !== undefined ? { args: call.args as Record<string, unknown> } : {}),
+  };
+  const first = await guard.execute(cmd, device, hooks);
+  if (first.status !== 'confirm') return first;
+  const text = first.confirm.typeToConfirm;
+  return guard.execute(
+    {
+      ...cmd,
+      id: `agent-${++agentCommands}`,
+      confirm: { challenge: first.confirm.challenge, ...(text ? { text } : {}) },
+    },
+    device,
+    hooks,
+  );
 }

@@ -12,6 +12,7 @@ import {
   type UpdateFrame,
 } from '../../shared/protocol/frames.js';
 import { type PlainError, PROTOCOL_VERSION } from '../../shared/protocol/handshake.js';
+import { MAX_PENDING_FRAMES, MAX_QUEUED_BYTES } from '../../shared/protocol/limits.js';
 import type { SecureChannel } from '../../shared/session/channel.js';
 import { SessionError } from '../../shared/session/errors.js';
 import {
@@ -239,9 +240,19 @@ class AgentSession {
       this.finish();
       return;
     }
+    // Frames are opened (and answered) in turn; a peer that sends faster than that is dropped.
+    if (this.pending >= MAX_PENDING_FRAMES) {
+      this.overloaded('sends faster than it can be served');
+      return;
+    }
+    this.pending++;
     this.channel.open(message).then(
-      (plain) => this.handle(plain),
+      (plain) => {
+        this.pending--;
+        this.handle(plain);
+      },
       (err) => {
+        this.pending--;
         if (this.closed) return;
         this.deps.log.warn(`session of ${this.device.id.slice(0, 8)}: ${describeError(err)}; closing`);
         this.closedForInput = true;
@@ -280,10 +291,18 @@ class AgentSession {
     const frame = decoded.frame;
     switch (frame.t) {
       case 'cmd':
-        void this.command(frame);
+        this.pending++;
+        void this.command(frame).finally(() => {
+          this.pending--;
+        });
         return;
       case 'resync':
-        void this.send(this.deps.state.snapshot());
+        // One snapshot at a time: asking again before the last one left changes nothing.
+        if (this.snapshotPending) return;
+        this.snapshotPending = true;
+        void this.send(this.deps.state.snapshot()).finally(() => {
+          this.snapshotPending = false;
+        });
         return;
       case 'ping':
         void this.send({ t: 'pong', ...(frame.at !== undefined ? { at: frame.at } : {}) });
@@ -314,6 +333,11 @@ class AgentSession {
 
   private async send(frame: AgentFrame): Promise<void> {
     if (this.closed) return;
+    // Sealing is ours to pace; bytes the peer does not take are not.
+    if ((this.transport.buffered?.() ?? 0) > MAX_QUEUED_BYTES) {
+      this.overloaded('does not take what it is sent');
+      return;
+    }
     try {
       // Once sealed, a frame must go out: its counter is spent, and skipping it would look like tampering.
       const sealed = await this.channel.seal(utf8(JSON.stringify(frame)));
@@ -321,6 +345,18 @@ class AgentSession {
     } catch (err) {
       this.deps.log.warn(`send failed: ${describeError(err)}`);
     }
+  }
+
+  /** Frames received and not yet handled (opened, or a command still running): bounded. */
+  private pending = 0;
+  private snapshotPending = false;
+
+  private overloaded(why: string): void {
+    if (this.closed) return;
+    this.deps.log.warn(`session of ${this.device.id.slice(0, 8)} via ${this.meta.path} ${why}; dropped`);
+    this.closedForInput = true;
+    this.transport.close(CloseCode.overloaded, 'overloaded');
+    this.finish();
   }
 
   private finish(): void {

@@ -30,3 +30,8 @@ export function clockTime(at: number): string {
 export function ago(at: number, now = Date.now()): string {
   return `${duration(now - at)} ago`;
 }
+
+/** 4.2% below 10, 42% above, as the catalogues' {x:percent} shows it. */
+export function percent(p: number): string {
+  return `${Number(p.toFixed(p < 10 ? 1 : 0))}%`;
+}

@@ -26,7 +26,7 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     mode === 'start'
       ? await composeAgentWithRelay(options)
       : await createAgent(options).then((agent) => ({ agent, close: () => agent.close() }));
-  // Before anything is printed: a stop asked for as soon as it says it runs is a clean stop too.
+  // Before it says it runs: a stop right after that is a clean stop, not the default signal death.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { fromBase64Url, randomBytes, toBase64Url } from '../../shared/bytes.js';
+import { MAX_LINK_QUEUED_BYTES, MAX_QUEUED_BYTES } from '../../shared/protocol/limits.js';
 import {
   AgentToRelay,
   DataKind,
@@ -18,7 +19,7 @@ import {
   type RelayToAgent,
 } from '../../shared/protocol/relay-link.js';
 import { fingerprint, verify } from '../../shared/session/keys.js';
-import type { MessageTransport } from '../../shared/session/transport.js';
+import { CloseCode, type MessageTransport } from '../../shared/session/transport.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { PassthroughStream, type PassthroughTimings } from './passthrough-stream.js';
@@ -177,13 +178,26 @@ export class AgentLink {
     const sid = this.allocateSid();
     this.streams.set(sid, client);
     client.onMessage = (m) => {
-      if (!this.closed) this.socket.send(encodeData(sid, m), { binary: true });
+      if (this.closed) return;
+      // The agent (or the way to it) is not taking what this home's phones send: drop the sender.
+      if (this.socket.bufferedAmount > MAX_LINK_QUEUED_BYTES)
+        return this.dropStream(sid, 'the link to home is full');
+      this.socket.send(encodeData(sid, m), { binary: true });
     };
     client.onClose = (code) => {
       if (this.streams.delete(sid))
         this.sendControl({ t: 'close', sid, code: code ?? 1000, reason: 'client closed' });
     };
     this.sendControl({ t: 'open', sid, source });
+  }
+
+  private dropStream(sid: number, why: string): void {
+    const client = this.streams.get(sid);
+    if (!client) return;
+    this.streams.delete(sid);
+    this.log.warn(`stream ${sid} of ${this.homeId?.slice(0, 8)} dropped: ${why}`);
+    client.close(CloseCode.overloaded, 'overloaded');
+    this.sendControl({ t: 'close', sid, code: CloseCode.overloaded, reason: 'overloaded' });
   }
 
   sendControl(frame: RelayToAgent): void {
@@ -210,7 +224,11 @@ export class AgentLink {
       }
       const frame = decodeData(bytes);
       if (!frame) return;
-      this.streams.get(frame.sid)?.send(frame.payload);
+      const client = this.streams.get(frame.sid);
+      // A phone that does not read what home sends is dropped, not buffered for.
+      if ((client?.buffered?.() ?? 0) > MAX_QUEUED_BYTES)
+        this.dropStream(frame.sid, 'the phone does not read');
+      else client?.send(frame.payload);
       return;
     }
     const frame = parseControl(AgentToRelay, data.toString('utf8'));

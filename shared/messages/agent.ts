@@ -8,9 +8,6 @@ export const agentSays = defineCatalogue({
     'agent.started': 'The agent started (version {version})',
     'agent.started-after-boot':
       'The agent started after the host rebooted at {bootAt:time}: power loss suspected',
-    'event.agent.unclean-stop': 'Agent stopped uncleanly',
-    'agent.unclean-stop':
-      'The agent stopped uncleanly around {at:time} — power cut? It was down for about {down:duration}.',
     'event.devices.paired': 'Device paired',
     'event.devices.revoked': 'Device revoked',
     'devices.paired-new': 'New device paired: {name}',
@@ -42,8 +39,6 @@ export const agentSays = defineCatalogue({
     'event.agent.started-after-boot': '主机重启后代理已启动',
     'agent.started': '代理已启动（版本 {version}）',
     'agent.started-after-boot': '主机于 {bootAt:time} 重启后代理已启动：疑似断电',
-    'event.agent.unclean-stop': '代理异常停止',
-    'agent.unclean-stop': '代理约在 {at:time} 异常停止——是断电吗？它停机了约 {down:duration}。',
     'event.devices.paired': '设备已配对',
     'event.devices.revoked': '设备已撤销',
     'devices.paired-new': '新设备已配对：{name}',
@@ -74,8 +69,6 @@ export const agentSays = defineCatalogue({
     'event.agent.started-after-boot': '主機重新開機後代理已啟動',
     'agent.started': '代理已啟動（版本 {version}）',
     'agent.started-after-boot': '主機於 {bootAt:time} 重新開機後代理已啟動：疑似斷電',
-    'event.agent.unclean-stop': '代理程式異常停止',
-    'agent.unclean-stop': '代理程式約在 {at:time} 異常停止——是斷電嗎？它停機了約 {down:duration}。',
     'event.devices.paired': '裝置已配對',
     'event.devices.revoked': '裝置已撤銷',
     'devices.paired-new': '新裝置已配對：{name}',

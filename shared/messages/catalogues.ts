@@ -2,11 +2,15 @@
 // file beside this one and adds it below — one line each. The agent renders English and each push
 // subscriber's language from these; the PWA and ctl render the same keys.
 import { agentSays } from './agent.js';
+import { containerUsageMessages } from './container-usage.js';
 import { containersSays } from './containers.js';
 import { guardSays } from './guard.js';
+import { hostMessages } from './host.js';
 import { machinesSays } from './machines.js';
 import { networkSays } from './network.js';
 import { powerSays } from './power.js';
+import { statusMessages } from './status.js';
+import { upsMessages } from './ups.js';
 
 export const CATALOGUES = {
   guard: guardSays,
@@ -15,4 +19,8 @@ export const CATALOGUES = {
   containers: containersSays,
   power: powerSays,
   network: networkSays,
+  host: hostMessages,
+  containerUsage: containerUsageMessages,
+  status: statusMessages,
+  ups: upsMessages,
 } as const;

@@ -50,6 +50,24 @@ export const ContainerMount = v.object({
 });
 export type ContainerMount = v.InferOutput<typeof ContainerMount>;
 
+/**
+ * The image a container runs against what its reference points to now on the same engine:
+ * `moved` (the tag points to another image: the next recreate changes it), `missing` (the tag is
+ * gone: the next recreate pulls it anew), `current`, `pinned` (by digest), `unknown`.
+ */
+export const ImageDrift = v.object({
+  status: v.picklist(['current', 'moved', 'missing', 'pinned', 'unknown']),
+  /** The registry digest of the running image (`repo@sha256:…`); null for one built or loaded here. */
+  runningDigest: v.nullable(v.string()),
+  /** The image the reference points to now: id (12 hex) and digest. */
+  tagImageId: v.nullable(v.string()),
+  tagDigest: v.nullable(v.string()),
+  tagCreatedAt: when,
+  /** What would change what it runs: a `recreate` (certain), a `pull` (a moving tag), or nothing. */
+  changesOn: v.nullable(v.picklist(['recreate', 'pull'])),
+});
+export type ImageDrift = v.InferOutput<typeof ImageDrift>;
+
 export const ContainerInfo = v.object({
   engine: v.string(),
   name: v.string(),
@@ -95,12 +113,48 @@ export const ContainerInfo = v.object({
   mounts: v.optional(v.array(ContainerMount)),
   /** The likely cause of a failed start, when a mount explains it (newer agents). */
   cause: v.optional(MessageRef),
+
+  /** Absent until the engine has been asked about its image. */
+  drift: v.optional(ImageDrift),
 });
 export type ContainerInfo = v.InferOutput<typeof ContainerInfo>;
+
+/** What a one-tap fix may offer for a container eating the host; the guard still decides. */
+export const ContainerFix = v.picklist(['stop', 'restart', 'limit-memory']);
+export type ContainerFix = v.InferOutput<typeof ContainerFix>;
+
+/**
+ * One running container's use of the host (id `<engine>/<name>`), republished only when a figure
+ * moved past its step, so 200 quiet containers cost the phones nothing per tick.
+ */
+export const ContainerUsage = v.object({
+  engine: v.string(),
+  name: v.string(),
+  /** Docker's id, first 12 hex digits. */
+  containerId: v.string(),
+  memoryBytes: v.number(),
+  memoryLimitBytes: v.nullable(v.number()),
+  /** Change over `growthWindowMs` (the part of the window this container has been measured). */
+  memoryGrowthBytes: v.nullable(v.number()),
+  growthWindowMs: v.number(),
+  /** Percent of one CPU, as `docker stats` shows it (200 = two full cores). */
+  cpuPercent: v.nullable(v.number()),
+  readBytesPerSec: v.nullable(v.number()),
+  writeBytesPerSec: v.nullable(v.number()),
+  /** From the cgroup files (every tick) or a one-shot stats request (a few containers per tick). */
+  via: v.picklist(['cgroup', 'stats']),
+  /** When these figures were read. */
+  at: v.number(),
+  /** A limit with room above today's use, offered by the "limit memory" fix. */
+  suggestedLimitBytes: v.number(),
+  fixes: v.array(ContainerFix),
+});
+export type ContainerUsage = v.InferOutput<typeof ContainerUsage>;
 
 export const CONTAINERS_ENTITIES = {
   'containers.engine': EngineInfo,
   containers: ContainerInfo,
+  'containers.usage': ContainerUsage,
 };
 
 /** What a restart, start or stop answers: the container's key and the state it reached. */
@@ -127,4 +181,34 @@ export const ContainersLogs = action({
   result: v.object({ container: v.string(), lines: v.array(LogLine), truncated: v.boolean() }),
   aliases: ['container.logs'],
 });
-export const CONTAINERS_ACTIONS = [ContainersRestart, ContainersStart, ContainersStop, ContainersLogs];
+
+/** Docker refuses less ("Minimum memory limit allowed is 6MB"). */
+export const MIN_MEMORY_LIMIT = 6 * 1024 * 1024;
+
+/** `docker update --memory`: the limit, with swap on top of it (0 by default, so the limit holds). */
+export const ContainersLimitMemory = action({
+  name: 'containers.limit-memory',
+  target: 'required',
+  args: v.strictObject({
+    bytes: v.pipe(v.number(), v.safeInteger(), v.minValue(MIN_MEMORY_LIMIT, 'at least 6 MB')),
+    swapBytes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  }),
+  result: v.object({
+    container: v.string(),
+    requestedBytes: v.number(),
+    /** HostConfig.Memory / MemorySwap after the update. */
+    inspectBytes: v.number(),
+    inspectSwapBytes: v.number(),
+    /** The kernel's limit; null when the agent cannot see the container's cgroup (a remote engine). */
+    cgroupBytes: v.nullable(v.number()),
+    message: MessageRef,
+  }),
+});
+
+export const CONTAINERS_ACTIONS = [
+  ContainersRestart,
+  ContainersStart,
+  ContainersStop,
+  ContainersLogs,
+  ContainersLimitMemory,
+];

@@ -2,16 +2,11 @@
 // consumers and its active alerts. A null field is "not available" (a VM without sensors, a kernel
 // without pressure stall information, a file the agent cannot see).
 import * as v from 'valibot';
+import { ContainerUsage } from './containers.js';
+import { MessageRef } from './message.js';
 
 const num = v.number();
 const maybe = v.nullable(v.number());
-
-export const MessageDescriptor = v.object({
-  /** Catalogue key, e.g. `host.memoryPressure.alert`. */
-  key: v.string(),
-  params: v.record(v.string(), v.union([v.string(), v.number()])),
-});
-export type MessageDescriptor = v.InferOutput<typeof MessageDescriptor>;
 
 const PressureLine = v.object({ avg10: num, avg60: num, avg300: num });
 export const PressureVitals = v.nullable(v.object({ some: PressureLine, full: v.nullable(PressureLine) }));
@@ -36,32 +31,6 @@ export type MountVitals = v.InferOutput<typeof MountVitals>;
 
 export const TemperatureVitals = v.object({ sensor: v.string(), label: v.string(), celsius: num });
 
-/** What a one-tap fix on Home may offer; the guard still decides (lifeline containers are refused). */
-export const ContainerFix = v.picklist(['stop', 'restart', 'limit-memory']);
-export type ContainerFix = v.InferOutput<typeof ContainerFix>;
-
-export const ContainerUsage = v.object({
-  /** Docker's id, first 12 hex digits. */
-  containerId: v.string(),
-  name: v.string(),
-  memoryBytes: num,
-  memoryLimitBytes: maybe,
-  /** Change over `growthWindowMs` (the part of the window this container has been measured). */
-  memoryGrowthBytes: maybe,
-  growthWindowMs: num,
-  /** Percent of one CPU, as `docker stats` shows it (200 = two full cores). */
-  cpuPercent: maybe,
-  readBytesPerSec: maybe,
-  writeBytesPerSec: maybe,
-  /** From the cgroup files (every tick) or a one-shot stats request (a few containers per tick). */
-  via: v.picklist(['cgroup', 'stats']),
-  at: num,
-  /** A limit with room above today's use, offered by the "limit memory" fix. */
-  suggestedLimitBytes: num,
-  fixes: v.array(ContainerFix),
-});
-export type ContainerUsage = v.InferOutput<typeof ContainerUsage>;
-
 export const HostRule = v.picklist([
   'memoryPressure',
   'memoryAvailable',
@@ -75,13 +44,13 @@ export type HostRule = v.InferOutput<typeof HostRule>;
 
 export const HostAlert = v.object({
   rule: HostRule,
-  /** `` for the host, the mount point for diskUsed, the container id for containerMemory. */
+  /** `` for the host, the mount point for diskUsed, `<engine>/<name>` for containerMemory. */
   subject: v.string(),
   /** When the condition began (before the sustain time ran out). */
   since: num,
-  message: MessageDescriptor,
+  message: MessageRef,
   /** The consumers the message names, each its own descriptor. */
-  consumers: v.array(MessageDescriptor),
+  consumers: v.array(MessageRef),
   /** English text of message + consumers. */
   text: v.string(),
 });
@@ -108,13 +77,12 @@ export const HostVitals = v.object({
   mounts: v.array(MountVitals),
   temperatures: v.array(TemperatureVitals),
   boot: v.object({ bootId: v.nullable(v.string()), bootTime: maybe }),
+  /** Running containers whose use is known (the `containers.usage` entities), and how it was read. */
   containers: v.object({
+    measured: num,
     source: v.nullable(v.picklist(['cgroup', 'stats', 'mixed'])),
-    running: num,
-    /** Why containers could not be measured (the engine did not answer), else null. */
-    problem: v.nullable(v.string()),
   }),
-  /** The biggest consumers by memory, then CPU, then I/O (a few): what Home shows under pressure. */
+  /** The biggest consumers by memory, then CPU, then I/O (a few), from `containers.usage`: what Home shows under pressure. */
   top: v.array(ContainerUsage),
   alerts: v.array(HostAlert),
   windowMs: num,
@@ -126,3 +94,6 @@ export type HostVitals = v.InferOutput<typeof HostVitals>;
 export const HOST_ENTITIES = {
   host: HostVitals,
 };
+
+/** The host capability only watches: its fixes are the containers' actions. */
+export const HOST_ACTIONS = [] as const;

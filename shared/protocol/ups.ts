@@ -76,3 +76,6 @@ export const UpsInfo = v.object({
 export type UpsInfo = v.InferOutput<typeof UpsInfo>;
 
 export const UPS_ENTITIES = { ups: UpsInfo };
+
+/** The UPS capability only watches; its onBattery rule acts through the containers' actions. */
+export const UPS_ACTIONS = [] as const;

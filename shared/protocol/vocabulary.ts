@@ -8,23 +8,27 @@ import { AGENT_ENTITIES } from './agent.js';
 import { CONTAINERS_ACTIONS, CONTAINERS_ENTITIES } from './containers.js';
 import { DEVICES_ACTIONS, DEVICES_ENTITIES } from './devices.js';
 import type { Entity } from './frames.js';
+import { HOST_ACTIONS, HOST_ENTITIES } from './host.js';
 import { MACHINES_ACTIONS, MACHINES_ENTITIES } from './machines.js';
 import { NETWORK_ACTIONS, NETWORK_ENTITIES } from './network.js';
 import { NOTIFY_ACTIONS, NOTIFY_ENTITIES } from './notify.js';
 import { POWER_ACTIONS, POWER_ENTITIES } from './power.js';
 import { RELAY_ENTITIES } from './relay.js';
 import { TLS_ACTIONS, TLS_ENTITIES } from './tls.js';
+import { UPS_ACTIONS, UPS_ENTITIES } from './ups.js';
 
 export * from './activity.js';
 export * from './agent.js';
 export * from './containers.js';
 export * from './devices.js';
+export * from './host.js';
 export * from './machines.js';
 export * from './network.js';
 export * from './notify.js';
 export * from './power.js';
 export * from './relay.js';
 export * from './tls.js';
+export * from './ups.js';
 
 /** Every entity kind the agent publishes, with the schema of its data. */
 export const ENTITIES = {
@@ -36,6 +40,8 @@ export const ENTITIES = {
   ...CONTAINERS_ENTITIES,
   ...POWER_ENTITIES,
   ...NETWORK_ENTITIES,
+  ...HOST_ENTITIES,
+  ...UPS_ENTITIES,
   ...TLS_ENTITIES,
 } as const;
 
@@ -48,6 +54,8 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...CONTAINERS_ACTIONS,
   ...POWER_ACTIONS,
   ...NETWORK_ACTIONS,
+  ...HOST_ACTIONS,
+  ...UPS_ACTIONS,
   ...TLS_ACTIONS,
 ];
 

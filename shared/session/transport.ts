@@ -5,6 +5,8 @@
 export interface MessageTransport {
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /** Bytes sent but not yet taken by the peer (absent: the transport cannot tell). */
+  buffered?(): number;
   onMessage: ((data: string | Uint8Array) => void) | null;
   onClose: ((code: number, reason: string) => void) | null;
 }
@@ -17,6 +19,8 @@ export const CloseCode = {
   revoked: 4403,
   frameRejected: 4408,
   timeout: 4409,
+  /** The peer did not keep up (did not read, or sent faster than it could be served). */
+  overloaded: 4429,
   shutdown: 4500,
 } as const;
 

@@ -6,7 +6,7 @@ import { ActionRegistry } from '../../server/agent/actions.js';
 import type { AgentContext, Capability } from '../../server/agent/capability.js';
 import { createContainersCapability, type DockerDeps } from '../../server/agent/containers/containers.js';
 import { EventLog } from '../../server/agent/event-log.js';
-import { Guard } from '../../server/agent/guard.js';
+import { actAsAgent, Guard } from '../../server/agent/guard.js';
 import { hostBootTime } from '../../server/agent/host-boot.js';
 import { StateStore } from '../../server/agent/state.js';
 import { systemClock } from '../../server/clock.js';
@@ -40,8 +40,10 @@ export async function startDockerRig(
 ): Promise<DockerRig> {
   const { config } = parseConfig(yaml, path.join(dir, 'lifeline.yaml'));
   const db = openDatabase(dir);
+  let guard: Guard | undefined;
   const ctx: AgentContext = {
     config,
+    configDir: dir,
     dataDir: dir,
     homeId: 'rig',
     state: new StateStore(systemClock),
@@ -52,19 +54,21 @@ export async function startDockerRig(
     log: silentLogger,
     metrics: new AgentMetrics(),
     hostBootAt: hostBootAt ?? hostBootTime(systemClock.now()),
+    hostRoot: config.host?.root ?? '/',
+    act: (spec, call, rule) => actAsAgent(guard!, spec, call, rule),
   };
   const capability = createContainersCapability(ctx, deps);
   const registry = new ActionRegistry();
   registry.register(...capability.actions);
-  const guard = new Guard(registry, new AuditRepo(db), systemClock, silentLogger);
+  guard = new Guard(registry, new AuditRepo(db), systemClock, silentLogger);
   await capability.start();
   const device = { id: 'rig-device', name: 'rig' };
   return {
     ctx,
     capability,
-    guard,
+    guard: guard!,
     command: (action, target, confirm) =>
-      guard.execute(
+      guard!.execute(
         { t: 'cmd', id: `c${++n}`, action, target, ...(confirm ? { confirm: { challenge: confirm } } : {}) },
         device,
         { progress: () => {}, signal: new AbortController().signal, stillAuthorized: () => true },

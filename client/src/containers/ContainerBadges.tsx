@@ -1,5 +1,6 @@
 import type { ContainerInfo } from '../../../shared/protocol/containers.js';
 import { t } from '../i18n/index.js';
+import { DriftBadge } from './DriftBadge.js';
 
 /** What needs a look at a glance: a failed exit, an unpinned image, lifeline, loop, boot race, health. */
 export function ContainerBadges({ c }: { c: ContainerInfo }) {
@@ -10,14 +11,7 @@ export function ContainerBadges({ c }: { c: ContainerInfo }) {
           {t('containers.exitBadge', { code: c.exitCode })}
         </span>
       )}
-      {!c.pinned && (
-        <span
-          class="badge warn"
-          title={t(c.pin === 'latest' ? 'containers.pin.latest' : 'containers.pin.untagged')}
-        >
-          {t('containers.unpinned')}
-        </span>
-      )}
+      <DriftBadge c={c} />
       {c.self && <span class="badge">{t('containers.self')}</span>}
       {c.lifeline && <span class="badge lifeline">{t('containers.lifeline')}</span>}
       {c.looping && <span class="badge warn">{t('containers.looping')}</span>}

@@ -18,10 +18,14 @@ export function HomeScreen() {
   const problems = facts
     ? [...coreProblems(table), ...CAPABILITY_UI.flatMap((c) => c.problems?.(table, n) ?? [])]
     : [];
+  // A power cut or a host under pressure comes next: it is what the owner opened the app for.
+  const first = CAPABILITY_UI.filter((c) => c.homeCard && c.homeFirst?.());
+  const rest = CAPABILITY_UI.filter((c) => c.homeCard && !first.includes(c));
   return (
     <main class="screen">
       <h1 {...(facts ? DATA : {})}>{facts?.name ?? t('home.title')}</h1>
       {facts && <ProblemList problems={problems} />}
+      {first.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
       <section class="card" aria-labelledby="agent-h">
         <h2 id="agent-h">{t('home.agent')}</h2>
         {facts ? (
@@ -60,7 +64,7 @@ export function HomeScreen() {
           <p class="muted">{t('state.none')}</p>
         )}
       </section>
-      {CAPABILITY_UI.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
+      {rest.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
     </main>
   );
 }

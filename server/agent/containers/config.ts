@@ -4,6 +4,24 @@ import * as v from 'valibot';
 import { displayName, id, nonEmpty, rule, tlsFiles, urlWithScheme } from '../../config/fields.js';
 
 const positive = (max: number) => v.pipe(v.number(), v.gtValue(0), v.maxValue(max));
+const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+
+/** Per-container use of CPU, memory and disk (docs/containers.md); `false` turns it off. */
+const UsageSchema = v.optional(
+  v.union([
+    v.literal(false),
+    v.strictObject({
+      intervalSeconds: v.optional(whole(1, 3600), 10),
+      /** How far back growth is measured ("grew 1.2 GB in 10 min"). */
+      windowMinutes: v.optional(whole(1, 1440), 10),
+      /** Containers measured at most (by name order). */
+      max: v.optional(whole(1, 2000), 200),
+      /** One-shot stats requests per tick, for containers whose cgroup files the agent cannot see. */
+      statsPerTick: v.optional(whole(1, 50), 4),
+    }),
+  ]),
+  {},
+);
 
 export const EngineSchema = v.pipe(
   v.strictObject({
@@ -34,6 +52,7 @@ export const EngineSchema = v.pipe(
       }),
       {},
     ),
+    usage: UsageSchema,
   }),
   rule((e, report) => {
     if (e.socket && e.url) report([], 'either socket or url, not both');
@@ -41,5 +60,6 @@ export const EngineSchema = v.pipe(
   }),
 );
 export type EngineConfig = v.InferOutput<typeof EngineSchema>;
+export type UsageSettings = Exclude<EngineConfig['usage'], false>;
 
 export const ContainersSection = v.optional(v.array(EngineSchema), []);

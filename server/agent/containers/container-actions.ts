@@ -14,7 +14,9 @@ import { isRunning } from './container-info.js';
 import type { Tracked } from './container-table.js';
 import { dockerMessage, type EngineApi, statusOf } from './engine-api.js';
 import { classifyRestart, classifyStop, type GuardView } from './guard-rules.js';
+import { limitMemoryAction } from './limit-memory-action.js';
 import { parseLogLines } from './logs.js';
+import type { MemoryLimitResult } from './memory-limit.js';
 
 /** One engine as the actions see it. */
 export interface ContainerEngine extends GuardView {
@@ -34,9 +36,13 @@ export interface ContainerEngine extends GuardView {
   intended(t: Tracked, dies: number, call: (api: EngineApi, id: string) => Promise<void>): Promise<void>;
   /** It is stopped on purpose: boot-race recovery stops trying. */
   cancelRecovery(t: Tracked): void;
+  /** What it uses now (null when unknown). */
+  memoryInUse(t: Tracked): Promise<number | null>;
+  /** `docker update` of its memory limit, read back from the engine and the kernel. */
+  limitMemory(t: Tracked, bytes: number, swapBytes: number | undefined): Promise<MemoryLimitResult>;
 }
 
-interface Resolved {
+export interface Resolved {
   m: ContainerEngine;
   t: Tracked;
 }
@@ -183,7 +189,9 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
     },
   });
 
-  return [restart, start, stop, logs];
+  const limitMemory = limitMemoryAction(resolve, guarded);
+
+  return [restart, start, stop, logs, limitMemory];
 }
 
 /** A call that did not reach the engine, with why. */

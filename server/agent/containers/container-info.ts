@@ -1,7 +1,12 @@
 // Turns Docker's inspect answer into the `container` entity. Only named fields are copied: the
 // inspect data also holds the container's environment, which often carries secrets.
 import type { ContainerInspectInfo } from 'dockerode';
-import type { ContainerInfo, ImagePin, RecoveryInfo } from '../../../shared/protocol/vocabulary.js';
+import type {
+  ContainerInfo,
+  ImageDrift,
+  ImagePin,
+  RecoveryInfo,
+} from '../../../shared/protocol/vocabulary.js';
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';
 const COMPOSE_SERVICE = 'com.docker.compose.service';
@@ -53,6 +58,7 @@ export interface ContainerFlags {
   looping: boolean;
   bootRace: boolean;
   recovery: RecoveryInfo | null;
+  drift?: ImageDrift;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -5,7 +5,7 @@
 import type { ContainerInspectInfo } from 'dockerode';
 import { english } from '../../../shared/messages/say.js';
 import type { MessageRef } from '../../../shared/protocol/message.js';
-import type { EngineInfo } from '../../../shared/protocol/vocabulary.js';
+import type { EngineInfo, ImageDrift } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
 import type { StateStore } from '../state.js';
@@ -49,6 +49,8 @@ export interface ContainerTableDeps {
   api(): EngineApi | null;
   /** What the agent can see of a path on the engine's host (mounts.ts). */
   look?: Look;
+  /** Its image against what its tag points to now (absent until known). */
+  drift?: (inspect: ContainerInspectInfo) => ImageDrift | undefined;
 }
 
 /** Events that change nothing the table shows. */
@@ -213,6 +215,11 @@ export class ContainerTable {
     if (t) this.publish(t);
   }
 
+  /** Rows whose derived facts (their image's drift) changed. */
+  republishWhere(match: (t: Tracked) => boolean): void {
+    for (const t of this.rows.values()) if (match(t)) this.publish(t);
+  }
+
   private remember(inspect: ContainerInspectInfo): Tracked {
     const t: Tracked = { id: inspect.Id, name: containerName(inspect), inspect };
     this.rows.set(t.id, t);
@@ -251,9 +258,11 @@ export class ContainerTable {
 
   private publish(t: Tracked): void {
     const key = this.key(t);
+    const drift = this.deps.drift?.(t.inspect);
     const flags: ContainerFlags = {
       ...this.roles(t),
       ...this.deps.marks.marks(key, isRunning(t.inspect)),
+      ...(drift ? { drift } : {}),
     };
     const info = toContainerInfo(this.id, t.inspect, flags);
     const mounts = mountsOf(t.inspect, this.deps.look ?? lookNowhere);

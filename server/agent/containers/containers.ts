@@ -3,9 +3,11 @@
 // incidents with their boot-race recovery, the engine notices — each given only the narrow view
 // of its siblings it needs; the container actions under the guard; the engines' `check` rows.
 import { fail, msg } from '../../../shared/messages/say.js';
+import type { ContainerFix } from '../../../shared/protocol/containers.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { Logger } from '../../log.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
+import { type HostFiles, hostFiles } from '../host-files.js';
 import { BootRecovery } from './boot-recovery.js';
 import type { EngineConfig } from './config.js';
 import { type ContainerEngine, createContainerActions } from './container-actions.js';
@@ -16,10 +18,13 @@ import { dockerMessage, type EngineApi, engineProblem, openEngineApi, timedEngin
 import { checkEngine } from './engine-check.js';
 import { EngineLink } from './engine-link.js';
 import { EngineNotices } from './engine-notices.js';
+import { ImageDriftWatch } from './image-drift.js';
 import { Incidents } from './incidents.js';
 import { readLogTail } from './logs.js';
+import { memoryInUse, setMemoryLimit } from './memory-limit.js';
 import { lookHere, lookNowhere } from './mounts.js';
 import { selfContainerIds } from './self-container.js';
+import { UsageWatch } from './usage-watch.js';
 
 export interface DockerTiming {
   /** Waits between attempts to reattach to an engine that went away. */
@@ -45,6 +50,8 @@ export interface DockerDeps {
   /** The ids of the container this agent runs in, if any (default: read from /proc). */
   selfIds?: readonly string[];
   timing?: Partial<DockerTiming>;
+  /** The host's /proc and /sys, where containers' cgroup files are read (default: under ctx.hostRoot). */
+  files?: HostFiles;
 }
 
 export function createContainersCapability(ctx: AgentContext, deps: DockerDeps = {}): Capability {
@@ -53,8 +60,9 @@ export function createContainersCapability(ctx: AgentContext, deps: DockerDeps =
   const timing = { ...DEFAULT_TIMING, ...deps.timing };
   const selfIds = deps.selfIds ?? selfContainerIds();
   const log = ctx.log.child('docker');
+  const files = deps.files ?? hostFiles(ctx.hostRoot);
   const engines = ctx.config.containers.map((cfg) =>
-    watchEngine(cfg, ctx, { openApi, timing, selfIds, log: log.child(`docker:${cfg.id}`) }),
+    watchEngine(cfg, ctx, { openApi, timing, selfIds, files, log: log.child(`docker:${cfg.id}`) }),
   );
 
   return {
@@ -78,8 +86,13 @@ interface WatchOptions {
   openApi: (cfg: EngineConfig) => EngineApi;
   timing: DockerTiming;
   selfIds: readonly string[];
+  files: HostFiles;
   log: Logger;
 }
+
+/** What Home may offer for a container eating the host; a lifeline can only be restarted (SPEC §4). */
+const ALL_FIXES: ContainerFix[] = ['stop', 'restart', 'limit-memory'];
+const LIFELINE_FIXES: ContainerFix[] = ['restart'];
 
 interface WatchedEngine {
   engine: ContainerEngine;
@@ -118,6 +131,14 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     logTail: (id) => readLogTail(link.connected, id, Boolean(table.byId(id)?.inspect.Config?.Tty), log),
     changed: (key) => table.republish(key),
   });
+  const drift = new ImageDriftWatch({
+    api: () => link.connected,
+    changed: ({ ref, imageId }) =>
+      table.republishWhere(
+        (t) => (ref !== undefined && t.inspect.Config?.Image === ref) || t.inspect.Image === imageId,
+      ),
+    log,
+  });
   const table: ContainerTable = new ContainerTable({
     cfg,
     state,
@@ -127,7 +148,29 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     marks: incidents,
     api: () => link.connected,
     look: cfg.url ? lookNowhere : lookHere,
+    drift: (inspect) => drift.of(inspect),
   });
+  const usage =
+    cfg.usage === false
+      ? null
+      : new UsageWatch({
+          engine: cfg.id,
+          settings: cfg.usage,
+          files: o.files,
+          api: () => link.connected,
+          running: () =>
+            table
+              .all()
+              .filter((t) => t.inspect.State.Running)
+              .map((t) => ({ id: t.id, name: t.name })),
+          fixesFor: (id) => {
+            const t = table.byId(id);
+            return t && table.roles(t).lifeline ? LIFELINE_FIXES : ALL_FIXES;
+          },
+          state,
+          clock,
+          log,
+        });
   const deaths = new DeathWatch({ table, incidents, clock, log, hostBootAt, settleMs: timing.settleMs });
   const notices = new EngineNotices({ cfg, events });
   const link = new EngineLink({
@@ -138,6 +181,8 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     handlers: {
       attached(version, list) {
         notices.back(version);
+        drift.reset();
+        usage?.attached();
         deaths.attached(table.attached(version, list));
       },
       unreachable(reason) {
@@ -152,6 +197,7 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
       },
       // The table first: the death watch waits for the read it starts.
       event(e) {
+        if (e.type === 'image') return drift.imageEvent(e.action);
         table.event(e);
         deaths.event(e);
       },
@@ -196,6 +242,22 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
       }
     },
     cancelRecovery: (t) => recovery.cancel(table.key(t)),
+    memoryInUse: (t) => memoryInUse({ api: engine.api(), files: o.files }, t.id),
+    async limitMemory(t, bytes, swapBytes) {
+      const api = engine.api();
+      try {
+        return await setMemoryLimit({ api, files: o.files }, t, bytes, {
+          ...(swapBytes !== undefined ? { swapBytes } : {}),
+        });
+      } catch (err) {
+        if (err instanceof LifelineError) throw err;
+        throw new LifelineError('unreachable', `Docker engine ${cfg.id}: ${engine.describeError(err)}`);
+      } finally {
+        await table.refresh(t.id);
+        // The phones see the new limit now, not a tick later.
+        void usage?.tick().catch(() => {});
+      }
+    },
   };
 
   const startAgain = async (key: string): Promise<void> => {
@@ -214,8 +276,11 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     start() {
       table.start();
       link.start();
+      usage?.start();
     },
     stop() {
+      usage?.stop();
+      drift.stop();
       link.stop();
       deaths.stop();
       recovery.stop();

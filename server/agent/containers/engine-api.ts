@@ -26,6 +26,33 @@ export interface EngineVersion {
   engineVersion: string;
 }
 
+/** What `docker info` says about how containers are metered. */
+export interface EngineFacts {
+  /** CgroupVersion: "1", "2", or null on engines too old to say. */
+  cgroupVersion: string | null;
+  /** CgroupDriver: "cgroupfs", "systemd", or null. */
+  cgroupDriver: string | null;
+  memTotalBytes: number | null;
+}
+
+/** An image as the engine has it: its id and the registry digests it was pulled as. */
+export interface ImageFacts {
+  /** `sha256:…`: the image id (the digest of its config). */
+  id: string;
+  /** `repo@sha256:…` for each repository it came from; empty for an image built or loaded here. */
+  repoDigests: string[];
+  /** Null when the engine does not say. */
+  createdAt: number | null;
+}
+
+/** `POST /containers/{id}/update` fields the agent sets. */
+export interface ResourceUpdate {
+  /** HostConfig.Memory in bytes; 0 removes the limit. */
+  Memory: number;
+  /** HostConfig.MemorySwap: memory + swap; -1 unlimited swap. */
+  MemorySwap: number;
+}
+
 /** What the capability needs from an engine; tests run it against a real dockerd on a private socket. */
 export interface EngineApi {
   readonly endpoint: string;
@@ -39,6 +66,13 @@ export interface EngineApi {
   stop(id: string, seconds: number | undefined): Promise<void>;
   restart(id: string, seconds: number | undefined): Promise<void>;
   logs(id: string, opts: { tail: number; timestamps: boolean }): Promise<Buffer>;
+  info(): Promise<EngineFacts>;
+  /** One `GET /containers/{id}/stats?stream=false&one-shot=true`: the raw JSON, checked by the caller. */
+  stats(id: string): Promise<unknown>;
+  /** Changes a container's resources in place (`docker update`). */
+  update(id: string, resources: ResourceUpdate): Promise<void>;
+  /** An image by id or reference; null when the engine has none by that name. */
+  image(ref: string): Promise<ImageFacts | null>;
   /** Closes every connection this API opened. */
   close(): void;
 }
@@ -229,7 +263,7 @@ export function openEngineApi(cfg: EngineConfig): EngineApi {
     async events(signal) {
       return docker.stream({
         path: '/events',
-        query: { filters: JSON.stringify({ type: ['container', 'network'] }) },
+        query: { filters: JSON.stringify({ type: ['container', 'network', 'image'] }) },
         signal: AbortSignal.any([signal, closing.signal]),
       });
     },
@@ -248,6 +282,49 @@ export function openEngineApi(cfg: EngineConfig): EngineApi {
         query: { stdout: true, stderr: true, follow: false, tail: opts.tail, timestamps: opts.timestamps },
         signal: deadline(),
       });
+    },
+    async info() {
+      const r = (await docker.json({ path: '/info', signal: deadline() })) as Record<string, unknown> | null;
+      const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : null);
+      return {
+        cgroupVersion: str(r?.CgroupVersion),
+        cgroupDriver: str(r?.CgroupDriver),
+        memTotalBytes: typeof r?.MemTotal === 'number' ? r.MemTotal : null,
+      };
+    },
+    async stats(containerId) {
+      return docker.json({
+        path: `/containers/${id(containerId)}/stats`,
+        query: { stream: false, 'one-shot': true },
+        signal: deadline(),
+      });
+    },
+    async update(containerId, resources) {
+      await docker.buffer({
+        method: 'POST',
+        path: `/containers/${id(containerId)}/update`,
+        body: resources,
+        signal: deadline(),
+      });
+    },
+    async image(ref) {
+      let r: unknown;
+      try {
+        r = await docker.json({ path: `/images/${imageRef(ref)}/json`, signal: deadline() });
+      } catch (err) {
+        if (statusOf(err) === 404) return null;
+        throw err;
+      }
+      const x = r as { Id?: unknown; RepoDigests?: unknown; Created?: unknown } | null;
+      if (typeof x?.Id !== 'string') throw new BadReplyError(`${endpointOf(cfg)} sent an unreadable image`);
+      const created = typeof x.Created === 'string' ? Date.parse(x.Created) : Number.NaN;
+      return {
+        id: x.Id,
+        repoDigests: Array.isArray(x.RepoDigests)
+          ? x.RepoDigests.filter((d): d is string => typeof d === 'string')
+          : [],
+        createdAt: Number.isNaN(created) ? null : created,
+      };
     },
     close() {
       closing.abort();
@@ -271,6 +348,15 @@ export function timedEngineApi(api: EngineApi, metrics: AgentMetrics): EngineApi
     stop: (id, seconds) => time(() => api.stop(id, seconds)),
     restart: (id, seconds) => time(() => api.restart(id, seconds)),
     logs: (id, opts) => time(() => api.logs(id, opts)),
+    info: () => time(() => api.info()),
+    stats: (id) => time(() => api.stats(id)),
+    update: (id, resources) => time(() => api.update(id, resources)),
+    image: (ref) => time(() => api.image(ref)),
     close: () => api.close(),
   };
+}
+
+/** An image reference in a path: `nas.lan:5000/team/app:1.2` stays as written, anything else is escaped. */
+function imageRef(ref: string): string {
+  return ref.replace(/[^A-Za-z0-9._\-/:@]/g, (c) => encodeURIComponent(c));
 }

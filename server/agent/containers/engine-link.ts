@@ -11,9 +11,9 @@ import type { EngineConfig } from './config.js';
 import { BadReplyError, type EngineApi, type EngineVersion, engineProblem } from './engine-api.js';
 
 export interface DockerEvent {
-  type: 'container' | 'network';
+  type: 'container' | 'network' | 'image';
   action: string;
-  /** The container's full id (for network events, the container connected or disconnected). */
+  /** The container's full id (for network events, the container connected or disconnected; '' for image events). */
   containerId: string;
   attributes: Record<string, string>;
   /** Milliseconds since the epoch. */
@@ -204,7 +204,7 @@ export function parseEvent(line: string): DockerEvent | null {
     timeNano?: unknown;
   };
   const type = r.Type ?? 'container';
-  if (type !== 'container' && type !== 'network') return null;
+  if (type !== 'container' && type !== 'network' && type !== 'image') return null;
   const action = typeof r.Action === 'string' ? r.Action : typeof r.status === 'string' ? r.status : null;
   if (!action) return null;
   const attributes: Record<string, string> = {};
@@ -212,8 +212,16 @@ export function parseEvent(line: string): DockerEvent | null {
     for (const [k, v] of Object.entries(r.Actor.Attributes as Record<string, unknown>))
       if (typeof v === 'string') attributes[k] = v;
   const containerId =
-    type === 'network' ? attributes.container : typeof r.Actor?.ID === 'string' ? r.Actor.ID : r.id;
-  if (typeof containerId !== 'string' || !/^[0-9a-f]{12,64}$/.test(containerId)) return null;
+    type === 'image'
+      ? ''
+      : type === 'network'
+        ? attributes.container
+        : typeof r.Actor?.ID === 'string'
+          ? r.Actor.ID
+          : r.id;
+  if (type !== 'image' && (typeof containerId !== 'string' || !/^[0-9a-f]{12,64}$/.test(containerId)))
+    return null;
+  if (typeof containerId !== 'string') return null;
   const at =
     typeof r.timeNano === 'number'
       ? Math.floor(r.timeNano / 1e6)

@@ -27,6 +27,14 @@ export interface DevicesDeps {
   publicUrl: string;
 }
 
+/**
+ * A device's presence (its open sessions, when it was last seen) changes with every session that
+ * opens or closes, and every change is sent, sealed, to every open session: published at once, a
+ * burst of N connections would cost N² encryptions. Presence is published at most once per device
+ * per this interval instead; pairing, renaming and revocation are published at once.
+ */
+export const PRESENCE_COALESCE_MS = 1000;
+
 export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
   const publish = (id: string) => {
     const d = deps.repo.get(id);
@@ -42,6 +50,22 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       sessions: deps.sessions().sessionsOf(id),
     };
     ctx.state.set('devices', id, info);
+  };
+
+  const changed = new Set<string>();
+  let flush: ReturnType<typeof setTimeout> | null = null;
+  /** A session of this device opened or closed: published with the others changed meanwhile. */
+  const presence = (id: string) => {
+    // A device just paired is news at once; only the comings and goings of known ones wait.
+    if (!ctx.state.get('devices', id)) return publish(id);
+    changed.add(id);
+    flush ??= setTimeout(() => {
+      flush = null;
+      const ids = [...changed];
+      changed.clear();
+      for (const d of ids) publish(d);
+    }, PRESENCE_COALESCE_MS);
+    flush.unref?.();
   };
 
   const existing = (id: string | undefined) => {
@@ -107,14 +131,18 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     },
   });
 
-  const capability: Capability & { publish: typeof publish } = {
+  const capability: Capability & { publish: typeof publish; presence: typeof presence } = {
     name: 'devices',
     actions: [rename, revoke, pairCreate],
     start() {
       for (const d of deps.repo.listActive()) publish(d.id);
     },
-    stop() {},
+    stop() {
+      if (flush) clearTimeout(flush);
+      flush = null;
+    },
     publish,
+    presence,
   };
   return capability;
 }

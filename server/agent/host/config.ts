@@ -52,7 +52,6 @@ export interface HostSettings {
   root: string;
   intervalSeconds: number;
   windowMinutes: number;
-  containers: { max: number; statsPerTick: number } | false;
   rules: {
     memoryPressure: PressureRuleSettings | false;
     memoryAvailable: RuleSettings | false;
@@ -102,15 +101,6 @@ export const HostConfigSchema = v.strictObject({
   intervalSeconds: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(3600))),
   /** How far back growth is measured ("grew 1.2 GB in 10 min"). */
   windowMinutes: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(1440))),
-  containers: v.optional(
-    v.union([
-      v.literal(false),
-      v.strictObject({
-        max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2000))),
-        statsPerTick: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50))),
-      }),
-    ]),
-  ),
   memoryPressure: rule('memoryPressure', { ...ruleEntries, line }),
   memoryAvailable: rule('memoryAvailable', ruleEntries),
   swapUsed: rule('swapUsed', ruleEntries),
@@ -136,7 +126,6 @@ export function hostSettings(config: HostConfig = {}): HostSettings {
     root: c.root ?? '/',
     intervalSeconds: c.intervalSeconds ?? 10,
     windowMinutes: c.windowMinutes ?? 10,
-    containers: merged(c.containers, { max: 200, statsPerTick: 4 }),
     rules: {
       memoryPressure: merged(c.memoryPressure, DEFAULT_RULES.memoryPressure),
       memoryAvailable: merged(c.memoryAvailable, DEFAULT_RULES.memoryAvailable),

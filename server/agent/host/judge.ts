@@ -1,28 +1,24 @@
 // Judges each sample against the rules of the `host:` config and says when an alert is raised or
 // cleared, as values the agent turns into notifications: each with a message descriptor, the top
 // consumers it names (with their growth), and the English text.
-import type {
-  ContainerUsage,
-  HostAlert,
-  HostRule,
-  HostVitals,
-  MessageDescriptor,
-} from '../../../shared/protocol/host.js';
+import type { ContainerUsage } from '../../../shared/protocol/containers.js';
+import type { HostAlert, HostRule, HostVitals } from '../../../shared/protocol/host.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { HostSettings, RuleSettings } from './config.js';
-import { byCpu, byGrowth, byIo, byMemory } from './container-usage.js';
 import { initialState, step, type ThresholdState, type Thresholds } from './hysteresis.js';
 import { type HostMessageKey, message, renderWithConsumers } from './messages.js';
+import { byCpu, byGrowth, byIo, byMemory } from './top-consumers.js';
 
 export interface HostTransition {
   kind: 'alert' | 'clear';
   rule: HostRule;
-  /** `` for the host, the mount point for diskUsed, the container id for containerMemory. */
+  /** `` for the host, the mount point for diskUsed, `<engine>/<name>` for containerMemory. */
   subject: string;
   at: number;
   /** When the condition began. */
   since: number;
-  message: MessageDescriptor;
-  consumers: MessageDescriptor[];
+  message: MessageRef;
+  consumers: MessageRef[];
   text: string;
 }
 
@@ -37,7 +33,7 @@ interface Observation {
   alertKey: HostMessageKey;
   clearKey: HostMessageKey;
   goneKey?: HostMessageKey;
-  consumers: MessageDescriptor[];
+  consumers: MessageRef[];
 }
 
 const MiB = 1024 * 1024;
@@ -47,7 +43,7 @@ const CONSUMERS_NAMED = 3;
 const grewNotably = (u: ContainerUsage) =>
   u.memoryGrowthBytes !== null && u.memoryGrowthBytes >= Math.max(16 * MiB, u.memoryBytes * 0.05);
 
-function memoryConsumer(u: ContainerUsage): MessageDescriptor {
+function memoryConsumer(u: ContainerUsage): MessageRef {
   return grewNotably(u)
     ? message('host.consumer.memoryGrowth', {
         name: u.name,
@@ -59,7 +55,7 @@ function memoryConsumer(u: ContainerUsage): MessageDescriptor {
 }
 
 /** The biggest users, and the fastest grower even when it is not (yet) among them. */
-export function memoryConsumers(all: ContainerUsage[]): MessageDescriptor[] {
+export function memoryConsumers(all: ContainerUsage[]): MessageRef[] {
   const top = [...all]
     .filter((u) => u.memoryBytes > 0)
     .sort(byMemory)
@@ -69,7 +65,7 @@ export function memoryConsumers(all: ContainerUsage[]): MessageDescriptor[] {
   return top.map(memoryConsumer);
 }
 
-function cpuConsumers(all: ContainerUsage[]): MessageDescriptor[] {
+function cpuConsumers(all: ContainerUsage[]): MessageRef[] {
   return [...all]
     .filter((u) => (u.cpuPercent ?? 0) >= 1)
     .sort(byCpu)
@@ -77,7 +73,7 @@ function cpuConsumers(all: ContainerUsage[]): MessageDescriptor[] {
     .map((u) => message('host.consumer.cpu', { name: u.name, cpuPercent: u.cpuPercent! }));
 }
 
-function ioConsumers(all: ContainerUsage[], writersOnly = false): MessageDescriptor[] {
+function ioConsumers(all: ContainerUsage[], writersOnly = false): MessageRef[] {
   return [...all]
     .filter((u) => (u.writeBytesPerSec ?? 0) + (writersOnly ? 0 : (u.readBytesPerSec ?? 0)) >= 64 * 1024)
     .sort(byIo)
@@ -107,7 +103,7 @@ function observe(rules: HostSettings['rules'], v: HostVitals, containers: Contai
     direction: 'above' | 'below',
     value: number | null,
     params: Record<string, string | number>,
-    consumers: () => MessageDescriptor[],
+    consumers: () => MessageRef[],
   ) =>
     out.push({
       rule,
@@ -186,7 +182,7 @@ function observe(rules: HostSettings['rules'], v: HostVitals, containers: Contai
       const growing = grewNotably(u);
       out.push({
         rule: 'containerMemory',
-        subject: u.containerId,
+        subject: `${u.engine}/${u.name}`,
         value: (u.memoryBytes / u.memoryLimitBytes) * 100,
         thresholds: thresholds(containerMemory, 'above'),
         params: {

@@ -1,6 +1,6 @@
 // The host's real filesystems (from init's mountinfo, so the agent in a container sees the host's
 // mounts, not its own), their space through statfs, and their I/O counters from /proc/diskstats.
-import type { HostFiles, SpaceInfo } from './host-files.js';
+import type { HostFiles, SpaceInfo } from '../host-files.js';
 
 export interface MountEntry {
   mountPoint: string;

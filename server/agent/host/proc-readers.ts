@@ -1,6 +1,6 @@
 // Readers of the host's /proc: CPU times, load, memory and swap, pressure stall information, boot.
 // Each parses one file and answers null when it is missing or not in the kernel's format.
-import type { HostFiles } from './host-files.js';
+import type { HostFiles } from '../host-files.js';
 
 /** Cumulative CPU time over all CPUs, in clock ticks (USER_HZ); rates come from two readings. */
 export interface CpuTimes {

@@ -1,12 +1,12 @@
 // Reads the host every `intervalSeconds`, keeps a short history to turn counters into rates and
 // levels into growth over the window, has the judge look at each sample, and hands the result on.
-import type { ContainerFix, ContainerUsage, HostVitals, MountVitals } from '../../../shared/protocol/host.js';
+import type { ContainerUsage } from '../../../shared/protocol/containers.js';
+import type { HostVitals, MountVitals } from '../../../shared/protocol/host.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
+import type { HostFiles } from '../host-files.js';
+import { Series } from '../series.js';
 import type { HostSettings } from './config.js';
-import type { ContainerMeter } from './container-meter.js';
-import { ContainerHistory, topConsumers } from './container-usage.js';
-import type { HostFiles } from './host-files.js';
 import type { HostJudge, HostTransition } from './judge.js';
 import { type DiskCounters, type MountReading, readMounts } from './mounts.js';
 import {
@@ -19,8 +19,8 @@ import {
   readMemory,
   readPressure,
 } from './proc-readers.js';
-import { Series } from './series.js';
 import { readTemperatures, type Temperature } from './temperatures.js';
+import { topConsumers } from './top-consumers.js';
 
 export interface HostSample {
   vitals: HostVitals;
@@ -33,11 +33,9 @@ export interface SamplerOptions {
   files: HostFiles;
   clock: Clock;
   settings: Pick<HostSettings, 'intervalSeconds' | 'windowMinutes'>;
-  /** Null when containers are not measured (no engine, or `containers: false`). */
-  meter?: ContainerMeter | null;
+  /** What the containers capability measured last (its `containers.usage` entities); none by default. */
+  containers?: () => ContainerUsage[];
   judge?: HostJudge | null;
-  /** The fixes Home may offer for a container; the lead's guard decides (default: all). */
-  fixesFor?: (containerId: string, name: string) => ContainerFix[];
   onSample?: (sample: HostSample) => void;
   log?: Logger;
 }
@@ -46,7 +44,6 @@ export interface SamplerOptions {
 const TEMPERATURE_EVERY_MS = 60_000;
 /** Home has the host's vitals soon after the agent starts, not an interval later. */
 const FIRST_SAMPLE_MS = 1000;
-const ALL_FIXES: ContainerFix[] = ['stop', 'restart', 'limit-memory'];
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
@@ -62,7 +59,6 @@ export class HostSampler {
   private prevCpu: CpuTimes | null = null;
   private readonly prevDisks = new Map<string, { at: number; c: DiskCounters }>();
   private readonly mountUsed = new Map<string, Series<number>>();
-  private readonly containers: ContainerHistory;
   private readonly capacity: number;
   private temperatures: Temperature[] = [];
   private temperaturesAt = Number.NEGATIVE_INFINITY;
@@ -72,7 +68,6 @@ export class HostSampler {
   constructor(private readonly opts: SamplerOptions) {
     const { intervalSeconds, windowMinutes } = opts.settings;
     this.capacity = Math.ceil((windowMinutes * 60) / intervalSeconds) + 2;
-    this.containers = new ContainerHistory(this.capacity, this.windowMs);
   }
 
   get windowMs(): number {
@@ -134,15 +129,8 @@ export class HostSampler {
     if (this.temperatures.length === 0) missing('temperatures', '/sys/class/thermal, /sys/class/hwmon');
     this.boot ??= readBoot(files);
 
-    const meter = this.opts.meter ?? null;
-    const measured = meter ? await meter.read() : null;
-    if (measured) {
-      this.containers.record(measured.readings, new Set(measured.running.map((c) => c.id)));
-    }
-    const via = new Map(measured?.readings.map((r) => [r.id, r.via]) ?? []);
-    const usage = measured
-      ? this.containers.usage(at, this.opts.fixesFor ?? (() => ALL_FIXES), (id) => via.get(id) ?? 'stats')
-      : [];
+    const usage = this.opts.containers?.() ?? [];
+    const vias = new Set(usage.map((u) => u.via));
 
     const vitals: HostVitals = {
       at,
@@ -167,9 +155,8 @@ export class HostSampler {
       temperatures: this.temperatures,
       boot: { bootId: this.boot.bootId, bootTime: this.boot.bootTime },
       containers: {
-        source: meter?.source ?? null,
-        running: measured?.running.length ?? 0,
-        problem: measured?.problem ?? null,
+        measured: usage.length,
+        source: vias.size === 0 ? null : vias.size === 2 ? 'mixed' : [...vias][0]!,
       },
       top: topConsumers(usage),
       alerts: [],

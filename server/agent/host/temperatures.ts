@@ -1,6 +1,6 @@
 // Temperatures the host exposes: thermal zones (SoCs, ACPI) and hwmon sensors (CPU packages, disks,
 // NVMe). Most VMs expose none; an empty list then means "not available".
-import type { HostFiles } from './host-files.js';
+import type { HostFiles } from '../host-files.js';
 
 export interface Temperature {
   /** `thermal_zone0` or `hwmon1/temp2`: stable across readings, for history. */

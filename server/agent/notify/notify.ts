@@ -38,7 +38,7 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
   const outbox = new OutboxRepo(ctx.db);
   const changed = new Set<() => void>();
   const queued = new Set<() => void>();
-  const recent = new Map<string, number>();
+  const recent = new Map<string, { kind: string; at: number }>();
   const sentTimes = new Map<string, number[]>();
   const channels = () => ctx.config.notify.channels;
   const deliverer = new ChannelDeliverer(
@@ -120,10 +120,13 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
       if (subs.removeDevice(event.data.device).length > 0) publish();
     }
     if (!notifies(event)) return;
-    const key = `${event.kind}\0${event.subject ?? ''}`;
-    const last = recent.get(key);
-    if (last !== undefined && event.at - last < DEDUPE_MS && !event.kind.startsWith('lifeline.')) return;
-    recent.set(key, event.at);
+    // The same news about the same thing within minutes is said once; other news about it in
+    // between (power back, then failing again) makes the next one news again.
+    const about = `${event.kind.split('.')[0]}\0${event.subject ?? ''}`;
+    const last = recent.get(about);
+    if (last?.kind === event.kind && event.at - last.at < DEDUPE_MS && !event.kind.startsWith('lifeline.'))
+      return;
+    recent.set(about, { kind: event.kind, at: event.at });
     enqueue(event);
   };
 

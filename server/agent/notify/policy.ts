@@ -33,6 +33,8 @@ export function deepLink(event: EventRecord): string {
       return `#/power${subject}`;
     case 'network':
     case 'agent':
+    case 'host':
+    case 'ups':
       return '#/home';
     case 'devices':
       return '#/settings';

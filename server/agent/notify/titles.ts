@@ -69,4 +69,10 @@ export const NOTABLE_INFO = new Set([
   'network.ddns-recovered',
   'devices.paired',
   'devices.revoked',
+  'host.pressure-cleared',
+  'host.disk-full-cleared',
+  'host.container-memory-cleared',
+  'ups.power-back',
+  'ups.reachable',
+  'ups.rule-done',
 ]);

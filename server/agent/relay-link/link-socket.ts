@@ -4,6 +4,7 @@
 import os from 'node:os';
 import WebSocket from 'ws';
 import { Backoff } from '../../../shared/backoff.js';
+import { MAX_LINK_QUEUED_BYTES } from '../../../shared/protocol/limits.js';
 import type { AgentToRelay } from '../../../shared/protocol/relay-link.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
@@ -163,7 +164,11 @@ export function createLinkSocket(opts: LinkSocketOptions, events: LinkSocketEven
     },
     send,
     sendBinary(data) {
-      if (socket?.readyState === WebSocket.OPEN) socket.send(data, { binary: true });
+      if (socket?.readyState !== WebSocket.OPEN) return;
+      // A relay that stops reading gets dropped (and redialled), not buffered for without end.
+      if (socket.bufferedAmount > MAX_LINK_QUEUED_BYTES)
+        return failCurrent('the relay does not take what it is sent');
+      socket.send(data, { binary: true });
     },
     up(heartbeatMs = opts.heartbeatMs) {
       isUp = true;

@@ -1,10 +1,12 @@
-// Every sentence the UPS monitor says, in one place: a key and params for the catalogues
-// (en, zh-Hans, zh-Hant) and the English default. Times go out as epoch ms in params, so a
-// phone can show them in its own zone; the English text uses the agent's.
+// Every sentence the UPS monitor says, made from the catalogue (shared/messages/ups.ts): the
+// message travels as key + params; `text` is its English, with clock times in the agent's zone
+// (or the monitor's `timeZone`). Times go out as epoch ms in params, so a phone shows its own.
+import { english, msg, say } from '../../../shared/messages/say.js';
+import type { MessageParams, MessageRef } from '../../../shared/protocol/message.js';
 
 export interface UpsMessage {
   key: string;
-  params: Record<string, string | number>;
+  params: MessageParams;
   /** English default. */
   text: string;
 }
@@ -22,64 +24,40 @@ export function clockTime(at: number, timeZone?: string): string {
   }).format(at);
 }
 
+function of(ref: MessageRef, timeZone?: string): UpsMessage {
+  const text = timeZone ? say(ref, 'en', { time: (at) => clockTime(at, timeZone) }) : english(ref);
+  return { key: ref.key, params: ref.params ?? {}, text };
+}
+
 export function powerFailed(
   ups: string,
   since: number,
   runtimeSeconds: number | undefined,
   tz?: string,
 ): UpsMessage {
-  const at = clockTime(since, tz);
-  if (runtimeSeconds === undefined)
-    return { key: 'ups.power-failed', params: { ups, since }, text: `${ups}: on battery since ${at}` };
+  if (runtimeSeconds === undefined) return of(msg('ups.power-failed', { ups, since }), tz);
   const minutesLeft = minutesLeftOf(runtimeSeconds);
-  return {
-    key: 'ups.power-failed-runtime',
-    params: { ups, since, minutesLeft },
-    text: `${ups}: on battery since ${at}, ${minutesLeft} min left`,
-  };
+  return of(msg('ups.power-failed-runtime', { ups, since, minutesLeft }), tz);
 }
 
 export function lowBattery(ups: string, runtimeSeconds: number | undefined): UpsMessage {
-  if (runtimeSeconds === undefined)
-    return {
-      key: 'ups.low-battery',
-      params: { ups },
-      text: `${ups}: battery low, the UPS will switch off soon`,
-    };
-  const minutesLeft = minutesLeftOf(runtimeSeconds);
-  return {
-    key: 'ups.low-battery-runtime',
-    params: { ups, minutesLeft },
-    text: `${ups}: battery low, ${minutesLeft} min left before the UPS switches off`,
-  };
+  if (runtimeSeconds === undefined) return of(msg('ups.low-battery', { ups }));
+  return of(msg('ups.low-battery-runtime', { ups, minutesLeft: minutesLeftOf(runtimeSeconds) }));
 }
 
 export function powerBack(ups: string, since: number, endedAt: number): UpsMessage {
   const minutes = Math.round((endedAt - since) / 60_000);
-  if (minutes < 1)
-    return {
-      key: 'ups.power-back-brief',
-      params: { ups, since, endedAt },
-      text: `${ups}: back on mains after less than a minute on battery`,
-    };
-  return {
-    key: 'ups.power-back',
-    params: { ups, since, endedAt, minutes },
-    text: `${ups}: back on mains after ${minutes} min on battery`,
-  };
+  if (minutes < 1) return of(msg('ups.power-back-brief', { ups, since, endedAt }));
+  return of(msg('ups.power-back', { ups, since, endedAt, minutes }));
 }
 
 export function unreachable(ups: string, reason: string): UpsMessage {
-  return { key: 'ups.unreachable', params: { ups, reason }, text: `${ups}: cannot read the UPS: ${reason}` };
+  return of(msg('ups.unreachable', { ups, reason }));
 }
 
 export function reachable(ups: string, since: number, at: number): UpsMessage {
   const minutes = Math.max(1, Math.round((at - since) / 60_000));
-  return {
-    key: 'ups.reachable',
-    params: { ups, since, minutes },
-    text: `${ups}: the UPS can be read again, after ${minutes} min`,
-  };
+  return of(msg('ups.reachable', { ups, since, minutes }));
 }
 
 export function ruleFired(
@@ -89,30 +67,17 @@ export function ruleFired(
   minutesOnBattery: number,
   runtimeSeconds: number | undefined,
 ): UpsMessage {
-  const containers = stop.join(', ');
-  const params = { ups, reason, containers, minutesOnBattery };
-  if (reason === 'runtime-below' && runtimeSeconds !== undefined) {
-    const minutesLeft = minutesLeftOf(runtimeSeconds);
-    return {
-      key: 'ups.rule-fired-runtime',
-      params: { ...params, minutesLeft },
-      text: `${ups}: ${minutesLeft} min of battery left, stopping ${containers}`,
-    };
-  }
-  if (reason === 'low-battery')
-    return { key: 'ups.rule-fired-low', params, text: `${ups}: battery low, stopping ${containers}` };
-  return {
-    key: 'ups.rule-fired',
-    params,
-    text: `${ups}: on battery for ${minutesOnBattery} min, stopping ${containers}`,
-  };
+  const params = { ups, reason, containers: stop.join(', '), minutesOnBattery };
+  if (reason === 'runtime-below' && runtimeSeconds !== undefined)
+    return of(msg('ups.rule-fired-runtime', { ...params, minutesLeft: minutesLeftOf(runtimeSeconds) }));
+  if (reason === 'low-battery') return of(msg('ups.rule-fired-low', params));
+  return of(msg('ups.rule-fired', params));
 }
 
 export function ruleFailed(ups: string, stop: readonly string[], reason: string): UpsMessage {
-  const containers = stop.join(', ');
-  return {
-    key: 'ups.rule-failed',
-    params: { ups, containers, reason },
-    text: `${ups}: could not stop ${containers}: ${reason}`,
-  };
+  return of(msg('ups.rule-failed', { ups, containers: stop.join(', '), reason }));
+}
+
+export function ruleDone(ups: string, stopped: readonly string[]): UpsMessage {
+  return of(msg('ups.rule-done', { ups, containers: stopped.join(', ') }));
 }

@@ -1,9 +1,12 @@
 // Where ctl's subcommands are registered: the core set here, one register function per capability.
 import type { Command } from 'commander';
 import { registerContainers } from '../../agent/containers/ctl.js';
+import { registerContainersUsage } from '../../agent/containers/ctl-usage.js';
+import { registerHost } from '../../agent/host/ctl.js';
 import { registerMachines } from '../../agent/machines/ctl.js';
 import { registerNetwork } from '../../agent/network/ctl.js';
 import { registerPower } from '../../agent/power/ctl.js';
+import { registerUps } from '../../agent/ups/ctl.js';
 import { ctlAddDevice, ctlDevices, ctlLog, ctlPair, ctlRename, ctlRevoke, ctlStatus } from './core.js';
 import type { CtlGlobalOptions } from './session.js';
 
@@ -56,4 +59,7 @@ export const CTL_COMMANDS: readonly CtlRegistrar[] = [
   registerContainers,
   registerPower,
   registerNetwork,
+  registerHost,
+  registerContainersUsage,
+  registerUps,
 ];

@@ -30,6 +30,25 @@ describe('agent sessions', () => {
     c.close();
   });
 
+  it('tells open sessions of a burst of connections once, not once per connection', async () => {
+    // Every presence change is sealed for every open session: one update per connection would
+    // make a burst of N connections cost N² encryptions on the agent.
+    t = await startTestAgent();
+    const { client: first, device, agentKey } = await pairDevice(t, 'phone');
+    await waitFor(() => first.get('devices', device.id)?.sessions === 1, 5000, 'first session');
+    let updates = 0;
+    t.agent.state.subscribe((u) => {
+      if (u.entity?.kind === 'devices' || u.removed?.kind === 'devices') updates++;
+    });
+    const burst = await Promise.all(Array.from({ length: 30 }, () => connectDevice(t, device, agentKey)));
+    await waitFor(() => first.get('devices', device.id)?.sessions === 31, 5000, '31 sessions shown');
+    expect(updates).toBeLessThanOrEqual(3);
+    for (const c of burst) c.close();
+    await waitFor(() => first.get('devices', device.id)?.sessions === 1, 5000, 'back to one session');
+    expect(updates).toBeLessThanOrEqual(6);
+    first.close();
+  });
+
   it('refuses a key that was never paired, with a clear reason', async () => {
     t = await startTestAgent();
     const { identity } = await generateIdentity(false);

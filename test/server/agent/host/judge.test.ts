@@ -4,12 +4,12 @@
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostConfigSchema, hostSettings } from '../../../../server/agent/host/config.js';
-import { ContainerMeter } from '../../../../server/agent/host/container-meter.js';
-import type { HostDockerApi } from '../../../../server/agent/host/docker-access.js';
 import { HostJudge, type HostTransition } from '../../../../server/agent/host/judge.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
-import { type ContainerUsage, HostVitals } from '../../../../shared/protocol/host.js';
-import { type FakeHost, fakeHost, meminfoFile, pressureFile } from './fake-host.js';
+import type { ContainerUsage } from '../../../../shared/protocol/containers.js';
+import { HostVitals } from '../../../../shared/protocol/host.js';
+import { type FakeHost, fakeHost, meminfoFile, pressureFile } from '../../../harness/fake-host.js';
+import { usageRig } from '../../../harness/usage-rig.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -37,22 +37,21 @@ function scenario(config: v.InferInput<typeof HostConfigSchema> = {}) {
   });
   host = h;
   let now = 1_800_000_000_000;
-  const api: HostDockerApi = {
-    running: async () => [
+  const clock = { now: () => now };
+  const usage = usageRig({
+    files: h.files,
+    clock,
+    running: () => [
       { id: CLICKHOUSE, name: 'clickhouse' },
       { id: LANGFUSE, name: 'langfuse' },
     ],
-    info: async () => ({ cgroupVersion: '2', cgroupDriver: 'systemd', memTotalBytes: 16 * GiB }),
-    oneShotStats: async () => null,
-    updateMemory: async () => {},
-    memoryLimits: async () => null,
-  };
+  });
   const settings = hostSettings(v.parse(HostConfigSchema, config));
   const sampler = new HostSampler({
     files: h.files,
-    clock: { now: () => now },
+    clock,
     settings,
-    meter: new ContainerMeter({ files: h.files, api, now: () => now }),
+    containers: usage.published,
     judge: new HostJudge(settings.rules),
   });
   const transitions: HostTransition[] = [];
@@ -65,6 +64,7 @@ function scenario(config: v.InferInput<typeof HostConfigSchema> = {}) {
       h.write('/proc/pressure/memory', pressureFile(memoryPressure));
       containerFiles(h, CLICKHOUSE, clickhouse);
       containerFiles(h, LANGFUSE, 1.5 * GiB);
+      await usage.tick();
       const s = await sampler.tick();
       transitions.push(...s.transitions);
       return s;
@@ -169,7 +169,7 @@ function vitals(over: Partial<HostVitals> = {}): HostVitals {
     mounts: [],
     temperatures: [],
     boot: { bootId: null, bootTime: null },
-    containers: { source: null, running: 0, problem: null },
+    containers: { source: null, measured: 0 },
     top: [],
     alerts: [],
     windowMs: 600_000,
@@ -180,6 +180,7 @@ function vitals(over: Partial<HostVitals> = {}): HostVitals {
 
 function usage(name: string, over: Partial<ContainerUsage> = {}): ContainerUsage {
   return {
+    engine: 'local',
     containerId: name.padEnd(12, '0').slice(0, 12),
     name,
     memoryBytes: 100 * MiB,
@@ -275,7 +276,7 @@ describe('host judge rules', () => {
     ];
     expect(run(judge, frames)).toEqual(['alert: memory nearly full for 2 min: 819 MB of 16 GB left']);
     expect(judge.active(200_000).map((a) => a.text)).toEqual([
-      'memory nearly full for 3 min: 819 MB of 16 GB left',
+      'memory nearly full for 3 min 20 s: 819 MB of 16 GB left',
     ]);
   });
 

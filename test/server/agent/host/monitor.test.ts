@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHostMonitor } from '../../../../server/agent/host/host-monitor.js';
 import type { HostSample } from '../../../../server/agent/host/sampler.js';
 import { systemClock } from '../../../../server/clock.js';
-import { type FakeHost, fakeHost, meminfoFile, pressureFile } from './fake-host.js';
+import { type FakeHost, fakeHost, meminfoFile, pressureFile } from '../../../harness/fake-host.js';
 
 let host: FakeHost | null = null;
 afterEach(() => {

@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostFiles } from '../../../../server/agent/host/host-files.js';
 import { readMountEntries, readMounts } from '../../../../server/agent/host/mounts.js';
 import { readMemory, readPressure } from '../../../../server/agent/host/proc-readers.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
 import { readTemperatures } from '../../../../server/agent/host/temperatures.js';
-import { type FakeHost, fakeHost, meminfoFile, pressureFile } from './fake-host.js';
+import { hostFiles } from '../../../../server/agent/host-files.js';
+import { type FakeHost, fakeHost, meminfoFile, pressureFile } from '../../../harness/fake-host.js';
 
 const GiB = 1024 ** 3;
 let host: FakeHost | null = null;

@@ -4,7 +4,6 @@ import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { hostFiles } from '../../../../server/agent/host/host-files.js';
 import { readMounts } from '../../../../server/agent/host/mounts.js';
 import {
   readBoot,
@@ -15,6 +14,7 @@ import {
 } from '../../../../server/agent/host/proc-readers.js';
 import { HostSampler } from '../../../../server/agent/host/sampler.js';
 import { readTemperatures } from '../../../../server/agent/host/temperatures.js';
+import { hostFiles } from '../../../../server/agent/host-files.js';
 import { systemClock } from '../../../../server/clock.js';
 import { HostVitals } from '../../../../shared/protocol/host.js';
 

@@ -1,6 +1,9 @@
-// Measures running containers each tick: every container whose cgroup the agent can see, from its
-// cgroup files; the others (a remote engine, an unusual cgroup parent) by one-shot stats requests,
-// a few per tick in turn, since one request per container per tick is too costly at 200.
+// Measures an engine's running containers each tick: every container whose cgroup the agent can
+// see, from its cgroup files; the others (a remote engine, an unusual cgroup parent) by one-shot
+// stats requests, a few per tick in turn, since one request per container per tick is too costly
+// at 200. The running list comes from the container table, so a tick asks the engine nothing
+// when every cgroup is in sight.
+import type { HostFiles } from '../host-files.js';
 import {
   type CgroupLayout,
   findLayout,
@@ -8,8 +11,13 @@ import {
   readCgroupUsage,
   type UsageReading,
 } from './cgroup-readers.js';
-import type { HostDockerApi, RunningContainer } from './docker-access.js';
-import type { HostFiles } from './host-files.js';
+import type { EngineApi, EngineFacts } from './engine-api.js';
+
+export interface RunningContainer {
+  /** Docker's full 64-hex id: the cgroup folders are named by it. */
+  id: string;
+  name: string;
+}
 
 export interface ContainerReading extends UsageReading {
   id: string;
@@ -20,9 +28,10 @@ export interface ContainerReading extends UsageReading {
 
 export interface MeterOptions {
   files: HostFiles;
-  api: HostDockerApi;
+  /** The engine while attached, else null. */
+  api: () => EngineApi | null;
   now: () => number;
-  /** Containers measured at most (the rest are ignored, by name order). */
+  /** Containers measured at most (the rest are left out, by name order). */
   max?: number;
   /** One-shot stats requests per tick for containers without visible cgroup files. */
   statsPerTick?: number;
@@ -30,18 +39,15 @@ export interface MeterOptions {
 
 export interface MeterResult {
   readings: ContainerReading[];
+  /** The containers measured this tick (or in turn, for stats). */
   running: RunningContainer[];
-  /** Why nothing could be measured (the engine did not answer), else null. */
-  problem: string | null;
 }
 
-const INFO_RETRY_TICKS = 30;
 const REPROBE_TICKS = 30;
 
-export class ContainerMeter {
+export class UsageMeter {
+  private facts: EngineFacts | null = null;
   private order: CgroupLayout[] | null = null;
-  private memTotal: number | null = null;
-  private infoAge = 0;
   /** Per container: where its cgroup is, or null when it has none the agent can see (asked again later). */
   private readonly layouts = new Map<string, CgroupLayout | null>();
   private readonly probedAt = new Map<string, number>();
@@ -50,7 +56,7 @@ export class ContainerMeter {
 
   constructor(private readonly opts: MeterOptions) {}
 
-  /** How the containers are measured now, for the entity: null before the first tick. */
+  /** How the containers are measured now: null before the first tick. */
   get source(): 'cgroup' | 'stats' | 'mixed' | null {
     const seen = [...this.layouts.values()];
     if (seen.length === 0) return null;
@@ -58,23 +64,22 @@ export class ContainerMeter {
     return visible === seen.length ? 'cgroup' : visible === 0 ? 'stats' : 'mixed';
   }
 
-  async read(): Promise<MeterResult> {
-    const { api, files } = this.opts;
-    let running: RunningContainer[];
-    try {
-      if (this.order === null || (this.infoAge++ > INFO_RETRY_TICKS && this.memTotal === null)) {
-        this.infoAge = 0;
-        const info = await api.info().catch(() => null);
-        this.memTotal = info?.memTotalBytes ?? null;
-        this.order = layoutOrder(info?.cgroupVersion ?? null, info?.cgroupDriver ?? null);
-      }
-      running = (await api.running())
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .slice(0, this.opts.max ?? 200);
-    } catch (err) {
-      return { readings: [], running: [], problem: (err as Error)?.message ?? 'the engine did not answer' };
+  /** The engine was attached again (perhaps after an upgrade): ask `docker info` anew. */
+  reset(): void {
+    this.facts = null;
+    this.order = null;
+    this.layouts.clear();
+    this.probedAt.clear();
+  }
+
+  async read(all: readonly RunningContainer[]): Promise<MeterResult> {
+    const api = this.opts.api();
+    if (api && (this.order === null || (this.facts === null && this.ticks % REPROBE_TICKS === 0))) {
+      this.facts = await api.info().catch(() => null);
+      this.order = layoutOrder(this.facts?.cgroupVersion ?? null, this.facts?.cgroupDriver ?? null);
     }
-    const order = this.order;
+    const order = this.order ?? layoutOrder(null, null);
+    const running = [...all].sort((a, b) => a.name.localeCompare(b.name)).slice(0, this.opts.max ?? 200);
     const tick = this.ticks++;
     const ids = new Set(running.map((c) => c.id));
     for (const id of this.layouts.keys())
@@ -92,19 +97,19 @@ export class ContainerMeter {
         layout === undefined ||
         (layout === null && tick - (this.probedAt.get(c.id) ?? 0) >= REPROBE_TICKS)
       ) {
-        layout = findLayout(files, c.id, order);
+        layout = findLayout(this.opts.files, c.id, order);
         this.layouts.set(c.id, layout);
         this.probedAt.set(c.id, tick);
       }
-      const usage = layout ? readCgroupUsage(files, layout, c.id) : null;
+      const usage = layout ? readCgroupUsage(this.opts.files, layout, c.id) : null;
       if (usage) readings.push({ ...usage, id: c.id, name: c.name, at: this.opts.now(), via: 'cgroup' });
       else remote.push(c);
     }
-    readings.push(...(await this.sampleStats(remote)));
-    return { readings, running, problem: null };
+    if (api) readings.push(...(await this.sampleStats(api, remote)));
+    return { readings, running };
   }
 
-  private async sampleStats(remote: RunningContainer[]): Promise<ContainerReading[]> {
+  private async sampleStats(api: EngineApi, remote: RunningContainer[]): Promise<ContainerReading[]> {
     if (remote.length === 0) return [];
     const n = Math.min(remote.length, this.opts.statsPerTick ?? 4);
     const start = this.turn % remote.length;
@@ -112,8 +117,8 @@ export class ContainerMeter {
     const batch = Array.from({ length: n }, (_, i) => remote[(start + i) % remote.length]!);
     const out = await Promise.all(
       batch.map(async (c) => {
-        const raw = await this.opts.api.oneShotStats(c.id).catch(() => null);
-        const usage = parseStats(raw, this.memTotal);
+        const raw = await api.stats(c.id).catch(() => null);
+        const usage = parseStats(raw, this.facts?.memTotalBytes ?? null);
         return usage
           ? { ...usage, id: c.id, name: c.name, at: this.opts.now(), via: 'stats' as const }
           : null;

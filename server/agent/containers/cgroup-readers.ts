@@ -1,7 +1,7 @@
 // Per-container usage straight from the kernel's cgroup files: a handful of small reads per
 // container, instead of one streamed stats request each (the engine itself reads these files).
 // Four layouts exist, by cgroup version and Docker's cgroup driver.
-import type { HostFiles } from './host-files.js';
+import type { HostFiles } from '../host-files.js';
 
 export type CgroupLayout = 'v1-cgroupfs' | 'v1-systemd' | 'v2-systemd' | 'v2-cgroupfs';
 export const CGROUP_LAYOUTS: readonly CgroupLayout[] = [

@@ -2,10 +2,10 @@
 // hybrid with the cgroupfs driver, tested live in docker.test.ts), and Docker's one-shot stats
 // JSON for engines whose cgroups the agent cannot see.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCgroupUsage } from '../../../../server/agent/host/cgroup-readers.js';
-import { ContainerMeter, parseStats } from '../../../../server/agent/host/container-meter.js';
-import type { EngineCgroupInfo, HostDockerApi } from '../../../../server/agent/host/docker-access.js';
-import { type FakeHost, fakeHost } from './fake-host.js';
+import { readCgroupUsage } from '../../../../server/agent/containers/cgroup-readers.js';
+import type { EngineApi, EngineFacts } from '../../../../server/agent/containers/engine-api.js';
+import { parseStats, UsageMeter } from '../../../../server/agent/containers/usage-meter.js';
+import { type FakeHost, fakeHost } from '../../../harness/fake-host.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -26,20 +26,18 @@ const v2Files = (dir: string, memory: number, inactive: number, usec: number, ma
 });
 
 /** The fake of our own interface: the engine's side is tested against a real dockerd elsewhere. */
-function api(info: EngineCgroupInfo, ids: string[], stats: Record<string, unknown> = {}) {
+function api(info: EngineFacts, ids: string[], stats: Record<string, unknown> = {}) {
   const asked: string[] = [];
-  const a: HostDockerApi = {
-    running: async () => ids.map((id, i) => ({ id, name: `app${i}` })),
+  const a = {
     info: async () => info,
-    oneShotStats: async (id) => {
+    stats: async (id: string) => {
       asked.push(id);
       if (!(id in stats)) throw new Error('no such container');
       return stats[id];
     },
-    updateMemory: async () => {},
-    memoryLimits: async () => null,
-  };
-  return { api: a, asked };
+  } as Partial<EngineApi> as EngineApi;
+  const running = ids.map((id, i) => ({ id, name: `app${i}` }));
+  return { api: a, asked, running };
 }
 
 describe('container usage from cgroup files', () => {
@@ -105,12 +103,13 @@ describe('container usage from cgroup files', () => {
       ...v2Files(`/sys/fs/cgroup/system.slice/docker-${A}.scope`, 10 * MiB, 0, 1),
       ...v2Files(`/sys/fs/cgroup/docker/${B}`, 20 * MiB, 0, 1),
     });
-    const { api: a, asked } = api({ cgroupVersion: '2', cgroupDriver: 'systemd', memTotalBytes: null }, [
-      A,
-      B,
-    ]);
-    const meter = new ContainerMeter({ files: host.files, api: a, now: () => 1 });
-    const r = await meter.read();
+    const {
+      api: a,
+      asked,
+      running,
+    } = api({ cgroupVersion: '2', cgroupDriver: 'systemd', memTotalBytes: null }, [A, B]);
+    const meter = new UsageMeter({ files: host.files, api: () => a, now: () => 1 });
+    const r = await meter.read(running);
     // B lives where a cgroupfs engine would put it: found too, without a stats request.
     expect(r.readings.map((x) => [x.name, x.memoryBytes, x.via])).toEqual([
       ['app0', 10 * MiB, 'cgroup'],
@@ -179,26 +178,38 @@ describe('container usage from one-shot stats', () => {
     host = fakeHost();
     const ids = Array.from({ length: 5 }, (_, i) => String(i).repeat(64));
     const stats = Object.fromEntries(ids.filter((_, i) => i !== 2).map((id) => [id, v2Stats]));
-    const { api: a, asked } = api(
-      { cgroupVersion: '2', cgroupDriver: 'systemd', memTotalBytes: 16 * 1024 * MiB },
-      ids,
-      stats,
-    );
-    const meter = new ContainerMeter({ files: host.files, api: a, now: () => 1, statsPerTick: 2 });
+    const {
+      api: a,
+      asked,
+      running,
+    } = api({ cgroupVersion: '2', cgroupDriver: 'systemd', memTotalBytes: 16 * 1024 * MiB }, ids, stats);
+    const meter = new UsageMeter({ files: host.files, api: () => a, now: () => 1, statsPerTick: 2 });
     const names: string[][] = [];
-    for (let i = 0; i < 3; i++) names.push((await meter.read()).readings.map((r) => r.name));
+    for (let i = 0; i < 3; i++) names.push((await meter.read(running)).readings.map((r) => r.name));
     expect(asked).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4], ids[0]]);
     expect(names).toEqual([['app0', 'app1'], ['app3'], ['app4', 'app0']]);
     expect(meter.source).toBe('stats');
   });
 
-  it('reports an engine that does not answer as a problem, not a crash', async () => {
-    host = fakeHost();
-    const { api: a } = api({ cgroupVersion: null, cgroupDriver: null, memTotalBytes: null }, []);
-    a.running = async () => {
-      throw new Error('connection refused at /var/run/docker.sock');
-    };
-    const r = await new ContainerMeter({ files: host.files, api: a, now: () => 1 }).read();
-    expect(r).toEqual({ readings: [], running: [], problem: 'connection refused at /var/run/docker.sock' });
+  it('goes on from the cgroup files when the engine does not answer, and asks nothing while detached', async () => {
+    host = fakeHost(v2Files(`/sys/fs/cgroup/docker/${A}`, 30 * MiB, 0, 1));
+    const dead = {
+      info: async () => {
+        throw new Error('connection refused at /var/run/docker.sock');
+      },
+      stats: async () => {
+        throw new Error('connection refused at /var/run/docker.sock');
+      },
+    } as Partial<EngineApi> as EngineApi;
+    const running = [
+      { id: A, name: 'local' },
+      { id: B, name: 'elsewhere' },
+    ];
+    const meter = new UsageMeter({ files: host.files, api: () => dead, now: () => 1 });
+    const r = await meter.read(running);
+    expect(r.readings.map((x) => [x.name, x.memoryBytes])).toEqual([['local', 30 * MiB]]);
+    expect(meter.source).toBe('mixed');
+    const detached = new UsageMeter({ files: host.files, api: () => null, now: () => 1 });
+    expect((await detached.read(running)).readings.map((x) => x.name)).toEqual(['local']);
   });
 });

@@ -2,8 +2,8 @@
 // the agent uses with `host.root`, for states this machine cannot be put in on demand.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type HostFiles, hostFiles } from '../../../../server/agent/host/host-files.js';
-import { tempDir } from '../../../harness/temp.js';
+import { type HostFiles, hostFiles } from '../../server/agent/host-files.js';
+import { tempDir } from './temp.js';
 
 export interface FakeHost {
   root: string;
