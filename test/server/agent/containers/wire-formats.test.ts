@@ -77,12 +77,18 @@ describe('event lines', () => {
     ).toMatchObject({ type: 'network', containerId: id, at: 5000 });
   });
 
+  it('reads an image event as one about no container (a tag that moved: image drift)', () => {
+    expect(
+      parseEvent(JSON.stringify({ Type: 'image', Action: 'tag', Actor: { ID: 'sha256:x' }, time: 5 })),
+    ).toEqual({ type: 'image', action: 'tag', containerId: '', attributes: {}, at: 5000 });
+  });
+
   it('ignores garbage, other event types and ids that are not ids', () => {
     for (const line of [
       'not json',
       '42',
       'null',
-      JSON.stringify({ Type: 'image', Action: 'pull', Actor: { ID: 'sha256:x' } }),
+      JSON.stringify({ Type: 'volume', Action: 'create', Actor: { ID: 'data' } }),
       JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: '../../etc' } }),
       JSON.stringify({ Type: 'container', Actor: { ID: 'a'.repeat(64) } }),
       JSON.stringify({ Type: 'network', Action: 'connect', Actor: { ID: 'n', Attributes: {} } }),
