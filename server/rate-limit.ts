@@ -33,6 +33,18 @@ export class RateLimiter {
     return ok;
   }
 
+  /** Hits within the window. */
+  count(key: string): number {
+    return this.recent(key).length;
+  }
+
+  /** How long until the key is under its limit again (0 when it is now). */
+  retryAfterMs(key: string): number {
+    const list = this.recent(key);
+    if (list.length < this.limit) return 0;
+    return Math.max(0, list[list.length - this.limit]! + this.windowMs - this.clock.now());
+  }
+
   private recent(key: string): number[] {
     const cutoff = this.clock.now() - this.windowMs;
     const list = (this.hits.get(key) ?? []).filter((t) => t > cutoff);

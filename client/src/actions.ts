@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import type { CommandOutcome, RunOptions } from '../../shared/client/agent-client.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
 import type { Confirmation } from '../../shared/protocol/frames.js';
+import type { PasskeyRequest } from '../../shared/protocol/passkeys.js';
 import { run } from './connection.js';
 
 export interface PendingConfirm {
@@ -25,11 +26,38 @@ export async function runAction<S extends ActionSpec>(
   });
   pendingConfirm.value = null;
   if (text === null) return { status: 'error', error: { code: 'refused', message: 'cancelled' } };
+  let passkey: Record<string, unknown> | undefined;
+  if (first.confirm.passkey) {
+    // The owner wants a fresh passkey check: the authenticator signs the guard's own challenge.
+    try {
+      passkey = await passkeyAssertion(first.confirm.challenge, first.confirm.passkey);
+    } catch (err) {
+      return { status: 'error', error: { code: 'refused', message: (err as Error).message || 'cancelled' } };
+    }
+  }
   return run(spec, call, {
     ...opts,
     confirm: {
       challenge: first.confirm.challenge,
       ...(first.confirm.typeToConfirm !== undefined ? { text } : {}),
+      ...(passkey ? { passkey } : {}),
     },
   });
+}
+
+async function passkeyAssertion(
+  challenge: string,
+  request: PasskeyRequest,
+): Promise<Record<string, unknown>> {
+  const { startAuthentication } = await import('@simplewebauthn/browser');
+  const response = await startAuthentication({
+    optionsJSON: {
+      challenge,
+      rpId: request.rpId,
+      allowCredentials: request.allow.map((id) => ({ id, type: 'public-key' })),
+      userVerification: 'required',
+      timeout: 60_000,
+    },
+  });
+  return response as unknown as Record<string, unknown>;
 }

@@ -15,14 +15,16 @@ import { store } from './db.js';
 import { lang } from './i18n/index.js';
 import { swRegistration } from './sw-register.js';
 
-/** Event groups a device can choose; each maps to event kind prefixes (capability words) the agent filters on. */
+/**
+ * Event groups a device can choose; each maps to event kind prefixes (capability words) the agent
+ * filters on. A device added or removed is not a choice: every other device is always told.
+ */
 export const PUSH_GROUPS = {
   containers: ['containers'],
   machines: ['machines'],
   power: ['power', 'lifeline'],
   network: ['network'],
   home: ['agent'],
-  devices: ['devices'],
 } as const;
 export type PushGroup = keyof typeof PUSH_GROUPS;
 export const ALL_GROUPS = Object.keys(PUSH_GROUPS) as PushGroup[];

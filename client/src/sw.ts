@@ -3,7 +3,9 @@
 // notification taps. Each listener hands its work to a plain function in sw/handlers.ts.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { handleMessage, notificationForPush, openTarget } from './sw/handlers.js';
+import { fromBase64Url } from '../../shared/bytes.js';
+import { store } from './db.js';
+import { handleMessage, notificationForPush, openTarget, readPush } from './sw/handlers.js';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: (string | { url: string; revision: string | null })[];
@@ -16,9 +18,27 @@ registerRoute(
 );
 
 self.addEventListener('push', (event) => {
-  const spec = notificationForPush(event.data?.text());
-  event.waitUntil(self.registration.showNotification(spec.title, spec.options));
+  const data = event.data?.text();
+  event.waitUntil(
+    (async () => {
+      const pairing = await store.pairing().catch(() => undefined);
+      const payload = await readPush(data, {
+        agentKey: pairing ? fromBase64Url(pairing.agentKey) : undefined,
+        firstUse: firstPushUse,
+      }).catch(() => null);
+      const spec = notificationForPush(payload);
+      await self.registration.showNotification(spec.title, spec.options);
+    })(),
+  );
 });
+
+/** Numbers of the signed pushes shown lately: each is shown once. */
+async function firstPushUse(seq: number): Promise<boolean> {
+  const seen = (await store.get<number[]>('push.seen')) ?? [];
+  if (seen.includes(seq)) return false;
+  await store.set('push.seen', [...seen, seq].slice(-500));
+  return true;
+}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();

@@ -2,6 +2,7 @@
 // Knows no device or Docker details; each capability brings its own actions and state.
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { msg } from '../../shared/messages/say.js';
 import type { Identity } from '../../shared/session/keys.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -31,6 +32,7 @@ import { loadOrCreateAgentIdentity } from './identity.js';
 import { LISTEN_PORT_KEY } from './listen-port.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
+import { createPasskeys } from './passkeys/passkeys.js';
 import { createRelayLink } from './relay-link/relay-link.js';
 import { SessionHub } from './session-hub.js';
 import { StateStore } from './state.js';
@@ -91,7 +93,14 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const registry = new ActionRegistry();
   const metrics = new AgentMetrics();
   const guard = new Guard(registry, audit, clock, log.child('guard'), metrics);
-  const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock);
+  const pairing = new PairingService(new PairingRepo(db), devicesRepo, clock, (failures, sources) =>
+    events.append({
+      kind: 'devices.pairing-flood',
+      severity: 'warning',
+      message: msg('devices.pairingFlood', { failures, sources }),
+      data: { failures, sources },
+    }),
+  );
 
   const context: AgentContext = {
     config,
@@ -122,6 +131,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       return publicUrl();
     },
   });
+  const passkeys = createPasskeys(context, { devices: devicesRepo, publicUrl });
+  guard.usePasskeys(passkeys.gate);
   hub = new SessionHub({
     identity,
     homeName: config.home.name,
@@ -154,6 +165,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     : undefined;
   const capabilities: Capability[] = [
     devices,
+    passkeys,
     createActivityCapability(context, audit),
     notifier,
     createStatusCapability(context),

@@ -16,6 +16,7 @@ import { describeError } from '../log.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { AuditDecision, AuditRepo } from '../store/audit-repo.js';
 import type { ActionRegistry, ActionRequest, Classification, Requester } from './actions.js';
+import type { PasskeyGate } from './passkeys/passkeys.js';
 import { stableJson } from './state.js';
 
 export const CHALLENGE_TTL_MS = 60_000;
@@ -28,6 +29,8 @@ interface Challenge {
   typeToConfirm: string | undefined;
   /** The audit row of the request that asked for it, resolved when it is redeemed or expires. */
   auditId: number | undefined;
+  /** The answer must carry a passkey assertion over this challenge (the owner's choice). */
+  passkey?: boolean;
 }
 
 /** An error the guard itself words: English text beside its catalogue message. */
@@ -45,6 +48,7 @@ export interface GuardHooks {
 
 export class Guard {
   private readonly challenges = new Map<string, Challenge>();
+  private passkeys: PasskeyGate | undefined;
 
   constructor(
     private readonly registry: ActionRegistry,
@@ -53,6 +57,11 @@ export class Guard {
     private readonly log: Logger,
     private readonly metrics?: AgentMetrics,
   ) {}
+
+  /** Fresh passkey checks where the owner requires them (passkeys/passkeys.ts). */
+  usePasskeys(gate: PasskeyGate): void {
+    this.passkeys = gate;
+  }
 
   async execute(cmd: CommandFrame, device: Requester, hooks: GuardHooks): Promise<ResultFrame> {
     const result = (error: ErrorInfo): ResultFrame => ({ t: 'result', id: cmd.id, status: 'error', error });
@@ -109,11 +118,25 @@ export class Guard {
     let decision: AuditDecision = 'allowed';
     if (classification.decision === 'confirm') {
       const binding = stableJson({ action: name, target: cmd.target ?? null, args: cmd.args ?? {} });
+      const passkey = this.passkeys?.need(name, classification, device) ?? null;
+      if (passkey && 'code' in passkey) return refuse(passkey);
       if (!cmd.confirm) {
         const auditId = record('confirm-required', 'pending');
         const confirm = this.issueChallenge(device.id, binding, classification, auditId);
+        if (passkey) {
+          this.challenges.get(confirm.challenge)!.passkey = true;
+          confirm.passkey = passkey;
+        }
         this.metrics?.commands.inc({ action: name, outcome: 'confirm-required' });
         return { t: 'result', id: cmd.id, status: 'confirm', confirm };
+      }
+      const asked = this.challenges.get(cmd.confirm.challenge);
+      if (asked?.passkey && asked.deviceId === device.id && asked.binding === binding) {
+        const failed = await this.passkeys!.verify(device.id, cmd.confirm.challenge, cmd.confirm.passkey);
+        if (failed) {
+          this.challenges.delete(cmd.confirm.challenge);
+          return refuse(failed);
+        }
       }
       const problem = this.redeemChallenge(cmd.confirm, device.id, binding);
       if (problem) return refuse(problem);

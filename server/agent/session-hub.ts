@@ -26,18 +26,23 @@ import { CloseCode, MessageQueue, type MessageTransport } from '../../shared/ses
 import type { Clock } from '../clock.js';
 import { describeError, type Logger } from '../log.js';
 import type { DeviceRecord, DevicesRepo } from '../store/devices-repo.js';
+import { Admission, type AdmissionLimits, DEFAULT_ADMISSION, type Seat } from './admission.js';
 import type { EventLog } from './event-log.js';
 import type { Guard } from './guard.js';
 import type { PairingService } from './pairing.js';
 import type { StateStore } from './state.js';
 
-export const HANDSHAKE_TIMEOUT_MS = 10_000;
-const MAX_PENDING_HANDSHAKES = 64;
+/** A client sends its hello as soon as the socket opens; an idle socket is closed after this. */
+export const HELLO_TIMEOUT_MS = 3_000;
+/** From the agent's hello to the device's proof of identity (a slow phone signs in well under 1 s). */
+export const AUTH_TIMEOUT_MS = 5_000;
 
 export interface SessionMeta {
   path: 'direct' | 'relay';
   /** Where the connection came from, for rate limits and logs (an IP, or "relay:<ip>"). */
   source: string;
+  /** The device authenticated: the relay may stop counting this stream against strangers' seats. */
+  seated?: () => void;
 }
 
 export interface SessionHubDeps {
@@ -53,24 +58,42 @@ export interface SessionHubDeps {
   log: Logger;
   /** Called when a device's open sessions change (paired, connected, disconnected). */
   onDeviceChange?: (deviceId: string) => void;
+  /** Limits on handshakes not yet authenticated (tests shrink them). */
+  admission?: AdmissionLimits;
 }
 
 export class SessionHub {
   private readonly sessions = new Set<AgentSession>();
-  private pending = 0;
+  private readonly admission: Admission;
   private readonly shutdown = new AbortController();
 
-  constructor(private readonly deps: SessionHubDeps) {}
+  constructor(private readonly deps: SessionHubDeps) {
+    this.admission = new Admission(deps.admission ?? DEFAULT_ADMISSION, deps.clock);
+  }
 
   accept(transport: MessageTransport, meta: SessionMeta): void {
-    if (this.pending >= MAX_PENDING_HANDSHAKES) {
-      transport.close(CloseCode.handshakeFailed, 'busy');
+    const queue = new MessageQueue();
+    const refuse = (code: string, message: string) => {
+      const plain: PlainError = { t: 'error', code, message };
+      transport.send(JSON.stringify(plain));
+      transport.close(CloseCode.handshakeFailed, code);
+    };
+    const seat = this.admission.enter(meta.path, meta.source, () => {
+      this.deps.log.info(`handshake from ${meta.source} dropped for a newer connection`);
+      queue.fail(new SessionError('closed', 'dropped for a newer connection'));
+      refuse('busy', 'the agent is busy with many opening connections; try again');
+    });
+    if ('code' in seat) {
+      this.deps.log.info(`connection from ${meta.source} refused: ${seat.message}`);
+      refuse(seat.code, seat.message);
       return;
     }
-    this.pending++;
-    void this.handshake(transport, meta).finally(() => {
-      this.pending--;
-    });
+    void this.handshake(transport, meta, queue, seat).finally(() => seat.leave());
+  }
+
+  /** Handshakes not yet authenticated on a path. */
+  pendingHandshakes(path: SessionMeta['path']): number {
+    return this.admission.pending(path);
   }
 
   sessionsOf(deviceId: string): number {
@@ -99,19 +122,24 @@ export class SessionHub {
     for (const s of [...this.sessions]) s.end(CloseCode.shutdown, 'shutdown', 'the agent is stopping');
   }
 
-  private async handshake(transport: MessageTransport, meta: SessionMeta): Promise<void> {
+  private async handshake(
+    transport: MessageTransport,
+    meta: SessionMeta,
+    queue: MessageQueue,
+    seat: Seat,
+  ): Promise<void> {
     const { log } = this.deps;
-    const queue = new MessageQueue();
     transport.onMessage = (m) => queue.push(m);
     transport.onClose = () => queue.fail(new SessionError('closed', 'connection closed during handshake'));
     const timeout = () => new SessionError('timeout', 'handshake timed out');
     let channel: SecureChannel | undefined;
     try {
-      const hello = await queue.next(HANDSHAKE_TIMEOUT_MS, timeout);
+      const hello = await queue.next(HELLO_TIMEOUT_MS, timeout);
       if (typeof hello !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
       const state = await answerClientHello(parseJson(hello), this.deps.identity);
+      seat.advance('auth');
       transport.send(JSON.stringify(state.reply));
-      const authFrame = await queue.next(HANDSHAKE_TIMEOUT_MS, timeout);
+      const authFrame = await queue.next(AUTH_TIMEOUT_MS, timeout);
       if (typeof authFrame === 'string')
         throw new SessionError('bad-handshake', 'expected an encrypted auth frame');
       const client = await verifyClientAuth(state, authFrame);
@@ -130,6 +158,7 @@ export class SessionHub {
         },
       );
       this.sessions.add(session);
+      meta.seated?.();
       this.deps.devices.touch(device.id, this.deps.clock.now());
       log.info(`device ${device.id.slice(0, 8)} (${device.name}) connected via ${meta.path}`);
       await session.begin(queue.drain());
@@ -161,12 +190,15 @@ export class SessionHub {
         { id: deviceId, publicKey: deviceKey, name: auth.pair.name, client: auth.client.kind },
         meta.source,
       );
+      const inviter = device.invitedBy ? this.deps.devices.get(device.invitedBy)?.name : undefined;
       this.deps.events.append({
         kind: 'devices.paired',
         severity: 'info',
         subject: deviceId,
-        message: msg('devices.paired-new', { name: device.name }),
-        data: { device: deviceId, name: device.name },
+        message: inviter
+          ? msg('devices.paired.byDevice', { name: device.name, by: inviter })
+          : msg('devices.paired.byTerminal', { name: device.name }),
+        data: { device: deviceId, name: device.name, by: device.invitedBy, byName: inviter ?? null },
       });
       return device;
     }

@@ -34,8 +34,12 @@ export const RelaySettingsEntries = {
   metrics: v.optional(v.strictObject({ allow: v.optional(v.array(nonEmpty), []) }), {}),
   limits: v.optional(
     v.strictObject({
+      /** New connections per source (an IPv4 address, an IPv6 /64) per minute. */
       connectsPerMinute: v.optional(whole(1, 10_000), 60),
+      /** Sessions per home whose device has not authenticated yet; a full home drops a stranger's oldest. */
       sessionsPerHome: v.optional(whole(1, 10_000), 64),
+      /** Unauthenticated sessions one source may hold per home once half of sessionsPerHome are opening. */
+      pendingPerSource: v.optional(whole(1, 1000), 8),
       /** Phones' TLS connections passed through to one home at once. */
       pipesPerHome: v.optional(whole(1, 10_000), 128),
     }),

@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import { CAPABILITIES } from '../agent/capabilities.js';
 import { NotifySection } from '../agent/notify/config.js';
+import { PasskeysSection } from '../agent/passkeys/config.js';
 import { nonEmpty, urlWithScheme } from './fields.js';
 import { RelaySettingsSchema } from './relay-settings.js';
 
@@ -36,6 +37,7 @@ const CORE = {
   /** Who may read /metrics besides loopback: addresses or CIDRs (e.g. your Prometheus host). */
   metrics: v.optional(v.strictObject({ allow: v.optional(v.array(nonEmpty), []) }), {}),
   notify: NotifySection,
+  passkeys: PasskeysSection,
 };
 
 type Sections = { [E in (typeof CAPABILITIES)[number] as E['key']]: E['section'] };

@@ -26,7 +26,19 @@ import { PassthroughStream, type PassthroughTimings } from './passthrough-stream
 
 export const LINK_AUTH_TIMEOUT_MS = 10_000;
 
-export type LinkControl = Exclude<AgentToRelay, { t: 'auth' } | { t: 'close' } | { t: 'credit' }>;
+export type LinkControl = Exclude<
+  AgentToRelay,
+  { t: 'auth' } | { t: 'close' } | { t: 'credit' } | { t: 'seated' }
+>;
+
+interface Stream {
+  client: MessageTransport;
+  /** The client's source key (an IPv4 address, an IPv6 /64). */
+  key: string;
+  openedAt: number;
+  /** The agent said its device authenticated; until then it is a stranger's stream. */
+  seated: boolean;
+}
 
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
@@ -44,7 +56,7 @@ export class AgentLink {
   homeId = '';
   lastSeenAt: number;
   private nextSid = 1;
-  private readonly streams = new Map<number, MessageTransport>();
+  private readonly streams = new Map<number, Stream>();
   private readonly pipes = new Map<number, PassthroughStream>();
   private closed = false;
 
@@ -173,10 +185,38 @@ export class AgentLink {
     return sid;
   }
 
+  /** Streams whose device has not authenticated yet: in total, and from one source key. */
+  pendingStreams(key?: string): number {
+    let n = 0;
+    for (const s of this.streams.values()) if (!s.seated && (key === undefined || s.key === key)) n++;
+    return n;
+  }
+
+  /** Ends the oldest unauthenticated stream of the source holding the most (a newcomer needs the seat). */
+  evictPending(): void {
+    const counts = new Map<string, number>();
+    for (const s of this.streams.values()) if (!s.seated) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
+    let victim: [number, Stream] | undefined;
+    for (const entry of this.streams) {
+      const s = entry[1];
+      if (s.seated) continue;
+      if (!victim) victim = entry;
+      else {
+        const [n, m] = [counts.get(s.key)!, counts.get(victim[1].key)!];
+        if (n > m || (n === m && s.openedAt < victim[1].openedAt)) victim = entry;
+      }
+    }
+    if (!victim) return;
+    const [sid, s] = victim;
+    this.streams.delete(sid);
+    this.sendControl({ t: 'close', sid, code: 4429, reason: 'dropped for a newer connection' });
+    s.client.close(4429, 'busy');
+  }
+
   /** Opens a stream for a client session; returns its transport toward the agent. */
-  openStream(client: MessageTransport, source: string): void {
+  openStream(client: MessageTransport, source: string, key = source): void {
     const sid = this.allocateSid();
-    this.streams.set(sid, client);
+    this.streams.set(sid, { client, key, openedAt: this.clock.now(), seated: false });
     client.onMessage = (m) => {
       if (this.closed) return;
       // The agent (or the way to it) is not taking what this home's phones send: drop the sender.
@@ -192,7 +232,7 @@ export class AgentLink {
   }
 
   private dropStream(sid: number, why: string): void {
-    const client = this.streams.get(sid);
+    const client = this.streams.get(sid)?.client;
     if (!client) return;
     this.streams.delete(sid);
     this.log.warn(`stream ${sid} of ${this.homeId?.slice(0, 8)} dropped: ${why}`);
@@ -224,7 +264,7 @@ export class AgentLink {
       }
       const frame = decodeData(bytes);
       if (!frame) return;
-      const client = this.streams.get(frame.sid);
+      const client = this.streams.get(frame.sid)?.client;
       // A phone that does not read what home sends is dropped, not buffered for.
       if ((client?.buffered?.() ?? 0) > MAX_QUEUED_BYTES)
         this.dropStream(frame.sid, 'the phone does not read');
@@ -242,11 +282,16 @@ export class AgentLink {
     }
     if (frame.t === 'close') {
       this.pipes.get(frame.sid)?.closedByAgent();
-      const client = this.streams.get(frame.sid);
-      if (client) {
+      const stream = this.streams.get(frame.sid);
+      if (stream) {
         this.streams.delete(frame.sid);
-        client.close(frame.code >= 4000 && frame.code < 5000 ? frame.code : 1000, frame.reason);
+        stream.client.close(frame.code >= 4000 && frame.code < 5000 ? frame.code : 1000, frame.reason);
       }
+      return;
+    }
+    if (frame.t === 'seated') {
+      const stream = this.streams.get(frame.sid);
+      if (stream) stream.seated = true;
       return;
     }
     this.handlers.control(this, frame);
@@ -255,7 +300,7 @@ export class AgentLink {
   private teardown(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const client of this.streams.values()) client.close(4404, 'home went offline');
+    for (const s of this.streams.values()) s.client.close(4404, 'home went offline');
     this.streams.clear();
     for (const pipe of [...this.pipes.values()]) pipe.close(4404, 'home went offline');
     this.pipes.clear();

@@ -105,8 +105,10 @@ export class PushSender {
       authorization: vapid.Authorization,
       ttl: String(req.ttl),
       urgency: req.urgency,
-      'content-encoding': 'aes128gcm',
-      'content-type': 'application/octet-stream',
+      // An empty push (the relay's own, unsealed notice) has no content to describe.
+      ...(req.body.length > 0
+        ? { 'content-encoding': 'aes128gcm', 'content-type': 'application/octet-stream' }
+        : {}),
       ...(req.topic ? { topic: req.topic } : {}),
     };
     let res: Awaited<ReturnType<PushTransport>>;

@@ -3,7 +3,6 @@
 import { chmodSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import webpush from 'web-push';
 import type WebSocket from 'ws';
 import { fromBase64Url, utf8 } from '../../shared/bytes.js';
 import type { LinkAuth } from '../../shared/protocol/relay-link.js';
@@ -14,6 +13,7 @@ import { createLogger, describeError, type Logger } from '../log.js';
 import { RelayMetrics } from '../metrics.js';
 import { fetchPost, type HttpPost } from '../notify/channels.js';
 import { RateLimiter } from '../rate-limit.js';
+import { sourceKey } from '../source-key.js';
 import { ensureDataDir, openDatabase } from '../store/db.js';
 import { AgentLink, type LinkControl } from './agent-link.js';
 import { HomeWatch } from './home-watch.js';
@@ -31,6 +31,8 @@ import {
 import { RELAY_MIGRATIONS, RelayStore } from './store.js';
 
 const DAY = 86_400_000;
+/** Authenticated sessions are the home's own devices; this only bounds memory. */
+const MAX_STREAMS_PER_HOME = 1024;
 
 export interface RelayOptions {
   settings: RelaySettings;
@@ -139,6 +141,11 @@ export class Relay implements PassthroughRouter {
     return this.vapid.publicKey;
   }
 
+  /** Sealed notices the relay holds for a home: what it can still say in home's name. */
+  sealedLeft(homeId: string): number {
+    return this.store.sealedCount(homeId);
+  }
+
   serves(homeId: string): boolean {
     return this.served.has(homeId);
   }
@@ -172,7 +179,7 @@ export class Relay implements PassthroughRouter {
   }
 
   acceptAgent(socket: WebSocket, address: string, host?: string): void {
-    if (!this.agentLimiter.take(address)) {
+    if (!this.agentLimiter.take(sourceKey(address))) {
       socket.close(4429, 'too many connections');
       return;
     }
@@ -211,15 +218,24 @@ export class Relay implements PassthroughRouter {
       client.close(refusal.close, refusal.code);
       return;
     }
-    this.links.get(homeId)!.openStream(client, address);
+    const link = this.links.get(homeId)!;
+    // Strangers cannot fill what the owner needs: a source gets a few unauthenticated streams, and
+    // a full home drops a stranger's oldest for the newcomer (the agent marks its devices seated).
+    if (link.pendingStreams() >= this.opts.settings.limits.sessionsPerHome) link.evictPending();
+    link.openStream(client, address, sourceKey(address));
   }
 
   private clientRefusal(
     homeId: string,
     address: string,
   ): { code: string; message: string; close: number } | null {
-    if (!this.clientLimiter.take(address))
-      return { code: 'rate-limited', message: 'too many connections; wait a minute', close: 4429 };
+    const key = sourceKey(address);
+    if (!this.clientLimiter.take(key))
+      return {
+        code: 'rate-limited',
+        message: `too many connections from your address (${key}); wait a minute`,
+        close: 4429,
+      };
     if (!this.served.has(homeId))
       return { code: 'unknown-home', message: 'this relay does not serve that home', close: 4404 };
     const link = this.links.get(homeId);
@@ -228,8 +244,17 @@ export class Relay implements PassthroughRouter {
       const since = h?.offline_since ? ` since ${new Date(h.offline_since).toISOString()}` : '';
       return { code: 'home-offline', message: `home is offline${since}`, close: 4404 };
     }
-    if (link.streamCount >= this.opts.settings.limits.sessionsPerHome)
-      return { code: 'rate-limited', message: 'too many sessions for this home', close: 4429 };
+    // Per source once the home's opening sessions are half full: a burst from one address is fine
+    // while there is room.
+    const { pendingPerSource, sessionsPerHome } = this.opts.settings.limits;
+    if (link.pendingStreams(key) >= pendingPerSource && link.pendingStreams() >= sessionsPerHome / 2)
+      return {
+        code: 'busy',
+        message: `${pendingPerSource} connections from your address (${key}) are still opening; wait a few seconds`,
+        close: 4429,
+      };
+    if (link.streamCount >= MAX_STREAMS_PER_HOME)
+      return { code: 'busy', message: 'too many sessions for this home', close: 4429 };
     return null;
   }
 
@@ -289,6 +314,15 @@ export class Relay implements PassthroughRouter {
       case 'expect':
         this.watch.expect(home, frame.until, frame.what);
         return;
+      case 'sealed': {
+        if (!this.store.subscription(home, frame.sub)) return;
+        try {
+          this.store.setSealed(home, frame.sub, frame.kind, frame.bodies.map(fromBase64Url));
+        } catch {
+          this.log.info(`ignored malformed sealed notices from ${home.slice(0, 8)}`);
+        }
+        return;
+      }
       case 'deliver': {
         let body: Uint8Array;
         try {
@@ -328,7 +362,11 @@ export class Relay implements PassthroughRouter {
     if (now % (60 * 60_000) < 1000) this.store.pruneDelivered(now - 7 * DAY);
   }
 
-  /** The relay's own notice: encrypted here to each subscription (it knows these facts anyway). */
+  /**
+   * The relay's own notice. To each subscription goes the next sealed notice the agent wrote for
+   * it; with none left, an empty push, which the phone shows with fixed "from the relay" words.
+   * Channels the owner marked for the relay get the relay's own text.
+   */
   private notice(homeId: string, notice: RelayNotice): void {
     const home = this.store.home(homeId);
     if (!home) return;
@@ -336,23 +374,19 @@ export class Relay implements PassthroughRouter {
     const facts = { name: home.name, timeZone: home.time_zone };
     const urgent = notice.kind === 'home.offline' || notice.kind === 'lifeline.cycle-lost';
     for (const sub of this.store.subscriptions(homeId)) {
-      const payload = composeNotice(notice, facts, sub.lang, now);
-      try {
-        const body = webpush.encrypt(sub.p256dh, sub.auth, JSON.stringify(payload), 'aes128gcm').cipherText;
-        this.store.enqueue({
-          home_id: homeId,
-          sub_id: sub.id,
-          channel: null,
-          body,
-          ttl: 24 * 3600,
-          urgency: urgent ? 'high' : 'normal',
-          topic: 'home-status',
-          next_at: now,
-          created_at: now,
-        });
-      } catch (err) {
-        this.log.warn(`cannot encrypt for subscription ${sub.id}: ${describeError(err)}`);
-      }
+      const body = this.store.takeSealed(homeId, sub.id, notice.kind) ?? Buffer.alloc(0);
+      if (body.length === 0) this.log.info(`no sealed ${notice.kind} left for subscription ${sub.id}`);
+      this.store.enqueue({
+        home_id: homeId,
+        sub_id: sub.id,
+        channel: null,
+        body,
+        ttl: 24 * 3600,
+        urgency: urgent ? 'high' : 'normal',
+        topic: 'home-status',
+        next_at: now,
+        created_at: now,
+      });
     }
     for (const channel of this.store.channels<{ id: string }>(homeId)) {
       const payload = composeNotice(notice, facts, 'en', now);

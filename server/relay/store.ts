@@ -54,6 +54,27 @@ export const RELAY_MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // The relay keeps no subscription keys (sealed notices instead) and only the channels the owner
+  // marked for it: older rows go, the agents send what is allowed again at their next link-up.
+  `
+  DROP TABLE subscriptions;
+  CREATE TABLE subscriptions (
+    home_id  TEXT NOT NULL,
+    id       TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    PRIMARY KEY (home_id, id)
+  );
+  DELETE FROM channels;
+  DELETE FROM push_queue WHERE channel IS NOT NULL;
+  CREATE TABLE sealed (
+    home_id TEXT NOT NULL,
+    sub_id  TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    n       INTEGER NOT NULL,
+    body    BLOB NOT NULL,
+    PRIMARY KEY (home_id, sub_id, kind, n)
+  );
+  `,
 ];
 
 export interface HomeRow {
@@ -74,9 +95,6 @@ export interface SubscriptionRow {
   home_id: string;
   id: string;
   endpoint: string;
-  p256dh: string;
-  auth: string;
-  lang: string;
 }
 
 export interface QueueRow {
@@ -130,10 +148,50 @@ export class RelayStore {
   setSubscriptions(homeId: string, subs: Omit<SubscriptionRow, 'home_id'>[]): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM subscriptions WHERE home_id = ?').run(homeId);
+      const insert = this.db.prepare('INSERT INTO subscriptions (home_id, id, endpoint) VALUES (?, ?, ?)');
+      for (const s of subs) insert.run(homeId, s.id, s.endpoint);
+      const ids = new Set(subs.map((s) => s.id));
+      for (const { sub_id } of this.db
+        .prepare('SELECT DISTINCT sub_id FROM sealed WHERE home_id = ?')
+        .all(homeId) as { sub_id: string }[])
+        if (!ids.has(sub_id))
+          this.db.prepare('DELETE FROM sealed WHERE home_id = ? AND sub_id = ?').run(homeId, sub_id);
+    })();
+  }
+
+  /** Replaces the sealed notices of one kind for one subscription (the agent wrote them). */
+  setSealed(homeId: string, subId: string, kind: string, bodies: readonly Uint8Array[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM sealed WHERE home_id = ? AND sub_id = ? AND kind = ?')
+        .run(homeId, subId, kind);
       const insert = this.db.prepare(
-        'INSERT INTO subscriptions (home_id, id, endpoint, p256dh, auth, lang) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sealed (home_id, sub_id, kind, n, body) VALUES (?, ?, ?, ?, ?)',
       );
-      for (const s of subs) insert.run(homeId, s.id, s.endpoint, s.p256dh, s.auth, s.lang);
+      for (const [n, b] of bodies.entries()) insert.run(homeId, subId, kind, n, Buffer.from(b));
+    })();
+  }
+
+  /** Sealed notices held for a home (for status and tests). */
+  sealedCount(homeId: string): number {
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM sealed WHERE home_id = ?').get(homeId) as { n: number }
+    ).n;
+  }
+
+  /** The next sealed notice of a kind for a subscription, used up as it is taken. */
+  takeSealed(homeId: string, subId: string, kind: string): Buffer | undefined {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          'SELECT n, body FROM sealed WHERE home_id = ? AND sub_id = ? AND kind = ? ORDER BY n LIMIT 1',
+        )
+        .get(homeId, subId, kind) as { n: number; body: Buffer } | undefined;
+      if (row)
+        this.db
+          .prepare('DELETE FROM sealed WHERE home_id = ? AND sub_id = ? AND kind = ? AND n = ?')
+          .run(homeId, subId, kind, row.n);
+      return row?.body;
     })();
   }
 
@@ -152,6 +210,7 @@ export class RelayStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM subscriptions WHERE home_id = ? AND id = ?').run(homeId, id);
       this.db.prepare('DELETE FROM push_queue WHERE home_id = ? AND sub_id = ?').run(homeId, id);
+      this.db.prepare('DELETE FROM sealed WHERE home_id = ? AND sub_id = ?').run(homeId, id);
     })();
   }
 

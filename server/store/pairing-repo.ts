@@ -5,6 +5,8 @@ export interface PairingCodeRow {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** The device that asked for the code; null for `lifeline pair` at the agent's terminal. */
+  created_by: string | null;
 }
 
 export class PairingRepo {
@@ -22,7 +24,7 @@ export class PairingRepo {
   usable(now: number): PairingCodeRow[] {
     return this.db
       .prepare(
-        'SELECT code_hash, created_at, expires_at, used_at FROM pairing_codes WHERE used_at IS NULL AND expires_at > ?',
+        'SELECT code_hash, created_at, expires_at, used_at, created_by FROM pairing_codes WHERE used_at IS NULL AND expires_at > ?',
       )
       .all(now) as PairingCodeRow[];
   }

@@ -21,13 +21,13 @@ import type { SessionError } from '../session/errors.js';
 export interface CommandOptions {
   target?: string | undefined;
   args?: Record<string, unknown> | undefined;
-  confirm?: { challenge: string; text?: string | undefined } | undefined;
+  confirm?: { challenge: string; text?: string | undefined; passkey?: Record<string, unknown> } | undefined;
   onProgress?: (p: ProgressFrame) => void;
 }
 
 /** How a call goes besides its target and arguments: the confirmation answer, progress. */
 export interface RunOptions {
-  confirm?: { challenge: string; text?: string | undefined } | undefined;
+  confirm?: { challenge: string; text?: string | undefined; passkey?: Record<string, unknown> } | undefined;
   onProgress?: ((p: ProgressFrame) => void) | undefined;
 }
 

@@ -4,11 +4,14 @@
 import { agentSays } from './agent.js';
 import { containerUsageMessages } from './container-usage.js';
 import { containersSays } from './containers.js';
+import { devicesMessages } from './devices.js';
 import { guardSays } from './guard.js';
 import { hostMessages } from './host.js';
 import { machinesSays } from './machines.js';
 import { networkSays } from './network.js';
+import { passkeysMessages } from './passkeys.js';
 import { powerSays } from './power.js';
+import { sealedNoticeMessages } from './sealed-notices.js';
 import { statusMessages } from './status.js';
 import { upsMessages } from './ups.js';
 
@@ -23,4 +26,7 @@ export const CATALOGUES = {
   containerUsage: containerUsageMessages,
   status: statusMessages,
   ups: upsMessages,
+  devices: devicesMessages,
+  sealedNotices: sealedNoticeMessages,
+  passkeys: passkeysMessages,
 } as const;

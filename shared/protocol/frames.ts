@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
 import { describeIssues } from './issues.js';
 import { MessageRef } from './message.js';
+import { PasskeyRequest, WebAuthnJson } from './passkeys.js';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const name = v.pipe(v.string(), v.maxLength(200));
@@ -28,6 +29,8 @@ export const CommandFrame = v.object({
     v.object({
       challenge: v.pipe(v.string(), v.maxLength(64)),
       text: v.optional(v.pipe(v.string(), v.maxLength(200))),
+      /** A WebAuthn assertion over the challenge, when the confirmation asked for a passkey. */
+      passkey: v.optional(WebAuthnJson),
     }),
   ),
 });
@@ -90,6 +93,8 @@ export const Confirmation = v.object({
   /** `title` and `consequences` as catalogue messages (shared/messages/), when the agent has them. */
   titleMsg: v.optional(MessageRef),
   consequencesMsg: v.optional(v.array(MessageRef)),
+  /** The owner requires a fresh passkey check for this: sign the challenge with one of these. */
+  passkey: v.optional(PasskeyRequest),
 });
 export type Confirmation = v.InferOutput<typeof Confirmation>;
 

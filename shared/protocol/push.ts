@@ -15,6 +15,10 @@ export const PushPayload = v.object({
   at: v.number(),
   /** Who said it: the agent (end-to-end) or the relay (what it observed itself). */
   from: v.picklist(['agent', 'relay']),
+  /** The agent numbers what it signs: the service worker shows each number once (no replays). */
+  seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** Prepared ahead for the relay to send when it sees home go dark or come back (`at` is when). */
+  sealed: v.optional(v.boolean()),
 });
 export type PushPayload = v.InferOutput<typeof PushPayload>;
 

@@ -4,6 +4,7 @@
 // the home's name, passed through untouched (kind raw), with per-stream credit so neither side
 // buffers more than STREAM_WINDOW bytes of it.
 import * as v from 'valibot';
+import { LinkSealed } from './sealed-notices.js';
 
 /** 2: the auth signature covers the relay's origin and the names; TLS pass-through streams. */
 export const LINK_VERSION = 2;
@@ -111,17 +112,14 @@ export type LinkAuth = v.InferOutput<typeof LinkAuth>;
 
 export const LinkPing = v.object({ t: v.literal('ping'), at: v.number() });
 
+/** Where to deliver; no keys: the relay cannot encrypt to a subscription (sealed-notices.ts). */
 export const PushSubscriptionInfo = v.object({
   id: text(64),
   endpoint: v.pipe(v.string(), v.url(), v.maxLength(1000)),
-  p256dh: b64u(100),
-  auth: b64u(40),
-  /** Event kinds the device wants; the relay's own notices (home offline/back) always go out. */
-  lang: text(16),
 });
 export type PushSubscriptionInfo = v.InferOutput<typeof PushSubscriptionInfo>;
 
-/** The full list of this home's push subscriptions (the relay needs the keys for its own notices). */
+/** The full list of this home's push subscriptions. */
 export const LinkSubscriptions = v.object({
   t: v.literal('subs'),
   subs: v.pipe(v.array(PushSubscriptionInfo), v.maxLength(200)),
@@ -137,7 +135,7 @@ export const ChannelConfig = v.object({
 });
 export type ChannelConfig = v.InferOutput<typeof ChannelConfig>;
 
-/** Fallback channels, for the relay's own notices when Web Push does not reach a phone. */
+/** Fallback channels the owner marked for the relay's own notices (`relay: true`); no others. */
 export const LinkChannels = v.object({
   t: v.literal('channels'),
   channels: v.pipe(v.array(ChannelConfig), v.maxLength(20)),
@@ -162,15 +160,20 @@ export const LinkExpect = v.object({
   what: text(120),
 });
 
+/** A stream's device authenticated: the relay stops counting it among strangers' pending streams. */
+export const StreamSeated = v.object({ t: v.literal('seated'), sid });
+
 export const AgentToRelay = v.variant('t', [
   LinkAuth,
   LinkPing,
   StreamClose,
+  StreamSeated,
   StreamCredit,
   LinkSubscriptions,
   LinkChannels,
   LinkDeliver,
   LinkExpect,
+  LinkSealed,
 ]);
 export type AgentToRelay = v.InferOutput<typeof AgentToRelay>;
 

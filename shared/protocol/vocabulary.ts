@@ -12,6 +12,7 @@ import { HOST_ACTIONS, HOST_ENTITIES } from './host.js';
 import { MACHINES_ACTIONS, MACHINES_ENTITIES } from './machines.js';
 import { NETWORK_ACTIONS, NETWORK_ENTITIES } from './network.js';
 import { NOTIFY_ACTIONS, NOTIFY_ENTITIES } from './notify.js';
+import { PASSKEYS_ACTIONS, PASSKEYS_ENTITIES } from './passkeys.js';
 import { POWER_ACTIONS, POWER_ENTITIES } from './power.js';
 import { RELAY_ENTITIES } from './relay.js';
 import { TLS_ACTIONS, TLS_ENTITIES } from './tls.js';
@@ -25,6 +26,7 @@ export * from './host.js';
 export * from './machines.js';
 export * from './network.js';
 export * from './notify.js';
+export * from './passkeys.js';
 export * from './power.js';
 export * from './relay.js';
 export * from './tls.js';
@@ -36,6 +38,7 @@ export const ENTITIES = {
   ...RELAY_ENTITIES,
   ...DEVICES_ENTITIES,
   ...NOTIFY_ENTITIES,
+  ...PASSKEYS_ENTITIES,
   ...MACHINES_ENTITIES,
   ...CONTAINERS_ENTITIES,
   ...POWER_ENTITIES,
@@ -50,6 +53,7 @@ export const ACTIONS: readonly ActionSpec[] = [
   ...ACTIVITY_ACTIONS,
   ...DEVICES_ACTIONS,
   ...NOTIFY_ACTIONS,
+  ...PASSKEYS_ACTIONS,
   ...MACHINES_ACTIONS,
   ...CONTAINERS_ACTIONS,
   ...POWER_ACTIONS,

@@ -35,6 +35,8 @@ const KNOWN_CODES: readonly SessionErrorCode[] = [
   'revoked',
   'pairing-code-invalid',
   'pairing-rate-limited',
+  'busy',
+  'rate-limited',
   'version-unsupported',
   'timeout',
   'closed',

@@ -19,6 +19,8 @@ export type SessionErrorCode =
   | 'revoked'
   | 'pairing-code-invalid'
   | 'pairing-rate-limited'
+  | 'busy'
+  | 'rate-limited'
   | 'version-unsupported'
   | 'timeout'
   | 'closed';

@@ -34,8 +34,10 @@ describe('PWA pairing and status', () => {
     await expect.poll(() => page.getByTestId('conn-path').textContent()).toBe('Direct');
     expect(await page.getByRole('status').textContent()).toContain('Connected');
 
-    const devices = t.agent.state.list('devices');
-    expect(devices.map((d) => (d.data as { name: string }).name)).toEqual(['Test phone']);
+    // Presence is published at most once a second (devices.ts).
+    await expect
+      .poll(() => t.agent.state.list('devices').map((d) => (d.data as { name: string }).name))
+      .toEqual(['Test phone']);
 
     // The pairing code is single use: the URL no longer carries it after pairing.
     expect(page.url()).not.toContain('/pair/');
@@ -64,7 +66,7 @@ describe('PWA pairing and status', () => {
     expect(extractable).toBe(false);
   });
 
-  it('revokes a device only after the confirm button is held, not on a click', async () => {
+  it('revokes a device only after its name is typed, and makes a pairing link only after the home name is', async () => {
     const other = (await import('../harness/agent.js')).pairDevice(t, 'old tablet');
     const { client } = await other;
     await b.page.goto(`${t.url}/#/settings`);
@@ -72,14 +74,22 @@ describe('PWA pairing and status', () => {
     await row.getByRole('button', { name: 'Revoke' }).click();
     const sheet = b.page.locator('dialog.sheet[open]');
     await expect.poll(() => sheet.getByRole('heading').textContent()).toBe('Revoke old tablet');
-    await sheet.getByRole('button', { name: 'Hold to confirm' }).click(); // a tap does nothing
-    await sheet.getByRole('button', { name: 'Hold to confirm' }).dblclick();
-    expect(await sheet.isVisible()).toBe(true);
+    const confirm = sheet.getByRole('button', { name: 'Confirm' });
+    expect(await confirm.isDisabled()).toBe(true); // a tap does nothing until the name is typed
+    await sheet.getByRole('textbox').fill('old tab');
+    expect(await confirm.isDisabled()).toBe(true);
     expect(t.agent.state.list('devices')).toHaveLength(2);
-    await confirmInSheet(b.page);
+    await confirmInSheet(b.page, { typeName: 'old tablet' });
     await waitFor(() => t.agent.state.list('devices').length === 1, 10_000, 'revocation');
     await expect.poll(() => row.count()).toBe(0);
     expect(client.closed).toBe(true);
+
+    await b.page.getByRole('button', { name: 'Add a device' }).click();
+    await expect.poll(() => sheet.getByRole('heading').textContent()).toBe('Add a device');
+    await confirmInSheet(b.page, { typeName: t.agent.context.config.home.name });
+    await expect
+      .poll(() => b.page.getByLabel('Pairing link').inputValue(), { timeout: 10_000 })
+      .toContain('/pair/');
     await b.page.goto(`${t.url}/#/home`);
   });
 

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushSubscriptionView } from '../../shared/protocol/vocabulary.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
-import { type PushService, startPushService, type TestSubscription } from '../harness/push-service.js';
+import {
+  type PushService,
+  payloadOf,
+  startPushService,
+  type TestSubscription,
+} from '../harness/push-service.js';
 import { linkUp, startTestRelay, type TestRelay } from '../harness/relay.js';
 
 let push: PushService;
@@ -69,11 +74,11 @@ describe('notification settings', () => {
   it('enables push with the chosen events, sends a test, and saves new choices', async () => {
     const { page } = b;
     await page.goto(`${t.url}/#/settings`);
-    await page.getByLabel('Devices paired or revoked').uncheck();
+    await page.getByLabel('Machines (Wake-on-LAN)').uncheck();
     await page.getByRole('button', { name: 'Enable notifications' }).click();
     await page.getByText('Notifications are on for this device.').waitFor({ timeout: 15_000 });
     const [entity] = t.agent.state.list('notify.subscription');
-    expect((entity!.data as PushSubscriptionView).kinds).not.toContain('devices');
+    expect((entity!.data as PushSubscriptionView).kinds).not.toContain('machines');
     expect((entity!.data as PushSubscriptionView).kinds).toContain('containers');
 
     await page.getByRole('button', { name: 'Send a test' }).click();
@@ -82,7 +87,7 @@ describe('notification settings', () => {
       15_000,
       'test push',
     );
-    expect(JSON.parse(sub.decrypt(body))).toMatchObject({
+    expect(payloadOf(sub, body)).toMatchObject({
       kind: 'notify.test',
       title: 'Test home: Test notification',
       from: 'agent',

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELAY_NOTICE } from '../../client/src/sw/handlers.js';
 import { CLIENT_DIR } from '../../server/http/client-dir.js';
+import type { PushPayload } from '../../shared/protocol/push.js';
+import { signPush } from '../../shared/push-signature.js';
+import { generateIdentity } from '../../shared/session/keys.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
 import { tempDir } from '../harness/temp.js';
@@ -109,7 +113,7 @@ describe('installable PWA', () => {
       .toContain('Connected');
   });
 
-  it('shows a push as a notification with its title, body and tag', async () => {
+  it('shows a push home signed as a notification; a forged, replayed or empty one with the relay’s fixed words', async () => {
     const registered = new Promise<string>((resolve) => {
       cdp.on(
         'ServiceWorker.workerRegistrationUpdated',
@@ -126,7 +130,7 @@ describe('installable PWA', () => {
     await cdp.send('ServiceWorker.enable');
     const regId = await registered;
     await b.context.grantPermissions(['notifications'], { origin: t.url });
-    const data = JSON.stringify({
+    const payload: PushPayload = {
       v: 1,
       kind: 'containers.died',
       title: 'Test home: Container stopped',
@@ -136,23 +140,36 @@ describe('installable PWA', () => {
       severity: 'warning',
       at: Date.now(),
       from: 'agent',
-    });
+      seq: 41,
+    };
+    // What the worker gets once the browser decrypted the push (RFC 8291).
+    const deliver = (data: string) =>
+      cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId: regId, data });
+    const shown = () =>
+      b.page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+          data: n.data,
+        })),
+      );
+    const clear = () =>
+      b.page.evaluate(async () => {
+        for (const n of await (await navigator.serviceWorker.ready).getNotifications()) n.close();
+      });
+    const next = async (what: string) => {
+      // Polled from here: waitForFunction would take the async predicate's promise itself as "ready".
+      const list = await waitFor(async () => ((await shown()).length > 0 ? shown() : null), 15_000, what);
+      await clear();
+      return list;
+    };
+
     // A registration is reported while its worker still installs; a push before it is active is lost.
     await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.url, registrationId: regId, data });
-    // Polled from here: waitForFunction would take the async predicate's promise itself as "ready".
-    const shown = await waitFor(
-      () =>
-        b.page.evaluate(async () => {
-          const list = await (await navigator.serviceWorker.ready).getNotifications();
-          return list.length > 0
-            ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))
-            : null;
-        }),
-      15_000,
-      'the notification',
-    );
-    expect(shown).toEqual([
+    const signed = await signPush(t.agent.identity.privateKey, payload);
+    await deliver(signed);
+    expect(await next('home’s notification')).toEqual([
       {
         title: 'Test home: Container stopped',
         body: 'ddns exited with code 127',
@@ -160,6 +177,30 @@ describe('installable PWA', () => {
         data: { url: '#/containers/nas%2Fddns', kind: 'containers.died', from: 'agent' },
       },
     ]);
+
+    const relayWords = {
+      title: RELAY_NOTICE.title,
+      body: RELAY_NOTICE.body,
+      tag: 'lifeline-relay',
+      data: { url: '#/home', from: 'relay' },
+    };
+    // A relay that kept a subscription's keys writes its own "home" notice: signed by another key.
+    const { identity: relayKey } = await generateIdentity(false);
+    const forged = {
+      ...payload,
+      seq: 42,
+      title: 'Test home: Router reset needed',
+      body: 'Open evil.example',
+    };
+    await deliver(await signPush(relayKey.privateKey, forged));
+    expect(await next('the forged notice')).toEqual([relayWords]);
+    // The same words unsigned, the genuine push sent again, and an empty push.
+    await deliver(JSON.stringify(forged));
+    expect(await next('the unsigned notice')).toEqual([relayWords]);
+    await deliver(signed);
+    expect(await next('the replayed notice')).toEqual([relayWords]);
+    await deliver('');
+    expect(await next('the empty push')).toEqual([relayWords]);
   });
 
   it('announces a new version, and switches to it only when the user reloads', async () => {

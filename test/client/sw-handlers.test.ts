@@ -6,10 +6,15 @@ import {
   handleMessage,
   notificationForPush,
   openTarget,
+  RELAY_NOTICE,
+  readPush,
   targetUrl,
 } from '../../client/src/sw/handlers.js';
+import type { PushPayload } from '../../shared/protocol/push.js';
+import { signPush } from '../../shared/push-signature.js';
+import { generateIdentity } from '../../shared/session/keys.js';
 
-const payload = {
+const payload: PushPayload = {
   v: 1,
   kind: 'containers.died',
   title: 'Home: Container stopped',
@@ -23,7 +28,7 @@ const payload = {
 
 describe('service worker handlers', () => {
   it('turns a push into a notification that replaces older ones about the same thing', () => {
-    const spec = notificationForPush(JSON.stringify(payload));
+    const spec = notificationForPush(payload);
     expect(spec.title).toBe('Home: Container stopped');
     expect(spec.options).toMatchObject({
       body: 'ddns exited with code 127',
@@ -34,16 +39,44 @@ describe('service worker handlers', () => {
   });
 
   it('keeps a critical notification on screen until seen', () => {
-    expect(
-      notificationForPush(JSON.stringify({ ...payload, severity: 'critical' })).options.requireInteraction,
-    ).toBe(true);
+    expect(notificationForPush({ ...payload, severity: 'critical' }).options.requireInteraction).toBe(true);
   });
 
-  it('still shows a notification for a push it cannot read', () => {
-    for (const bad of [null, '', 'not json', '{"v":2}']) {
-      const spec = notificationForPush(bad);
-      expect(spec.title).toBe('Lifeline');
-      expect(spec.options.data).toEqual({ url: '#/activity' });
+  it('shows home’s words only when the pinned agent key signed them, each number once', async () => {
+    const { identity: agent } = await generateIdentity(false);
+    const { identity: relay } = await generateIdentity(false);
+    const seen = new Set<number>();
+    const deps = {
+      agentKey: agent.publicKey,
+      firstUse: async (n: number) => !seen.has(n) && !!seen.add(n),
+    };
+    const signed = await signPush(agent.privateKey, { ...payload, seq: 7 });
+    expect(await readPush(signed, deps)).toMatchObject({ title: 'Home: Container stopped', seq: 7 });
+    // The same bytes again (a relay replaying what it delivered): not home's any more.
+    expect(await readPush(signed, deps)).toBeNull();
+    // Signed by another key, altered, unsigned, unnumbered, or with no pinned key: never home's.
+    expect(await readPush(await signPush(relay.privateKey, { ...payload, seq: 8 }), deps)).toBeNull();
+    const envelope = JSON.parse(await signPush(agent.privateKey, { ...payload, seq: 9 })) as { d: string };
+    const altered = JSON.stringify({ ...envelope, d: envelope.d.replace('code 127', 'code 0') });
+    expect(await readPush(altered, deps)).toBeNull();
+    expect(await readPush(JSON.stringify({ ...payload, seq: 10 }), deps)).toBeNull();
+    expect(await readPush(await signPush(agent.privateKey, payload), deps)).toBeNull();
+    expect(
+      await readPush(await signPush(agent.privateKey, { ...payload, seq: 11 }), {
+        ...deps,
+        agentKey: undefined,
+      }),
+    ).toBeNull();
+  });
+
+  it('shows anything else with the relay’s fixed words, whatever it said', async () => {
+    const { identity } = await generateIdentity(false);
+    const deps = { agentKey: identity.publicKey, firstUse: async () => true };
+    for (const bad of [null, '', 'not json', '{"v":2}', JSON.stringify({ ...payload, title: 'Pay now' })]) {
+      const spec = notificationForPush(await readPush(bad, deps));
+      expect(spec.title).toBe(RELAY_NOTICE.title);
+      expect(spec.options.body).toBe(RELAY_NOTICE.body);
+      expect(spec.options.data).toEqual({ url: '#/home', from: 'relay' });
     }
   });
 

@@ -5,6 +5,7 @@ import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
 import https from 'node:https';
 // @ts-expect-error http_ece ships no types
 import ece from 'http_ece';
+import type { PushPayload } from '../../shared/protocol/push.js';
 import { makeCerts, type TestCerts } from './tls.js';
 
 export interface ReceivedPush {
@@ -105,4 +106,13 @@ export async function startPushService(): Promise<PushService> {
     },
   };
   return svc;
+}
+
+/**
+ * What a push says: the payload inside the agent's signed envelope, or null for an empty push (the
+ * relay's own notice). The signature itself is checked in sealed-notices.test.ts and the worker.
+ */
+export function payloadOf(sub: TestSubscription, body: Buffer): PushPayload | null {
+  if (body.length === 0) return null;
+  return JSON.parse((JSON.parse(sub.decrypt(body)) as { d: string }).d) as PushPayload;
 }

@@ -1,7 +1,7 @@
 // A real relay (Fastify + WebSocket + SQLite) on a free port, trusting the test's push service.
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { type RelaySettings, RelaySettingsSchema } from '../../server/config/relay-settings.js';
+import { RelaySettingsSchema } from '../../server/config/relay-settings.js';
 import { createLogger, type Logger, silentLogger } from '../../server/log.js';
 import type { HttpPost } from '../../server/notify/channels.js';
 import { buildRelayApp } from '../../server/relay/app.js';
@@ -25,7 +25,7 @@ export interface TestRelay {
 
 export async function startTestRelay(opts: {
   homes: string[];
-  settings?: Partial<RelaySettings>;
+  settings?: Partial<v.InferInput<typeof RelaySettingsSchema>>;
   ca?: string;
   post?: HttpPost;
   log?: Logger;

@@ -115,6 +115,7 @@ export function ConfirmSheet() {
           <span class="muted small">{t('confirm.caseHint')}</span>
         </label>
       )}
+      {confirm.passkey && <p class="muted">{t('confirm.passkey')}</p>}
       <p class="muted" aria-live="polite">
         {t('confirm.expires', { n: left })}
       </p>

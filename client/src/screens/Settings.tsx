@@ -4,6 +4,7 @@ import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
 import { NotificationSettings } from '../components/NotificationSettings.js';
+import { PasskeySettings } from '../components/PasskeySettings.js';
 import { connState, forgetHome, listEntities, pairing } from '../connection.js';
 import {
   formatAgo,
@@ -93,6 +94,7 @@ export function SettingsScreen() {
           </p>
         )}
       </section>
+      <PasskeySettings />
       <NotificationSettings />
       <section class="card">
         <h2>{t('settings.language')}</h2>

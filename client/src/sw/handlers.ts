@@ -1,7 +1,7 @@
 // What the service worker does, as plain functions the tests can call directly (STYLE 12).
 // The worker file only wires events to these.
-import * as v from 'valibot';
-import { PushPayload } from '../../../shared/protocol/push.js';
+import type { PushPayload } from '../../../shared/protocol/push.js';
+import { openSignedPush } from '../../../shared/push-signature.js';
 
 export interface NotificationSpec {
   title: string;
@@ -12,39 +12,59 @@ const ICON = '/icons/icon-192.png';
 const BADGE = '/icons/maskable-192.png';
 
 /**
- * A push always shows a notification (browsers penalise silent pushes); an unreadable one shows a
- * generic notice rather than nothing.
+ * What a push says, if home said it: signed by the agent key pinned at pairing, with a number not
+ * shown before (the relay keeps what it delivered and could send it again). Null otherwise.
  */
-export function notificationForPush(data: string | null | undefined): NotificationSpec {
-  let parsed: PushPayload | undefined;
-  try {
-    const r = v.safeParse(PushPayload, JSON.parse(data ?? ''));
-    if (r.success) parsed = r.output;
-  } catch {}
-  if (!parsed)
+export async function readPush(
+  data: string | null | undefined,
+  deps: { agentKey: Uint8Array | undefined; firstUse(seq: number): Promise<boolean> },
+): Promise<PushPayload | null> {
+  if (!deps.agentKey) return null;
+  const payload = await openSignedPush(data, deps.agentKey);
+  if (!payload || !(await deps.firstUse(payload.seq!))) return null;
+  return payload;
+}
+
+/**
+ * Anything home did not sign: the relay's own notice when it ran out of sealed ones, a replay, a
+ * forgery. Always these words, so no relay can make the phone say something in home's name.
+ */
+export const RELAY_NOTICE = {
+  title: 'Lifeline: a notice from the relay',
+  body: 'Your relay sent a notice that home did not sign, so it is not shown. Open Lifeline to see how home is.',
+};
+
+/**
+ * A push always shows a notification (browsers penalise silent pushes): home's own words when
+ * `readPush` confirmed them, else the fixed relay notice.
+ */
+export function notificationForPush(payload: PushPayload | null, now = Date.now()): NotificationSpec {
+  if (!payload)
     return {
-      title: 'Lifeline',
+      title: RELAY_NOTICE.title,
       options: {
-        body: 'Something happened at home. Open Lifeline to see it.',
-        tag: 'lifeline-generic',
+        body: RELAY_NOTICE.body,
+        tag: 'lifeline-relay',
         icon: ICON,
         badge: BADGE,
-        data: { url: '#/activity' },
+        timestamp: now,
+        data: { url: '#/home', from: 'relay' },
       },
     };
-  const critical = parsed.severity === 'critical';
+  const critical = payload.severity === 'critical';
   return {
-    title: parsed.title,
+    title: payload.title,
     options: {
-      body: parsed.body,
+      body: payload.body,
       // One notification per subject: a newer one about the same thing replaces the older.
-      tag: parsed.tag,
-      renotify: parsed.severity !== 'info',
+      tag: payload.tag,
+      renotify: payload.severity !== 'info',
       requireInteraction: critical,
       icon: ICON,
       badge: BADGE,
-      timestamp: parsed.at,
-      data: { url: parsed.url, kind: parsed.kind, from: parsed.from },
+      // A sealed notice was written ahead of time: it happened when it arrives.
+      timestamp: payload.sealed ? now : payload.at,
+      data: { url: payload.url, kind: payload.kind, from: payload.from },
     },
   };
 }

@@ -1,13 +1,14 @@
 // Paired devices: the device list in the state model, adding a device from a paired phone,
 // renaming, and revocation that ends the device's open sessions at once.
 
-import { fail, msg } from '../../../shared/messages/say.js';
+import { msg } from '../../../shared/messages/say.js';
 import {
   type DeviceInfo,
   DevicesPair,
   DevicesRename,
   DevicesRevoke,
 } from '../../../shared/protocol/devices.js';
+import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { DevicesRepo } from '../../store/devices-repo.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
@@ -70,7 +71,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
 
   const existing = (id: string | undefined) => {
     const d = id ? deps.repo.get(id) : undefined;
-    if (!d || d.revokedAt !== null) throw fail('not-found', msg('devices.not-found', { id: id ?? '' }));
+    if (!d || d.revokedAt !== null)
+      throw new LifelineError('not-found', `no paired device ${id ?? ''}`.trim());
     return d;
   };
 
@@ -88,18 +90,19 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     classify({ target, device }) {
       const d = deps.repo.get(target ?? '');
       if (!d || d.revokedAt !== null)
-        return {
-          decision: 'refuse',
-          code: 'not-found',
-          message: msg('devices.not-found', { id: target ?? '' }),
-        };
+        return { decision: 'refuse', code: 'not-found', message: `no paired device ${target}` };
+      // Typed, so a stray tap or a script that found an unlocked phone cannot remove a device,
+      // and every other device hears of it (SPEC §5).
       return {
         decision: 'confirm',
         title: msg('devices.confirm.revoke', { name: d.name }),
-        consequences:
+        consequences: [
           target === device.id
-            ? [msg('devices.consequence.revoke-self')]
-            : [msg('devices.consequence.revoke-other', { name: d.name })],
+            ? msg('devices.consequence.signedOutSelf')
+            : msg('devices.consequence.signedOut', { name: d.name }),
+          msg('devices.consequence.othersTold'),
+        ],
+        typeToConfirm: d.name,
       };
     },
     async run({ target, device }) {
@@ -109,8 +112,11 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
         kind: 'devices.revoked',
         severity: 'info',
         subject: d.id,
-        message: msg('devices.revoked', { name: d.name }),
-        data: { device: d.id, name: d.name, by: device.id },
+        message:
+          d.id === device.id
+            ? msg('devices.revoked.self', { name: d.name })
+            : msg('devices.revoked.by', { name: d.name, by: device.name }),
+        data: { device: d.id, name: d.name, by: device.id, byName: device.name },
       });
       deps.guard().forgetDevice(d.id);
       // Reply first when a device revokes itself; its session closes right after.
@@ -124,7 +130,8 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
     classify: () => ({
       decision: 'confirm',
       title: msg('devices.confirm.pair'),
-      consequences: [msg('devices.consequence.pair')],
+      consequences: [msg('devices.consequence.fullControl'), msg('devices.consequence.othersToldOnUse')],
+      typeToConfirm: ctx.config.home.name,
     }),
     async run({ device }) {
       return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);

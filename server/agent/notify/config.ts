@@ -15,6 +15,11 @@ const ChannelSchema = v.strictObject({
   chat: v.optional(nonEmpty),
   /** Signing secret (Feishu, DingTalk). */
   secret: v.optional(secret),
+  /**
+   * Hand this channel to the relay too, for its "home offline" notices: the relay then holds its
+   * token and URL and can send it anything. Off by default (docs/relay.md).
+   */
+  relay: v.optional(v.boolean(), false),
 });
 export type ChannelSettings = v.InferOutput<typeof ChannelSchema>;
 

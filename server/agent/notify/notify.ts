@@ -15,7 +15,7 @@ import { fetchPost, type HttpPost, type Notice } from '../../notify/channels.js'
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
 import { ChannelDeliverer } from './channel-deliverer.js';
-import { type Delivery, deliveryFor, notifies, quietUntil, wants } from './policy.js';
+import { actorOf, type Delivery, deliveryFor, notifies, quietUntil, wants } from './policy.js';
 import { OutboxRepo, type SubscriptionRecord, SubscriptionsRepo } from './repos.js';
 
 const DEDUPE_MS = 5 * 60_000;
@@ -91,8 +91,10 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
         urgency: d.urgency,
         topic: d.topic,
       });
+    const actor = actorOf(event);
     for (const s of only ?? subs.list()) {
       if (!only && !wants(s.kinds, event)) continue;
+      if (!only && s.deviceId === actor) continue;
       if (!base.urgent && !underRate(s.id, now)) {
         ctx.log.warn(`too many notifications for subscription ${s.id}; dropped one (${event.kind})`);
         continue;

@@ -16,6 +16,18 @@ export interface Delivery {
   urgent: boolean;
 }
 
+/**
+ * A device added or removed is told to every other device at once, whatever its kinds filter or
+ * quiet hours: it is how the owner learns that someone with an unlocked phone added a device.
+ */
+export const DEVICE_CHANGES: ReadonlySet<string> = new Set(['devices.paired', 'devices.revoked']);
+
+/** The device that made the change (it needs no notice of its own act). */
+export function actorOf(event: EventRecord): string | undefined {
+  const by = event.data?.by;
+  return DEVICE_CHANGES.has(event.kind) && typeof by === 'string' ? by : undefined;
+}
+
 export function notifies(event: EventRecord): boolean {
   return event.severity !== 'info' || NOTABLE_INFO.has(event.kind);
 }
@@ -53,7 +65,10 @@ export function topicFor(kind: string, subject: string | undefined): string {
 
 export function deliveryFor(event: EventRecord, homeName: string, lang: string): Delivery {
   const urgent =
-    event.kind.startsWith('lifeline.') || event.kind.startsWith('home.') || event.severity === 'critical';
+    event.kind.startsWith('lifeline.') ||
+    event.kind.startsWith('home.') ||
+    event.severity === 'critical' ||
+    DEVICE_CHANGES.has(event.kind);
   // Worded in the subscriber's language, from the same catalogues the app uses.
   const l = langOf(lang);
   const text = event.msg && knows(event.msg.key) ? say(event.msg, l) : event.message;
@@ -98,6 +113,6 @@ export function quietUntil(range: string | undefined, now: number): number | nul
 }
 
 export function wants(kinds: string[] | null, event: EventRecord): boolean {
-  if (!kinds) return true;
+  if (!kinds || DEVICE_CHANGES.has(event.kind)) return true;
   return kinds.some((k) => event.kind === k || event.kind.startsWith(`${k}.`));
 }

@@ -9,6 +9,8 @@ export interface ForwardedSessionsOptions {
   hub: Pick<SessionHub, 'accept'>;
   sendData(frame: Uint8Array): void;
   sendClose(sid: number, code: number, reason: string): void;
+  /** Tells the relay a stream's device authenticated (it holds no stranger's seat any more). */
+  sendSeated(sid: number): void;
 }
 
 export interface ForwardedSessions {
@@ -32,7 +34,11 @@ export function createForwardedSessions(opts: ForwardedSessionsOptions): Forward
         (id) => streams.delete(id),
       );
       streams.set(sid, stream);
-      opts.hub.accept(stream, { path: 'relay', source: `relay:${source}` });
+      opts.hub.accept(stream, {
+        path: 'relay',
+        source: `relay:${source}`,
+        seated: () => opts.sendSeated(sid),
+      });
     },
     closed(sid, code, reason) {
       streams.get(sid)?.ended(code, reason);

@@ -83,13 +83,20 @@ export function createRelayLink(
     hub: opts.hub,
     sendData: socket.sendBinary,
     sendClose: (sid, code, reason) => send({ t: 'close', sid, code, reason }),
+    sendSeated: (sid) => send({ t: 'seated', sid }),
+  });
+  const push = createPushDelivery(ctx, {
+    notifier: opts.notifier,
+    send,
+    isUp: () => socket.isUp,
+    log,
+    identity: opts.identity,
   });
   const pipes = createPassthroughStreams({
     sink: () => opts.tls?.(),
     sendData: socket.sendBinary,
     send,
   });
-  const push = createPushDelivery(ctx, { notifier: opts.notifier, send, isUp: () => socket.isUp, log });
 
   const up = (
     url: string,
@@ -151,6 +158,7 @@ export function createRelayLink(
     if (kind !== 'lifeline.cycle-started' || typeof data?.expectBackAt !== 'number') return;
     const what = typeof data.name === 'string' ? `power-cycle of ${data.name}` : 'lifeline power-cycle';
     send({ t: 'expect', until: data.expectBackAt, what });
+    push.sealCycle(typeof data.name === 'string' ? data.name : undefined);
   };
 
   return {

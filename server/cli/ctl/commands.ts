@@ -33,8 +33,11 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .command('revoke <device>')
     .description('revoke a paired device (id or prefix); its sessions end at once')
     .option('-y, --yes', 'answer the confirmation')
+    .option('--confirm-text <name>', "the device's name, typed to confirm")
     .option('--json', 'machine-readable output')
-    .action((device: string, o: { yes?: boolean; json?: boolean }) => ctlRevoke(device, { ...g(), ...o }));
+    .action((device: string, o: { yes?: boolean; confirmText?: string; json?: boolean }) =>
+      ctlRevoke(device, { ...g(), ...o }),
+    );
   ctl
     .command('rename <device> <name>')
     .description('rename a paired device')
@@ -43,8 +46,9 @@ function registerCore(ctl: Command, g: () => CtlGlobalOptions): void {
     .command('add-device')
     .description('make a pairing link for another device')
     .option('-y, --yes', 'answer the confirmation')
+    .option('--confirm-text <home>', "the home's name, typed to confirm")
     .option('--json', 'machine-readable output')
-    .action((o: { yes?: boolean; json?: boolean }) => ctlAddDevice({ ...g(), ...o }));
+    .action((o: { yes?: boolean; confirmText?: string; json?: boolean }) => ctlAddDevice({ ...g(), ...o }));
   ctl
     .command('log')
     .description('the activity timeline: commands and events')

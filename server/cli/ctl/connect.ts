@@ -50,6 +50,8 @@ function describeRefusal(err: SessionError): string {
     case 'revoked':
     case 'pairing-code-invalid':
     case 'pairing-rate-limited':
+    case 'busy':
+    case 'rate-limited':
       return `the agent refused: ${err.message}`;
     case 'wrong-home':
     case 'agent-key-mismatch':

@@ -139,10 +139,11 @@ describe('agent sessions', () => {
     const first = await admin.client.command('devices.revoke', { target: victim.device.id, args: {} });
     expect(first.status).toBe('confirm');
     if (first.status !== 'confirm') return;
+    expect(first.confirm.typeToConfirm).toBe('lost phone');
     const done = await admin.client.command('devices.revoke', {
       target: victim.device.id,
       args: {},
-      confirm: { challenge: first.confirm.challenge },
+      confirm: { challenge: first.confirm.challenge, text: 'lost phone' },
     });
     expect(done.status).toBe('ok');
     expect(await closed).toBe('revoked');

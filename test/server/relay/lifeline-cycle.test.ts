@@ -2,9 +2,8 @@
 // timer, the agent tells the relay when home should be back, and the relay reports the outcome —
 // here, that home stayed reachable (the agent runs elsewhere than behind the cabinet plug).
 import { afterAll, expect, it } from 'vitest';
-import type { PushPayload } from '../../../shared/protocol/push.js';
 import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type PushService, startPushService } from '../../harness/push-service.js';
+import { type PushService, payloadOf, startPushService } from '../../harness/push-service.js';
 import { linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
 
@@ -69,16 +68,14 @@ it('a lifeline power-cycle reaches the relay, which reports its outcome to the p
   expect(done.status).toBe('ok');
 
   const kinds = () =>
-    push.received
-      .filter((r) => r.path === '/push/phone')
-      .map((r) => (JSON.parse(sub.decrypt(r.body)) as PushPayload).kind);
+    push.received.filter((r) => r.path === '/push/phone').map((r) => payloadOf(sub, r.body)?.kind);
   // The agent's own notice that the cycle started, then the relay's verdict once the deadline passed.
   await waitFor(() => kinds().includes('lifeline.cycle-started'), 15_000, 'cycle notice from the agent');
   await waitFor(() => kinds().includes('lifeline.cycle-kept'), 40_000, 'outcome from the relay');
   const verdict = push.received
-    .map((r) => JSON.parse(sub.decrypt(r.body)) as PushPayload)
-    .find((p) => p.kind === 'lifeline.cycle-kept')!;
-  expect(verdict).toMatchObject({ from: 'relay', title: 'Cabin: power-cycle done' });
+    .map((r) => payloadOf(sub, r.body))
+    .find((p) => p?.kind === 'lifeline.cycle-kept')!;
+  expect(verdict).toMatchObject({ from: 'agent', sealed: true, title: 'Cabin: power-cycle done' });
   expect(verdict.body).toBe('The power-cycle of Network cabinet finished and home stayed reachable.');
   expect((t.agent.state.get('power', 'cabinet') as { on?: boolean }).on).toBe(true);
   client.close();

@@ -8,7 +8,12 @@ import type { AgentClient } from '../../../shared/client/agent-client.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
 import { pairDevice, prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { type HostileProxy, startHostileProxy } from '../../harness/hostile-proxy.js';
-import { type PushService, startPushService, type TestSubscription } from '../../harness/push-service.js';
+import {
+  type PushService,
+  payloadOf,
+  startPushService,
+  type TestSubscription,
+} from '../../harness/push-service.js';
 import { linkOf, linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 
 let push: PushService | undefined;
@@ -64,7 +69,7 @@ function payloads(svc: PushService, sub: TestSubscription): PushPayload[] {
   const name = new URL(sub.endpoint).pathname;
   return svc.received
     .filter((r) => r.path === name && r.body.length > 0)
-    .map((r) => JSON.parse(sub.decrypt(r.body)) as PushPayload);
+    .flatMap((r) => payloadOf(sub, r.body) ?? []);
 }
 
 describe('web push', () => {

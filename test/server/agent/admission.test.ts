@@ -1,0 +1,94 @@
+// Handshake seats: the rules alone (the lock-out reproductions with real sockets are in lockout.test.ts).
+import { describe, expect, it } from 'vitest';
+import { Admission, type Seat } from '../../../server/agent/admission.js';
+import { sourceKey } from '../../../server/source-key.js';
+import { ManualClock } from '../../harness/agent.js';
+
+const limits = { pendingPerPath: 6, pendingPerSource: 3, connectsPerMinute: 5 };
+const isSeat = (s: Seat | { code: string }): s is Seat => !('code' in s);
+
+describe('source keys', () => {
+  it('counts IPv6 by /64, IPv4 and IPv4-mapped addresses by address, relay sources by the client', () => {
+    expect(sourceKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(sourceKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(sourceKey('::1')).toBe('0:0:0:0::/64');
+    expect(sourceKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(sourceKey('relay:2001:db8:1:2::9')).toBe('2001:db8:1:2::/64');
+    expect(sourceKey('relay:192.0.2.7')).toBe('192.0.2.7');
+  });
+});
+
+describe('admission', () => {
+  it('gives each source a few seats; a /64 is one source', () => {
+    const a = new Admission(limits, new ManualClock());
+    const seats = ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2::3', '2001:db8:1:2::4'].map((ip) =>
+      a.enter('relay', `relay:${ip}`, () => {}),
+    );
+    expect(seats.slice(0, 3).every(isSeat)).toBe(true);
+    expect(seats[3]).toMatchObject({ code: 'busy', message: expect.stringContaining('2001:db8:1:2::/64') });
+    expect(isSeat(a.enter('relay', 'relay:2001:db8:1:3::1', () => {}))).toBe(true);
+  });
+
+  it('keeps the direct and the relay pools apart', () => {
+    const a = new Admission(limits, new ManualClock());
+    for (const ip of ['10.0.0.1', '10.0.0.2']) for (let i = 0; i < 3; i++) a.enter('relay', ip, () => {});
+    expect(a.pending('relay')).toBe(6);
+    expect(isSeat(a.enter('direct', '10.0.0.3', () => {}))).toBe(true);
+    expect(a.pending('direct')).toBe(1);
+  });
+
+  it('seats a newcomer in a full pool by dropping the idlest seat of the biggest holder', () => {
+    const clock = new ManualClock();
+    const a = new Admission(limits, clock);
+    const dropped: string[] = [];
+    const take = (ip: string, name: string) => {
+      clock.advance(1);
+      return a.enter('direct', ip, () => dropped.push(name)) as Seat;
+    };
+    take('10.0.0.1', 'a1');
+    take('10.0.0.1', 'a2').advance('auth');
+    take('10.0.0.1', 'a3');
+    take('10.0.0.2', 'b1');
+    take('10.0.0.2', 'b2');
+    take('10.0.0.3', 'c1');
+    expect(a.pending('direct')).toBe(6);
+    clock.advance(2000); // the seats still without a hello are idle now
+    take('192.0.2.1', 'owner');
+    // 10.0.0.1 holds the most; of its seats, a1 is the oldest still waiting for a hello.
+    expect(dropped).toEqual(['a1']);
+    take('10.0.0.4', 'd1');
+    expect(dropped).toEqual(['a1', 'a3']);
+    expect(a.pending('direct')).toBe(6);
+  });
+
+  it('drops a stranger stalled after its hello before a handshake that has just begun', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 1 }, clock);
+    const dropped: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      clock.advance(100);
+      (a.enter('direct', `10.0.1.${i}`, () => dropped.push(`s${i}`)) as Seat).advance('auth');
+    }
+    clock.advance(100);
+    a.enter('direct', '192.0.2.1', () => dropped.push('owner')); // no hello yet: it just connected
+    clock.advance(100);
+    a.enter('direct', '10.0.1.7', () => dropped.push('s7'));
+    // Everyone holds one seat: the oldest go first, the owner's fresh handshake stays.
+    expect(dropped).toEqual(['s1', 's2']);
+  });
+
+  it('limits direct connects per source per minute and says so', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 100, pendingPerPath: 100 }, clock);
+    for (let i = 0; i < 5; i++) (a.enter('direct', '10.0.0.9', () => {}) as Seat).leave();
+    expect(a.enter('direct', '10.0.0.9', () => {})).toMatchObject({
+      code: 'rate-limited',
+      message: expect.stringContaining('10.0.0.9'),
+    });
+    expect(isSeat(a.enter('relay', 'relay:10.0.0.9', () => {}))).toBe(true);
+    clock.advance(60_001);
+    expect(isSeat(a.enter('direct', '10.0.0.9', () => {}))).toBe(true);
+  });
+});
