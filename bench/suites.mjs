@@ -10,6 +10,7 @@ import { netDetectAndFix } from './net.mjs';
 import { passthroughBench } from './passthrough.mjs';
 import { plugsBench } from './plugs.mjs';
 import { pwaSize } from './pwa-size.mjs';
+import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
 import { relayCapacityBench } from './relay-capacity.mjs';
 import { sessionLatency } from './session.mjs';
@@ -23,6 +24,7 @@ export const benchmarks = [
   { name: 'lighthouse', run: lighthouseBench },
   { name: 'idle', run: idleBench },
   { name: 'session', run: sessionLatency },
+  { name: 'reconnect', run: reconnectBench },
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
   { name: 'relay-capacity', run: relayCapacityBench },

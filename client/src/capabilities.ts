@@ -3,9 +3,14 @@
 // on first visit and precached for offline use) and what it adds to Home. This file only composes.
 import type { ComponentType } from 'preact';
 import { lazyScreen } from './components/LazyScreen.js';
+import { containersProblems } from './containers/problems.js';
+import type { ProblemSource } from './home/problem.js';
 import { HostCard, hostUnderPressure } from './host/HostCard.js';
 import type { MessageKey } from './i18n/index.js';
+import { machinesProblems } from './machines/problems.js';
 import { NetworkCard } from './network/NetworkCard.js';
+import { networkProblems } from './network/problems.js';
+import { powerProblems } from './power/problems.js';
 import { TlsCard } from './tls/TlsCard.js';
 import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
@@ -13,8 +18,10 @@ export interface CapabilityUi {
   id: string;
   /** Its screen, with its place in the bottom navigation. */
   screen?: { label: MessageKey; icon: string; component: ComponentType<{ params: string[] }> };
-  /** Shown on Home, under the agent's facts. */
+  /** Shown on Home, under the problems and the agent's facts. */
   homeCard?: ComponentType;
+  /** What is wrong, from its entities, each with its fix: listed first on Home (home/problem.ts). */
+  problems?: ProblemSource;
   /** While this says so, Home shows the card first, above the agent's facts (a power cut, a host under pressure). */
   homeFirst?: () => boolean;
 }
@@ -22,6 +29,7 @@ export interface CapabilityUi {
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
   {
     id: 'machines',
+    problems: machinesProblems,
     screen: {
       label: 'nav.machines',
       icon: '⌨',
@@ -30,6 +38,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   },
   {
     id: 'containers',
+    problems: containersProblems,
     screen: {
       label: 'nav.containers',
       icon: '▣',
@@ -38,6 +47,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   },
   {
     id: 'power',
+    problems: powerProblems,
     screen: {
       label: 'nav.power',
       icon: '⚡',
@@ -46,7 +56,7 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
   },
   { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
   { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
-  { id: 'network', homeCard: NetworkCard },
+  { id: 'network', homeCard: NetworkCard, problems: networkProblems },
   { id: 'tls', homeCard: TlsCard },
 ];
 
@@ -57,6 +67,12 @@ export type CapabilityMessages =
   | typeof import('./containers/drift-messages.js')['driftMessages']
   | typeof import('./power/messages.js')['powerMessages']
   | typeof import('./network/messages.js')['networkMessages']
+  | typeof import('./machines/problems.js')['machinesProblemMessages']
+  | typeof import('./containers/problems.js')['containersProblemMessages']
+  | typeof import('./power/problems.js')['powerProblemMessages']
+  | typeof import('./network/problems.js')['networkProblemMessages']
+  | typeof import('./home/messages.js')['homeMessages']
+  | typeof import('./activity/messages.js')['activityMessages']
   | typeof import('./host/messages.js')['hostMessages']
   | typeof import('./ups/messages.js')['upsMessages']
   | typeof import('./tls/messages.js')['tlsMessages'];

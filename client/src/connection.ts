@@ -146,6 +146,33 @@ function failed(err: unknown): void {
     message: (err as Error)?.message ?? '',
   };
   timer = setTimeout(() => void connect(), retry.next());
+  startProbe();
+}
+
+/** How often a visible, offline page asks whether home answers again (one small GET). */
+const PROBE_MS = 2000;
+let probe: ReturnType<typeof setInterval> | null = null;
+
+/**
+ * While the page is visible and offline, a cheap probe (/healthz at home's address) ends the
+ * backoff wait as soon as home answers: back within seconds of an agent restart, not 12 s later.
+ */
+function startProbe(): void {
+  if (probe) return;
+  probe = setInterval(() => {
+    const p = pairing.value;
+    if (connState.value !== 'offline' || !p) {
+      if (probe) clearInterval(probe);
+      probe = null;
+      return;
+    }
+    if (document.visibilityState !== 'visible' || connecting) return;
+    void fetch(new URL('/healthz', p.base), { cache: 'no-store' })
+      .then((r) => {
+        if (r.ok) reconnectNow();
+      })
+      .catch(() => {});
+  }, PROBE_MS);
 }
 
 let lastSave = 0;

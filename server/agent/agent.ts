@@ -29,6 +29,7 @@ import { actAsAgent, Guard } from './guard.js';
 import { hostBootTime } from './host-boot.js';
 import { type ServeAgent, serveAgentAlone } from './http.js';
 import { loadOrCreateAgentIdentity } from './identity.js';
+import { LISTEN_PORT_KEY } from './listen-port.js';
 import { createNotifier } from './notify/notify.js';
 import { PairingService } from './pairing.js';
 import { createPasskeys } from './passkeys/passkeys.js';
@@ -233,6 +234,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       await startCapabilities();
       const address = await app.listen({ host: config.listen.host, port: opts.port ?? config.listen.port });
       boundPort = Number(new URL(address).port);
+      // `lifeline pair` reads it: its links point at the port this agent really listens on (-p).
+      kv.set(LISTEN_PORT_KEY, boundPort);
       await https?.listen();
       await linkCapability?.start();
       return listenUrl(config, boundPort);

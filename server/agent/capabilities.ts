@@ -3,9 +3,9 @@
 // config section, whether a config asks for it, its actions in the shared vocabulary, and how to
 // load its code — which happens only when the config asks for it. Add a capability: one line here.
 import * as v from 'valibot';
+import { fail, msg } from '../../shared/messages/say.js';
 import type { ActionSpec } from '../../shared/protocol/action.js';
 import { CONTAINERS_ACTIONS } from '../../shared/protocol/containers.js';
-import { LifelineError } from '../../shared/protocol/errors.js';
 import { HOST_ACTIONS } from '../../shared/protocol/host.js';
 import { MACHINES_ACTIONS } from '../../shared/protocol/machines.js';
 import { NETWORK_ACTIONS } from '../../shared/protocol/network.js';
@@ -118,13 +118,13 @@ export async function capabilitiesFor(ctx: AgentContext): Promise<Capability[]> 
 }
 
 function notSetUp(entry: CapabilityEntry): Capability {
-  const message = `${entry.key} is not set up: add a ${entry.key}: section to lifeline.yaml`;
+  const message = msg('guard.not-set-up', { capability: entry.key });
   return {
     name: entry.key,
     actions: entry.actions.map((spec) =>
       defineAction(spec, {
         classify: () => ({ decision: 'refuse', code: 'unsupported', message }),
-        run: () => Promise.reject(new LifelineError('unsupported', message)),
+        run: () => Promise.reject(fail('unsupported', message)),
       }),
     ),
     start() {},

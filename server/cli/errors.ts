@@ -3,6 +3,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** A stable code (the agent's error code when it refused or failed) for `--json`. */
+    readonly code: string = exitCode === 2 ? 'bad-args' : 'failed',
   ) {
     super(message);
     this.name = 'CliError';

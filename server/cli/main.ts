@@ -46,6 +46,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('print a one-time pairing link and QR code (valid 10 minutes, single use)')
     .addOption(configOpt())
     .option('--url <url>', 'base URL to put in the link (default: publicUrl, relay or listen address)')
+    .option('-p, --port <port>', 'the port the agent listens on (default: the running agent’s)')
     .option('--json', 'machine-readable output')
     .action(async (o) => (await import('./pair.js')).runPair(o));
 
@@ -84,7 +85,12 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`lifeline: ${err.message}\n`);
+      // Under --json a script reads the failure where it reads the answer: one JSON line on stdout.
+      if (argv.includes('--json'))
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, error: { code: err.code, message: err.message }, exitCode: err.exitCode })}\n`,
+        );
+      else process.stderr.write(`lifeline: ${err.message}\n`);
       return err.exitCode;
     }
     const e = err as NodeJS.ErrnoException;

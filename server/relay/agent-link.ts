@@ -43,7 +43,7 @@ interface Stream {
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
   admit(homeId: string): string | null;
-  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string };
+  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string; heartbeatSeconds?: number };
   /** The link is the home's now; returns the names the relay routes to it. */
   up(link: AgentLink, auth: LinkAuth): string[];
   control(link: AgentLink, frame: LinkControl): void;
@@ -137,6 +137,7 @@ export class AgentLink {
       vapidPublicKey: w.vapidPublicKey,
       serverTime: this.clock.now(),
       names: routed,
+      ...(w.heartbeatSeconds !== undefined ? { heartbeatSeconds: w.heartbeatSeconds } : {}),
     });
     return true;
   }

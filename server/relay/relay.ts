@@ -189,7 +189,12 @@ export class Relay implements PassthroughRouter {
       {
         admit: (homeId) =>
           this.served.has(homeId) ? null : `this relay does not serve home ${homeId}; add it to homes:`,
-        welcome: () => ({ observedAddress: address, vapidPublicKey: this.vapid.publicKey }),
+        welcome: () => ({
+          observedAddress: address,
+          vapidPublicKey: this.vapid.publicKey,
+          // Three signs of life per offline window: one lost ping is never an outage.
+          heartbeatSeconds: Math.max(1, Math.floor(this.opts.settings.offline.afterSeconds / 3)),
+        }),
         up: (l, auth) => this.linkUp(l, auth),
         control: (l, frame) => this.control(l, frame),
         down: (l) => this.linkDown(l),

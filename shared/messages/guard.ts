@@ -1,7 +1,7 @@
 // What the guard and the agent's session say when they refuse or stop a command.
 import { defineCatalogue } from './define.js';
 
-export const guardMessages = defineCatalogue({
+export const guardSays = defineCatalogue({
   en: {
     'guard.unknown-action': 'this agent does not know the action {action}',
     'guard.target-needed': 'this action needs a target',

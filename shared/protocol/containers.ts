@@ -1,5 +1,6 @@
 // Entity kinds of the containers capability: one `engine` per configured Docker engine and one
 // `container` per container on it (id `<engine>/<name>`).
+
 import * as v from 'valibot';
 import { action, NoArgs } from './action.js';
 import { MessageRef } from './message.js';
@@ -13,6 +14,8 @@ export const EngineInfo = v.object({
   reachable: v.boolean(),
   /** Why it is unreachable (connection refused, no socket, TLS error…); null while reachable. */
   reason: v.nullable(v.string()),
+  /** `reason` as a catalogue message (shared/messages/containers.ts). */
+  reasonMsg: v.optional(MessageRef),
   /** When `reachable` last changed. */
   since: v.number(),
   /** When it was last attached: the attach time while reachable, the time it was lost after. */
@@ -36,6 +39,16 @@ export const RecoveryInfo = v.object({
   until: v.number(),
 });
 export type RecoveryInfo = v.InferOutput<typeof RecoveryInfo>;
+
+/** A mount and, where the agent can look (a local engine), whether its source is there and empty. */
+export const ContainerMount = v.object({
+  type: v.string(),
+  source: v.string(),
+  target: v.string(),
+  readOnly: v.boolean(),
+  seen: v.picklist(['present', 'empty', 'missing', 'unseen']),
+});
+export type ContainerMount = v.InferOutput<typeof ContainerMount>;
 
 /**
  * The image a container runs against what its reference points to now on the same engine:
@@ -96,6 +109,11 @@ export const ContainerInfo = v.object({
   /** Its last death came within `bootRace.minutes` of the host's boot. */
   bootRace: v.boolean(),
   recovery: v.nullable(RecoveryInfo),
+  /** Its mounts (newer agents). */
+  mounts: v.optional(v.array(ContainerMount)),
+  /** The likely cause of a failed start, when a mount explains it (newer agents). */
+  cause: v.optional(MessageRef),
+
   /** Absent until the engine has been asked about its image. */
   drift: v.optional(ImageDrift),
 });

@@ -44,6 +44,11 @@ export const LinkWelcome = v.object({
   serverTime: v.number(),
   /** The names this relay now routes to the agent (SNI pass-through); absent from older relays. */
   names: v.optional(v.array(LinkName)),
+  /**
+   * How often this relay needs a sign of life, in seconds: the relay's `offline.afterSeconds`
+   * decides it, not the agent's config (absent from older relays: the agent keeps its own).
+   */
+  heartbeatSeconds: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(600))),
 });
 export type LinkWelcome = v.InferOutput<typeof LinkWelcome>;
 

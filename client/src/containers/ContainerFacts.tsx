@@ -1,5 +1,7 @@
 import type { ContainerInfo } from '../../../shared/protocol/containers.js';
 import { now } from '../clock.js';
+import { DATA } from '../components/data.js';
+import { Say } from '../components/Say.js';
 import { formatDateTime, formatTime, type MessageKey, t, tMaybe } from '../i18n/index.js';
 import { stateLabel, when } from './container-state.js';
 
@@ -28,6 +30,33 @@ export function ContainerFacts({ c, engineName }: { c: ContainerInfo; engineName
           <>
             <dt>{t('containers.facts.error')}</dt>
             <dd class="ctr-error">{c.error}</dd>
+          </>
+        )}
+        {c.cause && (
+          <>
+            <dt>{t('containers.facts.cause')}</dt>
+            <dd data-testid="cause">
+              <Say m={c.cause} text="" />
+            </dd>
+          </>
+        )}
+        {c.mounts && c.mounts.length > 0 && (
+          <>
+            <dt>{t('containers.facts.mounts')}</dt>
+            <dd>
+              <ul class="mounts" data-testid="mounts">
+                {c.mounts.map((m) => (
+                  <li key={m.target} data-seen={m.seen}>
+                    <span class="mono" {...DATA}>
+                      {m.source} → {m.target}
+                    </span>
+                    {m.readOnly && ` · ${t('containers.mount.readOnly')}`}
+                    {m.seen === 'empty' && <b class="error"> · {t('containers.mount.empty')}</b>}
+                    {m.seen === 'missing' && <b class="error"> · {t('containers.mount.missing')}</b>}
+                  </li>
+                ))}
+              </ul>
+            </dd>
           </>
         )}
         {c.startedAt && (

@@ -5,12 +5,14 @@ const SPECS = { on: PowerOn, off: PowerOff, cycle: PowerCycle } as const;
 
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
-import { connState, listEntities } from '../connection.js';
+import { connState, listEntities, liveEvents } from '../connection.js';
 import {
   formatAgo,
   formatTime,
+  lang,
   type MessageKey,
   registerMessages,
+  say,
   t,
   tMaybe,
   tParts,
@@ -42,6 +44,25 @@ export function PowerScreen({ params }: { params: string[] }) {
   );
 }
 
+/** A cycle's times: with seconds when it is short (a 20 s cycle "back at 03:49" says little). */
+function cycleTime(at: number, seconds: number): string {
+  if (seconds >= 120) return formatTime(at);
+  return new Intl.DateTimeFormat(lang.value, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(at);
+}
+
+/** How the cycle started from this card ended, as the agent told it ("back on after 20 s off"). */
+function cycleOutcome(id: string, since: number): string {
+  const e = liveEvents.value.find(
+    (x) =>
+      x.subject === id && x.at >= since && (x.kind === 'power.cycle-done' || x.kind === 'power.cycle-failed'),
+  );
+  return e ? say(e.msg, e.message) : '';
+}
+
 function stateKey(p: PlugInfo): MessageKey {
   if (p.cycle) return 'power.state.cycling';
   if (!p.online) return 'power.state.offline';
@@ -60,7 +81,7 @@ function PlugCard({
   focused: boolean;
 }) {
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ error: boolean; text: string; cycleFrom?: number } | null>(null);
   const powers = p.powers.join(', ');
   const offBlocked = p.lifeline;
   const cycleBlocked = p.lifeline && p.timer.kind === 'none';
@@ -83,13 +104,21 @@ function PlugCard({
         });
     } else if (r.status === 'ok') {
       const data = r.data;
-      setMessage({
-        error: false,
-        text:
-          'endsAt' in data
-            ? t('power.cycleStarted', { time: formatTime(data.endsAt) })
-            : t('power.done', { name: p.name, state: t(data.on ? 'power.state.on' : 'power.state.off') }),
-      });
+      setMessage(
+        'endsAt' in data
+          ? {
+              error: false,
+              text: t('power.cycleStarted', { time: cycleTime(data.endsAt, data.cycleSeconds) }),
+              cycleFrom: Date.now() - 5000,
+            }
+          : {
+              error: false,
+              text: t('power.done', {
+                name: p.name,
+                state: t(data.on ? 'power.state.on' : 'power.state.off'),
+              }),
+            },
+      );
     }
   };
 
@@ -118,7 +147,7 @@ function PlugCard({
         </span>
       </div>
       <dl class="facts">
-        {p.watts !== undefined && (
+        {p.watts !== undefined && p.on !== false && (
           <>
             <dt>{t('power.draw')}</dt>
             <dd data-testid="plug-watts">{t('power.watts', { n: Math.round(p.watts * 10) / 10 })}</dd>
@@ -142,7 +171,10 @@ function PlugCard({
       {p.cycle && (
         <p class="banner warning" data-testid="plug-cycle">
           {p.cycle.confirmed
-            ? t('power.cycling', { time: formatTime(p.cycle.endsAt), back: formatTime(p.cycle.expectBackAt) })
+            ? t('power.cycling', {
+                time: cycleTime(p.cycle.endsAt, (p.cycle.endsAt - p.cycle.startedAt) / 1000),
+                back: cycleTime(p.cycle.expectBackAt, (p.cycle.endsAt - p.cycle.startedAt) / 1000),
+              })
             : t('power.cycleUnconfirmed', { back: formatTime(p.cycle.expectBackAt) })}
         </p>
       )}
@@ -191,8 +223,8 @@ function PlugCard({
         </p>
       )}
       {message && (
-        <p class={message.error ? 'error' : 'muted'} role="alert">
-          {message.text}
+        <p class={message.error ? 'error' : 'muted'} role="alert" data-testid="plug-message">
+          {message.cycleFrom === undefined || p.cycle ? message.text : cycleOutcome(id, message.cycleFrom)}
         </p>
       )}
     </li>

@@ -2,16 +2,37 @@ import { useEffect, useState } from 'preact/hooks';
 import { ActivityList, type AuditRow, type Timeline } from '../../../shared/protocol/activity.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import { runAction } from '../actions.js';
+import { activityMessages } from '../activity/messages.js';
+import { type Entry, entriesOf, FILTERS, type Filter, type Item, itemsOf } from '../activity/timeline.js';
 import { DATA } from '../components/data.js';
+import { Say } from '../components/Say.js';
 import { connState, liveEvents } from '../connection.js';
 import { store } from '../db.js';
-import { formatDateTime, t, tMaybe, tParts } from '../i18n/index.js';
+import {
+  formatDateTime,
+  loadHomeMessages,
+  type MessageKey,
+  registerMessages,
+  say,
+  t,
+  tMaybe,
+  tParts,
+} from '../i18n/index.js';
+import '../activity/activity.css';
+
+registerMessages(activityMessages);
 
 /** One timeline of what was asked, decided and done, and what happened on its own. */
 export function ActivityScreen() {
   const [data, setData] = useState<Timeline | null>(null);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [reads, setReads] = useState(false);
   const online = connState.value === 'online';
   const latest = liveEvents.value[0]?.id;
+
+  useEffect(() => {
+    void loadHomeMessages();
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -19,7 +40,7 @@ export function ActivityScreen() {
       if (live && saved) setData((d) => d ?? saved);
     });
     if (online)
-      void runAction(ActivityList, { args: { limit: 100 } }).then((r) => {
+      void runAction(ActivityList, { args: { limit: 200 } }).then((r) => {
         if (live && r.status === 'ok') {
           setData(r.data);
           void store.set('activity', r.data);
@@ -30,65 +51,105 @@ export function ActivityScreen() {
     };
   }, [online, latest]);
 
-  type Item = { at: number; key: string; audit?: AuditRow; event?: EventRecord };
-  const items: Item[] = data
-    ? [
-        ...data.audit.map((a) => ({ at: a.at, key: `a${a.id}`, audit: a })),
-        ...data.events.map((e) => ({ at: e.at, key: `e${e.id}`, event: e })),
-      ].sort((a, b) => b.at - a.at)
-    : [];
+  const entries = data ? entriesOf(itemsOf(data), filter, reads) : [];
 
   return (
     <main class="screen">
       <h1>{t('activity.title')}</h1>
-      {items.length === 0 && <p class="muted">{t('activity.empty')}</p>}
-      <ol class="timeline">
-        {items.map((item) =>
-          item.event ? (
-            <EventItem key={item.key} e={item.event} />
-          ) : (
-            <AuditItem key={item.key} a={item.audit!} />
-          ),
-        )}
+      <fieldset class="filters">
+        <legend class="sr-only">{t('activity.filters')}</legend>
+        {FILTERS.map((f) => (
+          <button key={f} type="button" class="chip" aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {t(`activity.filter.${f}` as MessageKey)}
+          </button>
+        ))}
+        <label class="reads">
+          <input type="checkbox" checked={reads} onChange={(e) => setReads(e.currentTarget.checked)} />{' '}
+          {t('activity.reads')}
+        </label>
+      </fieldset>
+      {!data && <p class="muted">{t('activity.empty')}</p>}
+      {data && entries.length === 0 && (
+        <p class="muted">{filter === 'all' ? t('activity.empty') : t('activity.noMatch')}</p>
+      )}
+      <ol class="timeline" data-testid="timeline">
+        {entries.map((e) => (
+          <EntryView key={e.type === 'single' ? e.item.key : e.key} e={e} />
+        ))}
       </ol>
     </main>
   );
 }
 
-function EventItem({ e }: { e: EventRecord }) {
+function EntryView({ e }: { e: Entry }) {
+  if (e.type === 'single') return <ItemView item={e.item} />;
+  const first = e.items[0]!;
+  const last = e.items[e.items.length - 1]!;
   return (
-    <li class={`ev ${e.severity}`}>
-      <time>{formatDateTime(e.at)}</time>
-      <span>
-        <b>{tMaybe(`event.${e.kind}`, e.kind)}</b>
-        {/* The agent words event details in English; the title above is translated. */}
-        <span class="detail" lang="en" {...DATA}>
-          {e.message}
-        </span>
-      </span>
+    <li class="incident" data-testid="incident">
+      <details open>
+        <summary>
+          <time>{formatDateTime(last.at)}</time>
+          <b>{title(first)}</b>{' '}
+          <span class="muted small">
+            {first.subject && <span {...DATA}>{first.subject} · </span>}
+            {t('activity.incident', { n: e.items.length })}
+          </span>
+        </summary>
+        <ol class="timeline nested">
+          {[...e.items].reverse().map((i) => (
+            <ItemView key={i.key} item={i} />
+          ))}
+        </ol>
+      </details>
     </li>
   );
 }
 
+function title(item: Item): string {
+  if (item.type === 'event') return say({ key: `event.${item.event.kind}` }, t('activity.event'));
+  const a = item.audit;
+  return say({ key: `action.${a.action}`, params: { target: a.target ?? '' } }, t('activity.command'));
+}
+
+function ItemView({ item }: { item: Item }) {
+  return item.type === 'event' ? <EventItem e={item.event} /> : <AuditItem a={item.audit} />;
+}
+
+function EventItem({ e }: { e: EventRecord }) {
+  return (
+    <li class={`ev ${e.severity}`} data-kind={e.kind}>
+      <time>{formatDateTime(e.at)}</time>
+      <b class="title">{say({ key: `event.${e.kind}` }, t('activity.event'))}</b>
+      <Say class="detail" m={e.msg} text={e.message} />
+    </li>
+  );
+}
+
+function statusOf(a: AuditRow): string {
+  if (a.decision === 'confirm-required')
+    return a.resolution === 'expired'
+      ? t('activity.status.expired')
+      : a.resolution === 'confirmed'
+        ? tMaybe('activity.decision.confirmed', 'confirmed')
+        : t('activity.status.awaiting');
+  if (a.decision === 'refused') return tMaybe('activity.decision.refused', a.decision);
+  const decided =
+    a.decision === 'allowed' ? '' : `${tMaybe(`activity.decision.${a.decision}`, a.decision)} · `;
+  return decided + tMaybe(`activity.outcome.${a.outcome}`, a.outcome);
+}
+
 function AuditItem({ a }: { a: AuditRow }) {
   return (
-    <li class={`cmd ${a.outcome}`}>
+    <li class={`cmd ${a.outcome}`} data-action={a.action}>
       <time>{formatDateTime(a.at)}</time>
-      <span>
-        <b {...DATA}>
-          {a.action}
-          {a.target ? ` ${a.target}` : ''}
-        </b>{' '}
-        · {tParts('activity.by', { device: <span {...DATA}>{a.deviceName ?? '?'}</span> })} ·{' '}
-        {tMaybe(`activity.decision.${a.decision}`, a.decision)} ·{' '}
-        {tMaybe(`activity.outcome.${a.outcome}`, a.outcome)}
-        {a.message ? (
-          <span lang="en" {...DATA}>
-            {' '}
-            — {a.message}
-          </span>
-        ) : null}
+      <b class="title">
+        {say({ key: `action.${a.action}`, params: { target: a.target ?? '' } }, t('activity.command'))}
+      </b>
+      <span class="small">
+        {tParts('activity.by', { device: <span {...DATA}>{a.deviceName ?? '?'}</span> })} · {statusOf(a)}
       </span>
+      {a.message ? <Say class="detail small" m={a.msg} text={a.message} /> : null}
     </li>
   );
 }

@@ -1,25 +1,30 @@
 import { CAPABILITY_UI } from '../capabilities.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
-import { connState, entity, path, stateAsOf } from '../connection.js';
-import { formatAgo, formatDateTime, formatDuration, formatTime, t } from '../i18n/index.js';
+import { connState, entities, entity, path, stateAsOf } from '../connection.js';
+import { coreProblems } from '../home/core-problems.js';
+import { homeMessages } from '../home/messages.js';
+import { ProblemList } from '../home/ProblemList.js';
+import { formatAgo, formatDateTime, formatDuration, formatTime, registerMessages, t } from '../i18n/index.js';
 
-/** The status screen: the agent's facts and how old they are, then each capability's card. */
+registerMessages(homeMessages);
+
+/** The state of the house: what is wrong (each with its fix) or all clear, then the agent's facts and each capability's card. */
 export function HomeScreen() {
   const facts = entity('agent', 'self');
   const live = connState.value === 'online';
   const n = now.value;
-  // A power cut or a host under pressure comes first: it is what the owner opened the app for.
+  const table = entities.value;
+  const problems = facts
+    ? [...coreProblems(table), ...CAPABILITY_UI.flatMap((c) => c.problems?.(table, n) ?? [])]
+    : [];
+  // A power cut or a host under pressure comes next: it is what the owner opened the app for.
   const first = CAPABILITY_UI.filter((c) => c.homeCard && c.homeFirst?.());
   const rest = CAPABILITY_UI.filter((c) => c.homeCard && !first.includes(c));
   return (
     <main class="screen">
       <h1 {...(facts ? DATA : {})}>{facts?.name ?? t('home.title')}</h1>
-      {facts?.startedAfterBoot && (
-        <p class="banner warning" role="alert">
-          {t('home.powerLoss')}
-        </p>
-      )}
+      {facts && <ProblemList problems={problems} />}
       {first.map((c) => c.homeCard && <c.homeCard key={c.id} />)}
       <section class="card" aria-labelledby="agent-h">
         <h2 id="agent-h">{t('home.agent')}</h2>

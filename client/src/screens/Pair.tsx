@@ -18,7 +18,10 @@ function defaultName(): string {
 export function PairScreen({ params }: { params: string[] }) {
   const fromHash =
     params.length >= 2 ? `${location.origin}${location.pathname}#/pair/${params[0]}/${params[1]}` : '';
-  const [link, setLink] = useState(fromHash);
+  // The link typed or scanned; a link opened in this tab later (its hash) wins: the screen may have
+  // been showing since `/`, with no link yet.
+  const [typed, setLink] = useState('');
+  const link = fromHash || typed;
   const [name, setName] = useState(defaultName());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +71,7 @@ export function PairScreen({ params }: { params: string[] }) {
             <span>{t('pair.linkLabel')}</span>
             <input
               name="link"
-              value={link}
+              value={typed}
               onInput={(e) => setLink((e.target as HTMLInputElement).value)}
               inputMode="url"
               autoComplete="off"

@@ -1,7 +1,9 @@
 // The boot-race fix the first outage lacked: a watched container that died at boot because a mount
 // or a file was not ready yet (a start error, or exit 126/127/128) is started again with a bounded
 // backoff until it stays up or the window ends. Every attempt is an event.
+
 import { backoffDelay } from '../../../shared/backoff.js';
+import { msg } from '../../../shared/messages/say.js';
 import type { RecoveryInfo } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
@@ -144,7 +146,7 @@ export class BootRecovery {
         kind: 'containers.recovery-attempt',
         severity: 'info',
         subject: key,
-        message: `Boot-race recovery: attempt ${attempt} to start ${name} on ${engine} failed: ${reason}`,
+        message: msg('containers.recovery-attempt.failed', { attempt, name, engine, reason }),
         data: { engine, container: key, name, attempt, ok: false, error: reason },
       });
       this.schedule(entry);
@@ -156,7 +158,7 @@ export class BootRecovery {
       kind: 'containers.recovery-attempt',
       severity: 'info',
       subject: key,
-      message: `Boot-race recovery: attempt ${attempt} started ${name} on ${engine}; checking that it stays up`,
+      message: msg('containers.recovery-attempt.started', { attempt, name, engine }),
       data: { engine, container: key, name, attempt, ok: true },
     });
     entry.startedAt = this.deps.status(key)?.startedAt ?? null;
@@ -184,8 +186,13 @@ export class BootRecovery {
       subject: key,
       message:
         entry.info.attempts > 0
-          ? `${name} on ${engine} is running again after ${entry.info.attempts} boot-race recovery attempt${entry.info.attempts === 1 ? '' : 's'} (down ${downSeconds} s)`
-          : `${name} on ${engine} is running again (down ${downSeconds} s)`,
+          ? msg('containers.recovered.after', {
+              name,
+              engine,
+              attempts: entry.info.attempts,
+              down: downSeconds,
+            })
+          : msg('containers.recovered', { name, engine, down: downSeconds }),
       data: { engine, container: key, name, attempts: entry.info.attempts, downSeconds },
     });
     this.deps.log.info(`${key}: recovered after ${entry.info.attempts} attempt(s)`);
@@ -201,7 +208,12 @@ export class BootRecovery {
       kind: 'containers.recovery-gave-up',
       severity: 'critical',
       subject: key,
-      message: `Boot-race recovery gave up on ${name} on ${engine} after ${entry.info.attempts} attempt${entry.info.attempts === 1 ? '' : 's'} in ${spanText(this.deps.windowMs)}; it needs a look`,
+      message: msg('containers.recovery-gave-up', {
+        name,
+        engine,
+        attempts: entry.info.attempts,
+        window: this.deps.windowMs,
+      }),
       data: { engine, container: key, name, attempts: entry.info.attempts },
     });
     this.deps.changed(key);

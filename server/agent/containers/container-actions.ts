@@ -1,6 +1,6 @@
 // The container actions the guard runs: restart, start, stop (classified by guard-rules.ts) and
 // logs. Targets are `<engine>/<name>`; a bare name is accepted when only one engine has it.
-import { english, refOf } from '../../../shared/messages/say.js';
+import { english, fail, msg, refOf } from '../../../shared/messages/say.js';
 import {
   ContainersLogs,
   ContainersRestart,
@@ -8,6 +8,7 @@ import {
   ContainersStop,
 } from '../../../shared/protocol/containers.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import { type Classification, defineAction } from '../actions.js';
 import { isRunning } from './container-info.js';
 import type { Tracked } from './container-table.js';
@@ -27,7 +28,7 @@ export interface ContainerEngine extends GuardView {
   /** The `unreachable` refusal, naming the reason. */
   unreachableError(): LifelineError;
   /** A short reason for a failed call, as a person can act on it. */
-  describeError(err: unknown): string;
+  describeError(err: unknown): MessageRef;
   /**
    * Acts on a container as we mean to: the `dies` stops it causes are not deaths to report, and its
    * row is read again before this returns. Throws the engine's error as it came.
@@ -54,7 +55,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
     const slash = raw.indexOf('/');
     if (slash > 0) {
       const m = engines.get(raw.slice(0, slash));
-      if (!m) throw new LifelineError('not-found', `no Docker engine "${raw.slice(0, slash)}" in the config`);
+      if (!m) throw fail('not-found', msg('containers.no-engine', { engine: raw.slice(0, slash) }));
       const t = m.find(raw.slice(slash + 1));
       if (!t) throw notFound(m, raw.slice(slash + 1));
       return { m, t };
@@ -64,10 +65,9 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       return t ? [{ m, t }] : [];
     });
     if (hits.length === 1) return hits[0]!;
-    if (hits.length > 1)
-      throw new LifelineError('bad-args', `${raw} exists on several engines; name it as <engine>/${raw}`);
+    if (hits.length > 1) throw fail('bad-args', msg('containers.ambiguous', { name: raw }));
     const down = [...engines.values()].find((m) => !m.reachable);
-    throw down ? notFound(down, raw) : new LifelineError('not-found', `no container ${raw}`);
+    throw down ? notFound(down, raw) : fail('not-found', msg('containers.not-found', { name: raw }));
   };
 
   /** Classification wrapper: an unknown or unreachable target is refused before anything is asked. */
@@ -83,7 +83,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
           return {
             decision: 'refuse',
             code: err.code,
-            message: err.message,
+            message: err.msg ?? err.message,
             ...(err.params ? { params: err.params } : {}),
           };
         throw err;
@@ -92,7 +92,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
 
   const act = async (
     r: Resolved,
-    verb: string,
+    verb: 'start' | 'stop' | 'restart',
     call: (api: EngineApi, id: string) => Promise<void>,
   ): Promise<{ container: string; state: string; already?: boolean }> => {
     const { m, t } = r;
@@ -104,12 +104,19 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       if (err instanceof LifelineError) throw err;
       const status = statusOf(err);
       if (status === 304) already = true;
-      else if (status === 404) throw new LifelineError('not-found', `${t.name} no longer exists on ${m.id}`);
+      else if (status === 404)
+        throw fail('not-found', msg('containers.gone', { name: t.name, engine: m.id }));
       else if (status !== undefined)
-        throw new LifelineError('failed', `Docker could not ${verb} ${t.name}: ${dockerMessage(err)}`, {
-          container: m.key(t),
-        });
-      else throw new LifelineError('unreachable', `Docker engine ${m.id}: ${m.describeError(err)}`);
+        throw fail(
+          'failed',
+          msg('containers.docker-refused', {
+            verb: `containers.verb.${verb}`,
+            name: t.name,
+            reason: dockerMessage(err),
+          }),
+          { container: m.key(t) },
+        );
+      else throw engineError(m, err);
     }
     const now = m.find(t.name) ?? t;
     return { container: m.key(t), state: now.inspect.State.Status, ...(already ? { already } : {}) };
@@ -119,7 +126,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
     classify: guarded(({ m, t }) => classifyRestart(m, t)),
     async run(req, ctx) {
       const r = resolve(req.target);
-      ctx.progress('restarting', `Restarting ${r.t.name}`);
+      ctx.progress('restarting', msg('containers.progress.restarting', { name: r.t.name }));
       return act(r, 'restart', (api, id) => api.restart(id, undefined));
     },
   });
@@ -130,7 +137,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       const r = resolve(req.target);
       if (isRunning(r.t.inspect))
         return { container: r.m.key(r.t), state: r.t.inspect.State.Status, already: true };
-      ctx.progress('starting', `Starting ${r.t.name}`);
+      ctx.progress('starting', msg('containers.progress.starting', { name: r.t.name }));
       return act(r, 'start', (api, id) => api.start(id));
     },
   });
@@ -149,7 +156,7 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
           refOf(again.message),
         );
       r.m.cancelRecovery(r.t);
-      ctx.progress('stopping', `Stopping ${r.t.name}`);
+      ctx.progress('stopping', msg('containers.progress.stopping', { name: r.t.name }));
       return act(r, 'stop', (api, id) => api.stop(id, undefined));
     },
   });
@@ -164,11 +171,8 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
       } catch (err) {
         if (err instanceof LifelineError) throw err;
         if (statusOf(err) !== undefined)
-          throw new LifelineError(
-            'failed',
-            `Docker could not read the logs of ${t.name}: ${dockerMessage(err)}`,
-          );
-        throw new LifelineError('unreachable', `Docker engine ${m.id}: ${m.describeError(err)}`);
+          throw fail('failed', msg('containers.logs-failed', { name: t.name, reason: dockerMessage(err) }));
+        throw engineError(m, err);
       }
       let lines = parseLogLines(buf, {
         tty: Boolean(t.inspect.Config?.Tty),
@@ -190,8 +194,17 @@ export function createContainerActions(engines: ReadonlyMap<string, ContainerEng
   return [restart, start, stop, logs, limitMemory];
 }
 
+/** A call that did not reach the engine, with why. */
+function engineError(m: ContainerEngine, err: unknown): LifelineError {
+  const reason = m.describeError(err);
+  return fail(
+    'unreachable',
+    msg('containers.engine-error', { ...reason.params, engine: m.id, reason: reason.key }),
+  );
+}
+
 function notFound(m: ContainerEngine, name: string): LifelineError {
   return m.reachable
-    ? new LifelineError('not-found', `no container ${name} on ${m.id}`)
+    ? fail('not-found', msg('containers.not-found-on', { name, engine: m.id }))
     : m.unreachableError();
 }

@@ -1,7 +1,10 @@
 // What one Docker engine has, as the agent last read it: a row per container, kept current from the
 // event stream (each event re-reads the container it names) and from the full list read at every
 // attachment, and published as the `containers` and `containers.engine` entities.
+
 import type { ContainerInspectInfo } from 'dockerode';
+import { english } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { EngineInfo, ImageDrift } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
@@ -17,6 +20,7 @@ import {
 import { type ContainerRoles, dependentsOf, refersTo, rolesOf } from './container-roles.js';
 import { type EngineApi, type EngineVersion, endpointOf } from './engine-api.js';
 import type { DockerEvent } from './engine-link.js';
+import { type Look, likelyCause, lookNowhere, mountsOf } from './mounts.js';
 
 export interface Tracked {
   id: string;
@@ -43,6 +47,8 @@ export interface ContainerTableDeps {
   marks: RowMarks;
   /** The engine's API while attached; null while it is unreachable. */
   api(): EngineApi | null;
+  /** What the agent can see of a path on the engine's host (mounts.ts). */
+  look?: Look;
   /** Its image against what its tag points to now (absent until known). */
   drift?: (inspect: ContainerInspectInfo) => ImageDrift | undefined;
 }
@@ -189,13 +195,14 @@ export class ContainerTable {
   }
 
   /** The engine went away: its last known containers stay, for the app to show meanwhile. */
-  unreachable(reason: string): void {
+  unreachable(reason: MessageRef): void {
     const { clock } = this.deps;
     const wasUp = this.info.reachable;
     this.info = {
       ...this.info,
       reachable: false,
-      reason,
+      reason: english(reason),
+      reasonMsg: reason,
       since: wasUp ? clock.now() : this.info.since,
       lastSeenAt: wasUp ? clock.now() : this.info.lastSeenAt,
     };
@@ -257,7 +264,13 @@ export class ContainerTable {
       ...this.deps.marks.marks(key, isRunning(t.inspect)),
       ...(drift ? { drift } : {}),
     };
-    this.deps.state.set('containers', key, toContainerInfo(this.id, t.inspect, flags));
+    const info = toContainerInfo(this.id, t.inspect, flags);
+    const mounts = mountsOf(t.inspect, this.deps.look ?? lookNowhere);
+    const list = (x: unknown): string[] =>
+      Array.isArray(x) ? x.map(String) : typeof x === 'string' ? [x] : [];
+    const cmd = [...list(t.inspect.Config?.Entrypoint), ...list(t.inspect.Config?.Cmd)];
+    const cause = info.state === 'running' ? null : likelyCause(info.exitCode, info.error, cmd, mounts);
+    this.deps.state.set('containers', key, { ...info, mounts, ...(cause ? { cause } : {}) });
   }
 
   private publishEngine(): void {

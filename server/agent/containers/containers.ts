@@ -2,6 +2,7 @@
 // wired side by side — the link to the engine, the container table, the death watch, the
 // incidents with their boot-race recovery, the engine notices — each given only the narrow view
 // of its siblings it needs; the container actions under the guard; the engines' `check` rows.
+import { fail, msg } from '../../../shared/messages/say.js';
 import type { ContainerFix } from '../../../shared/protocol/containers.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import type { Logger } from '../../log.js';
@@ -13,13 +14,7 @@ import { type ContainerEngine, createContainerActions } from './container-action
 import { dockerTime, isRunning } from './container-info.js';
 import { ContainerTable } from './container-table.js';
 import { DeathWatch } from './death-watch.js';
-import {
-  describeEngineError,
-  dockerMessage,
-  type EngineApi,
-  openEngineApi,
-  timedEngineApi,
-} from './engine-api.js';
+import { dockerMessage, type EngineApi, engineProblem, openEngineApi, timedEngineApi } from './engine-api.js';
 import { checkEngine } from './engine-check.js';
 import { EngineLink } from './engine-link.js';
 import { EngineNotices } from './engine-notices.js';
@@ -27,6 +22,7 @@ import { ImageDriftWatch } from './image-drift.js';
 import { Incidents } from './incidents.js';
 import { readLogTail } from './logs.js';
 import { memoryInUse, setMemoryLimit } from './memory-limit.js';
+import { lookHere, lookNowhere } from './mounts.js';
 import { selfContainerIds } from './self-container.js';
 import { UsageWatch } from './usage-watch.js';
 
@@ -151,6 +147,7 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     selfIds: o.selfIds,
     marks: incidents,
     api: () => link.connected,
+    look: cfg.url ? lookNowhere : lookHere,
     drift: (inspect) => drift.of(inspect),
   });
   const usage =
@@ -223,13 +220,17 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
     },
     unreachableError() {
       const { reason } = table.engine;
-      return new LifelineError(
+      const why =
+        table.engine.reasonMsg ?? (reason ? msg('containers.engine.other', { detail: reason }) : null);
+      return fail(
         'unreachable',
-        `Docker engine ${cfg.id} is unreachable${reason ? `: ${reason}` : ''}`,
+        why
+          ? msg('containers.engine-down', { ...why.params, engine: cfg.id, reason: why.key })
+          : msg('containers.engine-down', { engine: cfg.id, reason: 'containers.engine.connecting' }),
         { engine: cfg.id },
       );
     },
-    describeError: (err) => describeEngineError(err, cfg),
+    describeError: (err) => engineProblem(err, cfg),
     async intended(t, dies, call) {
       const api = engine.api();
       deaths.expect(t.id, dies);
@@ -261,12 +262,12 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
 
   const startAgain = async (key: string): Promise<void> => {
     const t = table.findKey(key);
-    if (!t) throw new LifelineError('not-found', `${key} no longer exists`);
+    if (!t) throw fail('not-found', msg('containers.gone', { name: key, engine: cfg.id }));
     try {
       await engine.intended(t, 0, (api, id) => api.start(id));
     } catch (err) {
       if (err instanceof LifelineError) throw err;
-      throw new LifelineError('failed', dockerMessage(err));
+      throw fail('failed', msg('containers.docker-said', { reason: dockerMessage(err) }));
     }
   };
 

@@ -1,9 +1,12 @@
 // The one place that talks to a Docker engine (through docker-http.ts): every call has a deadline,
 // and every failure becomes a short reason a person can act on ("no Docker socket at …").
+
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { ContainerInspectInfo } from 'dockerode';
+import { english, fail, msg } from '../../../shared/messages/say.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { AgentMetrics } from '../../metrics.js';
 import type { EngineConfig } from './config.js';
 import { type DockerEndpoint, DockerHttp } from './docker-http.js';
@@ -116,35 +119,41 @@ interface DockerodeError extends Error {
 }
 
 /** A short reason for an engine failure, without internals (and never the TLS key). */
-export function describeEngineError(err: unknown, cfg: EngineConfig): string {
-  if (err instanceof LifelineError) return err.message;
+export function engineProblem(err: unknown, cfg: EngineConfig): MessageRef {
+  const other = (detail: string) => msg('containers.engine.other', { detail });
+  if (err instanceof LifelineError) return err.msg ?? other(err.message);
   const e = err as DockerodeError;
   const where = cfg.url ?? cfg.socket ?? DEFAULT_SOCKET;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
-    return `no answer from ${where} within ${CALL_TIMEOUT_MS / 1000} s`;
+    return msg('containers.engine.timeout', { where, seconds: CALL_TIMEOUT_MS / 1000 });
   switch (e?.code) {
     case 'ENOENT':
-      return `no Docker socket at ${where}`;
+      return msg('containers.engine.no-socket', { where });
     case 'EACCES':
-      return `permission denied on ${where} (is the agent's user in the docker group?)`;
+      return msg('containers.engine.denied', { where });
     case 'ECONNREFUSED':
-      return `connection refused at ${where}`;
+      return msg('containers.engine.refused', { where });
     case 'ECONNRESET':
     case 'EPIPE':
-      return `the connection to ${where} was reset`;
+      return msg('containers.engine.reset', { where });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot resolve the host of ${where}`;
+      return msg('containers.engine.dns', { where });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `${where} is not reachable on the network`;
+      return msg('containers.engine.no-route', { where });
     case 'ETIMEDOUT':
-      return `connecting to ${where} timed out`;
+      return msg('containers.engine.connect-timeout', { where });
   }
   if (typeof e?.code === 'string' && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO/.test(e.code))
-    return `TLS failed with ${where}: ${e.message}`;
-  if (typeof e?.statusCode === 'number') return `Docker answered ${e.statusCode}: ${dockerMessage(e)}`;
-  return e?.message ? e.message.split('\n')[0]!.slice(0, 300) : 'unknown error';
+    return msg('containers.engine.tls', { where, detail: e.message });
+  if (typeof e?.statusCode === 'number')
+    return msg('containers.engine.status', { status: e.statusCode, detail: dockerMessage(e) });
+  return other(e?.message ? e.message.split('\n')[0]!.slice(0, 300) : 'unknown error');
+}
+
+export function describeEngineError(err: unknown, cfg: EngineConfig): string {
+  return english(engineProblem(err, cfg));
 }
 
 /** Docker's own explanation of a refused call ("No such container", the OCI runtime error…). */
@@ -164,9 +173,13 @@ function readTls(cfg: EngineConfig): { ca?: Buffer; cert: Buffer; key: Buffer } 
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new LifelineError(
+      throw fail(
         'unreachable',
-        `cannot read the TLS ${what} file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        msg('containers.engine.tls-file', {
+          what,
+          file,
+          code: (err as NodeJS.ErrnoException).code ?? 'error',
+        }),
       );
     }
   };

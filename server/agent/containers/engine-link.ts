@@ -1,11 +1,14 @@
 // Owns the connection to one Docker engine: attach (version → event stream → full list), follow the
 // event stream, and when the engine goes away say why and reattach by itself with a capped backoff.
 // No polling: between attachments, state changes arrive only as events.
+
 import type { ContainerInspectInfo } from 'dockerode';
 import { backoffDelay } from '../../../shared/backoff.js';
+import { english } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import { describeError, type Logger } from '../../log.js';
 import type { EngineConfig } from './config.js';
-import { BadReplyError, describeEngineError, type EngineApi, type EngineVersion } from './engine-api.js';
+import { BadReplyError, type EngineApi, type EngineVersion, engineProblem } from './engine-api.js';
 
 export interface DockerEvent {
   type: 'container' | 'network' | 'image';
@@ -21,7 +24,7 @@ export interface EngineLinkHandlers {
   /** Attached (again): the engine's version and every container as inspected now. */
   attached(version: EngineVersion, containers: ContainerInspectInfo[]): void;
   /** Not reachable, with the reason; called again when the reason changes. */
-  unreachable(reason: string): void;
+  unreachable(reason: MessageRef): void;
   event(event: DockerEvent): void;
 }
 
@@ -104,7 +107,7 @@ export class EngineLink {
     } catch (err) {
       if (controller !== this.current) return;
       controller.abort();
-      this.lost(describeEngineError(err, cfg));
+      this.lost(engineProblem(err, cfg));
     }
   }
 
@@ -164,11 +167,12 @@ export class EngineLink {
     }
   }
 
-  private lost(reason: string): void {
+  private lost(reason: MessageRef): void {
     this.api = null;
-    if (reason !== this.lastReason) {
-      this.lastReason = reason;
-      this.opts.log.warn(`${this.opts.cfg.id}: unreachable: ${reason}`);
+    const text = english(reason);
+    if (text !== this.lastReason) {
+      this.lastReason = text;
+      this.opts.log.warn(`${this.opts.cfg.id}: unreachable: ${text}`);
       this.opts.handlers.unreachable(reason);
     }
     if (this.stopped) return;

@@ -1,7 +1,9 @@
 // SPEC §4 for containers: start is allowed; stop of a lifeline is refused with the reason; restart
 // is confirmed, and for a lifeline the confirmation names what becomes unreachable meanwhile.
+import { msg } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { Classification } from '../actions.js';
-import { exitHint, isRunning } from './container-info.js';
+import { isRunning } from './container-info.js';
 import type { ContainerRoles } from './container-roles.js';
 import type { Tracked } from './container-table.js';
 
@@ -14,34 +16,42 @@ export interface GuardView {
 
 type Confirm = Extract<Classification, { decision: 'confirm' }>;
 
+/** Why it is a lifeline, as a catalogue key (the roles word it in English). */
+function whyKey(f: ContainerRoles): { why: string; via?: string } {
+  if (f.self) return { why: 'containers.why.self' };
+  const via = f.lifelineWhy?.match(/^(.+) \(a lifeline\) uses its network$/)?.[1];
+  if (via) return { why: 'containers.why.network', via };
+  if (f.lifelineWhy) return { why: 'containers.why.listed' };
+  return { why: 'containers.why.default' };
+}
+
+const HINTED = [0, 125, 126, 127, 128, 137, 139, 143];
+
 /** Containers that lose their network with this one, named for the confirmation. */
-function networkConsequence(m: GuardView, t: Tracked, skip: (d: Tracked) => boolean = () => false): string[] {
+function networkConsequence(
+  m: GuardView,
+  t: Tracked,
+  skip: (d: Tracked) => boolean = () => false,
+): MessageRef[] {
   const names = m
     .dependents(t)
     .filter((d) => !skip(d))
     .map((d) => d.name);
   if (names.length === 0) return [];
   return [
-    `${names.join(', ')} ${names.length === 1 ? 'uses' : 'use'} its network and lose${names.length === 1 ? 's' : ''} it meanwhile; ${names.length === 1 ? 'it' : 'they'} may need a restart afterwards`,
+    msg(names.length === 1 ? 'containers.consequence.network-one' : 'containers.consequence.network-many', {
+      names: names.join(', '),
+    }),
   ];
 }
 
-function lifelineConsequences(m: GuardView, t: Tracked): string[] {
+function lifelineConsequences(m: GuardView, t: Tracked): MessageRef[] {
   const f = m.roles(t);
-  const out = [`${t.name} is a lifeline: ${f.lifelineWhy ?? 'the remote path depends on it'}`];
-  if (f.self)
-    out.push(
-      'The Lifeline agent restarts with it: every open session (this app, ctl) drops until it is back, then reconnects by itself',
-    );
-  else
-    out.push(
-      `While it restarts, whatever reaches home through ${t.name} is cut off — possibly this app and ctl, when you are away — usually for a few seconds`,
-    );
+  const out = [msg('containers.consequence.lifeline', { ...whyKey(f), name: t.name })];
+  if (f.self) out.push(msg('containers.consequence.self-restart'));
+  else out.push(msg('containers.consequence.cut-off', { name: t.name }));
   const via = m.dependents(t).filter((d) => m.roles(d).lifeline);
-  for (const d of via)
-    out.push(
-      `${d.name} loses its network while ${t.name} restarts, and with it the way in that ${d.name} provides`,
-    );
+  for (const d of via) out.push(msg('containers.consequence.way-in', { dependent: d.name, name: t.name }));
   return out;
 }
 
@@ -51,16 +61,25 @@ export function classifyRestart(m: GuardView, t: Tracked): Confirm {
   if (f.lifeline)
     return {
       decision: 'confirm',
-      title: `Restart ${t.name} (lifeline)`,
+      title: msg('containers.confirm.restart-lifeline', { name: t.name }),
       // Lifelines among them were named above.
       consequences: [...lifelineConsequences(m, t), ...networkConsequence(m, t, (d) => m.roles(d).lifeline)],
     };
+  const name = t.name;
   const now = isRunning(t.inspect)
-    ? `${t.name} stops and starts again; what it serves is unavailable meanwhile (usually a few seconds)`
-    : `${t.name} is not running (${s.Status}${s.ExitCode || s.Error ? `, exit code ${s.ExitCode}${exitHint(s.ExitCode) ? `: ${exitHint(s.ExitCode)}` : ''}` : ''}); this starts it`;
+    ? msg('containers.consequence.restart-running', { name })
+    : !(s.ExitCode || s.Error)
+      ? msg('containers.consequence.start-stopped', { name, state: s.Status })
+      : HINTED.includes(s.ExitCode)
+        ? msg('containers.consequence.start-exited-hint', {
+            name,
+            exitCode: s.ExitCode,
+            hint: `containers.exit.${s.ExitCode}`,
+          })
+        : msg('containers.consequence.start-exited', { name, exitCode: s.ExitCode });
   return {
     decision: 'confirm',
-    title: `Restart ${t.name}`,
+    title: msg('containers.confirm.restart', { name }),
     consequences: [now, ...networkConsequence(m, t)],
   };
 }
@@ -72,18 +91,25 @@ export function classifyStop(m: GuardView, t: Tracked): Classification {
       decision: 'refuse',
       code: 'refused',
       message: f.self
-        ? `${t.name} runs this Lifeline agent: stopping it would cut every way in. Restart it instead.`
-        : `${t.name} is a lifeline (${f.lifelineWhy ?? 'the remote path depends on it'}): stopping it could cut the way back in. Restart it instead.`,
+        ? msg('containers.refuse.stop-self', { name: t.name })
+        : msg('containers.refuse.stop-lifeline', { ...whyKey(f), name: t.name }),
       params: { container: m.key(t) },
     };
   if (!isRunning(t.inspect)) return { decision: 'allow' };
   const policy = t.inspect.HostConfig?.RestartPolicy?.Name;
   return {
     decision: 'confirm',
-    title: `Stop ${t.name}`,
+    title: msg('containers.confirm.stop', { name: t.name }),
     consequences: [
-      `${t.name} stays stopped until someone starts it${policy === 'always' ? ' (or Docker restarts, as its restart policy is "always")' : ''}`,
-      ...(f.watched ? ['It is watched, but this stop is intended: no alert is sent for it'] : []),
+      msg(
+        policy === 'always'
+          ? 'containers.consequence.stays-stopped-always'
+          : 'containers.consequence.stays-stopped',
+        {
+          name: t.name,
+        },
+      ),
+      ...(f.watched ? [msg('containers.consequence.watched-stop')] : []),
       ...networkConsequence(m, t),
     ],
   };

@@ -3,11 +3,13 @@
 // boot-race notice when it died in the first minutes after the host booted — and the opt-in
 // boot-race recovery. A death already announced (also before an agent restart) is not repeated.
 // The marks deaths leave (looping, boot race, the recovery's progress) go on the container's row.
+import { msg } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { KvRepo } from '../../store/kv-repo.js';
 import type { EventLog } from '../event-log.js';
-import { type BootRecovery, spanText } from './boot-recovery.js';
+import type { BootRecovery } from './boot-recovery.js';
 import type { EngineConfig } from './config.js';
 import { exitHint } from './container-info.js';
 import type { ContainerMarks, RowMarks } from './container-table.js';
@@ -140,18 +142,23 @@ export class Incidents implements RowMarks {
       ...(bootRace ? { secondsAfterBoot: Math.round((d.at - this.deps.hostBootAt) / 1000) } : {}),
       ...(recover ? { recovery: { windowMinutes: cfg.bootRace.windowMinutes } } : {}),
     };
-    const how = describeDeath(d);
+    const how = deathRef(d);
+    const where = { name: c.name, engine: cfg.id };
     if (bootRace) {
-      const after = spanText(d.at - this.deps.hostBootAt);
+      const after = d.at - this.deps.hostBootAt;
       this.deps.events.append({
         kind: 'containers.boot-race',
         severity: c.lifeline ? 'critical' : 'warning',
         subject: c.key,
-        message: `${c.name} on ${cfg.id} ${how} ${after} after the host booted — probably a boot race (something it needs was not ready yet). ${
-          recover
-            ? `Lifeline will retry it for ${spanText(cfg.bootRace.windowMinutes * 60_000)}.`
-            : 'Restart it once what it needs is ready.'
-        }`,
+        message: recover
+          ? msg('containers.boot-race.retry', {
+              ...how.params,
+              ...where,
+              how: how.key,
+              after,
+              window: cfg.bootRace.windowMinutes * 60_000,
+            })
+          : msg('containers.boot-race.manual', { ...how.params, ...where, how: how.key, after }),
         data,
       });
     } else {
@@ -159,7 +166,7 @@ export class Incidents implements RowMarks {
         kind: 'containers.died',
         severity: c.lifeline ? 'critical' : 'warning',
         subject: c.key,
-        message: `${c.name} on ${cfg.id} ${how}.`,
+        message: msg('containers.died', { ...how.params, ...where, how: how.key }),
         data,
       });
     }
@@ -211,7 +218,17 @@ export class Incidents implements RowMarks {
       kind: 'containers.restart-loop',
       severity: c.lifeline ? 'critical' : 'warning',
       subject: c.key,
-      message: `${c.name} on ${cfg.id} is restarting in a loop: it died ${count} times in ${spanText(cfg.restartLoop.minutes * 60_000)} (last: ${describeDeath(d)}).`,
+      message: (() => {
+        const how = deathRef(d);
+        return msg('containers.restart-loop', {
+          ...how.params,
+          name: c.name,
+          engine: cfg.id,
+          count,
+          window: cfg.restartLoop.minutes * 60_000,
+          how: how.key,
+        });
+      })(),
       data: {
         engine: cfg.id,
         container: c.key,
@@ -229,6 +246,32 @@ export class Incidents implements RowMarks {
 }
 
 /** "died with exit code 127 (its command or a file it needs was not found)", "could not start: …". */
+/** How it died, as a catalogue message (its parameters travel with it). */
+export function deathRef(d: Pick<Death, 'exitCode' | 'error' | 'oomKilled' | 'startFailed'>): MessageRef {
+  const error = d.error ? d.error.split('\n')[0]!.slice(0, 240) : null;
+  if (d.startFailed && error)
+    return msg('containers.how.start-failed', { exitCode: d.exitCode ?? '?', error });
+  if (d.exitCode === null)
+    return error ? msg('containers.how.died-error', { error }) : msg('containers.how.died');
+  const hint = exitHintKey(d.exitCode, d.oomKilled);
+  const exitCode = d.exitCode;
+  if (hint && error)
+    return msg('containers.how.exit-hint-error', { ...hint.params, exitCode, hint: hint.key, error });
+  if (hint) return msg('containers.how.exit-hint', { ...hint.params, exitCode, hint: hint.key });
+  return error
+    ? msg('containers.how.exit-error', { exitCode, error })
+    : msg('containers.how.exit', { exitCode });
+}
+
+const HINTED = [0, 125, 126, 127, 128, 137, 139, 143] as const;
+
+function exitHintKey(code: number, oomKilled: boolean): MessageRef | null {
+  if (oomKilled) return msg('containers.exit.oom');
+  const known = HINTED.find((c) => c === code);
+  if (known !== undefined) return msg(`containers.exit.${known}`);
+  return code > 128 && code < 160 ? msg('containers.exit.signal', { signal: code - 128 }) : null;
+}
+
 export function describeDeath(d: Pick<Death, 'exitCode' | 'error' | 'oomKilled' | 'startFailed'>): string {
   const error = d.error ? d.error.split('\n')[0]!.slice(0, 240) : null;
   if (d.startFailed && error) return `could not start (exit code ${d.exitCode ?? '?'}): ${error}`;

@@ -1,13 +1,14 @@
 // Wake-on-LAN: the configured hosts as `host` entities kept current by a presence probe, the
 // guarded `machines.wake` (send, then verify with live progress) and `machines.probe`, the MAC checks,
 // and rows for `lifeline check`.
+
 import os from 'node:os';
-import { LifelineError } from '../../../shared/protocol/errors.js';
+import { fail, msg } from '../../../shared/messages/say.js';
 import { MachinesProbe, MachinesWake } from '../../../shared/protocol/machines.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import { checkRows } from './check.js';
-import { HostRecord, noAddress } from './host-record.js';
+import { HostRecord } from './host-record.js';
 import type { SeenMac } from './mac-checks.js';
 import { createNeighbourTable } from './neighbours.js';
 import { localNetworks } from './networks.js';
@@ -66,7 +67,12 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
       kind: 'machines.mac-mismatch',
       severity: 'warning',
       subject: h.id,
-      message: `${h.name}: ${seen.address} answers with MAC ${seen.mac}, not the configured ${h.config.mac}`,
+      message: msg('machines.mac-mismatch', {
+        name: h.name,
+        address: seen.address,
+        seenMac: seen.mac,
+        mac: h.config.mac,
+      }),
       data: { host: h.id, address: seen.address, seenMac: seen.mac, mac: h.config.mac },
     });
   };
@@ -81,7 +87,7 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
         kind: 'machines.woke',
         severity: 'info',
         subject: h.id,
-        message: `${h.name} woke: it answered ${o.seconds} s after Wake-on-LAN`,
+        message: msg('machines.woke', { name: h.name, seconds: o.seconds }),
         data: { ...data, answer: o.answer ?? '' },
       });
     else if (o.stage === 'no-answer')
@@ -89,7 +95,14 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
         kind: 'machines.wake-failed',
         severity: 'warning',
         subject: h.id,
-        message: `${h.name} did not answer within ${o.seconds} s after Wake-on-LAN${likely ? ` — likely: ${likely.message}` : ''}`,
+        message: likely
+          ? msg('machines.wake-failed.likely', {
+              ...likely.params,
+              name: h.name,
+              seconds: o.seconds,
+              likely: `machines.notice.${likely.code}`,
+            })
+          : msg('machines.wake-failed', { name: h.name, seconds: o.seconds }),
         data: { ...data, causes: o.notes.map((c) => c.code) },
       });
   };
@@ -116,7 +129,7 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
 
   const host = (id: string | undefined) => {
     const h = id ? hosts.get(id) : undefined;
-    if (!h) throw new LifelineError('not-found', `no host ${id ?? ''}`.trim(), { host: id ?? '' });
+    if (!h) throw fail('not-found', msg('machines.not-found', { id: id ?? '' }), { host: id ?? '' });
     return h;
   };
 
@@ -127,14 +140,14 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
         return {
           decision: 'refuse',
           code: 'not-found',
-          message: `no host ${target}`,
+          message: msg('machines.not-found', { id: target ?? '' }),
           params: { host: target ?? '' },
         };
       if (args.useSeenMac && !h.seen)
         return {
           decision: 'refuse',
           code: 'not-found',
-          message: `no MAC has been seen at ${h.name}'s address yet`,
+          message: msg('machines.refuse.no-seen-mac', { name: h.name }),
           params: { host: h.id },
         };
       // SPEC §4: Wake-on-LAN is allowed for every target, lifeline or not.
@@ -150,7 +163,7 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
         signal: actx.signal,
       });
       if (outcome.stage === 'no-answer')
-        throw new LifelineError('timeout', `${h.name} did not answer within ${outcome.seconds} s`, {
+        throw fail('timeout', msg('machines.timeout', { name: h.name, seconds: outcome.seconds }), {
           host: h.id,
           seconds: outcome.seconds,
         });
@@ -164,14 +177,14 @@ export function createMachinesCapability(ctx: AgentContext, opts: WolOptions = {
         return {
           decision: 'refuse',
           code: 'not-found',
-          message: `no host ${target}`,
+          message: msg('machines.not-found', { id: target ?? '' }),
           params: { host: target ?? '' },
         };
       return { decision: 'allow' };
     },
     async run({ target }) {
       const h = host(target);
-      if (!h.config.address) throw new LifelineError('unsupported', noAddress().message, { host: h.id });
+      if (!h.config.address) throw fail('unsupported', msg('machines.notice.no-address'), { host: h.id });
       await observer.observe(h);
       publish(h);
       return h.presence;

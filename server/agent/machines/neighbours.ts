@@ -93,6 +93,7 @@ export function createNeighbourTable(
           problem: {
             code: 'neighbours-unavailable',
             message: `cannot read the neighbour table (no \`${ip}\` command, ${proc}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); install iproute2 for the MAC cross-check`,
+            params: { detail: `${ip}, ${proc}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}` },
           },
         };
       }

@@ -45,7 +45,11 @@ export class HostObserver {
         at: now,
         read: this.net.neighbours.read().catch((err) => ({
           ok: false as const,
-          problem: { code: 'neighbours-unavailable', message: describeError(err) },
+          problem: {
+            code: 'neighbours-unavailable',
+            message: describeError(err),
+            params: { detail: describeError(err) },
+          },
         })),
       };
     return this.cache.read;
@@ -80,7 +84,14 @@ export class HostObserver {
         ? await this.net.prober.tcp(where.ip, p.tcp, timeoutMs, this.stopping.signal)
         : await this.net.prober.icmp(where.ip, timeoutMs, this.stopping.signal);
     } catch (err) {
-      return { up: null, problem: { code: 'probe-failed', message: describeError(err) } };
+      return {
+        up: null,
+        problem: {
+          code: 'probe-failed',
+          message: describeError(err),
+          params: { detail: describeError(err) },
+        },
+      };
     }
   }
 

@@ -3,10 +3,13 @@
 // needs a raw or ping socket — without that permission the probe says so instead of guessing.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { msg } from '../../../shared/messages/say.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { HostNotice } from '../../../shared/protocol/vocabulary.js';
 
 export type ProbeResult =
-  | { up: true; answer: string }
+  /** `answerMsg`: the same answer as a catalogue message (shared/messages/machines.ts). */
+  | { up: true; answer: string; answerMsg?: MessageRef }
   | { up: false; detail: string }
   /** The probe itself could not run; the host's state is unknown. */
   | { up: null; problem: HostNotice };
@@ -35,9 +38,16 @@ export function probeTcp(
     const timer = setTimeout(() => done({ up: false, detail: 'no answer' }), timeoutMs);
     if (signal?.aborted) return stop();
     signal?.addEventListener('abort', stop, { once: true });
-    socket.once('connect', () => done({ up: true, answer: `port ${port} open` }));
+    socket.once('connect', () =>
+      done({ up: true, answer: `port ${port} open`, answerMsg: msg('machines.answer.open', { port }) }),
+    );
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') done({ up: true, answer: `port ${port} closed, host answered` });
+      if (err.code === 'ECONNREFUSED')
+        done({
+          up: true,
+          answer: `port ${port} closed, host answered`,
+          answerMsg: msg('machines.answer.closed', { port }),
+        });
       else done({ up: false, detail: err.code ?? err.message });
     });
   });
@@ -81,11 +91,15 @@ export function probeIcmp(
                 message: `the ICMP probe needs the ${command} command (Debian: apt install iputils-ping), or use probe: { tcp: <port> }`,
                 params: { command },
               }
-            : { code: 'icmp-failed', message: `${command} could not run: ${err.code ?? err.message}` },
+            : {
+                code: 'icmp-failed',
+                message: `${command} could not run: ${err.code ?? err.message}`,
+                params: { detail: err.code ?? err.message },
+              },
       }),
     );
     child.once('close', (code) => {
-      if (code === 0) return done({ up: true, answer: 'echo reply' });
+      if (code === 0) return done({ up: true, answer: 'echo reply', answerMsg: msg('machines.answer.echo') });
       const lines = stderr.trim().split('\n');
       const denied = lines.find((l) => /not permitted|permission denied/i.test(l));
       if (denied)

@@ -2,7 +2,8 @@
 // reporting each stage live (sent → waiting → up / no-answer). A second Wake for the same host
 // while one is in flight sends again and follows the same verification.
 
-import { LifelineError } from '../../../shared/protocol/errors.js';
+import { fail, msg } from '../../../shared/messages/say.js';
+import type { MessageRef, Text } from '../../../shared/protocol/message.js';
 import type { HostNotice, HostWake, WakeStage, WakeTarget } from '../../../shared/protocol/vocabulary.js';
 import type { Clock } from '../../clock.js';
 import { likelyCauses } from './causes.js';
@@ -13,7 +14,7 @@ import type { HostObserver, WolNet } from './observe.js';
 import type { ProbeResult } from './probe.js';
 import { planTargets } from './targets.js';
 
-export type Progress = (stage: string, message?: string, data?: Record<string, unknown>) => void;
+export type Progress = (stage: string, message?: Text, data?: Record<string, unknown>) => void;
 
 export interface WakeTimings {
   /** How often verification starts a probe. */
@@ -58,7 +59,7 @@ class Flight {
     this.deadline = state.startedAt + state.timeoutSeconds * 1000;
   }
 
-  report(stage: WakeStage, message: string, data: Record<string, unknown>, patch: Partial<HostWake> = {}) {
+  report(stage: WakeStage, message: Text, data: Record<string, unknown>, patch: Partial<HostWake> = {}) {
     this.state = { ...this.state, ...patch, stage };
     this.host.wake = this.state;
     this.publish(this.host);
@@ -138,25 +139,21 @@ export class Waker {
       { broadcast: host.config.broadcast, unicast: 'ip' in where ? where.ip : null },
       net.networks(),
     );
-    if (targets.length === 0)
-      throw new LifelineError(
-        'failed',
-        'nowhere to send the magic packet: this machine has no IPv4 network with a broadcast address; set broadcast: in the host',
-      );
+    if (targets.length === 0) throw fail('failed', msg('machines.no-target'));
     let sentTo: WakeTarget[];
     try {
       const packet = magicPacket(mac, host.config.secureOn);
       ({ sentTo } = await net.sender.send(packet, targets, host.config.ports, this.stopping.signal));
     } catch (err) {
-      throw new LifelineError(
+      throw fail(
         'failed',
-        `could not open a UDP socket: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        msg('machines.no-socket', { code: (err as NodeJS.ErrnoException).code ?? 'error' }),
       );
     }
     if (sentTo.every((t) => t.error))
-      throw new LifelineError(
+      throw fail(
         'failed',
-        `the magic packet could not be sent: ${sentTo.map((t) => `${t.address}: ${t.error}`).join('; ')}`,
+        msg('machines.send-failed-all', { detail: sentTo.map((t) => `${t.address}: ${t.error}`).join('; ') }),
       );
     return sentTo;
   }
@@ -170,7 +167,7 @@ export class Waker {
     const elapsed = () => Math.round((clock.now() - flight.state.startedAt) / 1000);
     const finish = (
       stage: WakeOutcome['stage'],
-      message: string,
+      message: Text,
       extra: { notes: HostNotice[]; answer?: string },
     ): WakeOutcome => {
       const seconds = elapsed();
@@ -181,24 +178,41 @@ export class Waker {
     };
 
     if (!host.config.address)
-      return finish('unverified', `${host.name}: magic packet sent; no address to verify the wake`, {
-        notes: [{ code: 'no-address', message: 'no address configured, so the wake cannot be verified' }],
-      });
+      return finish(
+        'unverified',
+        msg('machines.progress.unverified', { name: host.name, cause: 'machines.notice.no-address' }),
+        { notes: [{ code: 'no-address', message: 'no address configured, so the wake cannot be verified' }] },
+      );
 
     const answer = await this.waitForAnswer(host, flight, signal);
     if (answer.up === true) {
       await this.deps.observer.crossCheck(host);
       this.deps.observer.apply(host, answer);
       const other = mismatchWarning(flight.state.mac, host.seen);
-      return finish('up', `${host.name} answered after ${elapsed()} s (${answer.answer})`, {
-        answer: answer.answer,
-        notes: other ? [{ ...other, code: 'answered-by-other-mac' }] : [],
-      });
+      return finish(
+        'up',
+        answer.answerMsg
+          ? msg('machines.progress.up.how', {
+              ...answer.answerMsg.params,
+              name: host.name,
+              seconds: elapsed(),
+              how: answer.answerMsg.key,
+            })
+          : msg('machines.progress.up', { name: host.name, seconds: elapsed() }),
+        {
+          answer: answer.answer,
+          notes: other ? [{ ...other, code: 'answered-by-other-mac' }] : [],
+        },
+      );
     }
     if (answer.up === null)
       return finish(
         'unverified',
-        `${host.name}: magic packet sent; the wake cannot be verified: ${answer.problem.message}`,
+        msg('machines.progress.unverified', {
+          ...answer.problem.params,
+          name: host.name,
+          cause: `machines.notice.${answer.problem.code}`,
+        }),
         {
           notes: [answer.problem],
         },
@@ -206,7 +220,9 @@ export class Waker {
     await this.deps.observer.crossCheck(host);
     this.deps.observer.apply(host, answer);
     const causes = likelyCauses(host, flight.state.mac, flight.state.sentTo, this.deps.net.networks());
-    return finish('no-answer', `${host.name} did not answer within ${elapsed()} s`, { notes: causes });
+    return finish('no-answer', msg('machines.progress.no-answer', { name: host.name, seconds: elapsed() }), {
+      notes: causes,
+    });
   }
 
   /**
@@ -227,7 +243,7 @@ export class Waker {
     for (const s of signals) s.addEventListener('abort', onAbort);
     try {
       for (;;) {
-        if (signals.some((s) => s.aborted)) throw new LifelineError('failed', 'the agent is stopping');
+        if (signals.some((s) => s.aborted)) throw fail('failed', msg('machines.stopping'));
         if (settled) return settled;
         if (clock.now() >= flight.deadline) return { up: false, detail: 'no answer' };
         if (inFlight < timings.maxProbesInFlight) {
@@ -255,7 +271,7 @@ export class Waker {
         const seconds = Math.round((clock.now() - flight.state.startedAt) / 1000);
         flight.report(
           'waiting',
-          `Waiting for ${host.name}… ${seconds} s`,
+          msg('machines.progress.waiting', { name: host.name, seconds }),
           { elapsedSeconds: seconds, timeoutSeconds: flight.state.timeoutSeconds },
           { elapsedSeconds: seconds },
         );
@@ -266,10 +282,10 @@ export class Waker {
   }
 }
 
-function sentMessage(host: HostRecord, sentTo: readonly WakeTarget[]): string {
+function sentMessage(host: HostRecord, sentTo: readonly WakeTarget[]): MessageRef {
   const where = sentTo
     .filter((t) => !t.error)
     .map((t) => `${t.address}${t.interface ? ` (${t.interface})` : ''}`)
     .join(', ');
-  return `Magic packet for ${host.name} sent to ${where}`;
+  return msg('machines.progress.sent', { name: host.name, targets: where });
 }

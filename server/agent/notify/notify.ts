@@ -2,7 +2,7 @@
 // turned into notifications in the durable outbox — push ones leave through the relay link (which
 // encrypts each to its subscription), channel ones straight from home.
 import { createHash } from 'node:crypto';
-import { LifelineError } from '../../../shared/protocol/errors.js';
+import { english, fail, msg } from '../../../shared/messages/say.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import {
   NotifyPreferences,
@@ -153,9 +153,8 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
 
   const own = (id: string | undefined, deviceId: string) => {
     const s = id ? subs.get(id) : undefined;
-    if (!s) throw new LifelineError('not-found', 'no such subscription');
-    if (s.deviceId !== deviceId)
-      throw new LifelineError('refused', 'a device can only change its own notifications');
+    if (!s) throw fail('not-found', msg('notify.not-found'));
+    if (s.deviceId !== deviceId) throw fail('refused', msg('notify.not-yours'));
     return s;
   };
 
@@ -181,17 +180,15 @@ export function createNotifier(ctx: AgentContext, opts: { post?: HttpPost } = {}
     classify: () => ({ decision: 'allow' }),
     async run({ device }) {
       const mine = subs.list().filter((s) => s.deviceId === device.id);
-      if (mine.length === 0)
-        throw new LifelineError(
-          'not-found',
-          'this device has no push subscription; enable notifications first',
-        );
+      if (mine.length === 0) throw fail('not-found', msg('notify.no-subscription'));
+      const said = msg('notify.test-body');
       const event: EventRecord = {
         id: 0,
         at: ctx.clock.now(),
         kind: 'notify.test',
         severity: 'info',
-        message: 'Notifications from your home reach this device.',
+        message: english(said),
+        msg: said,
       };
       enqueue(event, mine);
       return { queued: mine.length };

@@ -1,7 +1,9 @@
 // ctl for power (smart plugs): `ctl power` lists them; `ctl power <id> on|off|cycle|toggle` goes
 // through the guard like every other path (confirmation prompt, --yes, --confirm-text for a
 // lifeline's name). `plug` and `plugs` are the earlier names, still accepted.
+
 import type { Command } from 'commander';
+import type { AgentClient } from '../../../shared/client/agent-client.js';
 import { type PlugInfo, PowerCycle, PowerOff, PowerOn, PowerToggle } from '../../../shared/protocol/power.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
@@ -42,6 +44,16 @@ export async function ctlPlugs(opts: CtlGlobalOptions): Promise<void> {
   });
 }
 
+/** A plug by id, or by its name (any letter case) when that is unambiguous. */
+function plugId(client: AgentClient, wanted: string): string {
+  const plugs = client.list('power');
+  if (plugs.some((p) => p.id === wanted)) return wanted;
+  const byName = plugs.filter((p) => p.data.name.toLowerCase() === wanted.toLowerCase());
+  if (byName.length === 1) return byName[0]!.id;
+  const known = plugs.map((p) => `${p.id} (${p.data.name})`).join(', ') || 'none configured';
+  throw new CliError(`no plug "${wanted}" (plugs: ${known})`, 1, 'not-found');
+}
+
 export async function ctlPlug(
   id: string,
   verb: string,
@@ -56,7 +68,7 @@ export async function ctlPlug(
       throw new CliError('--seconds must be a whole number from 5 to 3600', 2);
   }
   await withSession(opts, async (client) => {
-    if (!client.get('power', id)) throw new CliError(`no plug ${id} (see \`lifeline ctl plugs\`)`);
+    id = plugId(client, id);
     const name = client.get('power', id)?.name ?? id;
     if (verb === 'cycle') {
       const data = await runGuarded(

@@ -3,7 +3,9 @@
 // plug is back on — across an agent restart too, since the agent may be what the plug powers.
 
 import { jittered } from '../../../shared/backoff.js';
+import { fail, msg } from '../../../shared/messages/say.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../../shared/protocol/errors.js';
+import type { MessageRef } from '../../../shared/protocol/message.js';
 import type { PlugCycle, PlugInfo } from '../../../shared/protocol/power.js';
 import type { AgentContext } from '../capability.js';
 import type { PlugConfig } from './config.js';
@@ -93,7 +95,7 @@ export class PlugController {
 
   switchTo(on: boolean): Promise<PlugInfo> {
     return this.exclusive(async () => {
-      if (!on && this.cfg.lifeline) throw this.lifelineRefusal('switching it off');
+      if (!on && this.cfg.lifeline) throw this.lifelineRefusal('power.what.off');
       const reading = await this.device(() => this.driver.set(on, this.abort.signal));
       this.endAgentCycle();
       this.observe(reading, 'command');
@@ -105,7 +107,7 @@ export class PlugController {
     return this.exclusive(async () => {
       const now = await this.readNow();
       // Decided on what the device says now, not on what the screen showed.
-      if (now.on && this.cfg.lifeline) throw this.lifelineRefusal('toggling it (it is on)');
+      if (now.on && this.cfg.lifeline) throw this.lifelineRefusal('power.what.toggle-on');
       const reading = await this.device(() => this.driver.set(!now.on, this.abort.signal));
       this.endAgentCycle();
       this.observe(reading, 'command');
@@ -127,7 +129,7 @@ export class PlugController {
       }
       const kind = this.driver.capabilities.timer;
       if (kind === 'none') {
-        if (this.cfg.lifeline) throw this.lifelineRefusal('a power-cycle without a device timer');
+        if (this.cfg.lifeline) throw this.lifelineRefusal('power.what.cycle-no-timer');
         const reading = await this.device(() => this.driver.set(false, this.abort.signal));
         this.observe(reading, 'command');
         this.beginCycle(seconds, 'agent', true);
@@ -223,7 +225,7 @@ export class PlugController {
     this.problem = undefined;
     this.seenAt = now;
     if (!wasOnline && this.known && !this.cycle)
-      this.event('power.online', 'info', `${this.cfg.name} is reachable again`, {});
+      this.event('power.online', 'info', msg('power.online', { name: this.cfg.name }), {});
     this.known = true;
     if (this.on !== null && reading.on !== this.on) {
       this.changedAt = now;
@@ -232,7 +234,9 @@ export class PlugController {
         this.event(
           'power.changed-externally',
           lifelineOff ? 'critical' : 'info',
-          `${this.cfg.name} was switched ${reading.on ? 'on' : 'off'} outside Lifeline${lifelineOff ? ` — it powers ${this.cfg.powers.join(', ')}` : ''}`,
+          lifelineOff
+            ? msg('power.switched-off-lifeline', { name: this.cfg.name, powers: this.cfg.powers.join(', ') })
+            : msg(reading.on ? 'power.switched-on' : 'power.switched-off', { name: this.cfg.name }),
           { on: reading.on, was: this.on },
         );
       }
@@ -253,7 +257,7 @@ export class PlugController {
       this.event(
         'power.offline',
         this.cfg.lifeline ? 'warning' : 'info',
-        `${this.cfg.name} is not answering: ${info.message}`,
+        msg('power.offline', { name: this.cfg.name, reason: info.message }),
         {
           reason: info.message,
         },
@@ -287,12 +291,21 @@ export class PlugController {
         'lifeline.cycle-started',
         'warning',
         confirmed
-          ? `${this.cfg.name} is power-cycling for ${seconds} s (its own timer switches it back on); home should be back within ${seconds + this.cfg.bootSeconds} s`
-          : `${this.cfg.name} was asked to power-cycle for ${seconds} s but did not confirm its timer`,
+          ? msg('power.lifeline-cycle-started', {
+              name: this.cfg.name,
+              seconds,
+              back: seconds + this.cfg.bootSeconds,
+            })
+          : msg('power.lifeline-cycle-unconfirmed', { name: this.cfg.name, seconds }),
         data,
       );
     else
-      this.event('power.cycle-started', 'info', `${this.cfg.name} is power-cycling for ${seconds} s`, data);
+      this.event(
+        'power.cycle-started',
+        'info',
+        msg('power.cycle-started', { name: this.cfg.name, seconds }),
+        data,
+      );
     this.publish();
     this.schedule();
   }
@@ -302,20 +315,21 @@ export class PlugController {
     if (!c) return;
     const back = this.online && this.on === true && (this.sawOffInCycle || now >= c.endsAt);
     if (back) {
-      this.event('power.cycle-done', 'info', `${this.cfg.name} is back on after its power-cycle`, {
-        offSeconds: Math.round((now - c.startedAt) / 1000),
-        by: c.by,
-      });
-      this.endCycle();
-    } else if (now > c.expectBackAt && this.online && this.on === false) {
+      const offSeconds = Math.round((now - c.startedAt) / 1000);
       this.event(
-        'power.cycle-failed',
-        'critical',
-        `${this.cfg.name} did not switch itself back on after its power-cycle`,
+        'power.cycle-done',
+        'info',
+        msg('power.cycle-done', { name: this.cfg.name, off: offSeconds }),
         {
+          offSeconds,
           by: c.by,
         },
       );
+      this.endCycle();
+    } else if (now > c.expectBackAt && this.online && this.on === false) {
+      this.event('power.cycle-failed', 'critical', msg('power.cycle-failed', { name: this.cfg.name }), {
+        by: c.by,
+      });
       this.endCycle();
     } else if (now > c.expectBackAt + CYCLE_GRACE_MS) this.endCycle();
   }
@@ -359,10 +373,12 @@ export class PlugController {
     };
   }
 
-  private lifelineRefusal(what: string): LifelineError {
-    return new LifelineError(
+  private lifelineRefusal(
+    what: 'power.what.off' | 'power.what.toggle-on' | 'power.what.cycle-no-timer',
+  ): LifelineError {
+    return fail(
       'refused',
-      `${this.cfg.name} is a lifeline (it powers ${this.cfg.powers.join(', ')}): ${what} would cut the way back in`,
+      msg('power.refuse.lifeline', { name: this.cfg.name, powers: this.cfg.powers.join(', '), what }),
       { plug: this.cfg.id },
     );
   }
@@ -370,7 +386,7 @@ export class PlugController {
   private event(
     kind: string,
     severity: 'info' | 'warning' | 'critical',
-    message: string,
+    message: MessageRef,
     data: Record<string, unknown>,
   ): void {
     this.ctx.events.append({

@@ -1,13 +1,14 @@
 // The guard's rules for plugs (SPEC §4), as one pure function the guard calls for every request,
 // whatever path it came by. A lifeline plug that is on stays on, except inside a power-cycle
 // that the plug itself ends with its own timer.
+import { msg } from '../../../shared/messages/say.js';
 import type { PlugInfo } from '../../../shared/protocol/power.js';
 import type { Classification } from '../actions.js';
 import type { PlugConfig } from './config.js';
 
 export type PlugVerb = 'on' | 'off' | 'toggle' | 'cycle';
 
-const TIMER_WORDS = { atomic: 'in one request', 'two-step': 'in two requests, timer first' } as const;
+const TIMER_WORDS = { atomic: 'power.timer-set.atomic', 'two-step': 'power.timer-set.two-step' } as const;
 
 export function classifyPlug(
   verb: PlugVerb,
@@ -15,11 +16,10 @@ export function classifyPlug(
   view: PlugInfo | undefined,
   seconds: number | undefined,
 ): Classification {
-  if (!plug) return { decision: 'refuse', code: 'not-found', message: 'no such plug' };
-  if (!view) return { decision: 'refuse', code: 'unreachable', message: 'plugs are not started yet' };
+  if (!plug) return { decision: 'refuse', code: 'not-found', message: msg('power.refuse.not-found') };
+  if (!view) return { decision: 'refuse', code: 'unreachable', message: msg('power.refuse.not-started') };
   const powers = plug.powers.join(', ');
-  const lifelineReason = (what: string) =>
-    `${plug.name} is a lifeline (it powers ${powers}): ${what} would cut the way back in`;
+  const name = plug.name;
   const params = { plug: plug.id, name: plug.name, powers };
 
   if (verb === 'on') return { decision: 'allow' };
@@ -28,15 +28,20 @@ export function classifyPlug(
     if (plug.lifeline)
       return {
         decision: 'refuse',
-        message: `${lifelineReason('switching it off')}. ${view.timer.kind === 'none' ? 'It can only be switched on.' : 'Use a power-cycle: the plug turns itself back on.'}`,
+        message: msg(
+          view.timer.kind === 'none'
+            ? 'power.refuse.lifeline-off-only-on'
+            : 'power.refuse.lifeline-off-cycle',
+          { name, powers },
+        ),
         params,
       };
     return {
       decision: 'confirm',
-      title: `Switch off ${plug.name}`,
+      title: msg('power.confirm.off', { name }),
       consequences: [
-        `${plug.name} loses power until someone switches it on again`,
-        ...(plug.powers.length > 0 ? [`Powers: ${powers} — all go down`] : []),
+        msg('power.consequence.off', { name }),
+        ...(plug.powers.length > 0 ? [msg('power.consequence.powers-down', { powers })] : []),
       ],
     };
   }
@@ -48,15 +53,19 @@ export function classifyPlug(
       if (view.on === false) return { decision: 'allow' };
       return {
         decision: 'refuse',
-        message: `${lifelineReason(view.on === true ? 'toggling it (it is on)' : 'toggling it while its state is unknown')}`,
+        message: msg('power.refuse.lifeline', {
+          name,
+          powers,
+          what: view.on === true ? 'power.what.toggle-on' : 'power.what.toggle-unknown',
+        }),
         params,
       };
     }
     return {
       decision: 'confirm',
-      title: `Toggle ${plug.name}`,
+      title: msg('power.confirm.toggle', { name }),
       consequences: [
-        view.on === false ? `${plug.name} switches on` : `${plug.name} may switch off and lose power`,
+        msg(view.on === false ? 'power.consequence.toggle-on' : 'power.consequence.toggle-off', { name }),
       ],
     };
   }
@@ -66,7 +75,7 @@ export function classifyPlug(
   if (view.cycle)
     return {
       decision: 'refuse',
-      message: `${plug.name} is already in a power-cycle`,
+      message: msg('power.refuse.in-cycle', { name }),
       params,
     };
   if (view.timer.kind === 'none') {
@@ -74,15 +83,19 @@ export function classifyPlug(
       return {
         decision: 'refuse',
         code: 'unsupported',
-        message: `${lifelineReason('a power-cycle')}: its driver (${plug.driver}${plug.model ? `, ${plug.model}` : ''}) has no device timer to switch it back on, and nothing else could once it is off`,
+        message: msg('power.refuse.lifeline-no-timer', {
+          name,
+          powers,
+          driver: `${plug.driver}${plug.model ? `, ${plug.model}` : ''}`,
+        }),
         params,
       };
     return {
       decision: 'confirm',
-      title: `Power-cycle ${plug.name} for ${s} s`,
+      title: msg('power.confirm.cycle', { name, seconds: s }),
       consequences: [
-        `${plug.name} switches off now; Lifeline switches it back on after ${s} s (this plug has no timer of its own)`,
-        ...(plug.powers.length > 0 ? [`Powers: ${powers} — all go down meanwhile`] : []),
+        msg('power.consequence.cycle-agent', { name, seconds: s }),
+        ...(plug.powers.length > 0 ? [msg('power.consequence.powers-down-meanwhile', { powers })] : []),
       ],
     };
   }
@@ -90,24 +103,24 @@ export function classifyPlug(
     return {
       decision: 'refuse',
       code: 'bad-args',
-      message: `${plug.name}'s timer accepts at most ${view.timer.maxSeconds} s`,
+      message: msg('power.refuse.timer-max', { name, max: view.timer.maxSeconds }),
       params,
     };
   if (!plug.lifeline)
     return {
       decision: 'confirm',
-      title: `Power-cycle ${plug.name} for ${s} s`,
+      title: msg('power.confirm.cycle', { name, seconds: s }),
       consequences: [
-        `${plug.name} switches off now and back on by its own timer after ${s} s`,
-        ...(plug.powers.length > 0 ? [`Powers: ${powers} — all go down meanwhile`] : []),
+        msg('power.consequence.cycle-device', { name, seconds: s }),
+        ...(plug.powers.length > 0 ? [msg('power.consequence.powers-down-meanwhile', { powers })] : []),
       ],
     };
   return {
     decision: 'confirm',
-    title: `Power-cycle ${plug.name} (lifeline) for ${s} s`,
+    title: msg('power.confirm.cycle-lifeline', { name, seconds: s }),
     consequences: [
-      `Powers: ${powers} — all go down, and home is unreachable until they are back (about ${s + plug.bootSeconds} s)`,
-      `${plug.name} switches itself back on after ${s} s with its own timer, set ${TIMER_WORDS[view.timer.kind]}; Lifeline reports success only once the plug has confirmed the timer`,
+      msg('power.consequence.cycle-unreachable', { powers, back: s + plug.bootSeconds }),
+      msg('power.consequence.cycle-timer', { name, seconds: s, how: TIMER_WORDS[view.timer.kind] }),
     ],
     typeToConfirm: plug.name,
   };

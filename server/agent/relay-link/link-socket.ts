@@ -39,7 +39,7 @@ export interface LinkSocket {
   send(frame: AgentToRelay): void;
   sendBinary(data: Uint8Array): void;
   /** The relay accepted this agent: the backoff starts over and the heartbeat begins. */
-  up(): void;
+  up(heartbeatMs?: number): void;
   /** Drops the current socket (a protocol breach, a refusal); the next attempt is scheduled. */
   fail(why: string): void;
 }
@@ -170,13 +170,16 @@ export function createLinkSocket(opts: LinkSocketOptions, events: LinkSocketEven
         return failCurrent('the relay does not take what it is sent');
       socket.send(data, { binary: true });
     },
-    up() {
+    up(heartbeatMs = opts.heartbeatMs) {
       isUp = true;
       backoff.reset();
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+      // Give up on a silent relay as before: after 2.5 of our own beats (at least 25 s).
+      const silentMs = Math.max(opts.heartbeatMs, heartbeatMs) * 2.5;
       heartbeatTimer = setInterval(() => {
-        if (clock.now() - lastFrameAt > opts.heartbeatMs * 2.5) return failCurrent('no answer to heartbeats');
+        if (clock.now() - lastFrameAt > silentMs) return failCurrent('no answer to heartbeats');
         send({ t: 'ping', at: clock.now() });
-      }, opts.heartbeatMs);
+      }, heartbeatMs);
     },
     fail(why) {
       failCurrent(why);

@@ -58,7 +58,7 @@ export function createRelayLink(
             log,
           },
           {
-            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names),
+            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
             fail: (why) => socket.fail(why),
           },
         );
@@ -98,8 +98,17 @@ export function createRelayLink(
     send,
   });
 
-  const up = (url: string, observedAddress: string, vapidPublicKey: string, names?: string[]) => {
-    socket.up();
+  const up = (
+    url: string,
+    observedAddress: string,
+    vapidPublicKey: string,
+    names?: string[],
+    heartbeatSeconds?: number,
+  ) => {
+    // The relay says how often it needs to hear from us; our own setting is for relays that do not.
+    socket.up(
+      heartbeatSeconds !== undefined ? Math.min(opts.heartbeatMs, heartbeatSeconds * 1000) : undefined,
+    );
     log.info(`connected to ${url} (seen from ${observedAddress})`);
     const asked = opts.names?.() ?? [];
     const missing = asked.filter((n) => !names?.includes(n));

@@ -82,7 +82,7 @@ export function createStatusCapability(ctx: AgentContext, opts: StatusOptions = 
             : {
                 kind: 'agent.started-after-boot',
                 severity: 'warning',
-                message: 'The agent started after the host rebooted (power loss suspected)',
+                message: msg('agent.started-after-boot', { bootAt: hostBootAt }),
                 data: { hostBootAt, previousBootAt: previousBoot },
               },
         );
@@ -90,7 +90,7 @@ export function createStatusCapability(ctx: AgentContext, opts: StatusOptions = 
         ctx.events.append({
           kind: 'agent.started',
           severity: 'info',
-          message: 'The agent started',
+          message: msg('agent.started', { version: VERSION }),
           data: { version: VERSION },
         });
     },

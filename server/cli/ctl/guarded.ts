@@ -2,6 +2,8 @@
 // show what will happen and ask (or take --yes), then send the one-time challenge back.
 import { createInterface } from 'node:readline/promises';
 import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-client.js';
+import { langOf } from '../../../shared/messages/define.js';
+import { say } from '../../../shared/messages/say.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
 import type { ProgressFrame } from '../../../shared/protocol/frames.js';
 import { CliError } from '../errors.js';
@@ -32,7 +34,13 @@ export async function runGuarded<S extends ActionSpec>(
   const first = await client.run(spec, call, { onProgress });
   const outcome =
     first.status === 'confirm' ? await confirmAndSend(client, spec, call, first, opts, onProgress) : first;
-  if (outcome.status === 'error') throw new CliError(`${outcome.error.message} (${outcome.error.code})`);
+  if (outcome.status === 'error') {
+    const message = say(
+      outcome.error.msg ?? outcome.error.message,
+      langOf(process.env.LC_ALL || process.env.LANG),
+    );
+    throw new CliError(opts.json ? message : `${message} (${outcome.error.code})`, 1, outcome.error.code);
+  }
   if (outcome.status === 'confirm')
     throw new CliError('the agent asked for a second confirmation; try again');
   return outcome.data;
@@ -60,7 +68,8 @@ async function confirmAndSend<S extends ActionSpec>(
       throw new CliError(
         `confirmation required: re-run with --yes --confirm-text "${confirm.typeToConfirm}"`,
       );
-    if (!opts.yes && text !== confirm.typeToConfirm) throw new CliError('not confirmed; nothing was done');
+    if (!opts.yes && text.toLowerCase() !== confirm.typeToConfirm.toLowerCase())
+      throw new CliError('not confirmed; nothing was done');
   } else if (!opts.yes) {
     if (!process.stdin.isTTY) throw new CliError('confirmation required: re-run with --yes');
     const answer = (await ask('Proceed? [y/N] ')).trim().toLowerCase();

@@ -82,6 +82,20 @@ describe('Containers screen', () => {
     expect(await page.getByTestId('container-nas-tunnel').textContent()).toContain('Lifeline');
   });
 
+  it('shows its mounts and names the likely cause: the folder mounted at /app is empty', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/containers/nas/ddns`);
+    const cause = page.getByTestId('cause');
+    await expect
+      .poll(() => cause.textContent(), { timeout: 15_000 })
+      .toBe(
+        '/app/run.sh was not found: the folder mounted at /app is empty. Is the drive or share behind ' +
+          `${path.join(d.scratch, 'ddns')} mounted?`,
+      );
+    expect(await page.getByTestId('mounts').locator('li').getAttribute('data-seen')).toBe('empty');
+    await page.goto(`${t.url}/#/containers`);
+  });
+
   it('restarts it through the confirm sheet once its folder is ready, and shows it running', async () => {
     const { page } = b;
     const dir = path.join(d.scratch, 'ddns');
@@ -114,8 +128,12 @@ describe('Containers screen', () => {
   it('tells why a lifeline cannot be stopped', async () => {
     const { page } = b;
     await page.goto(`${t.url}/#/containers/nas/tunnel`);
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('tunnel is a lifeline');
+    // Disabled up front, with the reason beside it: no tap that the guard would refuse afterwards.
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await stop.waitFor();
+    expect(await stop.isDisabled()).toBe(true);
+    expect(await page.locator('#stop-locked').textContent()).toContain('tunnel is a lifeline');
+    await stop.click({ force: true });
     expect(await page.locator('dialog.sheet[open]').count()).toBe(0);
   });
 });

@@ -110,6 +110,8 @@ describe('Power screen', () => {
     await confirmInSheet(b.page);
     await waitFor(() => !lamp.relay.on, 10_000, 'the lamp to switch off');
     await expect.poll(() => card('lamp').getByTestId('plug-state').textContent()).toBe('Off');
+    // Off draws nothing: no stale watts beside "Off".
+    expect(await card('lamp').getByTestId('plug-watts').count()).toBe(0);
     await card('lamp').getByRole('button', { name: 'On' }).click();
     await waitFor(() => lamp.relay.on, 10_000, 'the lamp to switch on');
   });
@@ -121,9 +123,14 @@ describe('Power screen', () => {
     expect(await sheet.textContent()).toContain('Powers: router, nas');
     const confirm = sheet.getByRole('button', { name: 'Confirm' });
     expect(await confirm.isDisabled()).toBe(true);
-    await sheet.getByRole('textbox').fill('network cabinet');
+    await sheet.getByRole('textbox').fill('Network closet');
     expect(await confirm.isDisabled()).toBe(true);
+    // Letter case does not count (the sheet says so).
+    expect(await sheet.textContent()).toContain('Capital letters do not matter.');
+    await sheet.getByRole('textbox').fill('network cabinet');
+    expect(await confirm.isDisabled()).toBe(false);
     expect(cabinet.relay.offs()).toBe(0);
+
     await confirmInSheet(b.page, { typeName: 'Network cabinet' });
     await waitFor(() => cabinet.relay.offs() === 1, 10_000, 'the cycle to start');
     await expect
@@ -133,6 +140,10 @@ describe('Power screen', () => {
     await expect
       .poll(() => card('cabinet').getByTestId('plug-state').textContent(), { timeout: 30_000 })
       .toBe('On');
+    // The note under the card ends with the outcome, in seconds.
+    await expect
+      .poll(() => card('cabinet').getByTestId('plug-message').textContent(), { timeout: 10_000 })
+      .toMatch(/^Network cabinet is back on after \d+ s off$/);
     expect(cabinet.relay.history.map((h) => `${h.on ? 'on' : 'off'}:${h.source}`)).toEqual([
       'off:http',
       'on:timer',

@@ -3,6 +3,7 @@
 // of the first outage (or ddns-updater#1029). Every attempt lands in the event log.
 
 import { backoffDelay } from '../../../../shared/backoff.js';
+import { msg } from '../../../../shared/messages/say.js';
 import { LifelineError, toErrorInfo } from '../../../../shared/protocol/errors.js';
 import type { DdnsRecord, IpFamily } from '../../../../shared/protocol/network.js';
 import type { DdnsProvider } from '../../../dns/provider.js';
@@ -115,7 +116,11 @@ export class DdnsUpdater {
           kind: 'network.ddns-updated',
           severity: 'info',
           subject: this.record,
-          message: `${this.record} now points at ${want} (${this.provider.provider})`,
+          message: msg('network.ddns-updated', {
+            record: this.record,
+            address: want,
+            provider: this.provider.provider,
+          }),
           data: {
             record: this.record,
             provider: this.provider.provider,
@@ -137,7 +142,7 @@ export class DdnsUpdater {
           kind: 'network.ddns-recovered',
           severity: 'info',
           subject: this.record,
-          message: `DDNS for ${this.record} works again after ${this.failures} failed attempt(s)`,
+          message: msg('network.ddns-recovered', { record: this.record, n: this.failures }),
           data: { record: this.record, provider: this.provider.provider, failures: this.failures },
         });
       this.failures = 0;
@@ -169,7 +174,12 @@ export class DdnsUpdater {
         // The first failure of a run is the one worth a notification; the retries are the record.
         severity: this.failures === 1 ? 'warning' : 'info',
         subject: this.record,
-        message: `DDNS update of ${this.record} failed: ${message}; retry ${this.failures + 1} in ${Math.round(wait / 1000)} s`,
+        message: msg('network.ddns-failed', {
+          record: this.record,
+          reason: message,
+          attempt: this.failures + 1,
+          wait: Math.round(wait / 1000),
+        }),
         data: {
           record: this.record,
           provider: this.provider.provider,

@@ -2,6 +2,7 @@
 // the answers with the public address. A mismatch that outlives the longest TTL plus the grace period
 // is `stale`, announced once as `network.dns-stale`; one resolver failing never hides the others.
 
+import { msg } from '../../../../shared/messages/say.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { DnsName, IpFamily, ResolverView } from '../../../../shared/protocol/network.js';
 import { type AuthoritativeFinder, authoritativeFinder } from '../../../dns/authoritative.js';
@@ -168,7 +169,18 @@ export class DnsWatch {
             kind: 'network.dns-stale',
             severity: 'warning',
             subject: watched.name,
-            message: `${watched.name} still points at ${wrong?.a.map((r) => r.address).join(', ') || 'nothing'} instead of ${want.join(', ')} (${wrong?.resolver})`,
+            message: wrong?.a.length
+              ? msg('network.dns-stale', {
+                  name: watched.name,
+                  wrong: wrong.a.map((r) => r.address).join(', '),
+                  want: want.join(', '),
+                  resolver: wrong.resolver,
+                })
+              : msg('network.dns-stale.nothing', {
+                  name: watched.name,
+                  want: want.join(', '),
+                  resolver: wrong?.resolver ?? '',
+                }),
             data: {
               name: watched.name,
               since: episode.since,
@@ -183,7 +195,7 @@ export class DnsWatch {
         kind: 'network.dns-matched',
         severity: 'info',
         subject: watched.name,
-        message: `${watched.name} points at home again`,
+        message: msg('network.dns-matched', { name: watched.name }),
         data: { name: watched.name, staleSince: prev.since },
       });
     }

@@ -2,6 +2,7 @@
 // most of them report. A change is recorded (old → new, when, which source saw it first), persisted,
 // and announced as `network.ip-changed`; the last known address survives restarts and dark periods.
 
+import { msg } from '../../../../shared/messages/say.js';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 import type { IpChange, IpFamily, PublicIp, SourceReading } from '../../../../shared/protocol/network.js';
 import type { AgentContext } from '../../capability.js';
@@ -160,7 +161,7 @@ export class PublicIpWatcher {
         kind: 'network.ip-changed',
         severity: 'warning',
         subject: family,
-        message: `Public ${label} address changed: ${from} → ${to} (first seen by ${seen.source})`,
+        message: msg('network.ip-changed', { family: label, from, to, source: seen.source }),
         data: { family, from, to, firstSource: seen.source, seenAt: seen.at },
       });
     else this.ctx.log.info(`public ${label} address is ${to} (first seen by ${seen.source})`);

@@ -97,6 +97,25 @@ describe('lifeline ctl for plugs', () => {
     expect(cabinet.relay.offs()).toBe(0);
   });
 
+  it('under --json a refusal is JSON on stdout with its code and exit status; a plug is found by name too', async () => {
+    const r = await runCli(['ctl', 'plug', 'network cabinet', 'off', '--yes', '--json'], { env });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      error: { code: string; message: string };
+      exitCode: number;
+    };
+    expect(out).toMatchObject({ ok: false, exitCode: 1, error: { code: 'refused' } });
+    expect(out.error.message).toContain('Network cabinet is a lifeline (it powers router, agent)');
+    const missing = await runCli(['ctl', 'plug', 'nosuch', 'on', '--json'], { env });
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+      exitCode: 1,
+    });
+    expect(cabinet.relay.offs()).toBe(0);
+  });
+
   it('ctl plug <ordinary> off needs --yes without a terminal, then switches it off', async () => {
     const asked = await runCli(['ctl', 'plug', 'lamp', 'off'], { env });
     expect(asked.code).toBe(1);
@@ -138,7 +157,7 @@ describe('lifeline ctl for plugs', () => {
         2,
         /--seconds must be a whole number from 5 to 3600/,
       ],
-      [['ctl', 'plug', 'nosuch', 'on'], 1, /no plug nosuch/],
+      [['ctl', 'plug', 'nosuch', 'on'], 1, /no plug "nosuch"/],
     ];
     for (const [args, code, message] of cases) {
       const r = await runCli(args, { env });

@@ -1,0 +1,99 @@
+// Hold to confirm on a touch screen, with real touch events (CDP Input.dispatchTouchEvent): the
+// action fires when the hold completes, but the sheet stays until the finger lifts, and the click
+// that follows the lift is swallowed — it must not tap whatever was under the finger once the
+// sheet is gone (the bottom navigation, 3 times out of 3 before this was fixed).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CDPSession } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIR } from '../../server/http/client-dir.js';
+import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
+import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
+
+let t: TestAgent;
+let b: Browser;
+let lamp: ShellyGen1Sim;
+let cdp: CDPSession;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
+    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  lamp = await startShellyGen1({ watts: 7 });
+  t = await startTestAgent({
+    yaml: JSON.stringify({
+      home: { name: 'Test home' },
+      listen: { host: '127.0.0.1', port: 0 },
+      power: [
+        { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address, pollSeconds: 1 },
+      ],
+    }),
+  });
+  b = await launchBrowser({ viewport: { width: 390, height: 844 } });
+  cdp = await b.context.newCDPSession(b.page);
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
+  await b.page.goto(link);
+  await b.page.getByRole('button', { name: 'Pair' }).click();
+  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await b?.close();
+  await t?.close();
+  await lamp?.close();
+});
+
+const touch = (type: 'touchStart' | 'touchEnd', x: number, y: number) =>
+  cdp.send('Input.dispatchTouchEvent', {
+    type,
+    touchPoints: type === 'touchEnd' ? [] : [{ x, y, radiusX: 8, radiusY: 8, force: 1, id: 1 }],
+  });
+
+describe('hold to confirm with a finger', () => {
+  it('fires on completion, keeps the sheet until the finger lifts, and taps nothing underneath', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/power`);
+    await page.getByTestId('plug-lamp').getByRole('button', { name: 'Off' }).click();
+    const sheet = page.locator('dialog.sheet[open]');
+    const hold = sheet.getByRole('button', { name: 'Hold to confirm' });
+    await hold.waitFor();
+    const box = (await hold.boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    // What the finger would land on once the sheet is gone: something that reacts to a tap.
+    const under = await page.evaluate(
+      ([px, py]) =>
+        [...document.querySelectorAll('nav.bottom-nav a')]
+          .find((a) => {
+            const r = a.getBoundingClientRect();
+            return px! >= r.left && px! <= r.right && py! >= r.top && py! <= r.bottom;
+          })
+          ?.getAttribute('href') ?? null,
+      [x, y],
+    );
+    expect(under).not.toBeNull();
+    let clicksUnder = 0;
+    await page.exposeFunction('clickedUnder', () => {
+      clicksUnder++;
+    });
+    await page.evaluate(() =>
+      document.addEventListener('click', (e) => {
+        if (!(e.target as Element).closest('dialog'))
+          (window as unknown as { clickedUnder(): void }).clickedUnder();
+      }),
+    );
+
+    await touch('touchStart', x, y);
+    // The hold completes while the finger is still down: the lamp goes off…
+    await waitFor(() => !lamp.relay.on, 10_000, 'the lamp to switch off while the finger is down');
+    await page.waitForTimeout(300);
+    // …and the sheet is still there, under the finger.
+    expect(await sheet.count()).toBe(1);
+    await touch('touchEnd', x, y);
+    await expect.poll(() => sheet.count(), { timeout: 5_000 }).toBe(0);
+    await page.waitForTimeout(700);
+    expect(clicksUnder).toBe(0);
+    expect(new URL(page.url()).hash).toBe('#/power');
+  });
+});
