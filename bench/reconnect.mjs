@@ -52,7 +52,9 @@ export async function reconnectBench() {
   );
   let agent = await start(config, port);
   const { execFileSync } = await import('node:child_process');
-  const { link } = JSON.parse(execFileSync(process.execPath, [BIN, 'pair', '-c', config, '--json'], { encoding: 'utf8' }));
+  const { link } = JSON.parse(
+    execFileSync(process.execPath, [BIN, 'pair', '-c', config, '--json'], { encoding: 'utf8' }),
+  );
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox'],
