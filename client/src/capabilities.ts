@@ -6,12 +6,14 @@ import { lazyScreen } from './components/LazyScreen.js';
 import { containersProblems } from './containers/problems.js';
 import type { ProblemSource } from './home/problem.js';
 import { HostCard, hostUnderPressure } from './host/HostCard.js';
+import { hostProblems } from './host/problems.js';
 import type { MessageKey } from './i18n/index.js';
 import { machinesProblems } from './machines/problems.js';
 import { NetworkCard } from './network/NetworkCard.js';
 import { networkProblems } from './network/problems.js';
 import { powerProblems } from './power/problems.js';
 import { TlsCard } from './tls/TlsCard.js';
+import { upsProblems } from './ups/problems.js';
 import { UpsCard, upsOutage } from './ups/UpsCard.js';
 
 export interface CapabilityUi {
@@ -27,6 +29,9 @@ export interface CapabilityUi {
 }
 
 export const CAPABILITY_UI: readonly CapabilityUi[] = [
+  // A power cut and a host under pressure come first: every other problem may follow from them.
+  { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage, problems: upsProblems },
+  { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure, problems: hostProblems },
   {
     id: 'machines',
     problems: machinesProblems,
@@ -54,8 +59,6 @@ export const CAPABILITY_UI: readonly CapabilityUi[] = [
       component: lazyScreen(() => import('./power/PowerScreen.js').then((m) => m.PowerScreen)),
     },
   },
-  { id: 'ups', homeCard: UpsCard, homeFirst: upsOutage },
-  { id: 'host', homeCard: HostCard, homeFirst: hostUnderPressure },
   { id: 'network', homeCard: NetworkCard, problems: networkProblems },
   { id: 'tls', homeCard: TlsCard },
 ];
@@ -71,6 +74,7 @@ export type CapabilityMessages =
   | typeof import('./containers/problems.js')['containersProblemMessages']
   | typeof import('./power/problems.js')['powerProblemMessages']
   | typeof import('./network/problems.js')['networkProblemMessages']
+  | typeof import('./ups/problems.js')['upsProblemMessages']
   | typeof import('./home/messages.js')['homeMessages']
   | typeof import('./activity/messages.js')['activityMessages']
   | typeof import('./host/messages.js')['hostMessages']

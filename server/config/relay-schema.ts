@@ -53,8 +53,8 @@ trustProxy: [127.0.0.1]
 vapidSubject: mailto:you@example.com
 
 offline:
-  afterSeconds: 25       # no heartbeat this long → home offline
-  graceSeconds: 60       # push "home offline" only after this long
+  afterSeconds: 15       # no heartbeat this long → home offline (agents beat every third of it)
+  graceSeconds: 20       # push "home offline" this long after the last sign of life
 
 # Phones' HTTPS for your home's own name (tls.name on the agent) passes through here unopened: the
 # relay reads only the name and cannot see or change what is inside. Other names go to fallback.

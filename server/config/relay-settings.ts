@@ -22,9 +22,9 @@ export const RelaySettingsEntries = {
   offline: v.optional(
     v.strictObject({
       /** A home with no heartbeat for this long is offline. */
-      afterSeconds: v.optional(whole(5, 300), 25),
+      afterSeconds: v.optional(whole(5, 300), 15),
       /** Push "home offline" only if it stays offline this long (rides out relay or agent restarts). */
-      graceSeconds: v.optional(whole(0, 3600), 60),
+      graceSeconds: v.optional(whole(0, 3600), 20),
       /** Allowance for the host to boot after a lifeline power-cycle. */
       bootSeconds: v.optional(whole(10, 3600), 180),
     }),

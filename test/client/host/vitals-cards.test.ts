@@ -40,9 +40,18 @@ async function shot(name: string) {
   await b.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The first card under Home's problems summary (which always comes first). */
 const firstCard = () =>
   b.page.evaluate(
-    () => document.querySelector('main.screen section.card')?.getAttribute('data-testid') ?? null,
+    () =>
+      document
+        .querySelector('main.screen section.card:not([data-testid="problems"])')
+        ?.getAttribute('data-testid') ?? null,
+  );
+/** The problems summary's lines, in order. */
+const problems = () =>
+  b.page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="problems"] li')].map((li) => li.textContent ?? ''),
   );
 
 beforeAll(async () => {
@@ -132,6 +141,8 @@ describe('Home: host and UPS', () => {
       /clickhouse uses \d+(\.\d)? MB and grew \d+(\.\d)? MB in \d+ s/,
     );
     expect(await firstCard()).toBe('host-card');
+    // And Home's summary says so too.
+    expect((await problems()).some((p) => /memory pressure high/.test(p))).toBe(true);
     const ch1 = b.page.getByTestId('consumer-test/clickhouse');
     expect(await ch1.getByRole('button').allTextContents()).toEqual(['Limit to 64 MB', 'Restart', 'Stop']);
     // A lifeline: restart only.
@@ -167,6 +178,8 @@ describe('Home: host and UPS', () => {
       .poll(() => ups.getByTestId('ups-rack-status').textContent(), { timeout: 20_000 })
       .toBe('On battery');
     expect(await firstCard()).toBe('ups-card');
+    // The power cut heads Home's summary, whatever else is wrong.
+    expect((await problems())[0]).toMatch(/is on battery: the power is out.*About 17 min left/);
     expect(await ups.getByTestId('ups-rack-since').textContent()).toMatch(/^since \d\d:\d\d/);
     expect(await ups.textContent()).toContain('17 min');
     expect(await ups.textContent()).toContain('stops langfuse');

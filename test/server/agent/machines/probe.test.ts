@@ -44,7 +44,11 @@ describe('TCP probe', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as net.AddressInfo;
     try {
-      expect(await probeTcp('127.0.0.1', port, 2000)).toEqual({ up: true, answer: `port ${port} open` });
+      expect(await probeTcp('127.0.0.1', port, 2000)).toEqual({
+        up: true,
+        answer: `port ${port} open`,
+        answerMsg: { key: 'machines.answer.open', params: { port } },
+      });
     } finally {
       server.close();
     }
@@ -55,6 +59,7 @@ describe('TCP probe', () => {
     expect(await probeTcp('127.0.0.1', port, 2000)).toEqual({
       up: true,
       answer: `port ${port} closed, host answered`,
+      answerMsg: { key: 'machines.answer.closed', params: { port } },
     });
   });
 
@@ -65,7 +70,11 @@ describe('TCP probe', () => {
 
 describe('ICMP probe', () => {
   it('gets an echo reply from a live address', async () => {
-    expect(await probeInLab(`probeIcmp('${lab.agentIp}', 1500)`)).toEqual({ up: true, answer: 'echo reply' });
+    expect(await probeInLab(`probeIcmp('${lab.agentIp}', 1500)`)).toMatchObject({
+      up: true,
+      answer: 'echo reply',
+      answerMsg: { key: 'machines.answer.echo' },
+    });
   });
 
   it('reports no echo reply as down', async () => {

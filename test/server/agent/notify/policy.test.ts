@@ -46,7 +46,7 @@ describe('notification policy', () => {
     });
     expect(deliveryFor(ev('lifeline.cycle-started', 'warning'), 'Home', 'zh-Hant')).toMatchObject({
       urgent: true,
-      payload: { title: 'Home: 已開始斷電重啟' },
+      payload: { title: 'Home: 生命線斷電重啟開始' },
     });
   });
 
