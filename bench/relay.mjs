@@ -155,7 +155,7 @@ export async function relayBench() {
   // Offline detection with default settings: the agent process killed (the kernel closes its
   // socket) and frozen (a dead network: no FIN, only missing heartbeats).
   const defaults = v.parse(RelaySettingsSchema, {}).offline;
-  const rr = await startRelay(path.join(root, 'relay2'), [agentId.id], 0);
+  let rr = await startRelay(path.join(root, 'relay2'), [agentId.id], 0);
   writeFileSync(file, `listen: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${rr.url}" }\n`);
   try {
     for (const how of ['SIGKILL', 'SIGSTOP']) {
@@ -190,6 +190,45 @@ export async function relayBench() {
       child.kill('SIGKILL');
       await sleep(200);
     }
+    // No false alarm with the defaults: an agent restart (SIGTERM, started again at once) and a
+    // relay restart (same data, same port) each watched past the grace period for any "offline".
+    const spawnAgent = () =>
+      spawn(
+        process.execPath,
+        [new URL('../bin/lifeline.js', import.meta.url).pathname, 'agent', '-c', file, '-p', '0'],
+        {
+          stdio: 'ignore',
+          env: { ...process.env, LIFELINE_LOG: 'silent' },
+        },
+      );
+    const watchForAlarm = async (ms) => {
+      let alarms = 0;
+      for (const end = Date.now() + ms; Date.now() < end; await sleep(200))
+        if (rr.relay.store.home(agentId.id)?.offline_notified === 1) alarms++;
+      return alarms > 0 ? 1 : 0;
+    };
+    let agentProc = spawnAgent();
+    await waitFor(() => rr.relay.status(agentId.id)?.online, 30_000);
+    await sleep(1000);
+    agentProc.kill('SIGTERM');
+    await new Promise((r) => agentProc.once('exit', r));
+    agentProc = spawnAgent();
+    rows.push({
+      metric: `"home offline" notices across an agent restart, defaults`,
+      value: await watchForAlarm((defaults.graceSeconds + 10) * 1000),
+      unit: 'notices',
+    });
+    const port = Number(new URL(rr.url).port);
+    await rr.app.close();
+    await rr.relay.close();
+    await sleep(2000);
+    rr = await startRelay(path.join(root, 'relay2'), [agentId.id], port);
+    rows.push({
+      metric: `"home offline" notices across a relay restart (down 2 s), defaults`,
+      value: await watchForAlarm((defaults.graceSeconds + 10) * 1000),
+      unit: 'notices',
+    });
+    agentProc.kill('SIGKILL');
   } finally {
     await rr.app.close();
     await rr.relay.close();
