@@ -1,7 +1,9 @@
 // Home on the worst day of the first post-mortem, in real Chromium at 390×844 against a real agent,
-// a real Docker engine and a Shelly simulator: the `bots` container dead with exit 127 (its bind-
-// mounted folder was empty), the lifeline cabinet plug off, a sleeping PC. Home opens on what is
-// wrong — most serious first, each with its one tap — and each fix goes through the guard.
+// a real Docker engine, a Shelly simulator and a sleeping PC in a network-namespace lab (it wakes on
+// a real magic packet): the `bots` container dead with exit 127 (its bind-mounted folder was empty),
+// the lifeline cabinet plug off. Home opens on what is wrong — most serious first, each with its one
+// tap — each fix goes through the guard, and Home ends all clear.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,8 @@ import type { ContainerInfo } from '../../../shared/protocol/vocabulary.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { type Browser, launchBrowser } from '../../harness/browser.js';
 import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../harness/dockerd.js';
+import { createLab, type Lab } from '../../harness/netns.js';
+import { type SimulatedMachine, startMachine } from '../../harness/netns-agent.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/screens/', import.meta.url));
@@ -21,6 +25,10 @@ let d: TestDockerd;
 let t: TestAgent;
 let b: Browser;
 let cabinet: ShellyGen2Sim;
+let lab: Lab;
+let desk: SimulatedMachine;
+/** The test's own end of a veth into the lab's bridge: the in-process agent reaches the LAN by it. */
+const UPLINK = `lw${process.pid % 100_000}`;
 const bots = () => t.agent.state.get('containers', 'nas/bots') as ContainerInfo | undefined;
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -46,6 +54,12 @@ beforeAll(async () => {
   await d.cmd('create --name bots --network none -v', `${dir}:/app`, TEST_IMAGE, '/app/run.sh');
   await d.docker(['start', 'bots']).catch(() => {});
   cabinet = await startShellyGen2({ watts: 41.5, on: false });
+  lab = createLab();
+  execFileSync('ip', ['link', 'add', UPLINK, 'type', 'veth', 'peer', 'name', 'up0', 'netns', lab.agentNs]);
+  lab.ip(lab.agentNs, 'link', 'set', 'up0', 'master', 'br0', 'up');
+  execFileSync('ip', ['addr', 'add', `${lab.net}.2/24`, 'dev', UPLINK]);
+  execFileSync('ip', ['link', 'set', UPLINK, 'up']);
+  desk = await startMachine(lab, { mac: 'a8:a1:59:12:34:56', tcp: 3389, bootSeconds: 2, awake: false });
   t = await startTestAgent({
     yaml: JSON.stringify({
       home: { name: 'Test home' },
@@ -66,10 +80,9 @@ beforeAll(async () => {
           id: 'pc',
           name: 'Desk PC',
           mac: 'a8:a1:59:12:34:56',
-          // A discard-prefix address (RFC 6666): nothing answers, as from a sleeping PC.
-          address: '100::1',
+          address: desk.ip,
           probe: { tcp: 3389 },
-          wakeTimeoutSeconds: 5,
+          probeIntervalSeconds: 5,
         },
       ],
     }),
@@ -88,6 +101,10 @@ afterAll(async () => {
   await t?.close();
   await d?.close();
   await cabinet?.close();
+  await lab?.close();
+  try {
+    execFileSync('ip', ['link', 'del', UPLINK], { stdio: 'ignore' });
+  } catch {}
 });
 
 describe('Home on the worst day', () => {
@@ -136,19 +153,17 @@ describe('Home on the worst day', () => {
       .toBe(0);
     expect(bots()?.state).toBe('running');
 
-    // Wake sends the magic packet; this PC never answers, and Home says so in the row.
-    const pc = page.getByTestId('problem-machines:pc:offline');
-    await pc.getByRole('button', { name: 'Wake' }).click();
-    await expect
-      .poll(() => pc.getByRole('alert').textContent(), { timeout: 20_000 })
-      .toContain('Desk PC did not answer');
+    // Wake sends a real magic packet over the lab's LAN; the PC boots and answers on its port.
     expect(await page.getByTestId('problems').getByRole('heading').textContent()).toBe('1 thing is wrong');
+    await page.getByTestId('problem-machines:pc:offline').getByRole('button', { name: 'Wake' }).click();
+    await expect
+      .poll(() => page.getByTestId('problem-machines:pc:offline').count(), { timeout: 30_000 })
+      .toBe(0);
+    await desk.wokenTimes(1);
   });
 
   it('all clear shows as such once nothing is wrong', async () => {
     const { page } = b;
-    // The PC is the last problem: remove it from the view the way a config change would.
-    t.agent.state.remove('machines', 'pc');
     await expect
       .poll(() => page.getByTestId('problems').getByRole('heading').textContent(), { timeout: 15_000 })
       .toBe('✓ All clear');
