@@ -37,7 +37,8 @@ it('a heap snapshot of the relay holds no subscription key and no unmarked chann
   );
   const env = {
     NODE_EXTRA_CA_CERTS: push.cert.caFile,
-    NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2',
+    // Added to what the run already sets (under test:node24, the hook that loads Node 24's addon).
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--heapsnapshot-signal=SIGUSR2'].filter(Boolean).join(' '),
   };
   const relay = await startCli(['relay', '-c', relayFile], /Serving 1 home/, { env, cwd: prepared.dir });
   cleanup.push(() => relay.stop());
