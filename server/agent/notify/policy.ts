@@ -5,7 +5,7 @@ import { langOf } from '../../../shared/messages/define.js';
 import { knows, say } from '../../../shared/messages/say.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import type { PushPayload } from '../../../shared/protocol/push.js';
-import { NOTABLE_INFO, titleFor } from './titles.js';
+import { fallbackTitle, NOTABLE_INFO } from './titles.js';
 
 export interface Delivery {
   payload: PushPayload;
@@ -73,9 +73,7 @@ export function deliveryFor(event: EventRecord, homeName: string, lang: string):
   const l = langOf(lang);
   const text = event.msg && knows(event.msg.key) ? say(event.msg, l) : event.message;
   const body = text.length > 600 ? `${text.slice(0, 597)}...` : text;
-  const title = knows(`event.${event.kind}`)
-    ? say({ key: `event.${event.kind}` }, l)
-    : titleFor(event.kind, l);
+  const title = knows(`event.${event.kind}`) ? say({ key: `event.${event.kind}` }, l) : fallbackTitle(l);
   return {
     payload: {
       v: 1,
