@@ -3,7 +3,7 @@
 // the agent's certificate both ways; and for the relay alone (its own process: `lifeline relay`
 // with a passthrough port) CPU per stream set-up (streams per core), bytes forwarded per CPU
 // second, and memory per open pass-through stream.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -24,6 +24,7 @@ import { sessionUrl } from '../dist/shared/pairing-link.js';
 import { openClientSession } from '../dist/shared/session/client-session.js';
 import { generateIdentity } from '../dist/shared/session/keys.js';
 import { latencyRows, percentile, round } from './stats.mjs';
+import { loadTestModule } from './test-code.mjs';
 
 const NAME = 'bench.lifeline.test';
 const BIN = fileURLToPath(new URL('../bin/lifeline.js', import.meta.url));
@@ -49,32 +50,11 @@ const freePort = () =>
     });
   });
 
-function certificate(dir) {
+async function certificate(dir) {
+  const { selfSignedCertificate } = await loadTestModule('harness', 'tls');
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${NAME}`,
-      '-addext',
-      `subjectAltName=DNS:${NAME}`,
-    ],
-    { stdio: 'pipe' },
-  );
+  selfSignedCertificate({ certFile: cert, keyFile: key, subject: NAME, altNames: [`DNS:${NAME}`], days: 2 });
   return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
 }
 
@@ -123,7 +103,7 @@ async function tlsTransport(url, ca) {
 export async function passthroughBench() {
   const root = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-pass-'));
   const rows = [];
-  const pair = certificate(root);
+  const pair = await certificate(root);
   const dataDir = path.join(root, 'agent', 'data');
   const { identity: agentId } = await loadOrCreateAgentIdentity(dataDir);
   const [relayPort, passPort] = [await freePort(), await freePort()];

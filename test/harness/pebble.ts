@@ -8,13 +8,14 @@
 //
 // The ACME port goes through a small TCP forwarder so `down()` / `up()` can make the CA unreachable
 // (connection refused) while pebble keeps its accounts and its root.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort } from './cli.js';
 import { tempDir } from './temp.js';
+import { selfSignedCertificate } from './tls.js';
 
 export interface TestPebble {
   /** The ACME directory URL (through the forwarder). */
@@ -46,29 +47,13 @@ export interface PebbleOptions {
 function listenerCertificate(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'listener.pem');
   const key = path.join(dir, 'listener.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=pebble test listener',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { stdio: 'pipe' },
-  );
+  selfSignedCertificate({
+    certFile: cert,
+    keyFile: key,
+    subject: 'pebble test listener',
+    altNames: ['IP:127.0.0.1', 'DNS:localhost'],
+    days: 2,
+  });
   return { cert, key };
 }
 

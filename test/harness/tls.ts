@@ -78,3 +78,39 @@ export function makeCerts(opts: { dns?: string[] } = {}): TestCerts {
     remove: tmp.remove,
   };
 }
+
+/**
+ * A self-signed EC P-256 certificate written to `certFile` / `keyFile`, for `subject` (CN) and
+ * `altNames` (the subjectAltName entries, e.g. `DNS:home.test`, `IP:127.0.0.1`), valid `days` days.
+ */
+export function selfSignedCertificate(opts: {
+  certFile: string;
+  keyFile: string;
+  subject: string;
+  altNames: string[];
+  days: number;
+}): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      opts.keyFile,
+      '-out',
+      opts.certFile,
+      '-days',
+      String(opts.days),
+      '-subj',
+      `/CN=${opts.subject}`,
+      '-addext',
+      `subjectAltName=${opts.altNames.join(',')}`,
+    ],
+    { stdio: 'pipe' },
+  );
+}

@@ -2,7 +2,6 @@
 // `lifeline relay` does. This home's own name ends TLS at its agent right there (the agent opens
 // no listener of its own on that port), another home's name goes unopened over that home's link,
 // and a name nobody holds gets the TLS `unrecognized_name` alert.
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -20,6 +19,7 @@ import { openClientSession } from '../../shared/session/client-session.js';
 import { generateIdentity } from '../../shared/session/keys.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { freePort } from '../harness/cli.js';
+import { selfSignedCertificate } from '../harness/tls.js';
 
 const NEAR = 'near.lifeline.test';
 const FAR = 'far.lifeline.test';
@@ -29,29 +29,13 @@ function storeCertificate(dataDir: string, name: string): string {
   const dir = path.join(dataDir, 'tls');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const cert = path.join(dir, 'certificate.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'certificate.key'),
-      '-out',
-      cert,
-      '-days',
-      '90',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-    ],
-    { stdio: 'pipe' },
-  );
+  selfSignedCertificate({
+    certFile: cert,
+    keyFile: path.join(dir, 'certificate.key'),
+    subject: name,
+    altNames: [`DNS:${name}`],
+    days: 90,
+  });
   return readFileSync(cert, 'utf8');
 }
 

@@ -1,13 +1,13 @@
 // When renewal keeps failing, the owner hears of it 14 days before the certificate ends: once
 // (an event, which goes out as a push), not again after a restart; and the app's entity, /metrics
 // and `lifeline check` all say when it ends.
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TlsInfo } from '../../../../shared/protocol/tls.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../../harness/agent.js';
+import { selfSignedCertificate } from '../../../harness/tls.js';
 
 const NAME = 'home.lifeline.test';
 let t: TestAgent;
@@ -20,29 +20,7 @@ beforeAll(async () => {
   const key = path.join(dir, 'certificate.key');
   const cert = path.join(dir, 'certificate.pem');
   // A certificate with 10 days left, as after weeks of failed renewals.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '10',
-      '-subj',
-      `/CN=${NAME}`,
-      '-addext',
-      `subjectAltName=DNS:${NAME}`,
-    ],
-    { stdio: 'pipe' },
-  );
+  selfSignedCertificate({ certFile: cert, keyFile: key, subject: NAME, altNames: [`DNS:${NAME}`], days: 10 });
   notAfter = Date.parse(new X509Certificate(readFileSync(cert)).validTo);
   const config = {
     home: { name: 'Test home' },
