@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { round } from './stats.mjs';
+import { cpuSeconds, rssKiB } from './system.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const CONTAINERS = 200;
@@ -22,15 +23,6 @@ const SETTLE_MS = 40_000;
 const WINDOW_MS = 30_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const root = new URL('..', import.meta.url).pathname;
-
-function rssMiB(pid) {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-}
-
-function cpuTicks(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
 
 /** The settings of deploy/runtime.env (what the systemd units and images set), as an environment. */
 function shippedRuntime() {
@@ -106,22 +98,19 @@ export async function idleBench() {
           stdio: ['ignore', 'ignore', 'ignore'],
           env: { ...process.env, LIFELINE_LOG: 'silent', ...v.env },
         });
-        procs.push({ key: v.key, child, rss: [], ticks: 0 });
+        procs.push({ key: v.key, child, rss: [], cpu: 0 });
         await sleep(2000);
       }
     await sleep(SETTLE_MS);
-    for (const p of procs) p.ticks = cpuTicks(p.child.pid);
+    for (const p of procs) p.cpu = cpuSeconds(p.child.pid);
     for (let waited = 0; waited < WINDOW_MS; waited += 1000) {
-      for (const p of procs) p.rss.push(rssMiB(p.child.pid));
+      for (const p of procs) p.rss.push(rssKiB(p.child.pid) / 1024);
       await sleep(1000);
     }
-    const ticksPerSec = 100;
     const of = (key) => procs.filter((p) => p.key === key);
     const rss = (key) => median(of(key).map((p) => median(p.rss)));
     const cpu = (key) =>
-      median(
-        of(key).map((p) => ((cpuTicks(p.child.pid) - p.ticks) / ticksPerSec / (WINDOW_MS / 1000)) * 100),
-      );
+      median(of(key).map((p) => ((cpuSeconds(p.child.pid) - p.cpu) / (WINDOW_MS / 1000)) * 100));
     const floor = rss('floor');
     const home = `${CONTAINERS} containers, ${PLUGS} plugs, ${HOSTS} machines`;
     return [

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAgent } from '../dist/server/agent/agent.js';
@@ -16,15 +15,7 @@ import { PUBLIC_IP_INTERVAL_MS } from '../dist/server/agent/network/constants.js
 import { loadConfig } from '../dist/server/config/load.js';
 import { silentLogger } from '../dist/server/log.js';
 import { percentile, round } from './stats.mjs';
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = netServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from './system.mjs';
 
 async function startNamed(dir, port, secret) {
   writeFileSync(

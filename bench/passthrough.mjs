@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -24,6 +23,7 @@ import { sessionUrl } from '../dist/shared/pairing-link.js';
 import { openClientSession } from '../dist/shared/session/client-session.js';
 import { generateIdentity } from '../dist/shared/session/keys.js';
 import { latencyRows, percentile, round } from './stats.mjs';
+import { cpuSeconds, freePort, rssKiB } from './system.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const NAME = 'bench.lifeline.test';
@@ -42,14 +42,6 @@ async function waitFor(fn, timeoutMs = 30_000) {
   }
 }
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 async function certificate(dir) {
   const { selfSignedCertificate } = await loadTestModule('harness', 'tls');
   const key = path.join(dir, 'key.pem');
@@ -59,12 +51,7 @@ async function certificate(dir) {
 }
 
 /** utime+stime (s) and RSS (KiB) of a process, from /proc. */
-function usage(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-  return { cpu: ticks / 100, rss };
-}
+const usage = (pid) => ({ cpu: cpuSeconds(pid), rss: rssKiB(pid) });
 
 function handshake(port, ca) {
   return new Promise((resolve, reject) => {

@@ -5,24 +5,16 @@
 // Connected (through the relay: the agent's link comes back first). The issue's target: ≤ 3 s.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort } from './system.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/lifeline.js', import.meta.url));
 const ROUNDS = 3;
 /** Long enough for the backoff to grow past its first steps (the ~12 s the issue saw). */
 const DOWN_MS = 12_000;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 function start(config, port, command = 'start') {
   const child = spawn(process.execPath, [BIN, command, '-c', config, '-p', String(port)], {

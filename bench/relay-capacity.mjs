@@ -4,33 +4,19 @@
 // and ping round trips (phone → relay → agent → back) while the sessions are held.
 // CAPACITY_STEPS overrides the steps (e.g. CAPACITY_STEPS=500,2000,4000).
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadOrCreateAgentIdentity } from '../dist/server/agent/identity.js';
 import { latencyRows, round } from './stats.mjs';
+import { cpuSeconds, freePort, rssKiB } from './system.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const STEPS = (process.env.CAPACITY_STEPS ?? '250,1000,2000').split(',').map(Number);
 const GENERATORS = 2;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-function rssMiB(pid) {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-}
-function cpuSeconds(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+const rssMiB = (pid) => rssKiB(pid) / 1024;
 
 async function waitHttp(url, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

@@ -5,18 +5,18 @@
 // to the push on the phone's push service, and (3) from a UPS going on battery in upsd (dummy-ups)
 // to the push — both through a real agent, relay and push service, sampling every second.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { latencyRows, round } from './stats.mjs';
+import { cpuSeconds, rssKiB } from './system.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const MANY = Number(process.env.VITALS_CONTAINERS ?? 200);
 const WINDOW_MS = Number(process.env.VITALS_WINDOW_MS ?? 40_000);
 const INTERVAL_S = 5;
 const ROUNDS = Number(process.env.VITALS_ROUNDS ?? 5);
-const HZ = 100;
 const BIN = fileURLToPath(new URL('../bin/lifeline.js', import.meta.url));
 
 async function mapLimit(items, limit, fn) {
@@ -25,12 +25,6 @@ async function mapLimit(items, limit, fn) {
     while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: limit }, worker));
-}
-
-function procStat(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { ticks: Number(f[11]) + Number(f[12]), rssKb: Number(rss?.[1] ?? 0) };
 }
 
 /** `lifeline start` on `yaml`, left to settle, then measured over the window. */
@@ -58,12 +52,12 @@ async function measureAgent(dir, name, yaml) {
   try {
     // Attached, all 200 inspected and the first usage ticks done.
     await new Promise((r) => setTimeout(r, 15_000));
-    const a = procStat(child.pid);
+    const a = cpuSeconds(child.pid);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, WINDOW_MS));
-    const b = procStat(child.pid);
+    const b = cpuSeconds(child.pid);
     const seconds = (performance.now() - t0) / 1000;
-    return { cpuPercent: ((b.ticks - a.ticks) / HZ / seconds) * 100, rssMb: b.rssKb / 1024 };
+    return { cpuPercent: ((b - a) / seconds) * 100, rssMb: rssKiB(child.pid) / 1024 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
