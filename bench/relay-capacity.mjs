@@ -114,7 +114,8 @@ export async function relayCapacityBench() {
       const more = step - held;
       const cpu0 = { relay: cpuSeconds(relay.pid), agent: cpuSeconds(agent.pid) };
       const replies = await Promise.all(
-        gens.map((g) => g.ask({ op: 'open', count: more / GENERATORS, wave: 20 })),
+        // 8 at a time per source: the relay seats at most 8 pending handshakes per address once busy.
+        gens.map((g) => g.ask({ op: 'open', count: more / GENERATORS, wave: 8 })),
       );
       const ms = Math.max(...replies.map((r) => r.ms));
       const failed = replies.reduce((n, r) => n + r.failed, 0);
