@@ -13,7 +13,6 @@ export function hostProblems(entities: EntityTable): Problem[] {
         id: `host:${a.rule}:${a.subject}`,
         severity: 'warning',
         title: <Say m={a.message} text={a.text} />,
-        href: '#/home',
       });
   return out;
 }
