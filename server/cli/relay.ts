@@ -25,7 +25,7 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
   }
   const { config } = loaded;
   const log = createLogger('relay');
-  const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
+  const relay = await Relay.open({ settings: config, dataDir: loaded.dataDir, log, cluster: config.cluster });
   const app = await buildRelayApp({
     relay,
     tls: config.listen.tls,

@@ -20,6 +20,18 @@ export const RelayConfigSchema = v.strictObject({
    * the relay can then change the code phones run: the app says so in Settings. Default: no.
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
+  /**
+   * Several relay instances behind one load balancer share their state (homes, subscriptions,
+   * sealed notices, the push queue) in PostgreSQL. Absent: relay.db (SQLite) in `data`.
+   */
+  cluster: v.optional(
+    v.strictObject({
+      /** postgres://user:${PGPASSWORD}@host:5432/db */
+      database: v.pipe(nonEmpty, v.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')),
+      /** This instance's name in logs, metrics and /healthz; default: the host name. */
+      instance: v.optional(nonEmpty),
+    }),
+  ),
   ...RelaySettingsEntries,
 });
 export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;
@@ -61,6 +73,12 @@ offline:
 # passthrough:
 #   port: 443
 #   fallback: 127.0.0.1:8443   # Caddy (or your proxy) serving this relay's own name
+
+# Several relay instances behind one load balancer (HAProxy routing by SNI) share their state in
+# PostgreSQL instead of relay.db; see docs/relay.md "State in PostgreSQL". \${ENV} is substituted.
+# cluster:
+#   database: postgres://lifeline:\${PGPASSWORD}@127.0.0.1:5432/lifeline
+#   instance: relay-1        # default: the host name
 
 # Serve the app from this relay (only without a name of your own): its operator is then trusted
 # with the app's code.

@@ -34,6 +34,7 @@ export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInsta
     clientDir: opts.serveApp ? opts.clientDir : false,
     servedBy: 'relay',
     origins: { names: namesOf([opts.publicUrl]), connect: [] },
+    health: () => opts.relay.health(),
   });
   app.register(relayRoutes, { relay: opts.relay });
   await app.ready();

@@ -1,7 +1,11 @@
-// What the relay keeps: the homes it watches, their push subscriptions and fallback channels,
-// a durable push queue, and which agent deliveries it already took (exactly once).
-import type { Db } from '../store/db.js';
-import { KvRepo } from '../store/kv-repo.js';
+// The single relay's state in relay.db (SQLite): the homes it watches, their push subscriptions
+// and fallback channels, sealed notices, a durable push queue, and which agent deliveries it
+// already took (exactly once). One process owns the file, so a plain transaction decides.
+import { chmodSync } from 'node:fs';
+import path from 'node:path';
+import { type Db, ensureDataDir, openDatabase } from '../../store/db.js';
+import { KvRepo } from '../../store/kv-repo.js';
+import type { ClaimOptions, HomeRow, NewQueueRow, QueueRow, RelayState, SubscriptionRow } from './state.js';
 
 export const RELAY_MIGRATIONS: readonly string[] = [
   `
@@ -75,60 +79,56 @@ export const RELAY_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (home_id, sub_id, kind, n)
   );
   `,
+  // Which instance holds a home's link (the same column as in PostgreSQL; always 'local' here).
+  `ALTER TABLE homes ADD COLUMN link_instance TEXT;`,
 ];
 
-export interface HomeRow {
-  id: string;
-  name: string;
-  time_zone: string;
-  online: number;
-  last_seen_at: number | null;
-  last_address: string | null;
-  offline_since: number | null;
-  offline_notified: number;
-  expect_until: number | null;
-  expect_what: string | null;
-  expect_dropped: number;
-}
+export class SqliteState implements RelayState {
+  readonly kind = 'sqlite';
+  private db!: Db;
+  private kv!: KvRepo;
 
-export interface SubscriptionRow {
-  home_id: string;
-  id: string;
-  endpoint: string;
-}
+  constructor(private readonly dataDir: string) {}
 
-export interface QueueRow {
-  id: number;
-  home_id: string;
-  sub_id: string | null;
-  channel: string | null;
-  body: Buffer;
-  ttl: number;
-  urgency: string;
-  topic: string | null;
-  agent_id: number | null;
-  attempts: number;
-  next_at: number;
-  created_at: number;
-}
-
-export class RelayStore {
-  /** Small durable facts (the VAPID keys); the same table shape as the agent's. */
-  readonly kv: KvRepo;
-
-  constructor(readonly db: Db) {
-    this.kv = new KvRepo(db);
+  async open(): Promise<void> {
+    ensureDataDir(this.dataDir);
+    this.db = openDatabase(this.dataDir, 'relay.db', RELAY_MIGRATIONS);
+    chmodSync(path.join(this.dataDir, 'relay.db'), 0o600);
+    this.kv = new KvRepo(this.db);
   }
 
-  home(id: string): HomeRow | undefined {
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async kvGet<T>(key: string): Promise<T | undefined> {
+    return this.kv.get<T>(key);
+  }
+
+  async kvSet(key: string, value: unknown): Promise<void> {
+    this.kv.set(key, value);
+  }
+
+  async kvSetIfAbsent<T>(key: string, value: T): Promise<T> {
+    this.db.prepare('INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+    return this.kv.get<T>(key)!;
+  }
+
+  async home(id: string): Promise<HomeRow | undefined> {
     return this.db.prepare('SELECT * FROM homes WHERE id = ?').get(id) as HomeRow | undefined;
   }
 
-  homes(): HomeRow[] {
+  async homes(): Promise<HomeRow[]> {
     return this.db.prepare('SELECT * FROM homes').all() as HomeRow[];
   }
 
-  upsertHome(id: string, name: string, timeZone: string): void {
+  async homeCounts(): Promise<{ homes: number; online: number }> {
+    return this.db
+      .prepare('SELECT COUNT(*) AS homes, COALESCE(SUM(online), 0) AS online FROM homes')
+      .get() as { homes: number; online: number };
+  }
+
+  async upsertHome(id: string, name: string, timeZone: string): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO homes (id, name, time_zone) VALUES (?, ?, ?)
@@ -137,7 +137,7 @@ export class RelayStore {
       .run(id, name, timeZone);
   }
 
-  updateHome(id: string, fields: Partial<Omit<HomeRow, 'id'>>): void {
+  private update(id: string, fields: Partial<Omit<HomeRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
     this.db
@@ -145,7 +145,87 @@ export class RelayStore {
       .run({ ...fields, id });
   }
 
-  setSubscriptions(homeId: string, subs: Omit<SubscriptionRow, 'home_id'>[]): void {
+  async linkUp(id: string, instance: string, address: string, now: number): Promise<HomeRow | null> {
+    return this.db.transaction(() => {
+      const before = this.db.prepare('SELECT * FROM homes WHERE id = ?').get(id) as HomeRow | undefined;
+      if (!before) return null;
+      const fulfilled = before.expect_until !== null && before.expect_dropped === 1;
+      this.update(id, {
+        online: 1,
+        link_instance: instance,
+        last_seen_at: now,
+        last_address: address,
+        offline_since: null,
+        offline_notified: 0,
+        ...(fulfilled ? { expect_until: null, expect_what: null, expect_dropped: 0 } : {}),
+      });
+      return before;
+    })();
+  }
+
+  async linkDown(id: string, instance: string, lastSeenAt: number): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          `UPDATE homes SET online = 0, offline_since = ?, last_seen_at = ?,
+             expect_dropped = CASE WHEN expect_until IS NULL THEN expect_dropped ELSE 1 END
+           WHERE id = ? AND online = 1 AND COALESCE(link_instance, ?) = ?`,
+        )
+        .run(lastSeenAt, lastSeenAt, id, instance, instance).changes === 1
+    );
+  }
+
+  async instanceDown(instance: string, since: number): Promise<void> {
+    for (const { id } of this.db
+      .prepare('SELECT id FROM homes WHERE online = 1 AND COALESCE(link_instance, ?) = ?')
+      .all(instance, instance) as { id: string }[])
+      await this.linkDown(id, instance, since);
+  }
+
+  /** One relay: no other instance can die. */
+  async reapDeadInstances(): Promise<number> {
+    return 0;
+  }
+
+  async heartbeat(): Promise<number | undefined> {
+    return undefined;
+  }
+
+  async expect(id: string, until: number, what: string): Promise<void> {
+    this.update(id, { expect_until: until, expect_what: what, expect_dropped: 0 });
+  }
+
+  async claimOffline(now: number, graceMs: number): Promise<HomeRow[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM homes WHERE online = 0 AND offline_notified = 0 AND expect_until IS NULL
+             AND offline_since IS NOT NULL AND offline_since <= ?`,
+        )
+        .all(now - graceMs) as HomeRow[];
+      for (const r of rows) this.update(r.id, { offline_notified: 1 });
+      return rows;
+    })();
+  }
+
+  async claimExpectations(now: number): Promise<HomeRow[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare('SELECT * FROM homes WHERE expect_until IS NOT NULL AND expect_until <= ?')
+        .all(now) as HomeRow[];
+      for (const r of rows)
+        this.update(r.id, {
+          expect_until: null,
+          expect_what: null,
+          expect_dropped: 0,
+          // After "did not come back" the owner knows it is offline; "back" follows when it returns.
+          ...(r.online === 0 ? { offline_notified: 1 } : {}),
+        });
+      return rows;
+    })();
+  }
+
+  async setSubscriptions(homeId: string, subs: Omit<SubscriptionRow, 'home_id'>[]): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM subscriptions WHERE home_id = ?').run(homeId);
       const insert = this.db.prepare('INSERT INTO subscriptions (home_id, id, endpoint) VALUES (?, ?, ?)');
@@ -159,8 +239,7 @@ export class RelayStore {
     })();
   }
 
-  /** Replaces the sealed notices of one kind for one subscription (the agent wrote them). */
-  setSealed(homeId: string, subId: string, kind: string, bodies: readonly Uint8Array[]): void {
+  async setSealed(homeId: string, subId: string, kind: string, bodies: readonly Uint8Array[]): Promise<void> {
     this.db.transaction(() => {
       this.db
         .prepare('DELETE FROM sealed WHERE home_id = ? AND sub_id = ? AND kind = ?')
@@ -172,15 +251,13 @@ export class RelayStore {
     })();
   }
 
-  /** Sealed notices held for a home (for status and tests). */
-  sealedCount(homeId: string): number {
+  async sealedCount(homeId: string): Promise<number> {
     return (
       this.db.prepare('SELECT COUNT(*) AS n FROM sealed WHERE home_id = ?').get(homeId) as { n: number }
     ).n;
   }
 
-  /** The next sealed notice of a kind for a subscription, used up as it is taken. */
-  takeSealed(homeId: string, subId: string, kind: string): Buffer | undefined {
+  async takeSealed(homeId: string, subId: string, kind: string): Promise<Buffer | undefined> {
     return this.db.transaction(() => {
       const row = this.db
         .prepare(
@@ -195,18 +272,17 @@ export class RelayStore {
     })();
   }
 
-  subscriptions(homeId: string): SubscriptionRow[] {
+  async subscriptions(homeId: string): Promise<SubscriptionRow[]> {
     return this.db.prepare('SELECT * FROM subscriptions WHERE home_id = ?').all(homeId) as SubscriptionRow[];
   }
 
-  subscription(homeId: string, id: string): SubscriptionRow | undefined {
+  async subscription(homeId: string, id: string): Promise<SubscriptionRow | undefined> {
     return this.db.prepare('SELECT * FROM subscriptions WHERE home_id = ? AND id = ?').get(homeId, id) as
       | SubscriptionRow
       | undefined;
   }
 
-  /** A push service said the subscription is gone: forget it and everything queued for it. */
-  dropSubscription(homeId: string, id: string): void {
+  async dropSubscription(homeId: string, id: string): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM subscriptions WHERE home_id = ? AND id = ?').run(homeId, id);
       this.db.prepare('DELETE FROM push_queue WHERE home_id = ? AND sub_id = ?').run(homeId, id);
@@ -214,7 +290,7 @@ export class RelayStore {
     })();
   }
 
-  setChannels(homeId: string, list: unknown[]): void {
+  async setChannels(homeId: string, list: unknown[]): Promise<void> {
     this.db
       .prepare(
         'INSERT INTO channels (home_id, list) VALUES (?, ?) ON CONFLICT(home_id) DO UPDATE SET list = excluded.list',
@@ -222,22 +298,18 @@ export class RelayStore {
       .run(homeId, JSON.stringify(list));
   }
 
-  channels<T>(homeId: string): T[] {
+  async channels<T>(homeId: string): Promise<T[]> {
     const row = this.db.prepare('SELECT list FROM channels WHERE home_id = ?').get(homeId) as
       | { list: string }
       | undefined;
     return row ? (JSON.parse(row.list) as T[]) : [];
   }
 
-  /**
-   * Stores an agent's delivery unless that outbox id was taken before; both in one transaction,
-   * so a relay crash between them can neither lose nor duplicate it.
-   */
-  enqueueFromAgent(
+  async enqueueFromAgent(
     homeId: string,
     agentId: number,
-    row: Omit<QueueRow, 'id' | 'home_id' | 'agent_id' | 'attempts'>,
-  ): boolean {
+    row: Omit<NewQueueRow, 'home_id'>,
+  ): Promise<boolean> {
     return this.db.transaction(() => {
       const fresh =
         this.db
@@ -248,8 +320,10 @@ export class RelayStore {
     })();
   }
 
-  enqueue(row: Omit<QueueRow, 'id' | 'agent_id' | 'attempts'>): void {
-    this.insertQueue({ ...row, agent_id: null });
+  async enqueue(rows: readonly NewQueueRow[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const row of rows) this.insertQueue({ ...row, agent_id: null });
+    })();
   }
 
   private insertQueue(row: Omit<QueueRow, 'id' | 'attempts'>): void {
@@ -261,30 +335,34 @@ export class RelayStore {
       .run(row);
   }
 
-  due(now: number, limit = 50): QueueRow[] {
+  /** One process delivers, one pass at a time: due rows need no lease. */
+  async claimDue(_instance: string, now: number, opts: ClaimOptions): Promise<QueueRow[]> {
     return this.db
       .prepare('SELECT * FROM push_queue WHERE next_at <= ? ORDER BY id LIMIT ?')
-      .all(now, limit) as QueueRow[];
+      .all(now, opts.limit) as QueueRow[];
   }
 
-  queueLength(): number {
+  /** No leases in one process. */
+  async releaseLeases(): Promise<void> {}
+
+  async queueLength(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM push_queue').get() as { n: number }).n;
   }
 
-  nextDueAt(): number | undefined {
+  async nextDueAt(): Promise<number | undefined> {
     const row = this.db.prepare('SELECT MIN(next_at) AS n FROM push_queue').get() as { n: number | null };
     return row.n ?? undefined;
   }
 
-  done(id: number): void {
+  async done(id: number): Promise<void> {
     this.db.prepare('DELETE FROM push_queue WHERE id = ?').run(id);
   }
 
-  retryAt(id: number, at: number): void {
+  async retryAt(id: number, at: number): Promise<void> {
     this.db.prepare('UPDATE push_queue SET attempts = attempts + 1, next_at = ? WHERE id = ?').run(at, id);
   }
 
-  pruneDelivered(before: number): void {
+  async pruneDelivered(before: number): Promise<void> {
     this.db.prepare('DELETE FROM delivered WHERE at < ?').run(before);
   }
 }
