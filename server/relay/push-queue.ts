@@ -120,19 +120,23 @@ export class PushQueue {
   private async settle(): Promise<boolean> {
     while (this.unsettled.length > 0) {
       const first = this.unsettled[0]!;
-      if ((await this.o.guard.once(first.what, first.write)) === undefined) return false;
+      if (!(await this.write(first.what, first.write))) return false;
       this.unsettled.shift();
     }
     return true;
   }
 
-  /** A delivery's outcome goes to the store now, or as soon as it is back. */
-  private async record(what: string, write: () => Promise<void>): Promise<void> {
+  private async write(what: string, write: () => Promise<void>): Promise<boolean> {
     const written = await this.o.guard.once(what, async () => {
       await write();
       return true;
     });
-    if (!written) this.unsettled.push({ what, write });
+    return written === true;
+  }
+
+  /** A delivery's outcome goes to the store now, or as soon as it is back. */
+  private async record(what: string, write: () => Promise<void>): Promise<void> {
+    if (!(await this.write(what, write))) this.unsettled.push({ what, write });
   }
 
   private done(row: QueueRow): Promise<void> {
