@@ -2,7 +2,7 @@
 // that forwards to whichever instance owns the home now (what HAProxy's consistent hash does when
 // an instance dies), and direct SQL for what the tests check in the shared state.
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, startCli } from './cli.js';
