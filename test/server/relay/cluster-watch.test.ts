@@ -103,7 +103,7 @@ async function cluster() {
 
 describe("relay cluster: the dead-man's switch", () => {
   it('no notice for a relay failover; one "offline" and one "back" for a home that really went away', async () => {
-    const { pgs, push, a, b, front, holder, startAgent, agent, setAgent, sub } = await cluster();
+    const { push, a, b, front, holder, startAgent, agent, setAgent, sub } = await cluster();
     // 1. relay-a dies (kill -9); the home's connections now go to relay-b.
     front.target = b.port;
     await a.kill();
