@@ -463,6 +463,15 @@ export class Relay implements PassthroughRouter {
     if (this.opts.cluster && now - this.lastBeat >= (this.opts.cluster.heartbeatMs ?? HEARTBEAT_MS) / 2) {
       this.lastBeat = now;
       await this.guard.once('heartbeat', () => this.state.heartbeat(this.instance, now));
+      // Links alive here that others counted down (this instance's beats did not reach the store
+      // for a while): up again, with "back" if "offline" went out meanwhile.
+      const stray = await this.guard.once('links', () =>
+        this.state.strayHomes(this.instance, [...this.links.keys()]),
+      );
+      for (const id of stray ?? []) {
+        const link = this.links.get(id);
+        if (link) this.watch.linkUp(id, link.address);
+      }
     }
     const limit = this.opts.settings.offline.afterSeconds * 1000;
     for (const link of [...this.links.values()]) {

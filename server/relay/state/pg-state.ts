@@ -181,6 +181,15 @@ export class PgState implements RelayState {
     return row?.previous ?? undefined;
   }
 
+  async strayHomes(instance: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q<{ id: string }>(
+      'SELECT id FROM homes WHERE id = ANY($1::text[]) AND online = 0 AND link_instance = $2',
+      [ids, instance],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async expect(id: string, until: number, what: string): Promise<void> {
     await this.q('UPDATE homes SET expect_until = $2, expect_what = $3, expect_dropped = 0 WHERE id = $1', [
       id,

@@ -187,6 +187,11 @@ export class SqliteState implements RelayState {
     return 0;
   }
 
+  /** One relay: nobody else takes its homes for down. */
+  async strayHomes(): Promise<string[]> {
+    return [];
+  }
+
   async heartbeat(): Promise<number | undefined> {
     return undefined;
   }

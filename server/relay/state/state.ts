@@ -80,6 +80,11 @@ export interface RelayState {
    * heartbeat; returns how many.
    */
   reapDeadInstances(staleBefore: number): Promise<number>;
+  /**
+   * Of `ids` (the links this instance holds), those the store counts as down while naming this
+   * instance: others took it for dead (its heartbeats did not get through), the link is alive.
+   */
+  strayHomes(instance: string, ids: readonly string[]): Promise<string[]>;
   expect(id: string, until: number, what: string): Promise<void>;
   /** Offline homes past the grace and not yet announced: marked announced, returned (once). */
   claimOffline(now: number, graceMs: number): Promise<HomeRow[]>;

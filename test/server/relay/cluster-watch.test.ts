@@ -140,7 +140,7 @@ describe("relay cluster: the dead-man's switch", () => {
   }, 120_000);
 
   it('PostgreSQL away longer than the grace: links and sessions go on, no notice, a push sent meanwhile arrives once', async () => {
-    const { pgs, push, a, b, holder, phone, sub } = await cluster();
+    const { pgs, push, a, b, holder, phone, sub, homeId } = await cluster();
     await pgs.stop();
     await waitFor(async () => (await a.health()).store === 'down', 10_000, 'relay-a sees the store down');
     // The phone's session runs through relay-a to home while the store is away; home's test
@@ -154,12 +154,21 @@ describe("relay cluster: the dead-man's switch", () => {
     await waitFor(() => count(push, sub, 'notify.test') >= 2, 30_000, 'the test notifications');
     // Every heartbeat stopped during the outage: nobody may count the others dead for that.
     await sleep(8000);
-    if (process.env.LIFELINE_TEST_LOG) console.log(`${a.output()}\n-----\n${b.output()}`);
     expect(kinds(push, sub)).toEqual(['notify.test', 'notify.test']);
     expect(await holder()).toMatchObject({ online: 1, link_instance: 'relay-a', offline_notified: 0 });
     for (const r of [a, b]) {
       expect(r.alive()).toBe(true);
       expect(await r.health()).toMatchObject({ ok: true, store: 'up' });
     }
+
+    // Had the others taken relay-a for dead (its beats lost on the way) and announced the home
+    // offline, relay-a, still holding the live link, puts it back up and says "back".
+    await sql(
+      pgs.url,
+      'UPDATE homes SET online = 0, offline_since = $2, offline_notified = 1 WHERE id = $1',
+      [homeId, Date.now() - 30_000],
+    );
+    await waitFor(() => count(push, sub, 'home.back') >= 1, 10_000, '"back" from relay-a');
+    expect(await holder()).toMatchObject({ online: 1, link_instance: 'relay-a', offline_notified: 0 });
   }, 120_000);
 });
