@@ -171,4 +171,21 @@ describe("relay cluster: the dead-man's switch", () => {
     await waitFor(() => count(push, sub, 'home.back') >= 1, 10_000, '"back" from relay-a');
     expect(await holder()).toMatchObject({ online: 1, link_instance: 'relay-a', offline_notified: 0 });
   }, 120_000);
+
+  it("an instance killed while PostgreSQL is away: home's push it could not write goes again through the other, once", async () => {
+    const { pgs, push, a, b, front, phone, sub } = await cluster();
+    await pgs.stop();
+    await waitFor(async () => (await a.health()).store === 'down', 10_000, 'relay-a sees the store down');
+    expect((await phone.command('notify.test', { args: {} })).status).toBe('ok');
+    // Home has handed it to relay-a, which cannot write it down, so it is not acknowledged.
+    await sleep(1000);
+    front.target = b.port;
+    await a.kill();
+    await sleep(6000);
+    await pgs.start();
+    await waitFor(() => count(push, sub, 'notify.test') >= 1, 30_000, 'the test notification');
+    await sleep(3000);
+    expect(kinds(push, sub)).toEqual(['notify.test']);
+    expect(b.alive()).toBe(true);
+  }, 120_000);
 });
