@@ -2,7 +2,7 @@
 // container does not open, a Service or PodDisruptionBudget whose selector matches no pod, a mount of a
 // volume that is not there, a reference to a ConfigMap, Secret or key that nothing provides — each is
 // valid alone and broken in a cluster (a pod never ready, a Service with no endpoints, a pod stuck in
-// ContainerCreating).
+// ContainerCreating, a NetworkPolicy that shuts out the pods it was meant for).
 import type { Manifest } from './k8s-schema.js';
 
 interface Port {
@@ -186,6 +186,33 @@ export function wiringProblems(docs: readonly Manifest[], opts: WiringOptions = 
       out.push(
         `PodDisruptionBudget/${pdb.metadata.name}: selector ${JSON.stringify(sel)} matches no pod of the release`,
       );
+  }
+  for (const np of docs.filter((d) => d.kind === 'NetworkPolicy')) {
+    const spec = np.spec as {
+      podSelector: { matchLabels?: Record<string, string> };
+      ingress?: {
+        from?: { podSelector?: { matchLabels?: Record<string, string> } }[];
+        ports?: { port?: number | string }[];
+      }[];
+    };
+    const guarded = pods.filter((w) =>
+      matches(spec.podSelector.matchLabels ?? {}, w.template.metadata?.labels),
+    );
+    if (guarded.length === 0)
+      out.push(`NetworkPolicy/${np.metadata.name}: podSelector matches no pod of the release`);
+    for (const rule of spec.ingress ?? []) {
+      for (const peer of rule.from ?? [])
+        if (
+          peer.podSelector &&
+          !pods.some((w) => matches(peer.podSelector?.matchLabels ?? {}, w.template.metadata?.labels))
+        )
+          out.push(
+            `NetworkPolicy/${np.metadata.name}: admits pods matching ${JSON.stringify(peer.podSelector.matchLabels)}: there are none`,
+          );
+      for (const p of rule.ports ?? [])
+        if (p.port !== undefined && !guarded.some((w) => podOpens(w.template, p.port!)))
+          out.push(`NetworkPolicy/${np.metadata.name}: opens port ${p.port}, which its pods do not open`);
+    }
   }
   return out;
 }

@@ -16,6 +16,7 @@ import {
 } from './cluster-files.js';
 import { type Manifest, schemaProblems, strictFieldProblems } from './k8s-schema.js';
 import { wiringProblems, workloads } from './k8s-wiring.js';
+import { dockerfile } from './recipe-files.js';
 
 const TLS_SECRET = 'lifeline-relay-tls';
 const EXTERNAL_DB = {
@@ -190,6 +191,14 @@ describe('the checks catch a broken manifest', () => {
       },
       found: /prometheus.io\/port 9090 is not a port its pods open/,
     },
+    {
+      what: 'a network policy that admits pods that do not exist',
+      change: (d) => {
+        const np = d.find((x) => x.kind === 'NetworkPolicy')!;
+        np.spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/component'] = 'relays';
+      },
+      found: /NetworkPolicy.*admits pods matching .*: there are none/,
+    },
   ];
 
   for (const b of breakages)
@@ -286,6 +295,12 @@ describe('each relay instance', () => {
           expect(p.containerPort, `${c.name} binds no privileged port`).toBeGreaterThan(1023);
       }
     }
+  });
+
+  it("runs as the relay image's own user", () => {
+    const user = dockerfile('docker/Dockerfile.relay').findLast((i) => i.op === 'USER')?.args;
+    const pod = one(rendered.default!, 'StatefulSet', 'relay').spec.template.spec.securityContext;
+    expect(`${pod.runAsUser}:${pod.runAsGroup}`).toBe(user);
   });
 
   it('keeps its name across restarts (StatefulSet) and starts with its peers at once', () => {
@@ -389,6 +404,24 @@ describe('values', () => {
     const noHost = tryRender({ postgresql: { enabled: false } });
     expect(noHost.status).not.toBe(0);
     expect(noHost.stderr).toContain('database.host is required');
+  });
+
+  it('are checked against values.schema.json: a misspelt or malformed value stops the install', () => {
+    const typo = tryRender({ relay: { replica: 5 } });
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr).toMatch(/additional properties 'replica' not allowed/);
+    const badHome = tryRender({ relay: { homes: ['home-1'] } });
+    expect(badHome.status).not.toBe(0);
+    expect(badHome.stderr).toContain("'home-1' does not match pattern");
+  });
+
+  it('let only the relay instances reach the chart’s PostgreSQL', () => {
+    const np = one(rendered.default!, 'NetworkPolicy');
+    const relayPods = one(rendered.default!, 'StatefulSet', 'relay').spec.template.metadata.labels;
+    expect(np.spec.ingress).toHaveLength(1);
+    for (const [k, v] of Object.entries(np.spec.ingress[0].from[0].podSelector.matchLabels))
+      expect(relayPods[k]).toBe(v);
+    expect(byKind(rendered['existing database']!, 'NetworkPolicy')).toEqual([]);
   });
 
   it('pass extra relay.yaml settings through, still valid', () => {
