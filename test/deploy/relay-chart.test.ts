@@ -341,27 +341,38 @@ describe('HAProxy in front', () => {
     expect(s.get('defaults')).toContain('mode tcp');
   });
 
-  it("forwards to every instance's pass-through port, found through the headless Service, checked on /healthz every second", () => {
+  it("forwards to each instance's pass-through port by its own DNS name, checked on /healthz every second", () => {
     const docs = rendered.default!;
-    const s = haproxySections(haproxyCfg(docs));
-    const back = s.get('backend relays')!;
+    const back = haproxySections(haproxyCfg(docs)).get('backend relays')!;
+    const relay = one(docs, 'StatefulSet', 'relay');
     const headless = one(docs, 'Service', 'relay');
-    const srvPort = headless.spec.ports.find((p: Any) => p.name === 'passthrough');
     const { config } = relayYaml(docs);
-    // The SRV record carries the Service port; the Service sends it to the pods' pass-through port.
-    expect(srvPort.port).toBe(config.passthrough?.port);
-    expect(srvPort.targetPort).toBe('passthrough');
-    const template = back.find((l) => l.startsWith('server-template '))!;
-    const [, prefix, slots, srv] = template.split(' ');
-    expect(prefix).toBe('relay');
-    expect(Number(slots)).toBeGreaterThanOrEqual(3);
-    expect(srv).toBe(`_passthrough._tcp.${headless.metadata.name}.lifeline.svc.cluster.local`);
-    expect(template).toContain('resolvers cluster');
-    expect(s.has('resolvers cluster')).toBe(true);
+    // Every ordinal up to the slots, at <pod>.<governing Service>.<namespace>.svc.<domain>, with a fixed
+    // id (its place on the hash ring): the same ring in every HAProxy replica and after restarts.
+    const servers = back.filter((l) => l.startsWith('server '));
+    expect(servers).toEqual(
+      Array.from(
+        { length: 10 },
+        (_, i) =>
+          `server relay-${i} ${relay.metadata.name}-${i}.${headless.metadata.name}.lifeline.svc.cluster.local:${config.passthrough?.port} id ${i + 1}`,
+      ),
+    );
+    expect(relay.spec.serviceName).toBe(headless.metadata.name);
+    expect(headless.spec.clusterIP).toBe('None');
     const defaults = back.find((l) => l.startsWith('default-server '))!;
     expect(defaults).toContain('check inter 1s fall 2 rise 2');
     expect(defaults).toContain(`check-ssl verify none port ${config.listen.port}`);
+    expect(defaults).toContain('resolvers cluster init-addr none');
+    expect(haproxySections(haproxyCfg(docs)).has('resolvers cluster')).toBe(true);
     expect(back).toEqual(expect.arrayContaining(['option httpchk', 'http-check send meth GET uri /healthz']));
+  });
+
+  it('knows at least as many instances by name as the chart runs', () => {
+    const docs = rendered['five instances, one HAProxy, ClusterIP']!;
+    const servers = haproxySections(haproxyCfg(docs))
+      .get('backend relays')!
+      .filter((l) => l.startsWith('server '));
+    expect(servers.length).toBeGreaterThanOrEqual(one(docs, 'StatefulSet', 'relay').spec.replicas);
   });
 
   it('listens where its Service sends port 443, and answers its own probes', () => {
