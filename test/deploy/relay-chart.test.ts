@@ -329,15 +329,17 @@ describe('HAProxy in front', () => {
   it('waits for the ClientHello and routes by its name with consistent hashing', () => {
     const s = haproxySections(haproxyCfg(rendered.default!));
     const front = s.get('frontend tls')!;
-    expect(front).toEqual(
-      expect.arrayContaining([
-        'tcp-request inspect-delay 5s',
-        'tcp-request content accept if { req.ssl_hello_type 1 }',
-        'default_backend relays',
-      ]),
-    );
+    expect(front).toEqual([
+      'bind :8443',
+      'tcp-request inspect-delay 5s',
+      'tcp-request content set-var(sess.sni) req.ssl_sni,lower if { req.ssl_sni -m found }',
+      'tcp-request content accept if { req.ssl_hello_type 1 }',
+      'tcp-request content reject',
+      'default_backend relays',
+    ]);
     const back = s.get('backend relays')!;
-    expect(back).toEqual(expect.arrayContaining(['balance hash req.ssl_sni,lower', 'hash-type consistent']));
+    expect(back).toEqual(expect.arrayContaining(['balance hash var(sess.sni)', 'hash-type consistent']));
+    expect(back.some((l) => l.includes('hash-balance-factor'))).toBe(false);
     expect(s.get('defaults')).toContain('mode tcp');
   });
 
@@ -360,8 +362,12 @@ describe('HAProxy in front', () => {
     expect(relay.spec.serviceName).toBe(headless.metadata.name);
     expect(headless.spec.clusterIP).toBe('None');
     const defaults = back.find((l) => l.startsWith('default-server '))!;
-    expect(defaults).toContain('check inter 1s fall 2 rise 2');
-    expect(defaults).toContain(`check-ssl verify none port ${config.listen.port}`);
+    // Checked through the pass-through port (no port of its own): that listener and the fallback.
+    expect(defaults).toMatch(
+      /^default-server weight 100 check inter 1s fall 2 rise 2 check-ssl verify none /,
+    );
+    expect(defaults).not.toMatch(/ port /);
+    expect(defaults).toContain('on-marked-down shutdown-sessions');
     expect(defaults).toContain('resolvers cluster init-addr none');
     expect(haproxySections(haproxyCfg(docs)).has('resolvers cluster')).toBe(true);
     expect(back).toEqual(expect.arrayContaining(['option httpchk', 'http-check send meth GET uri /healthz']));

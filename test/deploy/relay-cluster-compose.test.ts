@@ -120,12 +120,21 @@ describe("the instances' relay.yaml", () => {
   it("passes every name through on the port HAProxy forwards to, the relay's own to its own TLS port", () => {
     const back = haproxySections(haproxyText).get('backend relays')!;
     const servers = back.filter((l) => l.startsWith('server '));
-    expect(servers).toEqual(RELAYS.map((r) => `server ${r} ${r}:${relayConfig.passthrough?.port}`));
+    expect(servers).toEqual(
+      RELAYS.map((r, i) => `server ${r} ${r}:${relayConfig.passthrough?.port} id ${i + 1}`),
+    );
     expect(relayConfig.passthrough?.fallback).toBe(`127.0.0.1:${relayConfig.listen.port}`);
     const defaults = back.find((l) => l.startsWith('default-server '))!;
-    expect(defaults).toContain(`check-ssl verify none port ${relayConfig.listen.port}`);
-    expect(defaults).toContain('check inter 1s fall 2 rise 2');
-    expect(back).toEqual(expect.arrayContaining(['balance hash req.ssl_sni,lower', 'hash-type consistent']));
+    // Checked through the pass-through port: that listener and the fallback behind it.
+    expect(defaults).toMatch(
+      /^default-server weight 100 check inter 1s fall 2 rise 2 check-ssl verify none /,
+    );
+    expect(defaults).not.toMatch(/ port /);
+    expect(defaults).toContain('on-marked-down shutdown-sessions');
+    expect(back).toEqual(expect.arrayContaining(['balance hash var(sess.sni)', 'hash-type consistent']));
+    expect(haproxySections(haproxyText).get('frontend tls')).toContain(
+      'tcp-request content set-var(sess.sni) req.ssl_sni,lower if { req.ssl_sni -m found }',
+    );
   });
 });
 
@@ -195,12 +204,11 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
       .replace(/maxconn \d+/, 'maxconn 2000')
       .replace('bind :8443', `bind 127.0.0.1:${ports.tls}`)
       .replace('bind :8404', `bind 127.0.0.1:${ports.stats}`)
-      .replace(/port 8081 resolvers docker/, 'port PORT')
+      .replace(' resolvers docker', '')
       .replace(/server (relay-\d) relay-\d:8443/g, (_m, name: string) => {
         const p = ports.relays[RELAYS.indexOf(name)]!;
-        return `server ${name} 127.0.0.1:${p.pass} port ${p.https}`;
-      })
-      .replace(' port PORT', '');
+        return `server ${name} 127.0.0.1:${p.pass}`;
+      });
     const cfgFile = path.join(tmp.dir, 'haproxy.cfg');
     writeFileSync(cfgFile, cfg);
     const haproxy = spawn('haproxy', ['-db', '-f', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'] });
