@@ -29,6 +29,8 @@ export const TEST_PACKAGES = {
   'nut-client': '/bin/upsc',
   // test/server/relay/cluster-*: the relay cluster's shared state (a private server per test).
   postgresql: '/usr/lib/postgresql/15/bin/postgres',
+  // test/deploy/relay-chart, relay-cluster-compose: `haproxy -c` on the cluster's HAProxy configs.
+  haproxy: '/usr/sbin/haproxy',
 };
 
 const missing = Object.entries(TEST_PACKAGES)
