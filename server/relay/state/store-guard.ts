@@ -7,9 +7,15 @@ import type { Clock } from '../../clock.js';
 import { describeError, type Logger } from '../../log.js';
 
 const RETRY = { steps: { firstMs: 250, maxMs: 5000 } };
+/**
+ * A store that returns and fails again within this time (the pool's connections from before a
+ * restart break one by one) is the same outage: logged once.
+ */
+const EPISODE_MS = 60_000;
 
 export class StoreGuard {
-  private down: { since: number; what: string } | null = null;
+  private down: { since: number; logged: boolean } | null = null;
+  private lastLogged = Number.NEGATIVE_INFINITY;
   private healthySince: number;
   private readonly chains = new Map<string, Promise<void>>();
   private stopped = false;
@@ -93,7 +99,7 @@ export class StoreGuard {
   private ok(): void {
     if (!this.down) return;
     const seconds = Math.round((this.clock.now() - this.down.since) / 1000);
-    this.log.warn(`the store is reachable again (away ${seconds} s)`);
+    if (this.down.logged) this.log.warn(`the store is reachable again (away ${seconds} s)`);
     this.down = null;
     this.healthySince = this.clock.now();
   }
@@ -101,7 +107,11 @@ export class StoreGuard {
   private failed(what: string, err: unknown): void {
     this.onError();
     if (this.down) return;
-    this.down = { since: this.clock.now(), what };
+    const now = this.clock.now();
+    const logged = now - this.lastLogged >= EPISODE_MS;
+    this.down = { since: now, logged };
+    if (!logged) return;
+    this.lastLogged = now;
     this.log.error(
       `the store is unreachable (${what}: ${describeError(err)}); links and streams go on, writes are retried`,
     );
