@@ -202,8 +202,12 @@ export class Relay implements PassthroughRouter {
     return { links: this.links.size, sessions, pipes, buffered, ...this.counts };
   }
 
-  /** For /healthz: whether the store answers (the relay serves links and streams either way). */
-  health(): { instance: string; store: 'up' | 'down'; pendingWrites: number } {
+  /**
+   * More for /healthz in a cluster: this instance's name and whether the store answers (the relay
+   * serves links and streams either way, so it stays healthy). A single relay says just ok.
+   */
+  health(): { instance?: string; store?: 'up' | 'down'; pendingWrites?: number } {
+    if (!this.opts.cluster) return {};
     return {
       instance: this.instance,
       store: this.guard.reachable ? 'up' : 'down',
