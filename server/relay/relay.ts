@@ -78,7 +78,10 @@ export class Relay implements PassthroughRouter {
     const db = openDatabase(opts.dataDir, 'relay.db', RELAY_MIGRATIONS);
     chmodSync(path.join(opts.dataDir, 'relay.db'), 0o600);
     this.store = new RelayStore(db);
-    this.vapid = this.store.kv.get<VapidKeys>('vapid') ?? generateVapidKeys(opts.settings.vapidSubject);
+    const given = opts.settings.vapidKeys;
+    this.vapid = given
+      ? { ...given, subject: opts.settings.vapidSubject }
+      : (this.store.kv.get<VapidKeys>('vapid') ?? generateVapidKeys(opts.settings.vapidSubject));
     if (this.vapid.subject !== opts.settings.vapidSubject)
       this.vapid = { ...this.vapid, subject: opts.settings.vapidSubject };
     this.store.kv.set('vapid', this.vapid);
