@@ -2,7 +2,7 @@
 // `lifeline ctl` as separate processes on loopback, a phone's push subscription at a local push
 // service. The primary is killed (-9): ctl reaches home through the standby without pairing again,
 // push goes on through the standby, once; the primary comes back: both links are up again, and
-// each notification still reaches the phone exactly once.
+// each notification still reaches the phone exactly once; home goes dark: one "offline", not two.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -51,6 +51,8 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
         `homes: [${prepared.homeId}]`,
         'vapidSubject: mailto:test@example.com',
         `vapidKeys: { publicKey: ${vapid.publicKey}, privateKey: ${vapid.privateKey} }`,
+        // Rides out the primary's restart below (no false "offline"); home's real outage is seen in 15 s.
+        'offline: { afterSeconds: 5, graceSeconds: 10 }',
         '',
       ].join('\n'),
     );
@@ -96,6 +98,9 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
     s && s.relays.length === 2 && s.relays.every((r) => r.connected) ? s : undefined;
   const first = await waitFor(async () => bothUp(await status()), 15_000, 'both links up');
   expect(first.connection).toEqual({ path: 'relay', url: urlA });
+  const check = await runCli(['check', '-c', agentFile], { env });
+  expect(check.stdout).toMatch(/✓\s+relay\s+ws:\/\/127\.0\.0\.1:\d+\/ws\/agent accepts this home/);
+  expect(check.stdout).toMatch(/✓\s+relay standby\s+ws:\/\/127\.0\.0\.1:\d+\/ws\/agent accepts this home/);
 
   // A phone, paired through the primary, subscribed to Web Push.
   const { identity } = await generateIdentity(false);
@@ -167,4 +172,15 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
   expect(back.connection.url).toBe(urlA);
   await test(phone, 3);
   phone.close();
+
+  // Home goes dark: the relay carrying push says so; the other one forgot the phone (one notice).
+  agent.child.kill('SIGKILL');
+  const kinds = () =>
+    arrived().map((r) => {
+      const text = JSON.parse(sub.decrypt(r.body)) as { d?: string; kind?: string };
+      return (typeof text.d === 'string' ? (JSON.parse(text.d) as { kind: string }) : text).kind;
+    });
+  await waitFor(() => kinds().includes('home.offline'), 30_000, 'the offline notice');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(kinds()).toEqual(['notify.test', 'notify.test', 'notify.test', 'home.offline']);
 }, 120_000);
