@@ -39,6 +39,7 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
     trustProxy: config.trustProxy,
     metricsAllow: config.metrics.allow,
     serveApp: config.app.serve,
+    otherRelays: config.otherRelays,
   });
   const port = opts.port === undefined ? config.listen.port : Number(opts.port);
   const address = await app.listen({ host: config.listen.host, port });

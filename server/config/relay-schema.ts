@@ -20,6 +20,14 @@ export const RelayConfigSchema = v.strictObject({
    * the relay can then change the code phones run: the app says so in Settings. Default: no.
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
+  /**
+   * The other relay of the same homes (primary ↔ standby, an agent's relay.standby): the app served
+   * by either may open sessions through the other when its own relay is down. Their base URLs.
+   */
+  otherRelays: v.optional(
+    v.array(v.pipe(v.string(), v.regex(/^https?:\/\/[^/\s]+\/?$/, 'a relay’s base, e.g. https://relay2.example.com'))),
+    [],
+  ),
   ...RelaySettingsEntries,
 });
 export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;

@@ -8,6 +8,8 @@ import net from 'node:net';
 export interface OriginPolicy {
   /** DNS names this server is reached by (the certificate's name, publicUrl's, the relay's). */
   names: readonly string[];
+  /** Other origins whose pages may open sessions here (a standby relay's app: relay.yaml otherRelays). */
+  pages?: readonly string[];
 }
 
 export function originAllowed(
@@ -23,6 +25,7 @@ export function originAllowed(
   } catch {
     return false;
   }
+  if (policy.pages?.includes(from.origin)) return true;
   if (from.host.toLowerCase() !== host.toLowerCase()) return false;
   const name = from.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return net.isIP(name) !== 0 || name === 'localhost' || policy.names.includes(name);
