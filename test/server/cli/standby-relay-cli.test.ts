@@ -158,6 +158,10 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
   expect(viaStandby.relays.find((r) => r.role === 'primary')?.connected).toBe(false);
   expect(viaStandby.relays.find((r) => r.role === 'standby')?.connected).toBe(true);
   console.info(`standby: ctl reached home through the standby ${reachMs} ms after kill -9 of the primary`);
+  const agentUrl = /Lifeline is running: (\S+)/.exec(agent.output())?.[1];
+  const metrics = await (await fetch(`${agentUrl}/metrics`)).text();
+  expect(metrics).toContain('lifeline_relay_link_up{role="primary"} 0');
+  expect(metrics).toContain('lifeline_relay_link_up{role="standby"} 1');
 
   // Push goes on through the standby (the phone reconnects there), once.
   phone.close();
