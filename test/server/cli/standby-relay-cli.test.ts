@@ -60,7 +60,11 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
   };
   const startRelay = async (name: 'a' | 'b') => {
     const r = await startCli(['relay', '-c', relayFile(name)], /Serving 1 home/, { env: relayEnv });
-    stops.push(r.stop);
+    // A relay left frozen (SIGSTOP below) by a failed assertion must still end.
+    stops.push(async () => {
+      r.child.kill('SIGCONT');
+      await r.stop();
+    });
     return r;
   };
   let primary = await startRelay('a');
@@ -175,6 +179,25 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
   console.info(`standby: both links up ${Date.now() - returnedAt} ms after the primary restarted`);
   expect(back.connection.url).toBe(urlA);
   await test(phone, 3);
+
+  // The primary freezes (SIGSTOP) with a notification handed to it and not acknowledged: the agent
+  // gives the link up, but keeps the notification for that relay a while rather than handing it to
+  // the standby at once; the primary wakes, relinks, gets it again and drops the repeat. Once.
+  primary.child.kill('SIGSTOP');
+  expect((await phone.command('notify.test', { args: {} })).status).toBe('ok');
+  const metricsOf = async () => (await fetch(`${agentUrl}/metrics`)).text();
+  await waitFor(
+    async () => (await metricsOf()).includes('lifeline_relay_link_up{role="primary"} 0'),
+    15_000,
+    'the agent giving up the frozen primary',
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(arrived()).toHaveLength(3);
+  primary.child.kill('SIGCONT');
+  await waitFor(() => arrived().length >= 4, 20_000, 'push #4');
+  // Past the 10 s the agent keeps it for the frozen relay: still one copy.
+  await new Promise((r) => setTimeout(r, 11_000));
+  expect(arrived()).toHaveLength(4);
   phone.close();
 
   // Home goes dark: the relay carrying push says so; the other one forgot the phone (one notice).
@@ -186,5 +209,5 @@ it('kill -9 the primary relay: ctl and push reach home through the standby, once
     });
   await waitFor(() => kinds().includes('home.offline'), 30_000, 'the offline notice');
   await new Promise((r) => setTimeout(r, 3000));
-  expect(kinds()).toEqual(['notify.test', 'notify.test', 'notify.test', 'home.offline']);
+  expect(kinds()).toEqual(['notify.test', 'notify.test', 'notify.test', 'notify.test', 'home.offline']);
 }, 120_000);
