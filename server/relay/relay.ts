@@ -269,8 +269,12 @@ export class Relay implements PassthroughRouter {
     const old = this.links.get(link.homeId);
     this.links.set(link.homeId, link);
     if (old) old.terminate(4409, 'replaced by a newer link');
-    this.store.upsertHome(link.homeId, auth.home.name, auth.home.timeZone);
-    this.watch.linkUp(link.homeId, link.address);
+    // One transaction, so one wait for the disk per link-up instead of one per write: a relay that
+    // restarts has every home link up again at once.
+    this.store.db.transaction(() => {
+      this.store.upsertHome(link.homeId, auth.home.name, auth.home.timeZone);
+      this.watch.linkUp(link.homeId, link.address);
+    })();
     this.log.info(`home ${link.homeId.slice(0, 8)} connected from ${link.address}`);
     return this.claimNames(link.homeId, auth.names ?? []);
   }
