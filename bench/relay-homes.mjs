@@ -92,6 +92,15 @@ process.on('message', async (m) => {
         homes.push({ i, identity: (await generateIdentity(false)).identity });
       process.send({ op: 'ids', ids: homes.map((h) => h.identity.id) });
     } else if (m.op === 'link') {
+      // Heartbeats as a real agent sends them: each link once per heartbeatSeconds, spread evenly.
+      let tick = 0;
+      pingTimer = setInterval(() => {
+        tick++;
+        for (const h of homes) {
+          const every = h.heartbeatSeconds * 10;
+          if (h.up && (h.i + tick) % every === 0) h.ws.send(JSON.stringify({ t: 'ping', at: Date.now() }));
+        }
+      }, 100);
       const t0 = performance.now();
       let failed = 0;
       const whys = new Map();
@@ -107,15 +116,6 @@ process.on('message', async (m) => {
           }
       }
       const ms = performance.now() - t0;
-      // Heartbeats as a real agent sends them: each link once per heartbeatSeconds, spread evenly.
-      let tick = 0;
-      pingTimer = setInterval(() => {
-        tick++;
-        for (const h of homes) {
-          const every = h.heartbeatSeconds * 10;
-          if (h.up && (h.i + tick) % every === 0) h.ws.send(JSON.stringify({ t: 'ping', at: Date.now() }));
-        }
-      }, 100);
       process.send({
         op: 'linked',
         ms,
