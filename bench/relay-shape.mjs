@@ -189,7 +189,8 @@ export async function relayShapeBench() {
     // Forwarding. Full speed first (closed loop: the relay batches what arrives together), then
     // capacity, defined conservatively: the round-trip rate at which the relay's CPU would be one
     // full core if each round trip cost what it costs unbatched (relay CPU per round trip at a light
-    // steady rate, CALIBRATE_RATE). The 10/50/90 % loads below are offered at fractions of it.
+    // steady rate, CALIBRATE_RATE, on top of the idle relay's own). The 10/50/90 % loads below are
+    // offered at fractions of it.
     const total = Math.max(5000, held);
     const b0 = usage();
     const burst = await all(phones, { op: 'burst', total, concurrency: 64 });
@@ -204,10 +205,13 @@ export async function relayShapeBench() {
     const c0 = usage();
     const calibrated = await all(phones, { op: 'load', rate: CALIBRATE_RATE / GENERATORS, seconds: 8 });
     const c1 = usage();
-    const cpuPerTrip = (c1.cpu - c0.cpu) / calibrated.reduce((n, r) => n + r.samples.length, 0);
-    const capacity = 1 / cpuPerTrip;
+    // What the forwarding adds to the idle relay's own cost (heartbeats, its timers).
+    const idleShare = (idle1.cpu - idle0.cpu) / ((idle1.at - idle0.at) / 1000);
+    const forwarding = c1.cpu - c0.cpu - idleShare * ((c1.at - c0.at) / 1000);
+    const cpuPerTrip = forwarding / calibrated.reduce((n, r) => n + r.samples.length, 0);
+    const capacity = (1 - idleShare) / cpuPerTrip;
     row(
-      `relay: CPU per round trip at ${CALIBRATE_RATE}/s (32 bytes each way, with credit)`,
+      `relay: CPU per round trip at ${CALIBRATE_RATE}/s (32 bytes each way; above the idle cost)`,
       round(cpuPerTrip * 1e6, 1),
       'µs',
     );
@@ -236,14 +240,22 @@ export async function relayShapeBench() {
       still.reduce((n, r) => n + r.lost, 0),
       'links',
     );
+    // A clean stop with everything held (a rolling update, a SIGTERM from the orchestrator).
+    const t0 = performance.now();
+    const exited = new Promise((resolve) => relay.once('exit', resolve));
+    relay.kill('SIGTERM');
+    await Promise.race([exited, sleep(120_000)]);
+    row(
+      `relay: clean stop (SIGTERM to exit) with ${up} links, ${held} streams`,
+      round((performance.now() - t0) / 1000, 1),
+      's',
+    );
     await all(phones, { op: 'close' });
     await all(homes, { op: 'close' });
     return rows;
   } finally {
-    // SIGTERM: the relay stops cleanly (and writes its profile when asked to).
-    for (const p of procs) p.kill(p.spawnargs.includes('relay') ? 'SIGTERM' : 'SIGKILL');
-    await sleep(process.env.RELAY_PROF ? 3000 : 300);
     for (const p of procs) p.kill('SIGKILL');
+    await sleep(300);
     rmSync(dir, { recursive: true, force: true });
   }
 }
