@@ -85,7 +85,7 @@ export class Relay implements PassthroughRouter {
     this.store.kv.set('vapid', this.vapid);
     this.served = new Set([...opts.settings.homes, ...(opts.extraHomes ?? [])]);
     this.metrics = new RelayMetrics(() => {
-      const homes = this.store.homes();
+      const homes = this.store.homeCounts();
       let sessions = 0;
       let pipes = 0;
       let buffered = 0;
@@ -99,8 +99,8 @@ export class Relay implements PassthroughRouter {
         sessions,
         pipes,
         buffered,
-        homes: homes.length,
-        online: homes.filter((h) => h.online === 1).length,
+        homes: homes.homes,
+        online: homes.online,
         queued: this.store.queueLength(),
       };
     });
