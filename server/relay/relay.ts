@@ -132,7 +132,9 @@ export class Relay implements PassthroughRouter {
     // power cut). Count them offline from now: one that reconnects within the grace period raises
     // no alarm, one that never does is reported as any other.
     const now = this.clock.now();
-    for (const h of this.store.homes()) if (h.online === 1) this.watch.linkDown(h.id, now);
+    this.store.db.transaction(() => {
+      for (const h of this.store.homes()) if (h.online === 1) this.watch.linkDown(h.id, now);
+    })();
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
     this.queue.kick();
