@@ -44,14 +44,15 @@ function generator(file, args) {
     execArgv: ['--max-old-space-size=4096'],
   });
   const waiting = [];
+  const fail = (why) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`load generator ${file}: ${why}`));
+  };
   child.on('message', (m) => {
-    if (m.op === 'error') {
-      console.error(`load generator ${file}: ${m.message}`);
-      process.exit(1);
-    }
-    waiting.shift()?.(m);
+    if (m.op === 'error') fail(m.message);
+    else waiting.shift()?.resolve(m);
   });
-  const next = () => new Promise((resolve) => waiting.push(resolve));
+  child.on('exit', (code) => fail(`exited (${code})`));
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   const ready = next();
   return {
     child,
