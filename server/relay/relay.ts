@@ -61,6 +61,8 @@ export class Relay implements PassthroughRouter {
   private readonly links = new Map<string, AgentLink>();
   /** Name → home id, for the SNI pass-through: the names each linked agent asked for. */
   private readonly names = new Map<string, string>();
+  /** Home id → the names it holds: a link going up or down touches its own names, not every home's. */
+  private readonly namesHeld = new Map<string, string[]>();
   private readonly store: RelayStore;
   private readonly watch: HomeWatch;
   private readonly queue: PushQueue;
@@ -297,7 +299,7 @@ export class Relay implements PassthroughRouter {
 
   /** A name goes to the first linked home that asks for it; another home must wait until it unlinks. */
   private claimNames(homeId: string, asked: readonly string[]): string[] {
-    for (const [name, owner] of this.names) if (owner === homeId) this.names.delete(name);
+    this.releaseNames(homeId);
     const routed: string[] = [];
     for (const name of asked) {
       const owner = this.names.get(name);
@@ -308,12 +310,19 @@ export class Relay implements PassthroughRouter {
       this.names.set(name, homeId);
       routed.push(name);
     }
+    this.namesHeld.set(homeId, routed);
     return routed;
+  }
+
+  private releaseNames(homeId: string): void {
+    for (const name of this.namesHeld.get(homeId) ?? [])
+      if (this.names.get(name) === homeId) this.names.delete(name);
+    this.namesHeld.delete(homeId);
   }
 
   private linkDown(link: AgentLink): void {
     if (this.links.get(link.homeId) !== link) return;
-    for (const [name, owner] of this.names) if (owner === link.homeId) this.names.delete(name);
+    this.releaseNames(link.homeId);
     this.links.delete(link.homeId);
     this.watch.linkDown(link.homeId, link.lastSeenAt);
     this.log.info(`home ${link.homeId.slice(0, 8)} disconnected`);
