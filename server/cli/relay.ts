@@ -64,8 +64,9 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
     if (stopping) return;
     stopping = true;
     await passthrough?.close();
-    await app.close();
+    // The relay first: it ends every link in one go; closing the app first would end them one by one.
     await relay.close();
+    await app.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
