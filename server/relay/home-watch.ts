@@ -8,7 +8,7 @@
 import type { Clock } from '../clock.js';
 import type { RelaySettings } from '../config/relay-settings.js';
 import type { RelayNotice } from './notices.js';
-import type { HomeRow, RelayState } from './state/state.js';
+import type { HomeFacts, HomeRow, RelayState } from './state/state.js';
 import type { StoreGuard } from './state/store-guard.js';
 
 export type Notify = (homeId: string, notice: RelayNotice) => void;
@@ -34,12 +34,12 @@ export class HomeWatch {
   ) {}
 
   /** The link is up here (after `upsertHome`, in the same per-home order). */
-  linkUp(homeId: string, address: string): void {
+  linkUp(homeId: string, address: string, facts?: HomeFacts): void {
     const now = this.clock.now();
     this.guard.persist(
       homeId,
       'home link up',
-      () => this.state.linkUp(homeId, this.instance, address, now),
+      () => this.state.linkUp(homeId, this.instance, address, now, facts),
       (before) => before && this.announceBack(before, address, now),
     );
   }

@@ -4,7 +4,15 @@
 // the instances' clocks (epoch ms), so their clocks should agree within a second or so (NTP).
 import pg from 'pg';
 import { migratePg } from './pg-schema.js';
-import type { ClaimOptions, HomeRow, NewQueueRow, QueueRow, RelayState, SubscriptionRow } from './state.js';
+import type {
+  ClaimOptions,
+  HomeFacts,
+  HomeRow,
+  NewQueueRow,
+  QueueRow,
+  RelayState,
+  SubscriptionRow,
+} from './state.js';
 
 const INT8 = 20;
 /** Epoch milliseconds and row ids fit a double; pg would hand them over as strings. */
@@ -117,8 +125,20 @@ export class PgState implements RelayState {
     );
   }
 
-  async linkUp(id: string, instance: string, address: string, now: number): Promise<HomeRow | null> {
+  async linkUp(
+    id: string,
+    instance: string,
+    address: string,
+    now: number,
+    facts?: HomeFacts,
+  ): Promise<HomeRow | null> {
     return this.tx(async (c) => {
+      if (facts)
+        await c.query(
+          `INSERT INTO homes (id, name, time_zone) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone`,
+          [id, facts.name, facts.timeZone],
+        );
       // The row lock orders this against another instance's claimOffline or linkUp: whichever
       // comes second sees what the first wrote ("back" only after an "offline" that was sent).
       const before = (await c.query<HomeRow>('SELECT * FROM homes WHERE id = $1 FOR UPDATE', [id])).rows[0];

@@ -5,7 +5,15 @@ import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { type Db, ensureDataDir, openDatabase } from '../../store/db.js';
 import { KvRepo } from '../../store/kv-repo.js';
-import type { ClaimOptions, HomeRow, NewQueueRow, QueueRow, RelayState, SubscriptionRow } from './state.js';
+import type {
+  ClaimOptions,
+  HomeFacts,
+  HomeRow,
+  NewQueueRow,
+  QueueRow,
+  RelayState,
+  SubscriptionRow,
+} from './state.js';
 
 export const RELAY_MIGRATIONS: readonly string[] = [
   `
@@ -129,6 +137,10 @@ export class SqliteState implements RelayState {
   }
 
   async upsertHome(id: string, name: string, timeZone: string): Promise<void> {
+    this.upsert(id, name, timeZone);
+  }
+
+  private upsert(id: string, name: string, timeZone: string): void {
     this.db
       .prepare(
         `INSERT INTO homes (id, name, time_zone) VALUES (?, ?, ?)
@@ -145,8 +157,16 @@ export class SqliteState implements RelayState {
       .run({ ...fields, id });
   }
 
-  async linkUp(id: string, instance: string, address: string, now: number): Promise<HomeRow | null> {
+  async linkUp(
+    id: string,
+    instance: string,
+    address: string,
+    now: number,
+    facts?: HomeFacts,
+  ): Promise<HomeRow | null> {
+    // One transaction, so one wait for the disk per link-up instead of one per write.
     return this.db.transaction(() => {
+      if (facts) this.upsert(id, facts.name, facts.timeZone);
       const before = this.db.prepare('SELECT * FROM homes WHERE id = ?').get(id) as HomeRow | undefined;
       if (!before) return null;
       const fulfilled = before.expect_until !== null && before.expect_dropped === 1;
@@ -176,10 +196,14 @@ export class SqliteState implements RelayState {
   }
 
   async instanceDown(instance: string, since: number): Promise<void> {
-    for (const { id } of this.db
-      .prepare('SELECT id FROM homes WHERE online = 1 AND COALESCE(link_instance, ?) = ?')
-      .all(instance, instance) as { id: string }[])
-      await this.linkDown(id, instance, since);
+    // One statement: a relay restarted after a crash, or stopping, writes its homes at once.
+    this.db
+      .prepare(
+        `UPDATE homes SET online = 0, offline_since = ?, last_seen_at = ?,
+           expect_dropped = CASE WHEN expect_until IS NULL THEN expect_dropped ELSE 1 END
+         WHERE online = 1 AND COALESCE(link_instance, ?) = ?`,
+      )
+      .run(since, since, instance, instance);
   }
 
   /** One relay: no other instance can die. */

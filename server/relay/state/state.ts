@@ -19,6 +19,11 @@ export interface HomeRow {
   expect_dropped: number;
 }
 
+export interface HomeFacts {
+  name: string;
+  timeZone: string;
+}
+
 export interface SubscriptionRow {
   home_id: string;
   id: string;
@@ -67,10 +72,17 @@ export interface RelayState {
   upsertHome(id: string, name: string, timeZone: string): Promise<void>;
 
   /**
-   * This instance holds the home's link now. Returns the row as it was before (null: unknown
+   * This instance holds the home's link now (`facts`: the agent's name and time zone, written in
+   * the same transaction). Returns the row as it was before (null: unknown
    * home); an expectation the drop fulfilled is cleared in the same step.
    */
-  linkUp(id: string, instance: string, address: string, now: number): Promise<HomeRow | null>;
+  linkUp(
+    id: string,
+    instance: string,
+    address: string,
+    now: number,
+    facts?: HomeFacts,
+  ): Promise<HomeRow | null>;
   /** The link held by `instance` dropped; false when another instance holds it (or it was down). */
   linkDown(id: string, instance: string, lastSeenAt: number): Promise<boolean>;
   /** Every home `instance` held counts as down since `since` (it stopped without a word). */
