@@ -25,7 +25,12 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
   }
   const { config } = loaded;
   const log = createLogger('relay');
-  const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
+  const relay = new Relay({
+    settings: config,
+    dataDir: loaded.dataDir,
+    log,
+    routeByName: config.cluster !== undefined,
+  });
   const app = await buildRelayApp({
     relay,
     tls: config.listen.tls,

@@ -20,6 +20,11 @@ export const RelayConfigSchema = v.strictObject({
    * the relay can then change the code phones run: the app says so in Settings. Default: no.
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
+  /**
+   * One of several relay instances behind a load balancer that routes TLS by SNI (docs/relay.md,
+   * "Behind a load balancer"): agents with a name are asked to link with it as SNI.
+   */
+  cluster: v.optional(v.strictObject({ database: v.optional(v.string()), instance: v.optional(v.string()) })),
   ...RelaySettingsEntries,
 });
 export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;
