@@ -12,6 +12,7 @@ import type { Notifier } from '../notify/notify.js';
 import type { SessionHub } from '../session-hub.js';
 import { createForwardedSessions } from './forwarded-sessions.js';
 import { createLinkAuth, originOf, probeRelay } from './link-auth.js';
+import { createLinkRoute } from './link-route.js';
 import { createLinkSocket, linkUrl } from './link-socket.js';
 import { createPassthroughStreams, type TlsStreamSink } from './passthrough-streams.js';
 import { createPushDelivery } from './push-delivery.js';
@@ -41,9 +42,16 @@ export function createRelayLink(
   };
   const unsub: (() => void)[] = [];
   let auth: (text: string) => boolean = () => false;
+  const route = createLinkRoute(() => opts.names?.()[0]);
 
   const socket = createLinkSocket(
-    { url: opts.url, heartbeatMs: opts.heartbeatMs, clock: ctx.clock, log },
+    {
+      url: opts.url,
+      heartbeatMs: opts.heartbeatMs,
+      dialOptions: route.dialOptions,
+      clock: ctx.clock,
+      log,
+    },
     {
       connecting(url) {
         info.url = url;
@@ -58,7 +66,10 @@ export function createRelayLink(
             log,
           },
           {
-            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
+            welcome: (w) =>
+              route.relinkByName(url, w.route)
+                ? socket.redial('the relay routes links by the home’s name')
+                : up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
             fail: (why) => socket.fail(why),
           },
         );
