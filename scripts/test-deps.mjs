@@ -27,6 +27,8 @@ export const TEST_PACKAGES = {
   // harness when upsd serves a changed value.
   'nut-server': '/lib/nut/dummy-ups',
   'nut-client': '/bin/upsc',
+  // test/server/relay-cluster: several relays behind HAProxy, from deploy/haproxy/haproxy.cfg.
+  haproxy: '/usr/sbin/haproxy',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -19,7 +19,8 @@ const EXT_SERVER_NAME = 0x0000;
 const EXT_ALPN = 0x0010;
 const NAME_TYPE_HOST = 0x00;
 
-const NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// One label is a name too (`localhost`, a LAN host): no home holds one, so it goes to the fallback.
+const NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Reads the SNI host name from the start of a TLS connection (`data`: every byte received so far). */
 export function readClientHello(data: Uint8Array): HelloResult {

@@ -66,10 +66,12 @@ export function createRelayLink(
             log,
           },
           {
-            welcome: (w) =>
-              route.relinkByName(url, w.route)
-                ? socket.redial('the relay routes links by the home’s name')
-                : up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
+            welcome: (w) => {
+              if (!route.relinkByName(url, w.route))
+                return up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds);
+              log.info(`${url} routes links by name: linking again as ${opts.names?.()[0]}`);
+              socket.redial('the relay routes links by the home’s name');
+            },
             fail: (why) => socket.fail(why),
           },
         );
