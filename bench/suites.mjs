@@ -13,6 +13,7 @@ import { pwaSize } from './pwa-size.mjs';
 import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
 import { relayCapacityBench } from './relay-capacity.mjs';
+import { relayFailoverBench } from './relay-failover.mjs';
 import { sessionLatency } from './session.mjs';
 import { vitalsBench } from './vitals.mjs';
 import { wolBench } from './wol.mjs';
@@ -28,6 +29,7 @@ export const benchmarks = [
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
   { name: 'relay-capacity', run: relayCapacityBench },
+  { name: 'relay-failover', run: relayFailoverBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },

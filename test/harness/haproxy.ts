@@ -1,13 +1,20 @@
 // HAProxy (Debian's) in front of relay instances, started from the shipped deploy/haproxy/haproxy.cfg
 // with the test's loopback addresses in its environment variables: what is tested is what ships.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './cli.js';
 import { tempDir } from './temp.js';
 
-export const HAPROXY_CFG = fileURLToPath(new URL('../../deploy/haproxy/haproxy.cfg', import.meta.url));
+/** The repository: the nearest folder up with a package.json (the benchmarks run this from dist/). */
+export function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+export const HAPROXY_CFG = path.join(repoRoot(), 'deploy/haproxy/haproxy.cfg');
 export const HAPROXY_BIN = '/usr/sbin/haproxy';
 
 export interface TestHaproxy {

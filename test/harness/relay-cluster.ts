@@ -11,12 +11,13 @@ import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
 import { loadOrCreateAgentIdentity } from '../../server/agent/identity.js';
-import { BIN, freePort } from './cli.js';
-import { startHaproxy, type TestHaproxy } from './haproxy.js';
+import { freePort } from './cli.js';
+import { repoRoot, startHaproxy, type TestHaproxy } from './haproxy.js';
 import { tempDir } from './temp.js';
 import { makeCerts, type TestCerts } from './tls.js';
 
 export const RELAY_NAME = 'localhost';
+const BIN = path.join(repoRoot(), 'bin/lifeline.js');
 export const homeName = (i: number) => `h${String(i + 1).padStart(2, '0')}.lifeline.test`;
 
 export interface ClusterRelay {
