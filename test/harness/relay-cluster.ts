@@ -33,6 +33,8 @@ export interface ClusterRelay {
   output(): string;
   /** kill -9: no goodbye to anyone. */
   kill(): void;
+  /** Starts the instance again, same ports and data (a restarted container). */
+  restart(): Promise<void>;
   readonly dead: boolean;
 }
 
@@ -151,6 +153,10 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
       writeFileSync(path.join(tlsDir, 'certificate.key'), homeCerts.key, { mode: 0o600 });
       homes.push({ name, homeId: identity.id, dir });
     }
+    // Agents trust both: the relays' (as a public CA) and their own (to tell, dialling their name
+    // as a phone does, whether it reaches them or a relay instance without their link).
+    const agentCas = path.join(tmp.dir, 'agent-cas.pem');
+    writeFileSync(agentCas, relayCerts.ca + homeCerts.ca);
     writeFileSync(path.join(tmp.dir, 'relay.pem'), relayCerts.cert);
     writeFileSync(path.join(tmp.dir, 'relay.key'), relayCerts.key, { mode: 0o600 });
 
@@ -180,11 +186,17 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
           ...(opts.cluster === false ? {} : { cluster: { instance } }),
         }),
       );
-      const p = await start(['relay', '-c', file], { LIFELINE_LOG: 'info' }, /TLS pass-through .*\n/);
-      procs.push(p);
+      const run = async () => {
+        const p = await start(['relay', '-c', file], { LIFELINE_LOG: 'info' }, /TLS pass-through .*\n/);
+        procs.push(p);
+        return p;
+      };
+      let p = await run();
       let dead = false;
       relays.push({
-        ...p,
+        child: p.child,
+        output: () => p.output(),
+        stop: () => p.stop(),
         instance,
         passPort,
         ownPort,
@@ -202,6 +214,10 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         kill() {
           dead = true;
           p.child.kill('SIGKILL');
+        },
+        async restart() {
+          p = await run();
+          dead = false;
         },
         get dead() {
           return dead;
@@ -247,10 +263,9 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
           },
         }),
       );
-      // The relays' CA is the agent's to trust, as a public CA would be.
       h.proc = await start(
         ['agent', '-c', file],
-        { NODE_EXTRA_CA_CERTS: relayCerts.caFile, LIFELINE_LOG: opts.agentLog ?? 'warn' },
+        { NODE_EXTRA_CA_CERTS: agentCas, LIFELINE_LOG: opts.agentLog ?? 'warn' },
         /Lifeline is running/,
         60_000,
       );

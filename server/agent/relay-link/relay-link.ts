@@ -83,6 +83,7 @@ export function createRelayLink(
         if (!pipes.data(data)) sessions.data(data);
       },
       down(why, wasUp) {
+        route.unwatch();
         push.linkDown();
         sessions.endAll();
         pipes.endAll();
@@ -123,6 +124,7 @@ export function createRelayLink(
       heartbeatSeconds !== undefined ? Math.min(opts.heartbeatMs, heartbeatSeconds * 1000) : undefined,
     );
     log.info(`connected to ${url} (seen from ${observedAddress})`);
+    route.watch(url, () => socket.redial('phones dialling this home’s name reach another relay instance'));
     const asked = opts.names?.() ?? [];
     const missing = asked.filter((n) => !names?.includes(n));
     if (missing.length > 0)
@@ -191,6 +193,7 @@ export function createRelayLink(
       push.stop();
       sessions.endAll();
       pipes.endAll();
+      route.unwatch();
       socket.stop();
     },
     async check(): Promise<CheckRow[]> {

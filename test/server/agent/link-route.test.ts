@@ -86,3 +86,41 @@ describe('createLinkRoute', () => {
     expect(r.error).toMatch(/relay\.elsewhere\.test/);
   });
 });
+
+describe('watching where the name lands', () => {
+  it('calls moved once a phone dialling the name would reach elsewhere, and not after unwatch', async () => {
+    const answers = ['here', 'unknown', 'here', 'elsewhere'] as const;
+    const asked: string[] = [];
+    const route = createLinkRoute(
+      () => 'home.test',
+      async (url, name) => {
+        asked.push(`${url} ${name}`);
+        return answers[asked.length - 1] ?? 'here';
+      },
+      10,
+    );
+    route.relinkByName(URL_, 'name');
+    const moved = await new Promise<number>((resolve) => route.watch(URL_, () => resolve(asked.length)));
+    expect(moved).toBe(4);
+    expect(asked[0]).toBe(`${URL_} home.test`);
+    route.unwatch();
+    const before = asked.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(asked.length).toBe(before);
+  });
+
+  it('does not watch a link that does not carry the name', async () => {
+    let asked = 0;
+    const route = createLinkRoute(
+      () => 'home.test',
+      async () => {
+        asked++;
+        return 'elsewhere';
+      },
+      5,
+    );
+    route.watch(URL_, () => {});
+    await new Promise((r) => setTimeout(r, 40));
+    expect(asked).toBe(0);
+  });
+});

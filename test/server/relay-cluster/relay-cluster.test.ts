@@ -11,11 +11,19 @@ import { type ClusterRelay, type RelayCluster, startRelayCluster } from '../../h
 
 const HOMES = process.env.LIFELINE_LONG === '1' ? 50 : 10;
 /**
- * Kill → every home reachable: HAProxy drops a dead instance after 2 checks 1 s apart, and an
- * agent's link retries with backoff capped at 5 s (its first steps 0.5–1 s, 1–2 s, 1.5–3 s), so
- * the third retry at the latest finds the new owner; the rest is slack for a loaded machine.
+ * Kill → every home reachable: an agent's link retries with backoff capped at 5 s (its first steps
+ * 0.5–1 s, 1–2 s, 1.5–3 s); HAProxy sends a refused connection on to the next instance of the name's
+ * ring at once, and counts the dead one down after 2 checks 1 s apart. The rest is slack for a
+ * loaded machine.
  */
 const RECONNECT_BOUND_MS = 15_000;
+
+/**
+ * An instance back: HAProxy counts it up after 2 checks and gives it its names back, while their
+ * agents are still linked elsewhere; each agent checks every 10–20 s that a phone dialling its name
+ * reaches it (link-route.ts), and links again at once when it does not.
+ */
+const REJOIN_BOUND_MS = 35_000;
 
 let cluster: RelayCluster;
 
@@ -82,7 +90,23 @@ describe(`${HOMES} homes, three relay instances behind HAProxy`, () => {
     expect(took).toBeLessThan(RECONNECT_BOUND_MS);
     await settled();
     for (const h of moved) expect(cluster.linkHolder(h)?.dead, h.name).toBe(false);
-    expect((await cluster.lb.serversUp())[`relay${cluster.relays.indexOf(victim) + 1}`]).toBe(false);
+    const server = `relay${cluster.relays.indexOf(victim) + 1}`;
+    await waitFor(
+      async () => (await cluster.lb.serversUp())[server] === false,
+      10_000,
+      'HAProxy counts it down',
+    );
+    await expectPhonesLandWithTheirLink();
+  }, 120_000);
+
+  it('the instance comes back: the names it owns again return to it, and their homes follow', async () => {
+    const back = cluster.relays.find((r) => r.dead) as ClusterRelay;
+    await back.restart();
+    const server = `relay${cluster.relays.indexOf(back) + 1}`;
+    await waitFor(async () => (await cluster.lb.serversUp())[server], 10_000, 'HAProxy counts it up');
+    await cluster.waitAllReachable(REJOIN_BOUND_MS);
+    await settled();
+    expect(back.linked().size).toBeGreaterThan(0);
     await expectPhonesLandWithTheirLink();
   }, 120_000);
 });
