@@ -2,7 +2,8 @@
 // deploy/haproxy/haproxy.cfg), 50 homes as `lifeline agent` processes with names of their own, a
 // phone per home reaching it through HAProxy (test/harness/relay-cluster.ts). kill -9 of the
 // instance holding most links; from that moment: when HAProxy counts it down, and when a phone
-// reaches each of its homes again (p50, max = all homes reachable). FAILOVER_HOMES overrides 50.
+// reaches each of its homes again (p50, max = all homes reachable); then the instance restarted:
+// from HAProxy counting it up until a phone reaches every home again. FAILOVER_HOMES overrides 50.
 import { percentile, round } from './stats.mjs';
 import { loadTestModule } from './test-code.mjs';
 
@@ -45,6 +46,18 @@ export async function relayFailoverBench() {
     const downMs = await down;
     const stayed = cluster.homes.filter((h) => !moved.includes(h));
     const stillThere = (await Promise.all(stayed.map((h) => cluster.reach(h)))).filter(Boolean).length;
+
+    // The instance comes back: HAProxy gives it its names again while their links are elsewhere,
+    // until each agent's check of its own name (every 10–20 s) sends it over.
+    await victim.restart();
+    while (!(await cluster.lb.serversUp())[server]) await sleep(20);
+    const t1 = performance.now();
+    const rejoined = await Promise.all(
+      cluster.homes.map(async (h) => {
+        while (!(await cluster.reach(h, 1000))) await sleep(250);
+        return performance.now() - t1;
+      }),
+    );
     return [
       { metric: 'homes (links per instance)', value: `${HOMES} (${perInstance.join('/')})`, unit: '' },
       { metric: 'homes on the killed instance', value: moved.length, unit: '' },
@@ -55,6 +68,11 @@ export async function relayFailoverBench() {
         metric: 'homes on other instances reachable after',
         value: `${stillThere}/${stayed.length}`,
         unit: '',
+      },
+      {
+        metric: 'instance back (HAProxy up) → all homes reachable',
+        value: round(Math.max(...rejoined), 0),
+        unit: 'ms',
       },
     ];
   } finally {
