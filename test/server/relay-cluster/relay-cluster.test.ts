@@ -11,10 +11,9 @@ import { type ClusterRelay, type RelayCluster, startRelayCluster } from '../../h
 
 const HOMES = process.env.LIFELINE_LONG === '1' ? 50 : 10;
 /**
- * Kill → every home reachable: an agent's link retries with backoff capped at 5 s (its first steps
- * 0.5–1 s, 1–2 s, 1.5–3 s); HAProxy sends a refused connection on to the next instance of the name's
- * ring at once, and counts the dead one down after 2 checks 1 s apart. The rest is slack for a
- * loaded machine.
+ * Kill → every home reachable: HAProxy counts a dead instance down after 2 checks 1 s apart, and an
+ * agent's link retries with backoff capped at 5 s (its first steps 0.5–1 s, 1–2 s, 1.5–3 s), so the
+ * third retry at the latest finds the new owner; the rest is slack for a loaded machine.
  */
 const RECONNECT_BOUND_MS = 15_000;
 
@@ -45,23 +44,20 @@ async function settled(): Promise<void> {
 }
 
 /**
- * For each home in turn: a phone's TLS connection to its name through HAProxy completes (with the
- * home's certificate) and is passed through by the instance that holds the home's link, no other.
+ * A phone per home, all at once: each TLS connection to the home's name through HAProxy completes
+ * with the home's own certificate (an instance without the home's link would answer with the
+ * relay's, from another CA), and each instance passes through at least as many streams as it holds
+ * links (agents' checks of their own names add a few for milliseconds).
  */
 async function expectPhonesLandWithTheirLink(): Promise<void> {
-  const live = () => cluster.relays.filter((r) => !r.dead);
-  for (const home of cluster.homes) {
-    const holder = cluster.linkHolder(home) as ClusterRelay;
-    const phone = await cluster.hold(home);
-    try {
-      const pipes = await Promise.all(live().map(async (r) => [r.instance, await r.pipesOpen()] as const));
-      expect(Object.fromEntries(pipes), home.name).toEqual(
-        Object.fromEntries(live().map((r) => [r.instance, r === holder ? 1 : 0])),
-      );
-    } finally {
-      phone.close();
-    }
-    await waitFor(async () => (await holder.pipesOpen()) === 0, 5000, 'the phone’s stream closed');
+  const phones = await Promise.allSettled(cluster.homes.map((h) => cluster.hold(h)));
+  try {
+    const failed = cluster.homes.filter((_, i) => phones[i]!.status === 'rejected').map((h) => h.name);
+    expect(failed).toEqual([]);
+    for (const r of cluster.relays.filter((x) => !x.dead))
+      expect(await r.pipesOpen(), r.instance).toBeGreaterThanOrEqual(r.linked().size);
+  } finally {
+    for (const p of phones) if (p.status === 'fulfilled') p.value.close();
   }
 }
 
