@@ -29,7 +29,8 @@ export const TEST_PACKAGES = {
   'nut-client': '/bin/upsc',
   // test/server/relay/cluster-*: the relay cluster's shared state (a private server per test).
   postgresql: '/usr/lib/postgresql/15/bin/postgres',
-  // test/deploy/relay-chart, relay-cluster-compose: `haproxy -c` on the cluster's HAProxy configs.
+  // test/deploy (relay-chart, relay-cluster-compose: `haproxy -c`) and test/server/relay-cluster
+  // (several relays behind HAProxy, from deploy/haproxy/haproxy.cfg).
   haproxy: '/usr/sbin/haproxy',
 };
 

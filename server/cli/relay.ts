@@ -25,7 +25,15 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
   }
   const { config } = loaded;
   const log = createLogger('relay');
-  const relay = await Relay.open({ settings: config, dataDir: loaded.dataDir, log, cluster: config.cluster });
+  const relay = await Relay.open({
+    settings: config,
+    dataDir: loaded.dataDir,
+    log,
+    cluster: config.cluster?.database
+      ? { database: config.cluster.database, instance: config.cluster.instance }
+      : undefined,
+    routeByName: config.cluster !== undefined,
+  });
   if (opts.vapidKeys) {
     // Phones subscribe with one VAPID key: a standby relay (an agent's relay.standby) needs this pair.
     const { publicKey, privateKey } = relay.vapid;

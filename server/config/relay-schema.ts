@@ -21,13 +21,15 @@ export const RelayConfigSchema = v.strictObject({
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
   /**
-   * Several relay instances behind one load balancer share their state (homes, subscriptions,
-   * sealed notices, the push queue) in PostgreSQL. Absent: relay.db (SQLite) in `data`.
+   * One of several relay instances behind a load balancer that routes TLS by SNI (docs/relay.md,
+   * "One relay and many"): agents with a name are asked to link with it as SNI, and the instances
+   * share their state (homes, subscriptions, sealed notices, the push queue) in PostgreSQL.
+   * Without `database` each keeps its own relay.db (tests of the routing alone).
    */
   cluster: v.optional(
     v.strictObject({
       /** postgres://user:${PGPASSWORD}@host:5432/db */
-      database: v.pipe(nonEmpty, v.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')),
+      database: v.optional(v.pipe(nonEmpty, v.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
       /** This instance's name in logs, metrics and /healthz; default: the host name. */
       instance: v.optional(nonEmpty),
     }),

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/agent.js';
 import { startPostgres } from '../../harness/postgres.js';
 import { type PushService, startPushService } from '../../harness/push-service.js';
-import { type ClusterRelay, sql, startClusterRelay } from '../../harness/relay-cluster.js';
+import { type ClusterRelay, sql, startClusterRelay } from '../../harness/pg-cluster.js';
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

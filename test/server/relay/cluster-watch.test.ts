@@ -15,7 +15,7 @@ import {
   startPushService,
   type TestSubscription,
 } from '../../harness/push-service.js';
-import { sql, startClusterRelay, startFront } from '../../harness/relay-cluster.js';
+import { sql, startClusterRelay, startFront } from '../../harness/pg-cluster.js';
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
