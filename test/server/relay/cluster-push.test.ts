@@ -3,9 +3,9 @@
 // instance is killed mid-run or PostgreSQL itself is restarted under them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/agent.js';
+import { type ClusterRelay, sql, startClusterRelay } from '../../harness/pg-cluster.js';
 import { startPostgres } from '../../harness/postgres.js';
 import { type PushService, startPushService } from '../../harness/push-service.js';
-import { type ClusterRelay, sql, startClusterRelay } from '../../harness/pg-cluster.js';
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pairWithLink, prepareAgentDir, waitFor } from '../../harness/agent.js';
 import { runCli, startCli } from '../../harness/cli.js';
+import { sql, startClusterRelay, startFront } from '../../harness/pg-cluster.js';
 import { startPostgres } from '../../harness/postgres.js';
 import {
   type PushService,
@@ -15,7 +16,6 @@ import {
   startPushService,
   type TestSubscription,
 } from '../../harness/push-service.js';
-import { sql, startClusterRelay, startFront } from '../../harness/pg-cluster.js';
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
