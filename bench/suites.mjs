@@ -13,6 +13,7 @@ import { pwaSize } from './pwa-size.mjs';
 import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
 import { relayCapacityBench } from './relay-capacity.mjs';
+import { relayShapeBench } from './relay-shape.mjs';
 import { sessionLatency } from './session.mjs';
 import { vitalsBench } from './vitals.mjs';
 import { wolBench } from './wol.mjs';
@@ -28,6 +29,8 @@ export const benchmarks = [
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
   { name: 'relay-capacity', run: relayCapacityBench },
+  // Many homes with a few phone streams each (SHAPE_HOMES=5000 for the full shape).
+  { name: 'relay-capacity-shape', run: relayShapeBench },
   { name: 'plugs', run: plugsBench },
   { name: 'net', run: netDetectAndFix },
   { name: 'docker', run: dockerBench },

@@ -27,6 +27,8 @@ export const TEST_PACKAGES = {
   // harness when upsd serves a changed value.
   'nut-server': '/lib/nut/dummy-ups',
   'nut-client': '/bin/upsc',
+  // test/deploy/relay-chart, relay-cluster-compose: `haproxy -c` on the cluster's HAProxy configs.
+  haproxy: '/usr/sbin/haproxy',
 };
 
 const missing = Object.entries(TEST_PACKAGES)

@@ -42,6 +42,17 @@ export class AgentMetrics {
     );
   }
 
+  /** The agent's links to its relays (the primary, and the standby if any): 1 up, 0 down. */
+  relayLinks(read: () => { role: string; up: boolean }[]): void {
+    this.registry.add(
+      new Gauge(
+        'lifeline_relay_link_up',
+        'Whether the link to each relay is up, by role (primary, standby)',
+        () => read().map((l) => ({ labels: { role: l.role }, value: l.up ? 1 : 0 })),
+      ),
+    );
+  }
+
   gauge(name: string, help: string, read: () => number): void {
     this.registry.add(new Gauge(name, help, () => [{ labels: {}, value: read() }]));
   }

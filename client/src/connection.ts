@@ -1,10 +1,11 @@
 // The one owner of the session to home: connects, reconnects with jittered backoff (and at once
-// when the network or the app comes back), mirrors state into signals and IndexedDB.
+// when the network or the app comes back), mirrors state into signals and IndexedDB. A home linked
+// to two relays is reached through whichever answers: the address that worked last is tried first.
 import { computed, signal } from '@preact/signals';
 import { Backoff } from '../../shared/backoff.js';
 import { fromBase64Url, toBase64Url } from '../../shared/bytes.js';
 import { AgentClient, type CommandOutcome, type RunOptions } from '../../shared/client/agent-client.js';
-import { parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
+import { httpBase, parsePairingLink, sessionUrl } from '../../shared/pairing-link.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
 import type { EventRecord } from '../../shared/protocol/frames.js';
 import {
@@ -39,6 +40,10 @@ const CLIENT = { kind: 'pwa' as const, version: '0.1.0' };
 const retry = new Backoff({ steps: [1000, 2000, 4000, 8000, 15000, 30000], jitter: [0.5, 1] });
 
 let client: AgentClient | null = null;
+/** The base that reached home last (the paired one or the standby relay). */
+let lastGood: string | null = null;
+/** Refusals from home itself: no other way in will change them. */
+const FINAL = ['not-paired', 'revoked', 'wrong-home', 'agent-key-mismatch', 'bad-signature'];
 let timer: ReturnType<typeof setTimeout> | null = null;
 let connecting = false;
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -91,13 +96,28 @@ async function connect(): Promise<void> {
     const keys = await store.deviceKey();
     if (!keys) throw new SessionError('not-paired', 'this browser lost its device key; pair again');
     const identity = await identityFromKeyPair(keys);
-    const transport = await openWebSocket(sessionUrl(p.base, p.homeId));
-    const session = await openClientSession(transport, {
-      homeId: p.homeId,
-      pinnedAgentKey: fromBase64Url(p.agentKey),
-      device: identity,
-      client: CLIENT,
-    });
+    const known = [p.base, ...(p.standby && p.standby !== p.base ? [p.standby] : [])];
+    const bases =
+      lastGood && known.includes(lastGood) ? [lastGood, ...known.filter((b) => b !== lastGood)] : known;
+    let session: Awaited<ReturnType<typeof openClientSession>> | undefined;
+    let lastError: unknown;
+    for (const base of bases) {
+      try {
+        const transport = await openWebSocket(sessionUrl(base, p.homeId));
+        session = await openClientSession(transport, {
+          homeId: p.homeId,
+          pinnedAgentKey: fromBase64Url(p.agentKey),
+          device: identity,
+          client: CLIENT,
+        });
+        lastGood = base;
+        break;
+      } catch (err) {
+        if (err instanceof SessionError && FINAL.includes(err.code)) throw err;
+        lastError = err;
+      }
+    }
+    if (!session) throw lastError;
     adopt(new AgentClient(session));
     retry.reset();
   } catch (err) {
@@ -112,6 +132,7 @@ function adopt(c: AgentClient): void {
   path.value = c.welcome.path;
   connProblem.value = null;
   const sync = () => {
+    learnStandby(c);
     entities.value = c.entities.clone();
     stateAsOf.value = Date.now();
     scheduleSave();
@@ -131,11 +152,19 @@ function adopt(c: AgentClient): void {
   });
 }
 
+/** Home says which standby relay it links to: a phone paired before it was added learns it here. */
+function learnStandby(c: AgentClient): void {
+  const p = pairing.value;
+  const url = c.entities.get('relay', 'standby')?.url;
+  const standby = url ? httpBase(url) : undefined;
+  if (!p || !standby || standby === p.standby || standby === p.base) return;
+  const next = { ...p, standby };
+  pairing.value = next;
+  void store.setPairing(next);
+}
+
 function failed(err: unknown): void {
-  if (
-    err instanceof SessionError &&
-    ['not-paired', 'revoked', 'wrong-home', 'agent-key-mismatch', 'bad-signature'].includes(err.code)
-  ) {
+  if (err instanceof SessionError && FINAL.includes(err.code)) {
     connState.value = 'refused';
     connProblem.value = { code: err.code, message: err.message };
     return;
@@ -167,11 +196,12 @@ function startProbe(): void {
       return;
     }
     if (document.visibilityState !== 'visible' || connecting) return;
-    void fetch(new URL('/healthz', p.base), { cache: 'no-store' })
-      .then((r) => {
-        if (r.ok) reconnectNow();
-      })
-      .catch(() => {});
+    for (const base of [p.base, ...(p.standby ? [p.standby] : [])])
+      void fetch(new URL('/healthz', base), { cache: 'no-store' })
+        .then((r) => {
+          if (r.ok) reconnectNow();
+        })
+        .catch(() => {});
   }, PROBE_MS);
 }
 
@@ -231,6 +261,7 @@ export async function pairWith(
       homeName: session.welcome.agent.name,
       agentKey: toBase64Url(session.agentKey),
       base: parsed.base,
+      ...(parsed.standby ? { standby: parsed.standby } : {}),
       deviceId: session.welcome.device.id,
       deviceName: session.welcome.device.name,
       pairedAt: Date.now(),

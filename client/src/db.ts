@@ -9,6 +9,8 @@ export interface Pairing {
   agentKey: string;
   /** Where sessions are opened (the agent or a relay); normally this page's origin. */
   base: string;
+  /** A standby relay's base: tried when `base` does not reach home (from the pairing link or home's state). */
+  standby?: string;
   deviceId: string;
   deviceName: string;
   pairedAt: number;

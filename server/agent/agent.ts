@@ -159,6 +159,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const relayLink = relayBase
     ? createRelayLink(context, {
         url: typeof relayBase === 'string' ? () => relayBase : relayBase,
+        ...(config.relay?.standby ? { standby: () => config.relay?.standby ?? '' } : {}),
         identity,
         hub,
         notifier,
@@ -189,8 +190,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     trustProxy: config.relayServer?.trustProxy ?? [],
     clientDir: opts.clientDir,
     origins: {
-      names: namesOf([publicUrl(), config.relay?.url, config.tls ? `https://${config.tls.name}` : undefined]),
-      connect: connectSources([config.publicUrl, config.relay?.url]),
+      names: namesOf([
+        publicUrl(),
+        config.relay?.url,
+        config.relay?.standby,
+        config.tls ? `https://${config.tls.name}` : undefined,
+      ]),
+      connect: connectSources([config.publicUrl, config.relay?.url, config.relay?.standby]),
     },
   });
   https = capabilities.find(isHttpsProvider)?.https(app.server, { listener: opts.httpsListener ?? true });

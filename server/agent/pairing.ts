@@ -50,9 +50,14 @@ export class PairingService {
     return { code, expiresAt };
   }
 
-  link(base: string, homeId: string, createdBy: string | null): { link: string; expiresAt: number } {
+  link(
+    base: string,
+    homeId: string,
+    createdBy: string | null,
+    standby?: string,
+  ): { link: string; expiresAt: number } {
     const { code, expiresAt } = this.create(createdBy);
-    return { link: formatPairingLink({ base, homeId, code }), expiresAt };
+    return { link: formatPairingLink({ base, homeId, code, ...(standby ? { standby } : {}) }), expiresAt };
   }
 
   /**

@@ -39,6 +39,7 @@ function buildProgram(setExit: (code: number) => void, ctlCommands: readonly Ctl
       ),
     )
     .option('-p, --port <port>', 'listen on this port instead of listen.port')
+    .option('--vapid-keys', "print this relay's VAPID keys, for a standby relay's relay.yaml, and exit")
     .action(async (o) => (await import('./relay.js')).runRelay(o));
 
   program

@@ -5,7 +5,7 @@ import { loadOrCreateAgentIdentity } from '../agent/identity.js';
 import { LISTEN_PORT_KEY } from '../agent/listen-port.js';
 import { PairingService } from '../agent/pairing.js';
 import { systemClock } from '../clock.js';
-import { publicBaseUrl } from '../config/public-url.js';
+import { publicBaseUrl, standbyBaseUrl } from '../config/public-url.js';
 import { openDatabase } from '../store/db.js';
 import { DevicesRepo } from '../store/devices-repo.js';
 import { KvRepo } from '../store/kv-repo.js';
@@ -27,7 +27,7 @@ export async function runPair(opts: {
     const port = opts.port !== undefined ? Number(opts.port) : new KvRepo(db).get<number>(LISTEN_PORT_KEY);
     const base = opts.url ?? publicBaseUrl(loaded.config, port);
     const pairing = new PairingService(new PairingRepo(db), new DevicesRepo(db), systemClock);
-    const { link, expiresAt } = pairing.link(base, identity.id, null);
+    const { link, expiresAt } = pairing.link(base, identity.id, null, standbyBaseUrl(loaded.config));
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ link, expiresAt, homeId: identity.id })}\n`);
       return;

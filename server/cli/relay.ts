@@ -10,7 +10,7 @@ import { openPassthroughPort } from '../relay/passthrough-port.js';
 import { Relay } from '../relay/relay.js';
 import { CliError } from './errors.js';
 
-export async function runRelay(opts: { config?: string; port?: string }): Promise<void> {
+export async function runRelay(opts: { config?: string; port?: string; vapidKeys?: boolean }): Promise<void> {
   const file = path.resolve(opts.config ?? process.env.LIFELINE_RELAY_CONFIG ?? 'relay.yaml');
   if (!existsSync(file)) {
     writeFileSync(file, DEFAULT_RELAY_CONFIG, { mode: 0o600 });
@@ -26,12 +26,20 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
   const { config } = loaded;
   const log = createLogger('relay');
   const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
+  if (opts.vapidKeys) {
+    // Phones subscribe with one VAPID key: a standby relay (an agent's relay.standby) needs this pair.
+    const { publicKey, privateKey } = relay.vapid;
+    process.stdout.write(`vapidKeys:\n  publicKey: ${publicKey}\n  privateKey: ${privateKey}\n`);
+    await relay.close();
+    return;
+  }
   const app = await buildRelayApp({
     relay,
     tls: config.listen.tls,
     trustProxy: config.trustProxy,
     metricsAllow: config.metrics.allow,
     serveApp: config.app.serve,
+    otherRelays: config.otherRelays,
   });
   const port = opts.port === undefined ? config.listen.port : Number(opts.port);
   const address = await app.listen({ host: config.listen.host, port });
@@ -56,8 +64,9 @@ export async function runRelay(opts: { config?: string; port?: string }): Promis
     if (stopping) return;
     stopping = true;
     await passthrough?.close();
-    await app.close();
+    // The relay first: it ends every link in one go; closing the app first would end them one by one.
     await relay.close();
+    await app.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

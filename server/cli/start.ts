@@ -1,6 +1,7 @@
 // `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
 import { createAgent } from '../agent/agent.js';
 import { composeAgentWithRelay } from '../compose.js';
+import { standbyBaseUrl } from '../config/public-url.js';
 import { createLogger } from '../log.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
 import { CliError } from './errors.js';
@@ -53,7 +54,12 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     // Output that is no terminal ends up in logs (journald, docker logs): a pairing code must not.
     say('No device paired yet. Run `lifeline pair` in a terminal to pair your phone.');
   } else if (paired === 0) {
-    const { link } = agent.pairing.link(agent.publicUrl(), agent.homeId, null);
+    const { link } = agent.pairing.link(
+      agent.publicUrl(),
+      agent.homeId,
+      null,
+      standbyBaseUrl(agent.context.config),
+    );
     say('\nPair your phone: scan this code, or open the link (valid 10 minutes, single use):');
     const { terminalQr } = await import('./terminal-qr.js');
     say(await terminalQr(link));

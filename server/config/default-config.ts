@@ -15,6 +15,7 @@ data: ./data             # SQLite database and keys, created with mode 0700
 
 # relay:                 # absent under \`lifeline start\`: the relay runs embedded
 #   url: wss://relay.example.com
+#   standby: wss://relay2.example.com   # optional second relay (docs/relay.md: A standby relay)
 
 # publicUrl: https://home.example.com   # what pairing links point at
 

@@ -16,3 +16,12 @@ export function publicBaseUrl(config: Config, port?: number): string {
   }
   return config.publicUrl ?? config.relay?.url.replace(/^ws(s?):/, 'http$1:') ?? listenUrl(config, port);
 }
+
+/**
+ * The standby relay pairing links name besides their base (relay.standby), as an http(s) base.
+ * None for a home with its own name (tls.name): there the name's DNS decides which relay answers.
+ */
+export function standbyBaseUrl(config: Config): string | undefined {
+  if (config.tls || !config.relay?.standby) return undefined;
+  return config.relay.standby.replace(/^ws(s?):/, 'http$1:').replace(/\/+$/, '');
+}

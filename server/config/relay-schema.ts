@@ -20,6 +20,19 @@ export const RelayConfigSchema = v.strictObject({
    * the relay can then change the code phones run: the app says so in Settings. Default: no.
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
+  /**
+   * The other relay of the same homes (primary ↔ standby, an agent's relay.standby): the app served
+   * by either may open sessions through the other when its own relay is down. Their base URLs.
+   */
+  otherRelays: v.optional(
+    v.array(
+      v.pipe(
+        v.string(),
+        v.regex(/^https?:\/\/[^/\s]+\/?$/, 'a relay’s base, e.g. https://relay2.example.com'),
+      ),
+    ),
+    [],
+  ),
   ...RelaySettingsEntries,
 });
 export type RelayConfig = v.InferOutput<typeof RelayConfigSchema>;
@@ -66,4 +79,9 @@ offline:
 # with the app's code.
 # app:
 #   serve: false
+
+# A standby relay for the same homes (their agents' relay.standby): name the other relay here, on
+# both, so the app served by either can reach home through the other. The standby also needs this
+# relay's VAPID keys (\`lifeline relay --vapid-keys\` prints them for its relay.yaml).
+# otherRelays: ["https://relay2.example.com"]
 `;

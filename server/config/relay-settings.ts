@@ -19,6 +19,23 @@ export const RelaySettingsEntries = {
     v.pipe(v.string(), v.regex(/^(mailto:|https:\/\/)/, 'a mailto: or https:// contact')),
     'mailto:lifeline@localhost',
   ),
+  /**
+   * This relay's VAPID key pair, when it must be another relay's: a standby relay (an agent's
+   * relay.standby) takes the primary's, since phones subscribe with one key. Default: generated once
+   * and kept in the relay's data.
+   */
+  vapidKeys: v.optional(
+    v.strictObject({
+      publicKey: v.pipe(
+        v.string(),
+        v.regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, base64url (87 characters)'),
+      ),
+      privateKey: v.pipe(
+        v.string(),
+        v.regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, base64url (43 characters)'),
+      ),
+    }),
+  ),
   offline: v.optional(
     v.strictObject({
       /** A home with no heartbeat for this long is offline. */

@@ -28,6 +28,8 @@ const CORE = {
   relay: v.optional(
     v.strictObject({
       url: urlWithScheme(/^(wss?|https?)$/, 'a URL such as wss://relay.example.com'),
+      /** A second relay the agent links to as well; phones reach home through whichever answers. */
+      standby: v.optional(urlWithScheme(/^(wss?|https?)$/, 'a URL such as wss://relay2.example.com')),
       /** How often the agent tells the relay it is alive. */
       heartbeatSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(60)), 10),
     }),

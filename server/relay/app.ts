@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_LINK_FRAME_BYTES } from '../../shared/protocol/limits.js';
 import { namesOf } from '../http/origin-check.js';
+import { connectSources } from '../http/security-headers.js';
 import { createHttpServer } from '../http/server.js';
 import { metricsAccess } from '../metrics.js';
 import type { Relay } from './relay.js';
@@ -21,6 +22,8 @@ export interface RelayAppOptions {
   metricsAllow?: readonly string[];
   /** The relay's public URL (its own name), for the WebSocket Origin check of the app it serves. */
   publicUrl?: string | undefined;
+  /** The other relay of the same homes (relay.yaml otherRelays): its app's pages may open sessions here, and this app may reach it. */
+  otherRelays?: readonly string[];
 }
 
 export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInstance> {
@@ -33,7 +36,11 @@ export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInsta
     metrics: { allowed: metricsAccess(opts.metricsAllow ?? []), sources: [opts.relay.metrics.registry] },
     clientDir: opts.serveApp ? opts.clientDir : false,
     servedBy: 'relay',
-    origins: { names: namesOf([opts.publicUrl]), connect: [] },
+    origins: {
+      names: namesOf([opts.publicUrl]),
+      pages: (opts.otherRelays ?? []).map((u) => new URL(u).origin),
+      connect: connectSources(opts.otherRelays ?? []),
+    },
   });
   app.register(relayRoutes, { relay: opts.relay });
   await app.ready();

@@ -63,7 +63,7 @@ export class HomeWatch {
   /** Called every second or so: decides which notices are due. */
   tick(): void {
     const now = this.clock.now();
-    for (const home of this.store.homes()) {
+    for (const home of this.store.homesToWatch()) {
       const expecting = home.expect_until !== null;
       if (expecting && now >= home.expect_until!) {
         const what = home.expect_what ?? '';

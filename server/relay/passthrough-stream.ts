@@ -67,8 +67,10 @@ export class PassthroughStream {
       this.toGrant += bytes.length;
       if (this.inFlight === 0) this.disarmStall();
       else this.armStall();
-      // Grant in batches: one credit frame per quarter window, or when the phone caught up.
-      if (this.toGrant >= STREAM_WINDOW / 4 || this.inFlight === 0) {
+      // Grant in batches of a quarter window, as the agent does: an agent that used its whole
+      // window has a whole window here to be granted once the phone took it, so it never waits on
+      // a smaller grant, and small messages cost no credit frame each.
+      if (this.toGrant >= STREAM_WINDOW / 4) {
         this.link.sendControl({ t: 'credit', sid: this.sid, n: this.toGrant });
         this.toGrant = 0;
       }

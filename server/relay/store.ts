@@ -128,6 +128,30 @@ export class RelayStore {
     return this.db.prepare('SELECT * FROM homes').all() as HomeRow[];
   }
 
+  /**
+   * Homes the watch may have something to say about: expected back after a power-cycle, or offline
+   * and not yet announced. A home that is simply online (nearly all of them) is not read each second.
+   */
+  homesToWatch(): HomeRow[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM homes WHERE expect_until IS NOT NULL
+           OR (online = 0 AND offline_notified = 0 AND offline_since IS NOT NULL)`,
+      )
+      .all() as HomeRow[];
+  }
+
+  /** How many homes the relay knows, and how many are online (for the metrics). */
+  homeCounts(): { homes: number; online: number } {
+    const r = this.db
+      .prepare('SELECT COUNT(*) AS homes, COALESCE(SUM(online), 0) AS online FROM homes')
+      .get() as {
+      homes: number;
+      online: number;
+    };
+    return r;
+  }
+
   upsertHome(id: string, name: string, timeZone: string): void {
     this.db
       .prepare(

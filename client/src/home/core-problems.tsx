@@ -6,8 +6,19 @@ import type { Problem } from './problem.js';
 
 export function coreProblems(entities: EntityTable): Problem[] {
   const out: Problem[] = [];
-  const relay = entities.get('relay', 'link');
-  if (relay && !relay.connected)
+  // `link` is the relay, `standby` a second one (relay.standby): home is cut off only when neither is linked.
+  const relays = entities.list('relay');
+  const down = relays.filter((r) => !r.data.connected);
+  if (relays.length > 0 && down.length < relays.length)
+    for (const r of down)
+      out.push({
+        id: `agent:relay:${r.id}:down`,
+        severity: 'warning',
+        title: t('home.problem.standby'),
+        detail: t('home.problem.standbyBody', { url: r.data.url ? new URL(r.data.url).host : r.id }),
+        href: '#/settings',
+      });
+  else if (relays.length > 0)
     out.push({
       id: 'agent:relay:down',
       severity: 'critical',

@@ -9,6 +9,7 @@ import {
   DevicesRevoke,
 } from '../../../shared/protocol/devices.js';
 import { LifelineError } from '../../../shared/protocol/errors.js';
+import { standbyBaseUrl } from '../../config/public-url.js';
 import type { DevicesRepo } from '../../store/devices-repo.js';
 import { defineAction } from '../actions.js';
 import type { AgentContext, Capability } from '../capability.js';
@@ -134,7 +135,7 @@ export function createDevicesCapability(ctx: AgentContext, deps: DevicesDeps) {
       typeToConfirm: ctx.config.home.name,
     }),
     async run({ device }) {
-      return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id);
+      return deps.pairing.link(deps.publicUrl, ctx.homeId, device.id, standbyBaseUrl(ctx.config));
     },
   });
 

@@ -1,24 +1,25 @@
 // The agent's line out of the house: one outbound WebSocket to the relay that needs no DDNS, open
-// port or VPN. Composed of its socket (reconnects, heartbeat: link-socket.ts), its authentication
-// with the agent's key (link-auth.ts), the client sessions it carries, which the relay sees only as
-// ciphertext (forwarded-sessions.ts), phones' TLS connections it passes through to the agent's
-// HTTPS side (passthrough-streams.ts), and push notifications from the durable outbox
-// (push-delivery.ts). Here: what the relay's frames are for, and the link's state for the screens.
-import { parseControl, RelayToAgent } from '../../../shared/protocol/relay-link.js';
-import type { RelayLinkInfo } from '../../../shared/protocol/vocabulary.js';
+// port or VPN — or two, to a primary and a standby relay, so phones find home through whichever
+// answers. Each link (one-link.ts) is its own socket, backoff, authentication and streams; the
+// home's push notifications from the durable outbox (push-delivery.ts) go over one link at a time,
+// the carrier: the primary while its link is up, else the standby. Here: which link carries push,
+// power-cycle notices to every relay, and the links' state for `lifeline check`.
 import type { Identity } from '../../../shared/session/keys.js';
 import type { AgentContext, Capability, CheckRow } from '../capability.js';
 import type { Notifier } from '../notify/notify.js';
 import type { SessionHub } from '../session-hub.js';
-import { createForwardedSessions } from './forwarded-sessions.js';
-import { createLinkAuth, originOf, probeRelay } from './link-auth.js';
-import { createLinkSocket, linkUrl } from './link-socket.js';
-import { createPassthroughStreams, type TlsStreamSink } from './passthrough-streams.js';
+import { createOneLink, type OneLink, type PushFrame } from './one-link.js';
+import type { TlsStreamSink } from './passthrough-streams.js';
 import { createPushDelivery } from './push-delivery.js';
+
+/** The primary's VAPID key as last seen: what phones subscribed with. */
+const PRIMARY_VAPID_KEY = 'relay.primaryVapidKey';
 
 export interface RelayLinkOptions {
   /** ws(s):// or http(s):// base of the relay. Resolved lazily: the embedded relay's port is known only after listen. */
   url: () => string;
+  /** A second relay (relay.standby): linked to as well; carries push only while the primary's link is down. */
+  standby?: () => string;
   identity: Identity;
   hub: SessionHub;
   notifier: Notifier;
@@ -34,130 +35,81 @@ export function createRelayLink(
   opts: RelayLinkOptions,
 ): Capability & { readonly connected: boolean } {
   const log = ctx.log.child('relay-link');
-  let info: RelayLinkInfo = { connected: false, url: '', since: ctx.clock.now() };
-  const publish = (patch: Partial<RelayLinkInfo>) => {
-    info = { ...info, ...patch };
-    ctx.state.set('relay', 'link', info);
-  };
   const unsub: (() => void)[] = [];
-  let auth: (text: string) => boolean = () => false;
+  let carrier: OneLink | undefined;
+  let vapidWarned = false;
 
-  const socket = createLinkSocket(
-    { url: opts.url, heartbeatMs: opts.heartbeatMs, clock: ctx.clock, log },
-    {
-      connecting(url) {
-        info.url = url;
-        auth = createLinkAuth(
-          {
-            identity: opts.identity,
-            homeId: ctx.homeId,
-            homeName: () => ctx.config.home.name,
-            origin: originOf(url),
-            names: opts.names?.() ?? [],
-            send,
-            log,
-          },
-          {
-            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
-            fail: (why) => socket.fail(why),
-          },
-        );
-      },
-      text(text) {
-        if (auth(text)) control(text);
-      },
-      binary: (data) => {
-        if (!pipes.data(data)) sessions.data(data);
-      },
-      down(why, wasUp) {
-        push.linkDown();
-        sessions.endAll();
-        pipes.endAll();
-        publish({ connected: false, since: wasUp ? ctx.clock.now() : info.since, lastError: why });
-      },
-      invalidUrl: () => publish({ connected: false, lastError: 'invalid relay URL' }),
-    },
-  );
-  const send = socket.send;
-  const sessions = createForwardedSessions({
+  const common = {
+    identity: opts.identity,
     hub: opts.hub,
-    sendData: socket.sendBinary,
-    sendClose: (sid, code, reason) => send({ t: 'close', sid, code, reason }),
-    sendSeated: (sid) => send({ t: 'seated', sid }),
-  });
+    heartbeatMs: opts.heartbeatMs,
+    ...(opts.names ? { names: opts.names } : {}),
+    ...(opts.tls ? { tls: opts.tls } : {}),
+  };
+  const events = {
+    up: (link: OneLink) => {
+      if (link === primary && link.info.vapidPublicKey)
+        ctx.kv.set(PRIMARY_VAPID_KEY, link.info.vapidPublicKey);
+      choose();
+      // Up again and not carrying: it may still hold what it was given when it last carried.
+      if (link !== carrier) push.offDuty(link.send);
+    },
+    down: (link: OneLink) => {
+      push.linkDown(link.id);
+      choose();
+    },
+    push: (_link: OneLink, frame: PushFrame) => {
+      if (frame.t === 'ack') push.acked(frame.ids);
+      else push.status(frame);
+    },
+  };
+  const primary = createOneLink(ctx, { ...common, id: 'link', url: opts.url }, events);
+  const standby = opts.standby
+    ? createOneLink(ctx, { ...common, id: 'standby', url: opts.standby }, events)
+    : undefined;
+  const links = standby ? [primary, standby] : [primary];
+  ctx.metrics.relayLinks(() =>
+    links.map((l) => ({ role: l === primary ? 'primary' : 'standby', up: l.isUp })),
+  );
+
+  // Phones subscribed with the primary's VAPID key; a standby with another key cannot deliver to
+  // them (the push service refuses it), so push then waits in the outbox for the primary.
+  const mayCarry = (link: OneLink) => {
+    if (link === primary) return true;
+    const known = ctx.kv.get<string>(PRIMARY_VAPID_KEY);
+    const ok = !known || known === link.info.vapidPublicKey;
+    if (!ok && !vapidWarned) {
+      vapidWarned = true;
+      log.warn('the standby relay has other VAPID keys than the primary: push waits for the primary');
+    }
+    return ok;
+  };
+
+  /** The primary while its link is up, else the standby: the one link that carries push. */
+  const choose = () => {
+    const next = links.find((l) => l.isUp && mayCarry(l));
+    const changed = next !== carrier;
+    carrier = next;
+    if (changed) for (const l of links) if (l.isUp && l !== next) push.offDuty(l.send);
+    if (changed && next) {
+      if (links.length > 1)
+        log.info(`push goes through the ${next === primary ? 'primary' : 'standby'} relay`);
+      push.linkUp();
+    }
+  };
+
   const push = createPushDelivery(ctx, {
     notifier: opts.notifier,
-    send,
-    isUp: () => socket.isUp,
+    carrier: () => (carrier?.isUp ? carrier : undefined),
     log,
     identity: opts.identity,
   });
-  const pipes = createPassthroughStreams({
-    sink: () => opts.tls?.(),
-    sendData: socket.sendBinary,
-    send,
-  });
 
-  const up = (
-    url: string,
-    observedAddress: string,
-    vapidPublicKey: string,
-    names?: string[],
-    heartbeatSeconds?: number,
-  ) => {
-    // The relay says how often it needs to hear from us; our own setting is for relays that do not.
-    socket.up(
-      heartbeatSeconds !== undefined ? Math.min(opts.heartbeatMs, heartbeatSeconds * 1000) : undefined,
-    );
-    log.info(`connected to ${url} (seen from ${observedAddress})`);
-    const asked = opts.names?.() ?? [];
-    const missing = asked.filter((n) => !names?.includes(n));
-    if (missing.length > 0)
-      log.warn(`the relay does not pass TLS through for ${missing.join(', ')} (another home holds it?)`);
-    publish({
-      connected: true,
-      url,
-      since: ctx.clock.now(),
-      observedAddress,
-      vapidPublicKey,
-      names: names ?? [],
-      lastError: undefined,
-    });
-    push.linkUp();
-  };
-
-  const control = (text: string) => {
-    const frame = parseControl(RelayToAgent, text);
-    if (!frame) {
-      log.info('ignored an invalid control frame from the relay');
-      return;
-    }
-    switch (frame.t) {
-      case 'open':
-        if (frame.kind === 'tls') return pipes.open(frame.sid, frame.source, frame.name ?? '');
-        return sessions.open(frame.sid, frame.source);
-      case 'close':
-        if (pipes.closed(frame.sid)) return;
-        return sessions.closed(frame.sid, frame.code, frame.reason);
-      case 'credit':
-        return pipes.credit(frame.sid, frame.n);
-      case 'ack':
-        return push.acked(frame.ids);
-      case 'push-status':
-        return push.status(frame);
-      case 'pong':
-      case 'challenge':
-      case 'welcome':
-      case 'refused':
-        return;
-    }
-  };
-
-  // A lifeline power-cycle may take home off the air: the relay should expect it, not raise an alarm.
+  // A lifeline power-cycle may take home off the air: the relays should expect it, not raise an alarm.
   const onEvent = (kind: string, data: Record<string, unknown> | undefined) => {
     if (kind !== 'lifeline.cycle-started' || typeof data?.expectBackAt !== 'number') return;
     const what = typeof data.name === 'string' ? `power-cycle of ${data.name}` : 'lifeline power-cycle';
-    send({ t: 'expect', until: data.expectBackAt, what });
+    for (const l of links) l.send({ t: 'expect', until: data.expectBackAt, what });
     push.sealCycle(typeof data.name === 'string' ? data.name : undefined);
   };
 
@@ -165,37 +117,21 @@ export function createRelayLink(
     name: 'relay-link',
     actions: [],
     get connected() {
-      return socket.isUp;
+      return links.some((l) => l.isUp);
     },
     start() {
-      publish({ connected: false, url: '', since: ctx.clock.now() });
       push.start();
       unsub.push(ctx.events.subscribe((e) => onEvent(e.kind, e.data)));
-      socket.start();
+      for (const l of links) l.start();
     },
     stop() {
       for (const u of unsub.splice(0)) u();
       push.stop();
-      sessions.endAll();
-      pipes.endAll();
-      socket.stop();
+      for (const l of links) l.stop();
+      carrier = undefined;
     },
     async check(): Promise<CheckRow[]> {
-      if (socket.isUp) return [{ name: 'relay', status: 'ok', detail: `connected to ${info.url}` }];
-      let url: string;
-      try {
-        url = linkUrl(opts.url());
-      } catch {
-        return [{ name: 'relay', status: 'fail', detail: 'invalid relay URL' }];
-      }
-      const r = await probeRelay(url, opts.identity, ctx.config.home.name);
-      return [
-        {
-          name: 'relay',
-          status: r.ok ? 'ok' : 'fail',
-          detail: r.ok ? `${url} accepts this home (seen from ${r.address})` : `${url}: ${r.reason}`,
-        },
-      ];
+      return Promise.all([primary.check('relay'), ...(standby ? [standby.check('relay standby')] : [])]);
     },
   };
 }

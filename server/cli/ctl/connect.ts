@@ -1,4 +1,5 @@
-// Opens a session from the terminal, over a `ws` WebSocket, to the agent or through a relay.
+// Opens a session from the terminal, over a `ws` WebSocket, to the agent or through a relay; with
+// a standby relay, through whichever of the two answers (connectFirst).
 import WebSocket from 'ws';
 import { AgentClient } from '../../../shared/client/agent-client.js';
 import { sessionUrl } from '../../../shared/pairing-link.js';
@@ -7,6 +8,29 @@ import { SessionError } from '../../../shared/session/errors.js';
 import { VERSION } from '../../version.js';
 import { wsTransport } from '../../ws-transport.js';
 import { CliError } from '../errors.js';
+
+/** Home could not be reached at that address (nothing answered, or the relay has no link to home): another may do. */
+class Unreachable extends CliError {}
+
+/**
+ * Tries each base in turn (the paired address, then the standby relay), moving on only when one
+ * cannot reach home; a refusal from home itself (not paired, revoked, a wrong key) ends the search.
+ */
+export async function connectFirst(
+  bases: readonly string[],
+  opts: Omit<ClientSessionOptions, 'client'>,
+): Promise<{ client: AgentClient; base: string }> {
+  const failures: string[] = [];
+  for (const base of bases) {
+    try {
+      return { client: await connectSession(base, opts), base };
+    } catch (err) {
+      if (!(err instanceof Unreachable) || bases.length === 1) throw err;
+      failures.push(err.message);
+    }
+  }
+  throw new CliError(failures.join('; '));
+}
 
 export async function connectSession(
   base: string,
@@ -20,13 +44,13 @@ export async function connectSession(
     socket.once('open', () => resolve());
     socket.once('error', (err: NodeJS.ErrnoException) =>
       reject(
-        new CliError(
+        new Unreachable(
           `cannot reach ${url}: ${err.code === 'ECONNREFUSED' ? 'connection refused (is the agent running?)' : err.message}`,
         ),
       ),
     );
     socket.once('unexpected-response', (_req, res) =>
-      reject(new CliError(`cannot open a session at ${url}: HTTP ${res.statusCode}`)),
+      reject(new Unreachable(`cannot open a session at ${url}: HTTP ${res.statusCode}`)),
     );
   });
   try {
@@ -39,10 +63,14 @@ export async function connectSession(
     return client;
   } catch (err) {
     socket.terminate();
-    if (err instanceof SessionError) throw new CliError(`${describeRefusal(err)}`);
+    if (err instanceof SessionError)
+      throw new (ELSEWHERE.has(err.code) ? Unreachable : CliError)(`${describeRefusal(err)}`);
     throw err;
   }
 }
+
+// What the way in says, not home: a relay without a link to home closes the session ('closed').
+const ELSEWHERE: ReadonlySet<string> = new Set(['closed', 'timeout', 'busy', 'rate-limited']);
 
 function describeRefusal(err: SessionError): string {
   switch (err.code) {

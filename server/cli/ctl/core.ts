@@ -12,7 +12,7 @@ import { type CtlGlobalOptions, printJson, withSession } from './session.js';
 export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: string }): Promise<void> {
   const parsed = parsePairingLink(link);
   if ('error' in parsed) throw new CliError(`invalid pairing link: ${parsed.error}`, 2);
-  const [{ exportPrivateJwk, generateIdentity }, { connectSession }, { saveProfile }] = await Promise.all([
+  const [{ exportPrivateJwk, generateIdentity }, { connectFirst }, { saveProfile }] = await Promise.all([
     import('../../../shared/session/keys.js'),
     import('./connect.js'),
     import('./profile.js'),
@@ -20,7 +20,7 @@ export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: st
   const { identity, pair } = await generateIdentity(true);
   const name = opts.name ?? `ctl on ${os.hostname()}`;
   const base = opts.url ?? parsed.base;
-  const client = await connectSession(base, {
+  const { client } = await connectFirst(opts.url || !parsed.standby ? [base] : [base, parsed.standby], {
     homeId: parsed.homeId,
     device: identity,
     pair: { code: parsed.code, name },
@@ -30,6 +30,7 @@ export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: st
       homeId: parsed.homeId,
       agentKey: toBase64Url(client.agentKey),
       url: base,
+      ...(parsed.standby ? { standby: parsed.standby } : {}),
       deviceId: client.welcome.device.id,
       deviceName: client.welcome.device.name,
       privateKey: await exportPrivateJwk(pair.privateKey),
@@ -65,6 +66,14 @@ export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
           }
         : null,
       connection: { path: client.welcome.path, url: base },
+      // The agent's links: `link` (its relay) and `standby` (a second relay), each up or not.
+      relays: client.list('relay').map((r) => ({
+        role: r.id === 'link' ? 'primary' : r.id,
+        url: r.data.url,
+        connected: r.data.connected,
+        since: r.data.since,
+        ...(r.data.lastError ? { lastError: r.data.lastError } : {}),
+      })),
       device: client.welcome.device,
       devices: devices.length,
       stateAt: client.stateAt,
@@ -83,6 +92,10 @@ export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
     }
     rows.push(
       ['Connection', `${status.connection.path} (${base})`],
+      ...status.relays.map((r) => [
+        r.role === 'primary' ? 'Relay' : 'Standby relay',
+        `${r.connected ? 'linked' : 'down'} since ${clockTime(r.since)} (${r.url || 'no address yet'})${r.connected || !r.lastError ? '' : ` — ${r.lastError}`}`,
+      ]),
       ['This device', status.device.name],
       ['Devices', `${devices.length} paired`],
     );

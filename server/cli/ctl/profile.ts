@@ -10,6 +10,8 @@ export interface CtlProfile {
   homeId: string;
   agentKey: string;
   url: string;
+  /** A standby relay's base (from the pairing link): tried when `url` cannot reach home. */
+  standby?: string;
   deviceId: string;
   deviceName: string;
   privateKey: JsonWebKey;

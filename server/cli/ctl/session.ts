@@ -13,17 +13,24 @@ export async function withSession<T>(
   opts: CtlGlobalOptions,
   fn: (client: AgentClient, base: string) => Promise<T>,
 ): Promise<T> {
-  const [{ loadProfile }, { connectSession }] = await Promise.all([
+  const [{ loadProfile, saveProfile }, { connectFirst }, { httpBase }] = await Promise.all([
     import('./profile.js'),
     import('./connect.js'),
+    import('../../../shared/pairing-link.js'),
   ]);
   const { profile, identity, agentKey } = await loadProfile(opts.profile);
-  const base = opts.url ?? profile.url;
-  const client = await connectSession(base, {
+  // An address given on the command line is the only one tried; else the paired one, then the standby.
+  const bases = opts.url ? [opts.url] : [profile.url, ...(profile.standby ? [profile.standby] : [])];
+  const { client, base } = await connectFirst(bases, {
     homeId: profile.homeId,
     pinnedAgentKey: agentKey,
     device: identity,
   });
+  // Home says which standby relay it links to: a profile paired before it was added learns it here.
+  const said = client.get('relay', 'standby')?.url;
+  const standby = said ? httpBase(said) : undefined;
+  if (!opts.url && standby && standby !== profile.standby && standby !== profile.url)
+    saveProfile(opts.profile, { ...profile, standby });
   try {
     return await fn(client, base);
   } finally {
