@@ -3,8 +3,12 @@
 // every byte, the hello included, unchanged — to the link of the home that serves that name. The
 // relay holds no certificate for those names and so can neither read nor alter what passes: TLS
 // ends at the agent. A name no home serves goes to `fallback` (the relay's own HTTPS, e.g. Caddy
-// on another port) if configured, else gets a TLS `unrecognized_name` alert.
+// on another port) if configured, else gets a TLS `unrecognized_name` alert. So does an agent's
+// link offering ALPN `lifeline-link` whatever its name: behind a load balancer an agent dials with
+// its home's name as SNI (to land where its phones do), and that link is for the relay, never for
+// the home's pipe.
 import net from 'node:net';
+import { LINK_ALPN } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -103,7 +107,7 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
       if (hello.status === 'more' && buffered.length <= MAX_HELLO_BYTES + 1024) return;
       settle();
       socket.pause();
-      if (hello.status === 'sni') {
+      if (hello.status === 'sni' && !hello.alpn.includes(LINK_ALPN)) {
         const refused = opts.router.pipe(hello.name, socket, buffered, source);
         if (!refused) return outcome('piped');
         if (opts.fallback) return toFallback(socket, buffered, opts, outcome);
@@ -112,10 +116,13 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
         socket.end(UNRECOGNIZED_NAME);
         return;
       }
-      if (hello.status === 'no-sni' && opts.fallback) return toFallback(socket, buffered, opts, outcome);
-      outcome(hello.status === 'no-sni' ? 'refused' : 'not-tls');
-      if (hello.status === 'no-sni') socket.end(UNRECOGNIZED_NAME);
-      else socket.destroy();
+      if (hello.status === 'not-tls' || hello.status === 'more') {
+        outcome('not-tls');
+        return socket.destroy();
+      }
+      if (opts.fallback) return toFallback(socket, buffered, opts, outcome);
+      outcome('refused');
+      socket.end(UNRECOGNIZED_NAME);
     };
     socket.on('data', onData);
     socket.on('close', settle);
