@@ -1,5 +1,6 @@
 // "One relay and many" on loopback, every party its own process: N `lifeline relay` instances
-// (relay.yaml `cluster:`; each its own SQLite until the shared state lands), HAProxy from the
+// (relay.yaml `cluster:`; one PostgreSQL between them with `database`, else each its own SQLite),
+// HAProxy from the
 // shipped config in front, and homes as `lifeline agent` processes with a name of their own
 // (`tls:` with a stored certificate) linking to wss://localhost:<HAProxy>. Phones reach a home's
 // name through HAProxy and must land on the instance that holds the home's link.
@@ -41,6 +42,10 @@ export interface ClusterRelay {
 export interface ClusterHome {
   name: string;
   homeId: string;
+  /** The agent's lifeline.yaml (for `lifeline pair -c`). */
+  configFile: string;
+  /** The agent's own plain listener on 127.0.0.1 (the LAN path: pairing without any relay). */
+  listenPort: number;
 }
 
 export interface RelayCluster {
@@ -59,6 +64,10 @@ export interface RelayCluster {
   homeOutput(home: ClusterHome): string;
   /** The instance holding a home's link now (from the relays' logs), if exactly one does. */
   linkHolder(home: ClusterHome): ClusterRelay | undefined;
+  /** kill -9 of a home's agent: the home really goes dark. */
+  killHome(home: ClusterHome): void;
+  /** Starts a killed home's agent again (same data, same port). */
+  restartHome(home: ClusterHome): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +82,12 @@ export interface ClusterOptions {
   agentLog?: string;
   /** How many agents start at once (each is a node process). */
   startConcurrency?: number;
+  /** The relays' shared PostgreSQL (`cluster.database`); without it each keeps its own relay.db. */
+  database?: string;
+  /** The relays' `offline:` (default: the relay's own defaults). */
+  offline?: { afterSeconds: number; graceSeconds: number };
+  /** PEM of a CA the relays trust besides the system's (the test push service's). */
+  relayCa?: string;
 }
 
 interface Proc {
@@ -144,6 +159,11 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
   try {
     // Homes' keys first: the relays' allow-list needs their ids.
     const homes: (ClusterHome & { dir: string; proc?: Proc })[] = [];
+    const relayEnv: NodeJS.ProcessEnv = { LIFELINE_LOG: 'info' };
+    if (opts.relayCa) {
+      writeFileSync(path.join(tmp.dir, 'relay-extra-ca.pem'), opts.relayCa);
+      relayEnv.NODE_EXTRA_CA_CERTS = path.join(tmp.dir, 'relay-extra-ca.pem');
+    }
     for (const name of names) {
       const dir = path.join(tmp.dir, name);
       const { identity } = await loadOrCreateAgentIdentity(path.join(dir, 'data'));
@@ -151,7 +171,13 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
       mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
       writeFileSync(path.join(tlsDir, 'certificate.pem'), homeCerts.cert);
       writeFileSync(path.join(tlsDir, 'certificate.key'), homeCerts.key, { mode: 0o600 });
-      homes.push({ name, homeId: identity.id, dir });
+      homes.push({
+        name,
+        homeId: identity.id,
+        dir,
+        configFile: path.join(dir, 'lifeline.yaml'),
+        listenPort: await freePort(),
+      });
     }
     // Agents trust both: the relays' (as a public CA) and their own (to tell, dialling their name
     // as a phone does, whether it reaches them or a relay instance without their link).
@@ -183,11 +209,14 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
             fallback: `127.0.0.1:${ownPort}`,
             connectsPerMinute: 100_000,
           },
-          ...(opts.cluster === false ? {} : { cluster: { instance } }),
+          ...(opts.offline ? { offline: opts.offline } : {}),
+          ...(opts.cluster === false
+            ? {}
+            : { cluster: { instance, ...(opts.database ? { database: opts.database } : {}) } }),
         }),
       );
       const run = async () => {
-        const p = await start(['relay', '-c', file], { LIFELINE_LOG: 'info' }, /TLS pass-through .*\n/);
+        const p = await start(['relay', '-c', file], relayEnv, /TLS pass-through .*\n/);
         procs.push(p);
         return p;
       };
@@ -242,12 +271,12 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
     const lbPort = lb.port;
     const queue = [...homes];
     const startHome = async (h: (typeof homes)[number]) => {
-      const file = path.join(h.dir, 'lifeline.yaml');
+      const file = h.configFile;
       writeFileSync(
         file,
         JSON.stringify({
           home: { name: h.name },
-          listen: { host: '127.0.0.1', port: 0 },
+          listen: { host: '127.0.0.1', port: h.listenPort },
           relay: { url: `wss://${RELAY_NAME}:${lbPort}` },
           tls: {
             name: h.name,
@@ -304,7 +333,12 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
     return {
       lb,
       relays,
-      homes: homes.map(({ name, homeId }) => ({ name, homeId })),
+      homes: homes.map(({ name, homeId, configFile, listenPort }) => ({
+        name,
+        homeId,
+        configFile,
+        listenPort,
+      })),
       reach,
       async hold(home) {
         const s = tls.connect({ host: '127.0.0.1', port: lbPort, servername: home.name, ca: homeCerts.ca });
@@ -329,6 +363,13 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
           await new Promise((r) => setTimeout(r, 100));
         }
         return Date.now() - t0;
+      },
+      killHome(home) {
+        homes.find((h) => h.name === home.name)?.proc?.child.kill('SIGKILL');
+      },
+      async restartHome(home) {
+        const h = homes.find((x) => x.name === home.name);
+        if (h) await startHome(h);
       },
       homeOutput: (home) => homes.find((h) => h.name === home.name)?.proc?.output() ?? '',
       linkHolder(home) {

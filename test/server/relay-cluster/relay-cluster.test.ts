@@ -4,10 +4,27 @@
 // and its phones' connections land on one instance, and a killed instance's homes come back on
 // the instances that now own their names. A phone that landed on an instance without the home's
 // link would meet the relay's certificate (another CA) and fail: reaching a home proves the route.
+// The instances share one PostgreSQL, and every home has a phone subscribed to its notifications
+// (counted at the local HTTPS push service): a relay failover raises no notice for anyone, a home
+// that really goes dark gets exactly one "offline" and one "back".
 // LIFELINE_LONG=1: 50 homes (the issue's figure) instead of 10.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../harness/agent.js';
-import { type ClusterRelay, type RelayCluster, startRelayCluster } from '../../harness/relay-cluster.js';
+import type { AgentClient } from '../../../shared/client/agent-client.js';
+import { pairWithLink, waitFor } from '../../harness/agent.js';
+import { runCli } from '../../harness/cli.js';
+import { startPostgres, type TestPostgres } from '../../harness/postgres.js';
+import {
+  type PushService,
+  payloadOf,
+  startPushService,
+  type TestSubscription,
+} from '../../harness/push-service.js';
+import {
+  type ClusterHome,
+  type ClusterRelay,
+  type RelayCluster,
+  startRelayCluster,
+} from '../../harness/relay-cluster.js';
 
 const HOMES = process.env.LIFELINE_LONG === '1' ? 50 : 10;
 /**
@@ -24,15 +41,61 @@ const RECONNECT_BOUND_MS = 15_000;
  */
 const REJOIN_BOUND_MS = 35_000;
 
+/** Short offline timings, so a real outage is announced within the test (the relay's minimum is 5 s). */
+const OFFLINE = { afterSeconds: 5, graceSeconds: 10 };
+
 let cluster: RelayCluster;
+let pg: TestPostgres;
+let push: PushService;
+const phones = new Map<string, { client: AgentClient; sub: TestSubscription }>();
 
 beforeAll(async () => {
-  cluster = await startRelayCluster({ homes: HOMES });
-}, 180_000);
+  pg = await startPostgres();
+  push = await startPushService();
+  cluster = await startRelayCluster({
+    homes: HOMES,
+    database: pg.url,
+    offline: OFFLINE,
+    relayCa: push.cert.ca,
+  });
+  // A phone per home, paired on the LAN (no relay involved), subscribed to home's notifications:
+  // the subscriptions and sealed notices then reach the shared store over each home's link.
+  for (const h of cluster.homes) {
+    const pair = await runCli([
+      'pair',
+      '-c',
+      h.configFile,
+      '--json',
+      '--url',
+      `http://127.0.0.1:${h.listenPort}`,
+    ]);
+    const link = (JSON.parse(pair.stdout) as { link: string }).link;
+    const client = await pairWithLink(link, `phone of ${h.name}`);
+    const sub = push.subscription(h.name);
+    const r = await client.command('notify.subscribe', {
+      args: { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth, lang: 'en' },
+    });
+    expect(r.status).toBe('ok');
+    phones.set(h.name, { client, sub });
+  }
+}, 300_000);
 
 afterAll(async () => {
+  for (const p of phones.values()) p.client.close();
   await cluster?.stop();
+  await push?.close();
+  await pg?.close();
 }, 60_000);
+
+/** The relays' notices about a home ("home.offline", "home.back", …) its phone received. */
+const homeNotices = (home: ClusterHome): string[] => {
+  const sub = phones.get(home.name)?.sub as TestSubscription;
+  return push.received
+    .filter((r) => r.path === new URL(sub.endpoint).pathname)
+    .map((r) => payloadOf(sub, r.body)?.kind ?? 'empty')
+    .filter((k) => k === 'empty' || k.startsWith('home.'));
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every home's link is held by exactly one live instance (the relays' logs say which). */
 async function settled(): Promise<void> {
@@ -105,4 +168,39 @@ describe(`${HOMES} homes, three relay instances behind HAProxy`, () => {
     expect(back.linked().size).toBeGreaterThan(0);
     await expectPhonesLandWithTheirLink();
   }, 120_000);
+
+  it('no notice for a relay failover; a home really dark meanwhile: one "offline", one "back"', async () => {
+    await settled();
+    // The biggest instance dies, and at the same moment one home on another instance goes dark.
+    const victim = [...cluster.relays].sort((a, b) => b.linked().size - a.linked().size)[0]!;
+    const dark = cluster.homes.find((h) => {
+      const holder = cluster.linkHolder(h);
+      return holder !== undefined && holder !== victim;
+    }) as ClusterHome;
+    expect(dark).toBeDefined();
+    const before = new Map(cluster.homes.map((h) => [h.name, homeNotices(h).length]));
+    victim.kill();
+    cluster.killHome(dark);
+    const killedAt = Date.now();
+    const others = cluster.homes.filter((h) => h !== dark);
+    await waitFor(
+      async () => (await Promise.all(others.map((h) => cluster.reach(h, 1000)))).every(Boolean),
+      RECONNECT_BOUND_MS,
+      'every other home reachable again',
+    );
+    // Past the offline limit and the grace, with slack for the announcement to go out.
+    await sleep(
+      Math.max(0, killedAt + (OFFLINE.afterSeconds + OFFLINE.graceSeconds + 8) * 1000 - Date.now()),
+    );
+    const since = (h: ClusterHome) => homeNotices(h).slice(before.get(h.name) ?? 0);
+    expect(since(dark)).toEqual(['home.offline']);
+    for (const h of others) expect(since(h), h.name).toEqual([]);
+
+    await cluster.restartHome(dark);
+    await waitFor(() => since(dark).length >= 2, 30_000, '"back" for the dark home');
+    await sleep(3000);
+    expect(since(dark)).toEqual(['home.offline', 'home.back']);
+    for (const h of others) expect(since(h), h.name).toEqual([]);
+    await victim.restart();
+  }, 180_000);
 });
