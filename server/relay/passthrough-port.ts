@@ -2,10 +2,10 @@
 // `relayServer.passthrough` under `lifeline start`): one way to do it for both, so the embedded
 // relay passes TLS exactly as the stand-alone one does.
 import type net from 'node:net';
+import { addressList } from '../address-list.js';
 import type { Clock } from '../clock.js';
 import type { RelaySettings } from '../config/relay-settings.js';
 import type { Logger } from '../log.js';
-import { addressList } from '../address-list.js';
 import { createPassthrough, type OwnTls, type PassthroughRouter } from './passthrough.js';
 import type { Relay } from './relay.js';
 

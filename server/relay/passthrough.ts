@@ -12,8 +12,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../rate-limit.js';
 import { MAX_HELLO_BYTES, readClientHello } from './client-hello.js';
-import { type Endpoint, proxyLine, readProxyHeader } from './proxy-header.js';
 import type { PassthroughTimings } from './passthrough-stream.js';
+import { type Endpoint, proxyLine, readProxyHeader } from './proxy-header.js';
 
 /** What the listener needs of the relay: which home's link serves a name. */
 export interface PassthroughRouter {
@@ -194,7 +194,10 @@ function toFallback(
   outcome('fallback');
   const to = opts.fallback;
   if (!to) return;
-  if (typeof to === 'function') return to(socket, first, from.client);
+  if (typeof to === 'function') {
+    to(socket, first, from.client);
+    return;
+  }
   const up = net.connect(to.port, to.host);
   if (opts.proxyProtocol) up.write(proxyLine(from.client, from.local));
   const drop = () => {

@@ -58,8 +58,8 @@ function connect(port: number, header: Buffer | string, opts: { from?: string; h
 function v2(client: string, clientPort: number, command = 0x21, family = 0x11): Buffer {
   const sig = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
   const body = Buffer.alloc(12);
-  client.split('.').forEach((o, i) => body.writeUInt8(Number(o), i));
-  [192, 0, 2, 1].forEach((o, i) => body.writeUInt8(o, 4 + i));
+  Buffer.from(client.split('.').map(Number)).copy(body, 0);
+  Buffer.from([192, 0, 2, 1]).copy(body, 4);
   body.writeUInt16BE(clientPort, 8);
   body.writeUInt16BE(443, 10);
   const head = Buffer.from([command, family, 0, body.length]);
