@@ -74,6 +74,7 @@ offline:
 # passthrough:
 #   port: 443
 #   fallback: 127.0.0.1:8443   # Caddy (or your proxy) serving this relay's own name
+#   proxyFrom: [10.0.0.5]      # a load balancer in front that sends PROXY headers (HAProxy send-proxy-v2)
 
 # Serve the app from this relay (only without a name of your own): its operator is then trusted
 # with the app's code.
