@@ -26,7 +26,12 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
   }
   const { config } = loaded;
   const log = createLogger('relay');
-  const relay = new Relay({ settings: config, dataDir: loaded.dataDir, log });
+  const relay = new Relay({
+    settings: config,
+    dataDir: loaded.dataDir,
+    log,
+    routeByName: config.cluster !== undefined,
+  });
   if (opts.vapidKeys) {
     // Phones subscribe with one VAPID key: a standby relay (an agent's relay.standby) needs this pair.
     const { publicKey, privateKey } = relay.vapid;

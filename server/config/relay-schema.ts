@@ -21,6 +21,11 @@ export const RelayConfigSchema = v.strictObject({
    */
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
   /**
+   * One of several relay instances behind a load balancer that routes TLS by SNI (docs/relay.md,
+   * "Behind a load balancer"): agents with a name are asked to link with it as SNI.
+   */
+  cluster: v.optional(v.strictObject({ database: v.optional(v.string()), instance: v.optional(v.string()) })),
+  /**
    * The other relay of the same homes (primary ↔ standby, an agent's relay.standby): the app served
    * by either may open sessions through the other when its own relay is down. Their base URLs.
    */

@@ -43,7 +43,12 @@ interface Stream {
 export interface LinkHandlers {
   /** Whether this relay serves the home; a refusal text otherwise. */
   admit(homeId: string): string | null;
-  welcome(homeId: string): { observedAddress: string; vapidPublicKey: string; heartbeatSeconds?: number };
+  welcome(homeId: string): {
+    observedAddress: string;
+    vapidPublicKey: string;
+    heartbeatSeconds?: number;
+    route?: 'name';
+  };
   /** The link is the home's now; returns the names the relay routes to it. */
   up(link: AgentLink, auth: LinkAuth): string[];
   control(link: AgentLink, frame: LinkControl): void;
@@ -138,6 +143,7 @@ export class AgentLink {
       serverTime: this.clock.now(),
       names: routed,
       ...(w.heartbeatSeconds !== undefined ? { heartbeatSeconds: w.heartbeatSeconds } : {}),
+      ...(w.route ? { route: w.route } : {}),
     });
     return true;
   }

@@ -1,12 +1,13 @@
-// The one thing the relay reads of a phone's TLS: the server name in its ClientHello (RFC 6066
-// `server_name`, RFC 8446 §4.1.2), to pick the home. It parses only as far as that extension, from
-// the bytes received so far; everything after it, and every byte it read, goes on to the agent
-// unchanged. A hello may arrive split across TCP segments and across TLS records.
+// The two things the relay reads of a phone's TLS: the server name in its ClientHello (RFC 6066
+// `server_name`, RFC 8446 §4.1.2), to pick the home, and the protocols it offers (RFC 7301 ALPN),
+// so an agent's link that carries its home's name as SNI (behind a load balancer hashing on it)
+// reaches the relay itself, not the home. It parses only the hello's extension list; every byte it
+// read goes on unchanged. A hello may arrive split across TCP segments and across TLS records.
 
 export type HelloResult =
   | { status: 'more' }
-  | { status: 'sni'; name: string }
-  | { status: 'no-sni' }
+  | { status: 'sni'; name: string; alpn: string[] }
+  | { status: 'no-sni'; alpn: string[] }
   | { status: 'not-tls'; reason: string };
 
 /** A ClientHello larger than this is refused (real ones are 0.5–2 KiB; post-quantum shares ~1.8 KiB). */
@@ -15,9 +16,11 @@ export const MAX_HELLO_BYTES = 16 * 1024;
 const RECORD_HANDSHAKE = 0x16;
 const HANDSHAKE_CLIENT_HELLO = 0x01;
 const EXT_SERVER_NAME = 0x0000;
+const EXT_ALPN = 0x0010;
 const NAME_TYPE_HOST = 0x00;
 
-const NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// One label is a name too (`localhost`, a LAN host): no home holds one, so it goes to the fallback.
+const NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Reads the SNI host name from the start of a TLS connection (`data`: every byte received so far). */
 export function readClientHello(data: Uint8Array): HelloResult {
@@ -75,34 +78,51 @@ function join(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 /**
- * The name in a (possibly partial) ClientHello body; null when more bytes are needed. `complete`:
- * the whole body is here, so a missing extension means there is none.
+ * The name and offered protocols of a (possibly partial) ClientHello body; null when more bytes are
+ * needed. `complete`: the whole body is here, so a missing extension means there is none.
  */
 function serverName(body: Uint8Array, complete: boolean): HelloResult | null {
   const r = new Reader(body);
+  const partial = complete ? { status: 'not-tls' as const, reason: 'malformed ClientHello' } : null;
   // legacy_version, random, session id, cipher suites, compression methods.
-  if (!r.skip(2 + 32) || !r.skipVector(1) || !r.skipVector(2) || !r.skipVector(1))
-    return complete ? { status: 'not-tls', reason: 'malformed ClientHello' } : null;
-  if (r.left === 0) return complete ? { status: 'no-sni' } : null;
+  if (!r.skip(2 + 32) || !r.skipVector(1) || !r.skipVector(2) || !r.skipVector(1)) return partial;
+  if (r.left === 0) return complete ? { status: 'no-sni', alpn: [] } : null;
   const extLen = r.u16();
-  if (extLen === undefined) return complete ? { status: 'not-tls', reason: 'malformed ClientHello' } : null;
+  if (extLen === undefined) return partial;
   const end = r.pos + extLen;
+  let name: HelloResult | undefined;
+  let alpn: string[] = [];
   while (r.pos < end) {
     const type = r.u16();
     const len = r.u16();
-    if (type === undefined || len === undefined) break;
-    if (type !== EXT_SERVER_NAME) {
-      if (!r.skip(len)) break;
-      continue;
+    const ext = len === undefined ? undefined : r.take(len);
+    if (type === undefined || !ext)
+      return complete ? { status: 'not-tls', reason: 'malformed extensions' } : null;
+    if (type === EXT_SERVER_NAME) {
+      name = hostName(ext);
+      if (name.status === 'not-tls') return name;
+    } else if (type === EXT_ALPN) {
+      const offered = protocols(ext);
+      if (!offered) return { status: 'not-tls', reason: 'malformed ALPN' };
+      alpn = offered;
     }
-    const ext = r.take(len);
-    if (!ext) break;
-    return hostName(ext);
   }
-  if (!complete) return null;
-  return r.pos === end && end === body.length
-    ? { status: 'no-sni' }
-    : { status: 'not-tls', reason: 'malformed extensions' };
+  if (r.pos !== end || (complete && end !== body.length))
+    return { status: 'not-tls', reason: 'malformed extensions' };
+  return name?.status === 'sni' ? { ...name, alpn } : { status: 'no-sni', alpn };
+}
+
+/** The protocol names of an ALPN extension (RFC 7301 §3.1), or null when it is malformed. */
+function protocols(ext: Uint8Array): string[] | null {
+  const r = new Reader(ext);
+  if (r.u16() !== ext.length - 2) return null;
+  const out: string[] = [];
+  while (r.left > 0) {
+    const p = r.vector(1);
+    if (!p || p.length === 0) return null;
+    out.push(String.fromCharCode(...p));
+  }
+  return out;
 }
 
 function hostName(ext: Uint8Array): HelloResult {
@@ -123,9 +143,9 @@ function hostName(ext: Uint8Array): HelloResult {
     text = text.toLowerCase().replace(/\.$/, '');
     if (text.length > 253 || !NAME.test(text))
       return { status: 'not-tls', reason: 'server_name is not a host name' };
-    return { status: 'sni', name: text };
+    return { status: 'sni', name: text, alpn: [] };
   }
-  return { status: 'no-sni' };
+  return { status: 'no-sni', alpn: [] };
 }
 
 class Reader {

@@ -4,10 +4,14 @@
 // relay holds no certificate for those names and so can neither read nor alter what passes: TLS
 // ends at the agent. A name no home serves goes to `fallback` (the relay's own HTTPS, e.g. Caddy
 // on another port, or the relay's own HTTPS in this process) if configured, else gets a TLS
-// `unrecognized_name` alert. Behind a load balancer (`proxyFrom`), each connection starts with a
-// PROXY protocol header naming the client: that address, not the balancer's, is its source for
-// the limits here, for the home it is piped to, and for the relay's own HTTPS.
+// `unrecognized_name` alert. So does an agent's link offering ALPN `lifeline-link` whatever its
+// name: behind a load balancer an agent dials with its home's name as SNI (to land where its phones
+// do), and that link is for the relay, never for the home's pipe. Behind a load balancer
+// (`proxyFrom`), each connection starts with a PROXY protocol header naming the client: that
+// address, not the balancer's, is its source for the limits here, for the home it is piped to,
+// and for the relay's own HTTPS.
 import net from 'node:net';
+import { LINK_ALPN } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -161,7 +165,7 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
       if (hello.status === 'more' && buffered.length <= MAX_HELLO_BYTES + 1024) return;
       settle();
       socket.pause();
-      if (hello.status === 'sni') {
+      if (hello.status === 'sni' && !hello.alpn.includes(LINK_ALPN)) {
         const refused = opts.router.pipe(hello.name, socket, buffered, source);
         if (!refused) return outcome('piped');
         if (opts.fallback) return toFallback(socket, buffered, from, opts, outcome);
@@ -170,11 +174,13 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
         socket.end(UNRECOGNIZED_NAME);
         return;
       }
-      if (hello.status === 'no-sni' && opts.fallback)
-        return toFallback(socket, buffered, from, opts, outcome);
-      outcome(hello.status === 'no-sni' ? 'refused' : 'not-tls');
-      if (hello.status === 'no-sni') socket.end(UNRECOGNIZED_NAME);
-      else socket.destroy();
+      if (hello.status === 'not-tls' || hello.status === 'more') {
+        outcome('not-tls');
+        return socket.destroy();
+      }
+      if (opts.fallback) return toFallback(socket, buffered, from, opts, outcome);
+      outcome('refused');
+      socket.end(UNRECOGNIZED_NAME);
     };
     socket.on('data', onData);
     socket.on('close', settle);

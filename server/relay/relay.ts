@@ -45,6 +45,11 @@ export interface RelayOptions {
   post?: HttpPost;
   /** Pass-through streams' timings (tests shorten the stall limit). */
   passthrough?: PassthroughTimings;
+  /**
+   * One of several instances behind a load balancer hashing on SNI (relay.yaml `cluster:`): agents
+   * with a name are asked to link with it as SNI, so their link lands where their phones' TLS does.
+   */
+  routeByName?: boolean;
 }
 
 export interface HomeStatus {
@@ -206,6 +211,7 @@ export class Relay implements PassthroughRouter {
           vapidPublicKey: this.vapid.publicKey,
           // Three signs of life per offline window: one lost ping is never an outage.
           heartbeatSeconds: Math.max(1, Math.floor(this.opts.settings.offline.afterSeconds / 3)),
+          ...(this.opts.routeByName ? { route: 'name' as const } : {}),
         }),
         up: (l, auth) => this.linkUp(l, auth),
         control: (l, frame) => this.control(l, frame),

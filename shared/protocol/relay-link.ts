@@ -13,6 +13,12 @@ export const LINK_VERSION = 2;
 export const STREAM_WINDOW = 128 * 1024;
 /** The largest raw chunk in one frame (a TLS record is at most ~16 KiB). */
 export const RAW_CHUNK = 16 * 1024;
+/**
+ * The ALPN protocol an agent offers when its link carries its home's name as SNI (`route: 'name'`):
+ * the relay's pass-through sends such a connection to the relay itself, never into the home's pipe.
+ */
+export const LINK_ALPN = 'lifeline-link';
+
 /** Names an agent may ask the relay to route to it. */
 export const MAX_LINK_NAMES = 8;
 
@@ -49,6 +55,11 @@ export const LinkWelcome = v.object({
    * decides it, not the agent's config (absent from older relays: the agent keeps its own).
    */
   heartbeatSeconds: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(600))),
+  /**
+   * `name`: this relay is one of several behind a load balancer that routes by SNI; an agent with a
+   * name of its own should link with that name as SNI, so it lands where its phones' streams do.
+   */
+  route: v.optional(v.picklist(['name'])),
 });
 export type LinkWelcome = v.InferOutput<typeof LinkWelcome>;
 

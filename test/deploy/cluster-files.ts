@@ -94,7 +94,10 @@ const ClusterStandIn = v.strictObject({
 const ClusterRelaySchema =
   'cluster' in RelayConfigSchema.entries
     ? RelayConfigSchema
-    : v.strictObject({ ...RelayConfigSchema.entries, cluster: v.optional(ClusterStandIn) });
+    : v.strictObject({
+        ...(RelayConfigSchema.entries as v.ObjectEntries),
+        cluster: v.optional(ClusterStandIn),
+      });
 
 export type ClusterRelayConfig = RelayConfig & { cluster?: { database: string; instance?: string } };
 

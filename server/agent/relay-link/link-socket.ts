@@ -2,12 +2,13 @@
 // jittered backoff capped at 5 s, and at once on any sign of a network change; once the link is
 // up, a heartbeat that gives up on a relay that stopped answering.
 import os from 'node:os';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { Backoff } from '../../../shared/backoff.js';
 import { MAX_LINK_QUEUED_BYTES } from '../../../shared/protocol/limits.js';
 import type { AgentToRelay } from '../../../shared/protocol/relay-link.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
+import type { LinkDialOptions } from './link-route.js';
 
 // Between half and all of each step, so homes do not reconnect in lockstep after a relay restart.
 // Capped at 5 s: a relay that comes back is found within seconds, which is what a phone away from
@@ -20,6 +21,8 @@ export interface LinkSocketOptions {
   /** ws(s):// or http(s):// base of the relay. Resolved at each attempt: the embedded relay's port is known only after listen. */
   url: () => string;
   heartbeatMs: number;
+  /** Extra TLS options for dialling a link URL (link-route.ts: the home's name as SNI). */
+  dialOptions?: (url: string) => LinkDialOptions;
   clock: Clock;
   log: Logger;
 }
@@ -45,6 +48,8 @@ export interface LinkSocket {
   up(heartbeatMs?: number): void;
   /** Drops the current socket (a protocol breach, a refusal); the next attempt is scheduled. */
   fail(why: string): void;
+  /** Drops the current socket and dials again at once (the relay asked for other dial options). */
+  redial(why: string): void;
 }
 
 /** ws(s)://host/…/ws/agent from whatever base the config gives. */
@@ -92,11 +97,13 @@ export function createLinkSocket(opts: LinkSocketOptions, events: LinkSocketEven
     schedule();
   };
 
+  let redialNow = false;
   const schedule = (immediately = false) => {
     if (stopped || socket) return;
     if (retryTimer) clearTimeout(retryTimer);
     const wait = backoff.next();
-    retryTimer = setTimeout(connect, immediately ? 0 : wait);
+    retryTimer = setTimeout(connect, immediately || redialNow ? 0 : wait);
+    redialNow = false;
   };
 
   let failCurrent: (why: string) => void = () => {};
@@ -112,7 +119,11 @@ export function createLinkSocket(opts: LinkSocketOptions, events: LinkSocketEven
       return;
     }
     events.connecting(url);
-    const ws = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 1024 * 1024 });
+    const ws = new WebSocket(url, {
+      ...(opts.dialOptions?.(url) as ClientOptions | undefined),
+      handshakeTimeout: 10_000,
+      maxPayload: 1024 * 1024,
+    });
     socket = ws;
     const fail = (why: string) => {
       if (socket !== ws) return;
@@ -185,6 +196,10 @@ export function createLinkSocket(opts: LinkSocketOptions, events: LinkSocketEven
       }, heartbeatMs);
     },
     fail(why) {
+      failCurrent(why);
+    },
+    redial(why) {
+      redialNow = true;
       failCurrent(why);
     },
   };

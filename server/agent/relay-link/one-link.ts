@@ -10,6 +10,7 @@ import type { AgentContext, CheckRow } from '../capability.js';
 import type { SessionHub } from '../session-hub.js';
 import { createForwardedSessions } from './forwarded-sessions.js';
 import { createLinkAuth, originOf, probeRelay } from './link-auth.js';
+import { createLinkRoute } from './link-route.js';
 import { createLinkSocket, linkUrl } from './link-socket.js';
 import { createPassthroughStreams, type TlsStreamSink } from './passthrough-streams.js';
 
@@ -52,9 +53,11 @@ export function createOneLink(ctx: AgentContext, opts: OneLinkOptions, events: O
     ctx.state.set('relay', opts.id, info);
   };
   let auth: (text: string) => boolean = () => false;
+  // Behind a load balancer hashing on SNI: link with the home's name once this relay asks.
+  const route = createLinkRoute(() => opts.names?.()[0]);
 
   const socket = createLinkSocket(
-    { url: opts.url, heartbeatMs: opts.heartbeatMs, clock: ctx.clock, log },
+    { url: opts.url, heartbeatMs: opts.heartbeatMs, dialOptions: route.dialOptions, clock: ctx.clock, log },
     {
       connecting(url) {
         info.url = url;
@@ -69,7 +72,12 @@ export function createOneLink(ctx: AgentContext, opts: OneLinkOptions, events: O
             log,
           },
           {
-            welcome: (w) => up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds),
+            welcome: (w) => {
+              if (!route.relinkByName(url, w.route))
+                return up(url, w.observedAddress, w.vapidPublicKey, w.names, w.heartbeatSeconds);
+              log.info(`${url} routes links by name: linking again as ${opts.names?.()[0]}`);
+              socket.redial('the relay routes links by the home’s name');
+            },
             fail: (why) => socket.fail(why),
           },
         );
@@ -81,6 +89,7 @@ export function createOneLink(ctx: AgentContext, opts: OneLinkOptions, events: O
         if (!pipes.data(data)) sessions.data(data);
       },
       down(why, wasUp) {
+        route.unwatch();
         sessions.endAll();
         pipes.endAll();
         publish({ connected: false, since: wasUp ? ctx.clock.now() : info.since, lastError: why });
@@ -113,6 +122,7 @@ export function createOneLink(ctx: AgentContext, opts: OneLinkOptions, events: O
       heartbeatSeconds !== undefined ? Math.min(opts.heartbeatMs, heartbeatSeconds * 1000) : undefined,
     );
     log.info(`connected to ${url} (seen from ${observedAddress})`);
+    route.watch(url, () => socket.redial('phones dialling this home’s name reach another relay instance'));
     const asked = opts.names?.() ?? [];
     const missing = asked.filter((n) => !names?.includes(n));
     if (missing.length > 0)
@@ -169,6 +179,7 @@ export function createOneLink(ctx: AgentContext, opts: OneLinkOptions, events: O
       socket.start();
     },
     stop() {
+      route.unwatch();
       sessions.endAll();
       pipes.endAll();
       socket.stop();
