@@ -38,7 +38,7 @@ async function startRelay(dir, homes, port = 0, offline = {}) {
     offline,
     limits: { connectsPerMinute: 10_000, sessionsPerHome: 1000 },
   });
-  const relay = new Relay({ settings, dataDir: dir, log: silentLogger });
+  const relay = await Relay.open({ settings, dataDir: dir, log: silentLogger });
   const app = await buildRelayApp({ relay, trustProxy: [] });
   const url = await app.listen({ host: '127.0.0.1', port });
   return { relay, app, url };

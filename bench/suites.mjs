@@ -13,6 +13,7 @@ import { pwaSize } from './pwa-size.mjs';
 import { reconnectBench } from './reconnect.mjs';
 import { relayBench } from './relay.mjs';
 import { relayCapacityBench } from './relay-capacity.mjs';
+import { relayClusterBench } from './relay-cluster.mjs';
 import { relayFailoverBench } from './relay-failover.mjs';
 import { relayShapeBench } from './relay-shape.mjs';
 import { sessionLatency } from './session.mjs';
@@ -30,6 +31,7 @@ export const benchmarks = [
   { name: 'relay', run: relayBench },
   { name: 'passthrough', run: passthroughBench },
   { name: 'relay-capacity', run: relayCapacityBench },
+  { name: 'relay-cluster', run: relayClusterBench },
   { name: 'relay-failover', run: relayFailoverBench },
   // Many homes with a few phone streams each (SHAPE_HOMES=5000 for the full shape).
   { name: 'relay-capacity-shape', run: relayShapeBench },

@@ -27,6 +27,8 @@ export const TEST_PACKAGES = {
   // harness when upsd serves a changed value.
   'nut-server': '/lib/nut/dummy-ups',
   'nut-client': '/bin/upsc',
+  // test/server/relay/cluster-*: the relay cluster's shared state (a private server per test).
+  postgresql: '/usr/lib/postgresql/15/bin/postgres',
   // test/deploy (relay-chart, relay-cluster-compose: `haproxy -c`) and test/server/relay-cluster
   // (several relays behind HAProxy, from deploy/haproxy/haproxy.cfg).
   haproxy: '/usr/sbin/haproxy',

@@ -37,7 +37,7 @@ export async function composeAgentWithRelay(
   // The relay must know this home before the agent links to it.
   const homeId = (await loadOrCreateAgentIdentity(dataDir)).identity.id;
   const settings = config.relayServer ?? defaultRelaySettings();
-  const relay = new Relay({
+  const relay = await Relay.open({
     settings,
     dataDir: path.join(dataDir, 'relay'),
     extraHomes: [homeId],

@@ -99,6 +99,12 @@ export class RelayMetrics {
       "The relay's own notices by kind (home.offline, home.back, lifeline.*)",
     ),
   );
+  readonly storeErrors = this.registry.add(
+    new Counter(
+      'lifeline_relay_store_errors_total',
+      "Operations on the relay's store (relay.db or PostgreSQL) that failed and are retried or skipped",
+    ),
+  );
 
   constructor(
     read: () => {

@@ -2,11 +2,11 @@
 // Each command loads its code when it runs, so `lifeline --help` or one `ctl` command starts fast.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { CTL_COMMANDS } from './ctl/commands.js';
+import type { CtlRegistrar } from './ctl/commands.js';
 import type { CtlGlobalOptions } from './ctl/session.js';
 import { CliError } from './errors.js';
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void, ctlCommands: readonly CtlRegistrar[]): Command {
   const program = new Command('lifeline')
     .description('Phone-first remote control for a homelab that keeps working on the worst day')
     .version(VERSION, '-V, --version')
@@ -66,7 +66,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output');
   const g = () => ctl.opts() as CtlGlobalOptions;
 
-  for (const register of CTL_COMMANDS) register(ctl, g);
+  for (const register of ctlCommands) register(ctl, g);
 
   for (const cmd of [program, ...program.commands, ...ctl.commands]) cmd.exitOverride();
   return program;
@@ -74,9 +74,12 @@ function buildProgram(setExit: (code: number) => void): Command {
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  // ctl's subcommands (every capability's client side) load only for `ctl`: a running agent keeps
+  // what it loads for good.
+  const ctlCommands = argv.includes('ctl') ? (await import('./ctl/commands.js')).CTL_COMMANDS : [];
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, ctlCommands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -26,10 +26,13 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
   }
   const { config } = loaded;
   const log = createLogger('relay');
-  const relay = new Relay({
+  const relay = await Relay.open({
     settings: config,
     dataDir: loaded.dataDir,
     log,
+    cluster: config.cluster?.database
+      ? { database: config.cluster.database, instance: config.cluster.instance }
+      : undefined,
     routeByName: config.cluster !== undefined,
   });
   if (opts.vapidKeys) {

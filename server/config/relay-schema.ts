@@ -22,9 +22,18 @@ export const RelayConfigSchema = v.strictObject({
   app: v.optional(v.strictObject({ serve: v.optional(v.boolean(), false) }), {}),
   /**
    * One of several relay instances behind a load balancer that routes TLS by SNI (docs/relay.md,
-   * "Behind a load balancer"): agents with a name are asked to link with it as SNI.
+   * "One relay and many"): agents with a name are asked to link with it as SNI, and the instances
+   * share their state (homes, subscriptions, sealed notices, the push queue) in PostgreSQL.
+   * Without `database` each keeps its own relay.db (tests of the routing alone).
    */
-  cluster: v.optional(v.strictObject({ database: v.optional(v.string()), instance: v.optional(v.string()) })),
+  cluster: v.optional(
+    v.strictObject({
+      /** postgres://user:${PGPASSWORD}@host:5432/db */
+      database: v.optional(v.pipe(nonEmpty, v.regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'))),
+      /** This instance's name in logs, metrics and /healthz; default: the host name. */
+      instance: v.optional(nonEmpty),
+    }),
+  ),
   /**
    * The other relay of the same homes (primary ↔ standby, an agent's relay.standby): the app served
    * by either may open sessions through the other when its own relay is down. Their base URLs.
@@ -80,6 +89,12 @@ offline:
 #   port: 443
 #   fallback: 127.0.0.1:8443   # Caddy (or your proxy) serving this relay's own name
 #   proxyFrom: [10.0.0.5]      # a load balancer in front that sends PROXY headers (HAProxy send-proxy-v2)
+
+# Several relay instances behind one load balancer (HAProxy routing by SNI) share their state in
+# PostgreSQL instead of relay.db; see docs/relay.md "State in PostgreSQL". \${ENV} is substituted.
+# cluster:
+#   database: postgres://lifeline:\${PGPASSWORD}@127.0.0.1:5432/lifeline
+#   instance: relay-1        # default: the host name
 
 # Serve the app from this relay (only without a name of your own): its operator is then trusted
 # with the app's code.

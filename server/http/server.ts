@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   servedBy: 'agent' | 'relay';
   /** Names this server is known by (for the WebSocket Origin check) and where the app may connect. */
   origins: OriginPolicy & { connect: readonly string[] };
+  /** More for /healthz (the relay says whether its store answers); it stays 200 either way. */
+  health?: () => Record<string, unknown>;
 }
 
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -43,7 +45,7 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   // Registered first and not encapsulated: the routes of every plugin after it may be WebSockets.
   app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload } });
   securityHeaders(app, { connect: opts.origins.connect });
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', async () => ({ ok: true, ...opts.health?.() }));
   app.register(metricsRoute, opts.metrics);
   if (opts.route) app.register(sessionRoute, { route: opts.route, origins: opts.origins });
   if (opts.clientDir !== false) {

@@ -41,6 +41,7 @@ export async function buildRelayApp(opts: RelayAppOptions): Promise<FastifyInsta
       pages: (opts.otherRelays ?? []).map((u) => new URL(u).origin),
       connect: connectSources(opts.otherRelays ?? []),
     },
+    health: () => opts.relay.health(),
   });
   app.register(relayRoutes, { relay: opts.relay });
   await app.ready();

@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import * as v from 'valibot';
 import { parseAllDocuments } from 'yaml';
 // @ts-expect-error plain .mjs script without declarations
 import { ensureHelm } from '../../scripts/helm.mjs';
@@ -83,21 +82,8 @@ export function tryRender(values: object, opts: { release?: string; namespace?: 
   }
 }
 
-/**
- * The design's `cluster:` block (docs: issue 16), used only while relay.yaml's schema on this branch
- * does not have it yet; once server/config/relay-schema.ts has `cluster`, its own rules apply.
- */
-const ClusterStandIn = v.strictObject({
-  database: v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/[^@/\s]+@[^/\s]+\/\w+/, 'a postgres:// URL')),
-  instance: v.optional(v.pipe(v.string(), v.minLength(1))),
-});
-const ClusterRelaySchema =
-  'cluster' in RelayConfigSchema.entries
-    ? RelayConfigSchema
-    : v.strictObject({
-        ...(RelayConfigSchema.entries as v.ObjectEntries),
-        cluster: v.optional(ClusterStandIn),
-      });
+/** relay.yaml's schema, `cluster:` included (server/config/relay-schema.ts). */
+const ClusterRelaySchema = RelayConfigSchema;
 
 export type ClusterRelayConfig = RelayConfig & { cluster?: { database: string; instance?: string } };
 

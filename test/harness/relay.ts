@@ -35,7 +35,7 @@ export async function startTestRelay(opts: {
   const tmp = tempDir('lifeline-relay-');
   const settings = v.parse(RelaySettingsSchema, { homes: opts.homes, ...opts.settings });
   const make = async (port: number) => {
-    const relay = new Relay({
+    const relay = await Relay.open({
       settings,
       dataDir: tmp.dir,
       log: opts.log ?? (process.env.LIFELINE_TEST_LOG ? createLogger('relay') : silentLogger),

@@ -88,7 +88,11 @@ beforeAll(async () => {
     },
     farDir,
   );
-  await waitFor(() => near.relay.status(far.agent.homeId)?.online, 10_000, "the far home's link");
+  await waitFor(
+    async () => (await near.relay.status(far.agent.homeId))?.online,
+    10_000,
+    "the far home's link",
+  );
 });
 
 afterAll(async () => {

@@ -57,7 +57,7 @@ describe('agent and relay on one server', () => {
 
   it('links the agent to its own relay, as it would to a remote one', async () => {
     await waitFor(() => near.agent.state.get('relay', 'link')?.connected, 10_000, 'own relay link');
-    expect(near.relay.status(near.agent.homeId)?.online).toBe(true);
+    expect((await near.relay.status(near.agent.homeId))?.online).toBe(true);
   });
 
   it("forwards another home's sessions over that home's link", async () => {

@@ -14,6 +14,7 @@ import {
   type ContainerFlags,
   containerName,
   isRunning,
+  leanInspect,
   networkProvider,
   toContainerInfo,
 } from './container-info.js';
@@ -220,7 +221,8 @@ export class ContainerTable {
     for (const t of this.rows.values()) if (match(t)) this.publish(t);
   }
 
-  private remember(inspect: ContainerInspectInfo): Tracked {
+  private remember(full: ContainerInspectInfo): Tracked {
+    const inspect = leanInspect(full);
     const t: Tracked = { id: inspect.Id, name: containerName(inspect), inspect };
     this.rows.set(t.id, t);
     this.byName.set(t.name, t.id);

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
 import { LifelineError } from '../../../shared/protocol/errors.js';
-import { NUT_DEFAULT_PORT, type NutClientOptions } from './nut-client.js';
+import type { NutClientOptions } from './nut-client.js';
+import { NUT_DEFAULT_PORT } from './nut-wire.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 // ups.conf section names: no spaces, quotes, brackets or '@' (upsname@host is NUT's own notation).

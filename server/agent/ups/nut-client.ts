@@ -4,9 +4,7 @@
 import { LifelineError } from '../../../shared/protocol/errors.js';
 import { NutConnection, type NutLimits, type ReplyParser, type SocketFactory } from './nut-connection.js';
 import { type NutErrorContext, nutReplyError } from './nut-errors.js';
-import { encodeCommand } from './nut-wire.js';
-
-export const NUT_DEFAULT_PORT = 3493;
+import { encodeCommand, NUT_DEFAULT_PORT } from './nut-wire.js';
 
 export interface NutClientOptions {
   host: string;

@@ -2,6 +2,9 @@
 // spaces, a word with spaces in "quotes", and \" and \\ inside them.
 import { LifelineError } from '../../../shared/protocol/errors.js';
 
+/** upsd's port (RFC 9271 §4). */
+export const NUT_DEFAULT_PORT = 3493;
+
 /** Joins a command's words into one line, quoting each word that needs it. */
 export function encodeCommand(words: readonly string[]): string {
   // A CR or LF inside a word would end the command early and smuggle a second one in.

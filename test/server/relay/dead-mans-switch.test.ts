@@ -75,9 +75,13 @@ describe("dead-man's switch", () => {
     const sub = push.subscription('phone');
     await subscribe(client, sub);
     client.close();
-    await waitFor(() => relay!.relay.status(prepared.homeId)?.online, 10_000, 'online');
+    await waitFor(async () => (await relay!.relay.status(prepared.homeId))?.online, 10_000, 'online');
     // The agent hands the relay its sealed notices for the new subscription: 5 kinds, 2 of each.
-    await waitFor(() => relay!.relay.sealedLeft(prepared.homeId) === 10, 10_000, 'sealed notices');
+    await waitFor(
+      async () => (await relay!.relay.sealedLeft(prepared.homeId)) === 10,
+      10_000,
+      'sealed notices',
+    );
 
     proc.child.kill('SIGKILL');
     const killedAt = Date.now();
@@ -133,7 +137,11 @@ describe("dead-man's switch", () => {
     const sub = push.subscription('phone');
     await subscribe(client, sub);
     client.close();
-    await waitFor(() => relay!.relay.sealedLeft(prepared.homeId) === 10, 10_000, 'sealed notices');
+    await waitFor(
+      async () => (await relay!.relay.sealedLeft(prepared.homeId)) === 10,
+      10_000,
+      'sealed notices',
+    );
     return { push, relay, agent, sub };
   }
 

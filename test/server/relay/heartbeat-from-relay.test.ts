@@ -32,6 +32,6 @@ describe('heartbeat told at link auth', () => {
     await new Promise((r) => setTimeout(r, 16_000));
     expect(linkOf(t)?.connected).toBe(true);
     expect(linkOf(t)?.since).toBe(since);
-    expect(relay.relay.status(prepared.homeId)?.online).toBe(true);
+    expect((await relay.relay.status(prepared.homeId))?.online).toBe(true);
   }, 40_000);
 });

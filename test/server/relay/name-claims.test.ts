@@ -39,7 +39,7 @@ function link(identity: Identity, names: string[]): Promise<{ ws: WebSocket; wel
 
 async function unlink(ws: WebSocket, homeId: string): Promise<void> {
   ws.close();
-  await waitFor(() => relay.relay.status(homeId)?.online === false, 5000, 'the link is down');
+  await waitFor(async () => (await relay.relay.status(homeId))?.online === false, 5000, 'the link is down');
 }
 
 beforeAll(async () => {

@@ -55,7 +55,11 @@ describe('relay path', () => {
   it('tells a client plainly when home is offline', async () => {
     const { relay, agent, homeId } = await setup();
     await agent.stop();
-    await waitFor(() => relay.relay.status(homeId)?.online === false, 10_000, 'relay sees the link drop');
+    await waitFor(
+      async () => (await relay.relay.status(homeId))?.online === false,
+      10_000,
+      'relay sees the link drop',
+    );
     const { identity } = await generateIdentity(false);
     const { transport } = await openSocket(sessionUrl(relay.url, homeId));
     await expect(

@@ -60,7 +60,7 @@ beforeAll(async () => {
   });
   expect(r.status).toBe('ok');
   client.close();
-  await waitFor(() => relay.relay.sealedLeft(t.agent.homeId) === 10, 10_000, 'sealed notices');
+  await waitFor(async () => (await relay.relay.sealedLeft(t.agent.homeId)) === 10, 10_000, 'sealed notices');
 });
 
 afterAll(async () => {
@@ -101,7 +101,7 @@ describe('notices the relay cannot forge', () => {
       title: 'Cabin is offline',
       severity: 'critical',
     });
-    expect(relay.relay.sealedLeft(t.agent.homeId)).toBe(9);
+    expect(await relay.relay.sealedLeft(t.agent.homeId)).toBe(9);
     // The marked channel gets the relay's own words (it sees those anyway); no other channel does.
     await waitFor(() => posted.length > 0, 10_000, 'marked channel');
     expect(posted).toHaveLength(1);

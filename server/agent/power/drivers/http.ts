@@ -1,12 +1,18 @@
 // HTTP for the LAN drivers: a timeout on every request, and every failure turned into a clear
-// per-plug error value (never an exception that escapes the plug).
+// per-plug error value (never an exception that escapes the plug). On node:http rather than fetch:
+// fetch loads undici and compiles its WebAssembly HTTP parser, ~8 MiB of resident memory for an
+// agent that polls a few plugs (bench/idle.mjs), where node:http is already loaded for the server.
+import http from 'node:http';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   text: string;
 }
+
+/** A device answers a few KiB; more than this is not a plug talking. */
+const MAX_ANSWER_BYTES = 1 << 20;
 
 /** `host`, `host:port` or a full URL → base URL without a trailing slash. */
 export function baseUrl(address: string, defaultScheme = 'http'): string {
@@ -23,15 +29,65 @@ export async function httpRequest(
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
-    const res = await fetch(url, { ...init, signal: combined, redirect: 'manual' });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, text };
+    return await request(url, init, combined);
   } catch (err) {
     throw networkError(err, timeout.aborted, url);
   }
 }
 
+async function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+  signal: AbortSignal,
+): Promise<HttpAnswer> {
+  const target = new URL(url);
+  // TLS only for the addresses that ask for it (a Home Assistant behind HTTPS).
+  const client = target.protocol === 'https:' ? await import('node:https') : http;
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const headers = { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) };
+  signal.throwIfAborted();
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    const req = client.request(target, { method: init.method ?? 'GET', headers });
+    const settle = (err: unknown, answer?: HttpAnswer) => {
+      signal.removeEventListener('abort', abort);
+      if (answer) resolve(answer);
+      else {
+        reject(err);
+        req.destroy();
+      }
+    };
+    const abort = () => settle(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    req.on('error', (err) => settle(err));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES)
+          settle(new LifelineError('failed', `${target.host} sent more than ${MAX_ANSWER_BYTES >> 10} KiB`));
+        else chunks.push(chunk);
+      });
+      res.on('error', (err) => settle(err));
+      // Cut off mid-answer: no 'end', only 'close'.
+      res.on('close', () => {
+        if (!res.complete) settle(Object.assign(new Error('connection reset'), { code: 'ECONNRESET' }));
+      });
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const get = (name: string) => {
+          const v = res.headers[name.toLowerCase()];
+          return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+        };
+        settle(null, { status: res.statusCode ?? 0, headers: { get }, text });
+      });
+    });
+    req.end(body);
+  });
+}
+
 function networkError(err: unknown, timedOut: boolean, url: string): LifelineError {
+  if (err instanceof LifelineError) return err;
   const host = safeHost(url);
   if (timedOut) return new LifelineError('timeout', `${host} did not answer in time`);
   const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;

@@ -1,6 +1,8 @@
 // Every driver against its simulator: the shared contract, then what is particular to each
 // (logins, wire details, the safety checks of the two-step Kasa cycle).
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlugSchema } from '../../../../server/agent/power/config.js';
@@ -340,6 +342,30 @@ describe('driver specifics', () => {
       // A clean disconnect leaves the retained Online; a crash would leave the will (Offline).
     } finally {
       driver.close();
+    }
+  });
+  it('an HTTP device that answers without end is cut off with a clear failure', async () => {
+    // A hostile or broken device: the agent must not buffer its answer without bound.
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const more = () => {
+        while (res.write(chunk));
+        res.once('drain', more);
+      };
+      more();
+    });
+    server.on('clientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const driver = createDriver(plug({ driver: 'shelly-gen1', address: `127.0.0.1:${port}` }), deps());
+    try {
+      const err = await failure(driver.read());
+      expect(err.code).toBe('failed');
+      expect(err.message).toMatch(/sent more than 1024 KiB/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 });
