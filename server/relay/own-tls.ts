@@ -45,7 +45,12 @@ export function ownTls(server: tls.Server, pair: { cert: Buffer | string; key: B
     socket.on('error', () => socket.destroy());
     // The hello was read off the socket: put it back for the TLS socket to read first.
     socket.unshift(first);
-    const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
+    const secure = new tls.TLSSocket(socket, {
+      isServer: true,
+      secureContext: context,
+      // What Node's HTTPS server (the listener's) answers; WebSocket upgrades need HTTP/1.1.
+      ALPNProtocols: ['http/1.1'],
+    });
     // What the routes read (req.ip, and the first hop X-Forwarded-For is checked against).
     Object.defineProperties(secure, {
       remoteAddress: { value: client.address },
