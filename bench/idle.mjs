@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { round } from './stats.mjs';
-import { cpuSeconds, rssKiB } from './system.mjs';
+import { cpuSeconds, freePort, rssKiB } from './system.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const CONTAINERS = 200;
@@ -82,6 +82,37 @@ export async function idleBench() {
     };
     const empty = { listen: { host: '127.0.0.1', port: 0 } };
     const shipped = shippedRuntime();
+    // What the shipped units and images run is `lifeline agent`, linked to a relay outside the house
+    // (a stand-alone relay in a process of its own, not measured). `lifeline start` above also
+    // carries the embedded relay.
+    const { loadOrCreateAgentIdentity } = await import(`${root}dist/server/agent/identity.js`);
+    const agentData = [];
+    for (let copy = 0; copy < COPIES; copy++) {
+      const data = mkdtempSync(path.join(dir, 'agent-data-'));
+      const { identity } = await loadOrCreateAgentIdentity(data);
+      agentData.push({ data, homeId: identity.id });
+    }
+    const relayPort = await freePort();
+    const relayFile = path.join(dir, 'relay.yaml');
+    writeFileSync(
+      relayFile,
+      JSON.stringify({
+        listen: { host: '127.0.0.1', port: relayPort },
+        data: path.join(dir, 'relay-data'),
+        homes: agentData.map((a) => a.homeId),
+      }),
+    );
+    const relay = spawn(process.execPath, [path.join(root, 'bin/lifeline.js'), 'relay', '-c', relayFile], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, LIFELINE_LOG: 'silent' },
+    });
+    procs.push({ key: 'relay', child: relay, rss: [], cpu: 0 });
+    await sleep(2000);
+    const agentHome = (copy) => ({
+      ...bigHome,
+      data: agentData[copy].data,
+      relay: { url: `ws://127.0.0.1:${relayPort}` },
+    });
     const variants = [
       { key: 'floor', args: [path.join(root, 'bench/stack-floor.mjs')], env: {} },
       { key: 'floor-shipped', args: [path.join(root, 'bench/stack-floor.mjs')], env: shipped },
@@ -89,6 +120,7 @@ export async function idleBench() {
       { key: 'big', config: bigHome, env: {} },
       { key: 'big-shipped', config: bigHome, env: shipped },
       { key: 'empty-shipped', config: empty, env: shipped },
+      { key: 'agent-shipped', config: agentHome, command: 'agent', env: shipped },
     ];
     for (let copy = 0; copy < COPIES; copy++)
       for (const v of variants) {
@@ -96,8 +128,11 @@ export async function idleBench() {
         if (v.config) {
           const data = mkdtempSync(path.join(dir, `${v.key}-`));
           const file = path.join(data, 'lifeline.yaml');
-          writeFileSync(file, JSON.stringify(v.config));
-          args = [path.join(root, 'bin/lifeline.js'), 'start', '-c', file, '-p', '0'];
+          writeFileSync(file, JSON.stringify(typeof v.config === 'function' ? v.config(copy) : v.config));
+          args =
+            v.command === 'agent'
+              ? [path.join(root, 'bin/lifeline.js'), 'agent', '-c', file]
+              : [path.join(root, 'bin/lifeline.js'), 'start', '-c', file, '-p', '0'];
         }
         const child = spawn(process.execPath, args, {
           stdio: ['ignore', 'ignore', 'ignore'],
@@ -142,6 +177,16 @@ export async function idleBench() {
       {
         metric: `  big home as ratio to the floor, both with the shipped settings`,
         value: round(rss('big-shipped') / floorShipped, 2),
+        unit: '×',
+      },
+      {
+        metric: `lifeline agent (as shipped, linked to a stand-alone relay) idle RSS, ${home}, shipped runtime settings`,
+        value: round(rss('agent-shipped'), 1),
+        unit: 'MiB',
+      },
+      {
+        metric: `  as ratio to the floor, both with the shipped settings`,
+        value: round(rss('agent-shipped') / floorShipped, 2),
         unit: '×',
       },
       {
