@@ -1,7 +1,7 @@
 // Prometheus metrics for the agent and the relay. Served at /metrics, by default to loopback only:
 // counts of homes, sessions and failures are nobody else's business. prom-client itself loads on
 // the first scrape (metrics-registry.ts).
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { addressList, plainAddress } from './address-list.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics-registry.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -90,7 +90,7 @@ export class RelayMetrics {
   readonly passthrough = this.registry.add(
     new Counter(
       'lifeline_relay_tls_connections_total',
-      'Connections to the pass-through port by outcome (piped, fallback, refused, not-tls, timeout, limited)',
+      'Connections to the pass-through port by outcome (piped, fallback, refused, not-tls, bad-proxy-header, timeout, limited)',
     ),
   );
   readonly notices = this.registry.add(
@@ -137,17 +137,10 @@ export class RelayMetrics {
 
 /** Who may scrape /metrics: loopback always, plus the configured addresses or CIDRs. */
 export function metricsAccess(allow: readonly string[]): (ip: string) => boolean {
-  const list = new BlockList();
-  for (const entry of allow) {
-    const [addr, bits] = entry.split('/');
-    const type = isIPv6(addr ?? '') ? 'ipv6' : 'ipv4';
-    if (!addr || !(isIPv4(addr) || isIPv6(addr))) continue;
-    if (bits !== undefined) list.addSubnet(addr, Number(bits), type);
-    else list.addAddress(addr, type);
-  }
+  const listed = addressList(allow);
   return (ip) => {
-    const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-    if (plain === '127.0.0.1' || plain === '::1' || plain.startsWith('127.')) return true;
-    return list.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+    const plain = plainAddress(ip);
+    if (plain === '::1' || plain.startsWith('127.')) return true;
+    return listed(plain);
   };
 }

@@ -6,6 +6,7 @@ import { ConfigError } from '../config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
 import { createLogger } from '../log.js';
 import { buildRelayApp } from '../relay/app.js';
+import { ownTlsFallback } from '../relay/own-tls.js';
 import { openPassthroughPort } from '../relay/passthrough-port.js';
 import { Relay } from '../relay/relay.js';
 import { CliError } from './errors.js';
@@ -59,6 +60,8 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
     ? await openPassthroughPort({
         settings: config.passthrough,
         relay,
+        // The relay's own name to its own listener: served in this process, as from its client.
+        ownTls: ownTlsFallback(config.passthrough.fallback, { ...config.listen, port }, app.server),
         clock: systemClock,
         log: log.child('passthrough'),
       })

@@ -88,6 +88,7 @@ offline:
 # passthrough:
 #   port: 443
 #   fallback: 127.0.0.1:8443   # Caddy (or your proxy) serving this relay's own name
+#   proxyFrom: [10.0.0.5]      # a load balancer in front that sends PROXY headers (HAProxy send-proxy-v2)
 
 # Several relay instances behind one load balancer (HAProxy routing by SNI) share their state in
 # PostgreSQL instead of relay.db; see docs/relay.md "State in PostgreSQL". \${ENV} is substituted.

@@ -1,11 +1,13 @@
 // Settings of a relay, stand-alone (relay.yaml) or embedded under `lifeline start` (`relayServer:`).
 import * as v from 'valibot';
+import { isAddressOrCidr } from '../address-list.js';
 import { nonEmpty } from './fields.js';
 
 const homeId = v.pipe(
   v.string(),
   v.regex(/^[a-z2-7]{26}$/, 'a home id (26 characters, printed by `lifeline start`)'),
 );
+const addressOrCidr = v.pipe(v.string(), v.check(isAddressOrCidr, 'an IP address or CIDR (e.g. 10.0.0.0/8)'));
 const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 /** Settings shared by the stand-alone and the embedded relay. */
@@ -80,6 +82,12 @@ export const RelaySettingsEntries = {
       ),
       /** Send the fallback a PROXY protocol v1 line, so it sees the client's address (Caddy: proxy_protocol). */
       proxyProtocol: v.optional(v.boolean(), false),
+      /**
+       * Load balancers in front of this port (addresses or CIDRs) that begin each connection with a
+       * PROXY protocol header (HAProxy `send-proxy-v2`): their client's address is the connection's
+       * source. They must send one; from anyone else a header is refused as not TLS.
+       */
+      proxyFrom: v.optional(v.array(addressOrCidr), []),
     }),
   ),
 };

@@ -2,10 +2,11 @@
 // `relayServer.passthrough` under `lifeline start`): one way to do it for both, so the embedded
 // relay passes TLS exactly as the stand-alone one does.
 import type net from 'node:net';
+import { addressList } from '../address-list.js';
 import type { Clock } from '../clock.js';
 import type { RelaySettings } from '../config/relay-settings.js';
 import type { Logger } from '../log.js';
-import { createPassthrough, type PassthroughRouter } from './passthrough.js';
+import { createPassthrough, type OwnTls, type PassthroughRouter } from './passthrough.js';
 import type { Relay } from './relay.js';
 
 export type PassthroughSettings = NonNullable<RelaySettings['passthrough']>;
@@ -22,14 +23,17 @@ export async function openPassthroughPort(opts: {
   relay: Relay;
   /** Who takes a name first; by default the relay (the link of the home that holds it). */
   router?: PassthroughRouter;
+  /** The relay's own HTTPS in this process, when `fallback` names it (stand-alone relay: ownTlsFallback). */
+  ownTls?: OwnTls | undefined;
   clock: Clock;
   log: Logger;
 }): Promise<PassthroughPort> {
   const { settings, relay } = opts;
   const server = createPassthrough({
     router: opts.router ?? relay,
-    fallback: fallbackOf(settings.fallback),
+    fallback: opts.ownTls ?? fallbackOf(settings.fallback),
     proxyProtocol: settings.proxyProtocol,
+    proxyFrom: settings.proxyFrom.length > 0 ? addressList(settings.proxyFrom) : undefined,
     limits: { connectsPerMinute: settings.connectsPerMinute },
     clock: opts.clock,
     log: opts.log,

@@ -3,10 +3,13 @@
 // every byte, the hello included, unchanged — to the link of the home that serves that name. The
 // relay holds no certificate for those names and so can neither read nor alter what passes: TLS
 // ends at the agent. A name no home serves goes to `fallback` (the relay's own HTTPS, e.g. Caddy
-// on another port) if configured, else gets a TLS `unrecognized_name` alert. So does an agent's
-// link offering ALPN `lifeline-link` whatever its name: behind a load balancer an agent dials with
-// its home's name as SNI (to land where its phones do), and that link is for the relay, never for
-// the home's pipe.
+// on another port, or the relay's own HTTPS in this process) if configured, else gets a TLS
+// `unrecognized_name` alert. So does an agent's link offering ALPN `lifeline-link` whatever its
+// name: behind a load balancer an agent dials with its home's name as SNI (to land where its phones
+// do), and that link is for the relay, never for the home's pipe. Behind a load balancer
+// (`proxyFrom`), each connection starts with a PROXY protocol header naming the client: that
+// address, not the balancer's, is its source for the limits here, for the home it is piped to,
+// and for the relay's own HTTPS.
 import net from 'node:net';
 import { LINK_ALPN } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
@@ -14,12 +17,22 @@ import type { Logger } from '../log.js';
 import { RateLimiter } from '../rate-limit.js';
 import { MAX_HELLO_BYTES, readClientHello } from './client-hello.js';
 import type { PassthroughTimings } from './passthrough-stream.js';
+import { type Endpoint, proxyLine, readProxyHeader } from './proxy-header.js';
 
 /** What the listener needs of the relay: which home's link serves a name. */
 export interface PassthroughRouter {
   /** Hands the connection over, or says why not (no home has that name, home offline, full). */
   pipe(name: string, socket: net.Socket, first: Buffer, source: string): { refused: string } | null;
 }
+
+export type PassthroughOutcome =
+  | 'piped'
+  | 'fallback'
+  | 'refused'
+  | 'not-tls'
+  | 'bad-proxy-header'
+  | 'timeout'
+  | 'limited';
 
 export interface PassthroughLimits {
   /** Connections a source may open per minute. */
@@ -40,21 +53,35 @@ export const DEFAULT_PASSTHROUGH_LIMITS: PassthroughLimits = {
   helloTimeoutMs: 10_000,
 };
 
+/**
+ * The relay's own HTTPS, served in this process: takes a connection whose hello was read (`first`),
+ * with the client it came from.
+ */
+export type OwnTls = (socket: net.Socket, first: Buffer, client: Endpoint) => void;
+
 export interface PassthroughOptions {
   router: PassthroughRouter;
   limits?: Partial<PassthroughLimits>;
-  /** host:port of the relay's own TLS (its own name): connections for any other name go there. */
-  fallback?: { host: string; port: number } | undefined;
+  /**
+   * The relay's own TLS (its own name): host:port of its server, or that server in this process.
+   * Connections for any other name no home takes go there.
+   */
+  fallback?: { host: string; port: number } | OwnTls | undefined;
   /**
    * Open each fallback connection with a PROXY protocol v1 line, so the relay's own TLS server
    * (Caddy) sees the client's address instead of the relay's, and its X-Forwarded-For is true.
    */
   proxyProtocol?: boolean | undefined;
+  /**
+   * Peers whose connections begin with a PROXY protocol header (the load balancer in front): the
+   * client it names is the connection's source. From other peers a header is not TLS.
+   */
+  proxyFrom?: ((address: string) => boolean) | undefined;
   clock: Clock;
   log: Logger;
   timings?: PassthroughTimings;
   /** Called with each connection's outcome, for the metrics. */
-  outcome?(what: 'piped' | 'fallback' | 'refused' | 'not-tls' | 'timeout' | 'limited'): void;
+  outcome?(what: PassthroughOutcome): void;
 }
 
 // TLS alert record: fatal (2), unrecognized_name (112) — what a server says for a name it lacks.
@@ -68,19 +95,25 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
   const outcome = opts.outcome ?? (() => {});
 
   const server = net.createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
-    const source = socket.remoteAddress ?? 'unknown';
-    const key = sourceKey(source);
     socket.on('error', () => socket.destroy());
-    if (
-      !rate.take(key) ||
-      (pending.get(key) ?? 0) >= limits.pendingPerSource ||
-      pendingTotal >= limits.pendingTotal
-    ) {
+    const peer: Endpoint = { address: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0 };
+    let local: Endpoint = { address: socket.localAddress ?? 'unknown', port: socket.localPort ?? 0 };
+    // Behind a trusted balancer the client is known once its header is read; until then the
+    // connection counts in the total only.
+    let client: Endpoint | undefined = opts.proxyFrom?.(peer.address) ? undefined : peer;
+    let key: string | undefined;
+    const enter = (address: string): boolean => {
+      const k = sourceKey(address);
+      if (!rate.take(k) || (pending.get(k) ?? 0) >= limits.pendingPerSource) return false;
+      pending.set(k, (pending.get(k) ?? 0) + 1);
+      key = k;
+      return true;
+    };
+    if (pendingTotal >= limits.pendingTotal || (client && !enter(client.address))) {
       outcome('limited');
       socket.destroy();
       return;
     }
-    pending.set(key, (pending.get(key) ?? 0) + 1);
     pendingTotal++;
     let settled = false;
     const settle = () => {
@@ -89,9 +122,11 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
       clearTimeout(timer);
       socket.removeListener('data', onData);
       socket.removeListener('close', settle);
-      const n = (pending.get(key) ?? 1) - 1;
-      if (n <= 0) pending.delete(key);
-      else pending.set(key, n);
+      if (key !== undefined) {
+        const n = (pending.get(key) ?? 1) - 1;
+        if (n <= 0) pending.delete(key);
+        else pending.set(key, n);
+      }
       pendingTotal--;
     };
     const timer = setTimeout(() => {
@@ -103,6 +138,29 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
     let buffered: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      if (!client) {
+        const header = readProxyHeader(buffered);
+        if (header.status === 'more') return;
+        if (header.status === 'bad') {
+          settle();
+          opts.log.info(`PROXY header from ${peer.address} refused: ${header.reason}`);
+          outcome('bad-proxy-header');
+          socket.destroy();
+          return;
+        }
+        client = header.client ?? peer;
+        local = header.local ?? local;
+        buffered = buffered.subarray(header.length);
+        if (!enter(client.address)) {
+          settle();
+          outcome('limited');
+          socket.destroy();
+          return;
+        }
+        if (buffered.length === 0) return;
+      }
+      const source = client.address;
+      const from = { client, local };
       const hello = readClientHello(buffered);
       if (hello.status === 'more' && buffered.length <= MAX_HELLO_BYTES + 1024) return;
       settle();
@@ -110,7 +168,7 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
       if (hello.status === 'sni' && !hello.alpn.includes(LINK_ALPN)) {
         const refused = opts.router.pipe(hello.name, socket, buffered, source);
         if (!refused) return outcome('piped');
-        if (opts.fallback) return toFallback(socket, buffered, opts, outcome);
+        if (opts.fallback) return toFallback(socket, buffered, from, opts, outcome);
         opts.log.info(`TLS for ${hello.name} from ${source} refused: ${refused.refused}`);
         outcome('refused');
         socket.end(UNRECOGNIZED_NAME);
@@ -120,7 +178,7 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
         outcome('not-tls');
         return socket.destroy();
       }
-      if (opts.fallback) return toFallback(socket, buffered, opts, outcome);
+      if (opts.fallback) return toFallback(socket, buffered, from, opts, outcome);
       outcome('refused');
       socket.end(UNRECOGNIZED_NAME);
     };
@@ -135,13 +193,19 @@ export function createPassthrough(opts: PassthroughOptions): net.Server {
 function toFallback(
   socket: net.Socket,
   first: Buffer,
+  from: { client: Endpoint; local: Endpoint },
   opts: PassthroughOptions,
   outcome: NonNullable<PassthroughOptions['outcome']>,
 ): void {
   outcome('fallback');
-  const to = opts.fallback as { host: string; port: number };
+  const to = opts.fallback;
+  if (!to) return;
+  if (typeof to === 'function') {
+    to(socket, first, from.client);
+    return;
+  }
   const up = net.connect(to.port, to.host);
-  if (opts.proxyProtocol) up.write(proxyLine(socket));
+  if (opts.proxyProtocol) up.write(proxyLine(from.client, from.local));
   const drop = () => {
     socket.destroy();
     up.destroy();
@@ -154,16 +218,6 @@ function toFallback(
   socket.pipe(up);
   up.pipe(socket);
   socket.resume();
-}
-
-/** A PROXY protocol v1 header (haproxy.org/download/2.9/doc/proxy-protocol.txt) for `socket`. */
-export function proxyLine(socket: net.Socket): string {
-  const plain = (a: string | undefined) => (a?.startsWith('::ffff:') ? a.slice(7) : a);
-  const src = plain(socket.remoteAddress);
-  const dst = plain(socket.localAddress);
-  const family = net.isIPv4(src ?? '') ? 4 : net.isIPv6(src ?? '') ? 6 : 0;
-  if (!src || !dst || family === 0 || net.isIP(dst) !== family) return 'PROXY UNKNOWN\r\n';
-  return `PROXY TCP${family} ${src} ${dst} ${socket.remotePort} ${socket.localPort}\r\n`;
 }
 
 /** Limits count per address, and per /64 for IPv6 (one subscriber usually holds a whole /64). */

@@ -54,7 +54,8 @@ beforeAll(async () => {
   const ports = { https: await freePort(), pass: await freePort() };
   // Release "lifeline-relay" in namespace "lifeline": pods lifeline-relay-0…2 under lifeline-relay-instances.
   const docs = renderChart(
-    { relay: { httpsPort: ports.https, passthroughPort: ports.pass } },
+    // HAProxy runs on loopback here, not in the pods' network.
+    { relay: { httpsPort: ports.https, passthroughPort: ports.pass, proxyFrom: ['127.0.0.1'] } },
     { release: 'lifeline-relay', namespace: 'lifeline' },
   );
   const relayYaml = configMap(docs, 'relay')['relay.yaml']!;

@@ -369,6 +369,15 @@ describe('HAProxy in front', () => {
     expect(defaults).not.toMatch(/ port /);
     expect(defaults).toContain('on-marked-down shutdown-sessions');
     expect(defaults).toContain('resolvers cluster init-addr none');
+    // Each connection, the checks' too, names its client in a PROXY v2 header the instances believe
+    // from the pods' network (relay.proxyFrom), so their limits count clients and stay at defaults.
+    expect(defaults).toContain(' send-proxy-v2 check-send-proxy ');
+    expect(config.passthrough?.proxyFrom).toEqual(['10.0.0.0/8']);
+    expect(config.limits.connectsPerMinute).toBe(60);
+    expect(config.passthrough?.connectsPerMinute).toBe(600);
+    expect(
+      relayYaml(renderChart({ relay: { proxyFrom: ['10.42.0.0/16'] } })).config.passthrough?.proxyFrom,
+    ).toEqual(['10.42.0.0/16']);
     expect(haproxySections(haproxyCfg(docs)).has('resolvers cluster')).toBe(true);
     expect(back).toEqual(expect.arrayContaining(['option httpchk', 'http-check send meth GET uri /healthz']));
   });

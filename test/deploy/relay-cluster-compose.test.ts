@@ -7,7 +7,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { waitFor } from '../harness/agent.js';
@@ -131,6 +133,13 @@ describe("the instances' relay.yaml", () => {
     );
     expect(defaults).not.toMatch(/ port /);
     expect(defaults).toContain('on-marked-down shutdown-sessions');
+    // Each connection names its client in a PROXY v2 header, the health checks' too, and the relays
+    // believe it from the compose network only.
+    expect(defaults).toContain(' send-proxy-v2 check-send-proxy ');
+    expect(relayConfig.passthrough?.proxyFrom).toEqual(['172.16.0.0/12', '192.168.0.0/16', '10.0.0.0/8']);
+    // So the limits count clients, and stay at the relay's own defaults.
+    expect(relayConfig.limits.connectsPerMinute).toBe(60);
+    expect(relayConfig.passthrough?.connectsPerMinute).toBe(600);
     expect(back).toEqual(expect.arrayContaining(['balance hash var(sess.sni)', 'hash-type consistent']));
     expect(haproxySections(haproxyText).get('frontend tls')).toContain(
       'tcp-request content set-var(sess.sni) req.ssl_sni,lower if { req.ssl_sni -m found }',
@@ -149,7 +158,7 @@ describe("HAProxy's configuration", () => {
 describe('run for real on loopback: three relays behind HAProxy, with the files of the compose topology', () => {
   const tmp = tempDir('lifeline-cluster-compose-');
   const stops: (() => Promise<void> | void)[] = [];
-  const ports = { tls: 0, stats: 0, relays: [] as { https: number; pass: number }[] };
+  const ports = { tls: 0, stats: 0, lb: 0, relays: [] as { https: number; pass: number }[] };
   const certFile = path.join(tmp.dir, 'tls.crt');
   afterAll(async () => {
     for (const s of stops.reverse()) await s();
@@ -173,6 +182,7 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
     });
     ports.tls = await freePort();
     ports.stats = await freePort();
+    ports.lb = await freePort();
     for (const name of RELAYS) {
       const p = { https: await freePort(), pass: await freePort() };
       ports.relays.push(p);
@@ -187,11 +197,15 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
           tls: { cert: certFile, key: path.join(tmp.dir, 'tls.key') },
         },
         data: path.join(tmp.dir, name),
+        // Prometheus's address, for the /metrics test below.
+        metrics: { allow: ['198.51.100.0/24'] },
         passthrough: {
           ...(single.passthrough as object),
           host: '127.0.0.1',
           port: p.pass,
           fallback: `127.0.0.1:${p.https}`,
+          // HAProxy runs here on loopback, not on the compose network.
+          proxyFrom: ['127.0.0.1'],
         },
       };
       const file = path.join(tmp.dir, `${name}.yaml`);
@@ -202,7 +216,9 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
     const cfg = haproxyText
       // maxconn 100000 needs ~200k descriptors (the compose file's ulimits); this sandbox allows fewer.
       .replace(/maxconn \d+/, 'maxconn 2000')
-      .replace('bind :8443', `bind 127.0.0.1:${ports.tls}`)
+      // A second way in, as from a network load balancer in front that names each client in a PROXY
+      // header (AWS NLB, a cloud LB): clients with public addresses, on a loopback-only machine.
+      .replace('bind :8443', `bind 127.0.0.1:${ports.tls}\n  bind 127.0.0.1:${ports.lb} accept-proxy`)
       .replace('bind :8404', `bind 127.0.0.1:${ports.stats}`)
       .replace(' resolvers docker', '')
       .replace(/server (relay-\d) relay-\d:8443/g, (_m, name: string) => {
@@ -252,6 +268,16 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
     expect(healthcheck('haproxy', 8404, ports.stats).status).toBe(0);
   });
 
+  it("judges /metrics of the relay's own name by the client HAProxy names, not by the hop to its listener", async () => {
+    const ca = readFileSync(certFile);
+    // A phone on the internet: refused (before, the pass-through's hop made it 127.0.0.1, admitted).
+    expect(await asClient(ports.lb, '203.0.113.7', '/metrics', ca)).toBe(403);
+    // The address metrics.allow lists (Prometheus): admitted.
+    expect(await asClient(ports.lb, '198.51.100.7', '/metrics', ca)).toBe(200);
+    // Everyone may ask for /healthz.
+    expect(await asClient(ports.lb, '203.0.113.7', '/healthz', ca)).toBe(200);
+  });
+
   it("reaches the relay's own HTTPS through HAProxy and the pass-through, with its certificate", async () => {
     const body = await new Promise<string>((resolve, reject) => {
       https
@@ -276,3 +302,21 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
     expect(JSON.parse(body)).toEqual({ ok: true });
   });
 });
+
+/** GET `pathname` of the relay's own name through HAProxy, as the client `client` (named by the balancer in front). */
+function asClient(lbPort: number, client: string, pathname: string, ca: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const raw = net.connect(lbPort, '127.0.0.1');
+    raw.write(`PROXY TCP4 ${client} 127.0.0.1 40000 443\r\n`);
+    const t = tls.connect({ socket: raw, servername: 'relay.test', ca });
+    let text = '';
+    t.on('secureConnect', () =>
+      t.write(`GET ${pathname} HTTP/1.1\r\nHost: relay.test\r\nConnection: close\r\n\r\n`),
+    );
+    t.on('data', (c: Buffer) => {
+      text += c.toString();
+    });
+    t.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0)));
+    t.on('error', reject);
+  });
+}

@@ -201,13 +201,15 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
           },
           data: path.join(tmp.dir, instance),
           homes: homes.map((h) => h.homeId),
-          // Everything comes from HAProxy's address: per-source limits would throttle the cluster.
+          // Every agent and phone here is 127.0.0.1 (HAProxy names each in a PROXY header): per-source
+          // limits would throttle the test's crowd of agents.
           limits: { connectsPerMinute: 10_000 },
           passthrough: {
             host: '127.0.0.1',
             port: passPort,
             fallback: `127.0.0.1:${ownPort}`,
             connectsPerMinute: 100_000,
+            proxyFrom: ['127.0.0.1'],
           },
           ...(opts.offline ? { offline: opts.offline } : {}),
           ...(opts.cluster === false
