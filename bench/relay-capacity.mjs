@@ -2,7 +2,9 @@
 // `lifeline relay`, `lifeline agent`, and two load generators (bench/relay-load.mjs) on their own
 // loopback addresses. Reports set-up rate per step, RSS of relay and agent per held session,
 // and ping round trips (phone → relay → agent → back) while the sessions are held.
-// CAPACITY_STEPS overrides the steps (e.g. CAPACITY_STEPS=500,2000,4000).
+// CAPACITY_STEPS overrides the steps (e.g. CAPACITY_STEPS=250,500,1000). One home holds at most
+// 1024 streams at the relay (MAX_STREAMS_PER_HOME in server/relay/relay.ts: its own devices'
+// sessions, a bound on memory), so the default steps stop at 1000; past it sessions are refused.
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +15,7 @@ import { cpuSeconds, freePort, rssKiB } from './system.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const STEPS = (process.env.CAPACITY_STEPS ?? '250,1000,2000').split(',').map(Number);
+const STEPS = (process.env.CAPACITY_STEPS ?? '250,500,1000').split(',').map(Number);
 const GENERATORS = 2;
 
 const rssMiB = (pid) => rssKiB(pid) / 1024;
