@@ -4,8 +4,6 @@
 // address (a pod's), and Debian's HAProxy runs the rendered haproxy.cfg. HAProxy must find the
 // instances by name, find them healthy through their pass-through port, route the relay's own name
 // to one, and take a killed instance out.
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -14,6 +12,7 @@ import { stringify } from 'yaml';
 import { waitFor } from '../harness/agent.js';
 import { startBind, type TestBind } from '../harness/bind.js';
 import { freePort, startCli } from '../harness/cli.js';
+import { runHaproxy } from '../harness/haproxy.js';
 import { tempDir } from '../harness/temp.js';
 import { selfSignedCertificate } from '../harness/tls.js';
 import { loadRelayYaml, renderChart } from './cluster-files.js';
@@ -105,32 +104,8 @@ beforeAll(async () => {
       // maxconn 100000 needs ~200k descriptors (a container has them); this sandbox allows fewer.
       .replace(/maxconn \d+/, 'maxconn 2000'),
   );
-  let said = '';
-  const haproxy: ChildProcess = spawn('haproxy', ['-db', '-f', cfgFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  haproxy.stdout?.on('data', (d) => (said += d));
-  haproxy.stderr?.on('data', (d) => (said += d));
-  stops.push(
-    () =>
-      new Promise<void>((r) => {
-        if (haproxy.exitCode !== null) return r();
-        haproxy.once('exit', () => r());
-        haproxy.kill('SIGTERM');
-      }),
-  );
-  await waitFor(
-    () =>
-      haproxy.exitCode === null &&
-      fetch(`http://127.0.0.1:${statsPort}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    10_000,
-    'HAProxy listening',
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}; HAProxy said:\n${said}`);
-  });
+  const haproxy = await runHaproxy({ file: cfgFile }, statsPort);
+  stops.push(haproxy.stop);
 }, 120_000);
 
 const viaHaproxy = () =>

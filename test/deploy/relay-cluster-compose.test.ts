@@ -4,7 +4,7 @@
 // pulled, so the file is read as compose reads it (YAML merge keys resolved) and checked for what
 // would break the topology; then its relay.yaml and haproxy.cfg run for real — three `lifeline relay`
 // processes behind Debian's HAProxy on loopback, with the compose file's own health-check commands.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { waitFor } from '../harness/agent.js';
 import { freePort, startCli } from '../harness/cli.js';
+import { runHaproxy } from '../harness/haproxy.js';
 import { tempDir } from '../harness/temp.js';
 import { selfSignedCertificate } from '../harness/tls.js';
 import { haproxyCheck, haproxySections, loadRelayYaml } from './cluster-files.js';
@@ -227,30 +228,8 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
       });
     const cfgFile = path.join(tmp.dir, 'haproxy.cfg');
     writeFileSync(cfgFile, cfg);
-    const haproxy = spawn('haproxy', ['-db', '-f', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let said = '';
-    haproxy.stdout.on('data', (d) => (said += d));
-    haproxy.stderr.on('data', (d) => (said += d));
-    stops.push(
-      () =>
-        new Promise<void>((r) => {
-          if (haproxy.exitCode !== null) return r();
-          haproxy.once('exit', () => r());
-          haproxy.kill('SIGTERM');
-        }),
-    );
-    await waitFor(
-      () =>
-        haproxy.exitCode === null &&
-        fetch(`http://127.0.0.1:${ports.stats}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      10_000,
-      'HAProxy listening',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; HAProxy said:\n${said}`);
-    });
+    const haproxy = await runHaproxy({ file: cfgFile }, ports.stats);
+    stops.push(haproxy.stop);
   }, 90_000);
 
   it("passes each relay's compose health check, and fails it when nothing answers", async () => {

@@ -39,14 +39,7 @@ export interface HaproxyOptions {
 
 export async function startHaproxy(opts: HaproxyOptions): Promise<TestHaproxy> {
   const [port, healthPort] = [await freePort(), await freePort()];
-  const tmp = tempDir('lifeline-haproxy-');
-  let file = HAPROXY_CFG;
-  if (opts.edit) {
-    file = path.join(tmp.dir, 'haproxy.cfg');
-    writeFileSync(file, opts.edit(readFileSync(HAPROXY_CFG, 'utf8')));
-  }
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
     LIFELINE_LB_BIND: `127.0.0.1:${port}`,
     LIFELINE_LB_HEALTH: `127.0.0.1:${healthPort}`,
     LIFELINE_RELAY_NAME: opts.relayName,
@@ -54,26 +47,9 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<TestHaproxy> {
   opts.relays.forEach((r, i) => {
     env[`LIFELINE_RELAY${i + 1}`] = r;
   });
-  const child: ChildProcess = spawn(HAPROXY_BIN, ['-f', file, '-db'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d));
-  child.stderr?.on('data', (d: Buffer) => (out += d));
+  const cfg = opts.edit ? { text: opts.edit(readFileSync(HAPROXY_CFG, 'utf8')) } : { file: HAPROXY_CFG };
+  const run = await runHaproxy(cfg, healthPort, env);
   const health = `http://127.0.0.1:${healthPort}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}:\n${out}`);
-    try {
-      if ((await fetch(`${health}/healthz`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`haproxy did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return {
     port,
     healthPort,
@@ -86,16 +62,66 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<TestHaproxy> {
         up[m[1]!] = m[2] === '1';
       return up;
     },
-    output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          tmp.remove();
-          resolve();
-        };
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', done);
-        child.kill('SIGTERM');
-      }),
+    output: run.output,
+    stop: run.stop,
   };
+}
+
+export interface RunningHaproxy {
+  /** What HAProxy has said on stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, resolved once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's HAProxy in the foreground on a config file (or text, written to a temp file), with `env`
+ * added to this process's environment; resolves once `statsPort` answers /healthz (monitor-uri).
+ */
+export async function runHaproxy(
+  cfg: { file: string } | { text: string },
+  statsPort: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningHaproxy> {
+  const tmp = tempDir('lifeline-haproxy-');
+  let file: string;
+  if ('file' in cfg) file = cfg.file;
+  else {
+    file = path.join(tmp.dir, 'haproxy.cfg');
+    writeFileSync(file, cfg.text);
+  }
+  const child: ChildProcess = spawn(HAPROXY_BIN, ['-f', file, '-db'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d));
+  child.stderr?.on('data', (d: Buffer) => (out += d));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        tmp.remove();
+        resolve();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', done);
+      child.kill('SIGTERM');
+    });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      tmp.remove();
+      throw new Error(`haproxy exited with ${child.exitCode}:\n${out}`);
+    }
+    try {
+      if ((await fetch(`http://127.0.0.1:${statsPort}/healthz`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      tmp.remove();
+      throw new Error(`haproxy did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { output: () => out, stop };
 }

@@ -2,7 +2,6 @@
 // HAProxy's address. With `send-proxy-v2` (or `send-proxy`) and the relay's `passthrough.proxyFrom`,
 // the home's agent still learns each phone's own address with its stream: its per-source admission
 // limits and lock-outs count phones, not the balancer. Phones here are distinct loopback addresses.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import type { CapabilityFactory } from '../../../server/agent/capabilities.js';
 import type { HttpsProvider } from '../../../server/agent/tls/https.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
 import { freePort } from '../../harness/cli.js';
+import { runHaproxy } from '../../harness/haproxy.js';
 import { startPassthrough, type TestPassthrough } from '../../harness/passthrough.js';
 import { linkOf, linkUp, startTestRelay, type TestRelay } from '../../harness/relay.js';
 import { staticHttps } from '../../harness/static-https.js';
@@ -97,30 +97,8 @@ frontend stats
   monitor-uri /healthz
 `,
   );
-  let said = '';
-  const haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-  haproxy.stdout.on('data', (d) => (said += d));
-  haproxy.stderr.on('data', (d) => (said += d));
-  stops.push(
-    () =>
-      new Promise<void>((r) => {
-        if (haproxy.exitCode !== null) return r();
-        haproxy.once('exit', () => r());
-        haproxy.kill('SIGTERM');
-      }),
-  );
-  await waitFor(
-    () =>
-      haproxy.exitCode === null &&
-      fetch(`http://127.0.0.1:${ports.stats}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    10_000,
-    'HAProxy listening',
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}; HAProxy said:\n${said}`);
-  });
+  const haproxy = await runHaproxy({ file: cfg }, ports.stats);
+  stops.push(haproxy.stop);
 }, 60_000);
 
 afterAll(async () => {
