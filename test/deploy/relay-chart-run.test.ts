@@ -5,7 +5,6 @@
 // instances by name, find them healthy through their pass-through port, route the relay's own name
 // to one, and take a killed instance out.
 import { readFileSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -13,6 +12,7 @@ import { waitFor } from '../harness/agent.js';
 import { startBind, type TestBind } from '../harness/bind.js';
 import { freePort, startCli } from '../harness/cli.js';
 import { runHaproxy } from '../harness/haproxy.js';
+import { httpsGetText } from '../harness/https-get.js';
 import { tempDir } from '../harness/temp.js';
 import { selfSignedCertificate } from '../harness/tls.js';
 import { loadRelayYaml, renderChart } from './cluster-files.js';
@@ -109,26 +109,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const viaHaproxy = () =>
-  new Promise<string>((resolve, reject) => {
-    https
-      .get(
-        {
-          host: '127.0.0.1',
-          port: tlsPort,
-          servername: 'relay.test',
-          ca: readFileSync(certFile),
-          path: '/healthz',
-        },
-        (res) => {
-          let b = '';
-          res.on('data', (c: Buffer) => {
-            b += c.toString();
-          });
-          res.on('end', () => resolve(b));
-        },
-      )
-      .on('error', reject);
-  });
+  httpsGetText({ port: tlsPort, servername: 'relay.test', ca: readFileSync(certFile), path: '/healthz' });
 
 it('finds the running instances by their DNS names and marks them up by /healthz; the rest stay out', async () => {
   const states = await waitFor(async () => {

@@ -6,7 +6,6 @@
 // processes behind Debian's HAProxy on loopback, with the compose file's own health-check commands.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -15,6 +14,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { waitFor } from '../harness/agent.js';
 import { freePort, startCli } from '../harness/cli.js';
 import { runHaproxy } from '../harness/haproxy.js';
+import { httpsGetText } from '../harness/https-get.js';
 import { tempDir } from '../harness/temp.js';
 import { selfSignedCertificate } from '../harness/tls.js';
 import { haproxyCheck, haproxySections, loadRelayYaml } from './cluster-files.js';
@@ -258,25 +258,11 @@ describe('run for real on loopback: three relays behind HAProxy, with the files 
   });
 
   it("reaches the relay's own HTTPS through HAProxy and the pass-through, with its certificate", async () => {
-    const body = await new Promise<string>((resolve, reject) => {
-      https
-        .get(
-          {
-            host: '127.0.0.1',
-            port: ports.tls,
-            servername: 'relay.test',
-            ca: readFileSync(certFile),
-            path: '/healthz',
-          },
-          (res) => {
-            let b = '';
-            res.on('data', (c: Buffer) => {
-              b += c.toString();
-            });
-            res.on('end', () => resolve(b));
-          },
-        )
-        .on('error', reject);
+    const body = await httpsGetText({
+      port: ports.tls,
+      servername: 'relay.test',
+      ca: readFileSync(certFile),
+      path: '/healthz',
     });
     expect(JSON.parse(body)).toEqual({ ok: true });
   });

@@ -14,6 +14,7 @@ import tls from 'node:tls';
 import { loadOrCreateAgentIdentity } from '../../server/agent/identity.js';
 import { freePort } from './cli.js';
 import { repoRoot, startHaproxy, type TestHaproxy } from './haproxy.js';
+import { httpsGetText } from './https-get.js';
 import { tempDir } from './temp.js';
 import { makeCerts, type TestCerts } from './tls.js';
 
@@ -387,13 +388,5 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
 }
 
 function httpsText(port: number, pathname: string, ca: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    https
-      .get({ host: '127.0.0.1', servername: RELAY_NAME, port, path: pathname, ca, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
+  return httpsGetText({ servername: RELAY_NAME, port, path: pathname, ca, agent: false });
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, expect, it } from 'vitest';
 import { freePort, startCli } from '../../harness/cli.js';
+import { httpsGetText } from '../../harness/https-get.js';
 import { tempDir } from '../../harness/temp.js';
 import { makeCerts } from '../../harness/tls.js';
 
@@ -53,20 +54,7 @@ it('passes TLS by name: names no home holds go to the fallback, which alone hold
   // The fallback answered with the relay's own certificate, which is not for that name.
   expect(alert).toMatch(/does not match certificate/i);
 
-  const body = await new Promise<string>((resolve, reject) => {
-    https
-      .get(
-        { host: '127.0.0.1', port: passPort, servername: 'relay.test', ca: certs.ca, path: '/' },
-        (res) => {
-          let b = '';
-          res.on('data', (c: Buffer) => {
-            b += c.toString();
-          });
-          res.on('end', () => resolve(b));
-        },
-      )
-      .on('error', reject);
-  });
+  const body = await httpsGetText({ port: passPort, servername: 'relay.test', ca: certs.ca, path: '/' });
   expect(body).toBe('relay itself');
 });
 
