@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from './system.mjs';
+import { loadTestModule } from './test-code.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/lifeline.js', import.meta.url));
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -49,29 +50,14 @@ async function startPostgres(dir) {
 async function startPushSink(dir) {
   const key = path.join(dir, 'push.key');
   const cert = path.join(dir, 'push.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { selfSignedCertificate } = await loadTestModule('harness', 'tls');
+  selfSignedCertificate({
+    certFile: cert,
+    keyFile: key,
+    subject: '127.0.0.1',
+    altNames: ['IP:127.0.0.1'],
+    days: 1,
+  });
   const seen = new Map();
   const server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
     const chunks = [];
