@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadOrCreateAgentIdentity } from '../dist/server/agent/identity.js';
 import { latencyRows, round } from './stats.mjs';
-import { cpuSeconds, freePort, rssKiB } from './system.mjs';
+import { cpuSeconds, freePort, rssKiB, waitHttp } from './system.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -19,17 +19,6 @@ const STEPS = (process.env.CAPACITY_STEPS ?? '250,500,1000').split(',').map(Numb
 const GENERATORS = 2;
 
 const rssMiB = (pid) => rssKiB(pid) / 1024;
-
-async function waitHttp(url, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
-    await sleep(100);
-  }
-}
 
 function lifeline(args, env = {}) {
   return spawn(process.execPath, [path.join(root, 'bin/lifeline.js'), ...args], {

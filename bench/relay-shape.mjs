@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { latencyRows, round } from './stats.mjs';
-import { cpuSeconds, freePort, rssKiB } from './system.mjs';
+import { cpuSeconds, freePort, rssKiB, waitHttp } from './system.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -26,17 +26,6 @@ const CALIBRATE_RATE = Number(process.env.SHAPE_CALIBRATE_RATE ?? 1000);
 /** Loopback sources per generator: the relay's limits count per address. */
 const SOURCES = 8;
 const addresses = (base) => Array.from({ length: SOURCES }, (_, i) => `127.0.0.${base + i}`).join(',');
-
-async function waitHttp(url, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
-    await sleep(100);
-  }
-}
 
 function generator(file, args) {
   const child = fork(path.join(root, 'bench', file), args, {

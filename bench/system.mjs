@@ -1,5 +1,5 @@
-// What benchmarks read of this machine: a free loopback port, and a process's CPU time and resident
-// memory from /proc — read from outside, so nothing of the benchmark's own process is counted.
+// What benchmarks read of this machine: a free loopback port, whether a URL answers yet, and a
+// process's CPU time and resident memory from /proc — read from outside, so nothing of the benchmark's own process is counted.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
@@ -11,6 +11,18 @@ export const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+
+/** Resolves once `url` answers 2xx; throws after `timeoutMs`. */
+export async function waitHttp(url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** The process's resident memory, in KiB. */
 export function rssKiB(pid) {
