@@ -1,51 +1,18 @@
-// Push throughput of a relay cluster: N `lifeline relay` processes sharing one PostgreSQL (a
-// private server: Debian's postgresql, initdb in a temp folder) drain one queue of pushes into a
-// local HTTPS push service that answers 201. Measured from the moment the rows are queued to the
-// last push received, for 1 and 3 instances; every push must arrive exactly once.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Push throughput of a relay cluster: N `lifeline relay` processes sharing one PostgreSQL (the
+// tests' private server, test/harness/postgres.ts) drain one queue of pushes into a local HTTPS
+// push service that answers 201. Measured from the moment the rows are queued to the last push
+// received, for 1 and 3 instances; every push must arrive exactly once.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from './system.mjs';
 import { loadTestModule } from './test-code.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/lifeline.js', import.meta.url));
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const PUSHES = 3000;
-
-async function startPostgres(dir) {
-  const data = path.join(dir, 'pg');
-  chmodSync(dir, 0o755);
-  const root = process.getuid() === 0;
-  const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  if (root && spawnSync('id', ['postgres']).status !== 0)
-    spawnSync('useradd', ['--system', '--no-create-home', 'postgres']);
-  const who = root ? { uid: id('-u'), gid: id('-g') } : {};
-  if (root) chownSync(dir, who.uid, who.gid);
-  execFileSync(path.join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync'], {
-    stdio: 'ignore',
-    ...who,
-  });
-  const port = await freePort();
-  const child = spawn(
-    path.join(PG_BIN, 'postgres'),
-    ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off'],
-    { stdio: 'ignore', ...who },
-  );
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    if (
-      spawnSync(path.join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q']).status === 0
-    )
-      break;
-    if (i > 200) throw new Error('postgres did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, child };
-}
 
 async function startPushSink(dir) {
   const key = path.join(dir, 'push.key');
@@ -120,9 +87,10 @@ async function round(dir, instances, db, sink) {
 }
 
 export async function relayClusterBench() {
+  const { PG_BIN, startPostgres } = await loadTestModule('harness', 'postgres');
   if (!existsSync(path.join(PG_BIN, 'postgres'))) return [];
   const dir = mkdtempSync(path.join(tmpdir(), 'lifeline-bench-cluster-'));
-  const db = await startPostgres(dir);
+  const db = await startPostgres();
   const sink = await startPushSink(dir);
   const rows = [];
   try {
@@ -143,7 +111,7 @@ export async function relayClusterBench() {
       });
     }
   } finally {
-    db.child.kill('SIGKILL');
+    await db.close();
     sink.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
