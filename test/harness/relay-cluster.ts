@@ -97,12 +97,20 @@ interface Proc {
   stop(): Promise<void>;
 }
 
-function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 30_000): Promise<Proc> {
+/** Every process the harness spawned, ready or not: whatever happens, none outlives the cluster. */
+function start(
+  spawned: ChildProcess[],
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 30_000,
+): Promise<Proc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    spawned.push(child);
     let out = '';
     let done = false;
     const timer = setTimeout(() => {
@@ -149,9 +157,19 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
   const relayCerts: TestCerts = makeCerts();
   const homeCerts: TestCerts = makeCerts({ dns: names });
   const procs: Proc[] = [];
+  const spawned: ChildProcess[] = [];
   let lb: TestHaproxy | undefined;
   const stop = async () => {
     await Promise.all(procs.map((p) => p.stop()));
+    // Those that never got ready (a start that failed while others were still starting).
+    for (const c of spawned) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await Promise.all(
+      spawned.map((c) =>
+        c.exitCode !== null || c.signalCode !== null
+          ? undefined
+          : new Promise<void>((r) => c.once('exit', () => r())),
+      ),
+    );
     await lb?.stop();
     relayCerts.remove();
     homeCerts.remove();
@@ -219,7 +237,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         }),
       );
       const run = async () => {
-        const p = await start(['relay', '-c', file], relayEnv, /TLS pass-through .*\n/);
+        const p = await start(spawned, ['relay', '-c', file], relayEnv, /TLS pass-through .*\n/);
         procs.push(p);
         return p;
       };
@@ -296,6 +314,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         }),
       );
       h.proc = await start(
+        spawned,
         ['agent', '-c', file],
         { NODE_EXTRA_CA_CERTS: agentCas, LIFELINE_LOG: opts.agentLog ?? 'warn' },
         /Lifeline is running/,
@@ -382,7 +401,8 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
       stop,
     };
   } catch (err) {
-    await stop();
+    // The first failure is the one to tell, not one from tidying up after it.
+    await stop().catch(() => {});
     throw err;
   }
 }
