@@ -46,7 +46,7 @@ export interface ClusterHome {
   /** The agent's lifeline.yaml (for `lifeline pair -c`). */
   configFile: string;
   /** The agent's own plain listener on 127.0.0.1 (the LAN path: pairing without any relay). */
-  listenPort: number;
+  lanUrl: string;
 }
 
 export interface RelayCluster {
@@ -195,7 +195,9 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         homeId: identity.id,
         dir,
         configFile: path.join(dir, 'lifeline.yaml'),
-        listenPort: await freePort(),
+        // Known once the agent runs: it binds port 0 (a port picked early and bound later can be
+        // taken in between by any outgoing connection's ephemeral port).
+        lanUrl: '',
       });
     }
     // Agents trust both: the relays' (as a public CA) and their own (to tell, dialling their name
@@ -297,7 +299,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         file,
         JSON.stringify({
           home: { name: h.name },
-          listen: { host: '127.0.0.1', port: h.listenPort },
+          listen: { host: '127.0.0.1', port: 0 },
           relay: { url: `wss://${RELAY_NAME}:${lbPort}` },
           tls: {
             name: h.name,
@@ -321,6 +323,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
         60_000,
       );
       procs.push(h.proc);
+      h.lanUrl = /Lifeline is running: (\S+)/.exec(h.proc.output())?.[1] ?? '';
     };
     await Promise.all(
       Array.from({ length: opts.startConcurrency ?? 4 }, async () => {
@@ -355,12 +358,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
     return {
       lb,
       relays,
-      homes: homes.map(({ name, homeId, configFile, listenPort }) => ({
-        name,
-        homeId,
-        configFile,
-        listenPort,
-      })),
+      homes,
       reach,
       async hold(home) {
         const s = tls.connect({ host: '127.0.0.1', port: lbPort, servername: home.name, ca: homeCerts.ca });

@@ -61,14 +61,7 @@ beforeAll(async () => {
   // A phone per home, paired on the LAN (no relay involved), subscribed to home's notifications:
   // the subscriptions and sealed notices then reach the shared store over each home's link.
   for (const h of cluster.homes) {
-    const pair = await runCli([
-      'pair',
-      '-c',
-      h.configFile,
-      '--json',
-      '--url',
-      `http://127.0.0.1:${h.listenPort}`,
-    ]);
+    const pair = await runCli(['pair', '-c', h.configFile, '--json', '--url', h.lanUrl]);
     const link = (JSON.parse(pair.stdout) as { link: string }).link;
     const client = await pairWithLink(link, `phone of ${h.name}`);
     const sub = push.subscription(h.name);
