@@ -1,5 +1,6 @@
 // Runs the real `lifeline` executable (bin/lifeline.js on the built dist/).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -103,13 +104,41 @@ export function startCli(
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The first port the kernel hands out on its own (outgoing connections, bind to port 0). */
+const EPHEMERAL_LOW = (() => {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+})();
+/** Each test worker picks from its own slice, so two workers never hand out the same port. */
+const SLICE = 1000;
+const slices = Math.max(1, Math.floor((EPHEMERAL_LOW - 10_000) / SLICE));
+const sliceLow = 10_000 + ((Number(process.env.VITEST_POOL_ID ?? 1) - 1) % slices) * SLICE;
+const handedOut = new Set<number>();
+
+const bindable = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+
+/**
+ * A port free now, for a server the test starts later (often in another process). It comes from
+ * below the kernel's ephemeral range: a port from that range can be taken, between this pick and
+ * the bind, by any outgoing connection's source port — with several relays, agents and HAProxy
+ * connecting at once, that happened ("address already in use").
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    if (handedOut.size >= SLICE * 0.9) handedOut.clear();
+    const port = sliceLow + Math.floor(Math.random() * SLICE);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port in ${sliceLow}–${sliceLow + SLICE - 1}`);
 }

@@ -9,6 +9,7 @@ import { httpsTransport } from '../../server/relay/push-sender.js';
 import { Relay } from '../../server/relay/relay.js';
 import type { RelayLinkInfo } from '../../shared/protocol/vocabulary.js';
 import { type TestAgent, waitFor } from './agent.js';
+import { freePort } from './cli.js';
 import { tempDir } from './temp.js';
 
 export interface TestRelay {
@@ -46,7 +47,9 @@ export async function startTestRelay(opts: {
     const address = await app.listen({ host: '127.0.0.1', port });
     return { relay, app, url: address };
   };
-  const first = await make(0);
+  // A port from below the ephemeral range (freePort): restart() binds it again, and a port from
+  // that range can be taken meanwhile by an outgoing connection (the agent's own redials).
+  const first = await make(await freePort());
   let running = true;
   const t: TestRelay = {
     ...first,
