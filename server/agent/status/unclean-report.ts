@@ -29,13 +29,23 @@ export interface SettleTiming {
 export const SETTLE: SettleTiming = { minMs: 10_000, maxMs: 120_000, everyMs: 2_000 };
 const PENDING_KEY = 'status.uncleanPending';
 
-/** Containers that are not well since the host came back: restarting or looping, unhealthy, or died after it booted. */
-export function troubled(list: readonly ContainerInfo[], since: number): Troubled[] {
+/**
+ * Containers that are not well since the host came back: restarting or looping, unhealthy, or died
+ * after it booted. `restarted`: containers seen restarting during the settle window — one that
+ * crashes and is restarted over and over is `running` for a moment in each round, and a single
+ * look may fall in that moment.
+ */
+export function troubled(
+  list: readonly ContainerInfo[],
+  since: number,
+  restarted: ReadonlySet<string> = new Set(),
+): Troubled[] {
   const out: Troubled[] = [];
   for (const c of list) {
     const container = `${c.engine}/${c.name}`;
     const base = { container, state: c.state, exitCode: c.exitCode };
-    if (c.state === 'restarting' || c.looping) out.push({ ...base, why: 'restarting' });
+    if (c.state === 'restarting' || c.looping || restarted.has(container))
+      out.push({ ...base, why: 'restarting' });
     else if (c.health === 'unhealthy') out.push({ ...base, why: 'unhealthy' });
     else if (
       (c.state === 'exited' || c.state === 'dead') &&
@@ -70,6 +80,10 @@ export function uncleanEvent(stop: UncleanStop, containers: Troubled[]) {
 
 export class UncleanReport {
   private timer: NodeJS.Timeout | null = null;
+  /** Each container's restart count when first seen during the settle window. */
+  private readonly firstRestarts = new Map<string, number>();
+  /** Containers seen restarting (in that state, or their restart count grew) during the window. */
+  private readonly restarted = new Set<string>();
 
   constructor(
     private readonly ctx: Pick<AgentContext, 'state' | 'events' | 'kv' | 'clock' | 'config' | 'hostBootAt'>,
@@ -88,10 +102,11 @@ export class UncleanReport {
     }
     const check = () => {
       this.timer = null;
+      this.watchRestarts();
       const elapsed = this.ctx.clock.now() - stop.backAt;
       if (elapsed >= this.timing.maxMs || (elapsed >= this.timing.minMs && this.settled())) {
         const since = stop.hostRebooted ? this.ctx.hostBootAt : stop.lastSeenAt;
-        this.say(stop, troubled(this.containers(), since));
+        this.say(stop, troubled(this.containers(), since, this.restarted));
         return;
       }
       this.timer = setTimeout(check, this.timing.everyMs);
@@ -102,6 +117,16 @@ export class UncleanReport {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private watchRestarts(): void {
+    for (const c of this.containers()) {
+      const container = `${c.engine}/${c.name}`;
+      const first = this.firstRestarts.get(container);
+      if (first === undefined) this.firstRestarts.set(container, c.restartCount);
+      if (c.state === 'restarting' || (first !== undefined && c.restartCount > first))
+        this.restarted.add(container);
+    }
   }
 
   private containers(): ContainerInfo[] {
