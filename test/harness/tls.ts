@@ -19,23 +19,13 @@ export function makeCerts(opts: { dns?: string[] } = {}): TestCerts {
   const tmp = tempDir('lifeline-tls-');
   const f = (n: string) => path.join(tmp.dir, n);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    f('ca.key'),
-    '-out',
-    f('ca.pem'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=Lifeline test CA',
-  );
+  selfSignedCertificate({
+    certFile: f('ca.pem'),
+    keyFile: f('ca.key'),
+    subject: 'Lifeline test CA',
+    altNames: [],
+    days: 2,
+  });
   ssl(
     'req',
     '-newkey',
@@ -81,7 +71,8 @@ export function makeCerts(opts: { dns?: string[] } = {}): TestCerts {
 
 /**
  * A self-signed EC P-256 certificate written to `certFile` / `keyFile`, for `subject` (CN) and
- * `altNames` (the subjectAltName entries, e.g. `DNS:home.test`, `IP:127.0.0.1`), valid `days` days.
+ * `altNames` (the subjectAltName entries, e.g. `DNS:home.test`, `IP:127.0.0.1`; none for a CA),
+ * valid `days` days.
  */
 export function selfSignedCertificate(opts: {
   certFile: string;
@@ -108,8 +99,7 @@ export function selfSignedCertificate(opts: {
       String(opts.days),
       '-subj',
       `/CN=${opts.subject}`,
-      '-addext',
-      `subjectAltName=${opts.altNames.join(',')}`,
+      ...(opts.altNames.length > 0 ? ['-addext', `subjectAltName=${opts.altNames.join(',')}`] : []),
     ],
     { stdio: 'pipe' },
   );
