@@ -142,3 +142,24 @@ export async function freePort(): Promise<number> {
   }
   throw new Error(`no free port in ${sliceLow}–${sliceLow + SLICE - 1}`);
 }
+
+/**
+ * Starts a server on a free port, and on another if that one was taken between the pick and the
+ * bind: `launch(port)` starts it, `undo()` stops what a failed launch left. Throws the last failure.
+ */
+export async function launchOnFreePort(
+  launch: (port: number) => Promise<void>,
+  undo: () => Promise<void>,
+  tries: number,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      await launch(port);
+      return port;
+    } catch (err) {
+      await undo();
+      if (attempt >= tries) throw err;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
-import { freePort } from './cli.js';
+import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
 export const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
@@ -49,18 +49,18 @@ export async function startMosquitto(): Promise<Broker> {
       c.kill('SIGKILL');
     });
   };
-  for (let attempt = 0; ; attempt++) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (err) {
-      await stop();
-      if (attempt >= 3) {
-        tmp.remove();
-        throw err;
-      }
-    }
+  try {
+    await launchOnFreePort(
+      (p) => {
+        port = p;
+        return launch();
+      },
+      stop,
+      4,
+    );
+  } catch (err) {
+    tmp.remove();
+    throw err;
   }
   return {
     address: `127.0.0.1:${port}`,

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
-import { freePort } from './cli.js';
+import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
 export const PG_BIN = process.env.LIFELINE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -94,18 +94,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     // Its backends outlive a killed postmaster for a moment; the next start waits on the port.
     await new Promise((r) => setTimeout(r, 200));
   };
-  for (let attempt = 0; ; attempt++) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (err) {
-      await stop();
-      if (attempt >= 2) {
-        tmp.remove();
-        throw err;
-      }
-    }
+  try {
+    await launchOnFreePort(
+      (p) => {
+        port = p;
+        return launch();
+      },
+      stop,
+      3,
+    );
+  } catch (err) {
+    tmp.remove();
+    throw err;
   }
   return {
     url: `postgres://${USER}@127.0.0.1:${port}/postgres`,

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'no
 import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './cli.js';
+import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
 export const NUT_DRIVER = process.env.NUT_DUMMY_UPS_PATH ?? '/lib/nut/dummy-ups';
@@ -178,16 +178,14 @@ export async function startUpsd(opts: UpsdOptions): Promise<Upsd> {
 
   try {
     for (const u of opts.upses) await startDriver(u.name);
-    for (let attempt = 0; ; attempt++) {
-      port = await freePort();
-      try {
-        await launch();
-        break;
-      } catch (err) {
-        await kill(upsd);
-        if (attempt >= 3) throw err;
-      }
-    }
+    await launchOnFreePort(
+      (p) => {
+        port = p;
+        return launch();
+      },
+      () => kill(upsd),
+      4,
+    );
   } catch (err) {
     await closeAll();
     tmp.remove();
