@@ -1,6 +1,5 @@
 // `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
 import { createAgent } from '../agent/agent.js';
-import { composeAgentWithRelay } from '../compose.js';
 import { standbyBaseUrl } from '../config/public-url.js';
 import { createLogger } from '../log.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
@@ -25,7 +24,8 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
   const options = { loaded, log, ...(port !== undefined ? { port } : {}) };
   const composed =
     mode === 'start'
-      ? await composeAgentWithRelay(options)
+      ? // The embedded relay's modules (and pg, web-push) load only for `lifeline start`.
+        await (await import('../compose.js')).composeAgentWithRelay(options)
       : await createAgent(options).then((agent) => ({
           agent,
           listen: () => agent.listen(),

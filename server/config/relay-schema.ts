@@ -2,8 +2,8 @@
 import path from 'node:path';
 import * as v from 'valibot';
 import { nonEmpty } from './fields.js';
-import { parseYamlWithSchema, readConfigText } from './load.js';
 import { RelaySettingsEntries } from './relay-settings.js';
+import { parseYamlWithSchema, readConfigText } from './yaml-file.js';
 
 export const RelayConfigSchema = v.strictObject({
   listen: v.optional(

@@ -26,7 +26,6 @@ import {
   type PushTransport,
   type VapidKeys,
 } from './push-sender.js';
-import { PgState } from './state/pg-state.js';
 import { SqliteState } from './state/sqlite-state.js';
 import type { NewQueueRow, RelayState } from './state/state.js';
 import { StoreGuard } from './state/store-guard.js';
@@ -114,8 +113,12 @@ export class Relay implements PassthroughRouter {
       () => gauges?.() ?? { links: 0, sessions: 0, pipes: 0, buffered: 0, homes: 0, online: 0, queued: 0 },
     );
     const guard = new StoreGuard(clock, log.child('store'), () => metrics.storeErrors.inc());
+    // The PostgreSQL client loads only for a relay in a cluster.
     const state: RelayState = opts.cluster
-      ? new PgState({ url: opts.cluster.database, onIdleError: () => metrics.storeErrors.inc() })
+      ? new (await import('./state/pg-state.js')).PgState({
+          url: opts.cluster.database,
+          onIdleError: () => metrics.storeErrors.inc(),
+        })
       : new SqliteState(opts.dataDir);
     let previousBeat: number | undefined;
     const openStore = async () => {

@@ -1,0 +1,105 @@
+// What each command loads (issue 12: `lifeline <subcommand>` loads only what it uses, and each
+// capability and driver only when configured). Every module the real executable loads is recorded
+// by a module hook; the lists below are what must stay out. Memory follows code: the relay's
+// modules and the PostgreSQL client in `lifeline agent` were ~5 MiB of an idle agent's 80.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runCli, startCli } from '../../harness/cli.js';
+import { tempDir } from '../../harness/temp.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const recorder = new URL('../../harness/load-recorder/register.mjs', import.meta.url).href;
+let runs = 0;
+
+function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
+  const file = path.join(tmp.dir, `loads-${runs++}.txt`);
+  writeFileSync(file, '');
+  return {
+    env: {
+      LIFELINE_RECORD_LOADS: file,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${recorder}`].filter(Boolean).join(' '),
+    },
+    // Repository-relative paths (dist/…, node_modules/…); node: built-ins left out.
+    loaded: () =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith('file:'))
+        .map((u) => path.relative(ROOT, fileURLToPath(u))),
+  };
+}
+
+const packagesIn = (files: string[]) =>
+  new Set(
+    files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter((p) => p !== undefined),
+  );
+
+describe('what each command loads', () => {
+  it('`lifeline agent` with no capability configured loads neither the relay nor any capability library', async () => {
+    const rec = recording();
+    const config = path.join(tmp.dir, 'agent.yaml');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        listen: { host: '127.0.0.1', port: 0 },
+        data: path.join(tmp.dir, 'agent-data'),
+        // Nothing answers here: the agent keeps redialling, which is all it needs to do.
+        relay: { url: 'ws://127.0.0.1:9' },
+      }),
+    );
+    const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
+    await agent.stop();
+    const files = rec.loaded();
+    // The recorder works: the agent itself and its web framework are in the list.
+    expect(files).toEqual(expect.arrayContaining(['dist/server/agent/agent.js', 'dist/server/cli/start.js']));
+    expect(packagesIn(files)).toContain('fastify');
+    // The embedded relay belongs to `lifeline start`, not to the agent that links out to one.
+    expect(files.filter((f) => f.startsWith('dist/server/relay/') || f === 'dist/server/compose.js')).toEqual(
+      [],
+    );
+    const never = [
+      'pg', // the relay cluster's store
+      'web-push', // the relay's push sender
+      'mqtt', // MQTT plugs only
+      'tplink-smarthome-api', // Kasa plugs only
+      '@silentbot1/nat-api', // the router's public address, only with network.publicIp.router
+      'acme-client', // certificates, only with tls
+      'qrcode', // pairing codes on a terminal
+      'prom-client', // the first scrape of /metrics
+      '@simplewebauthn/server', // the first passkey
+      'dockerode', // never: the agent speaks the Engine API itself
+    ];
+    expect([...packagesIn(files)].filter((p) => never.includes(p))).toEqual([]);
+  });
+
+  it('`lifeline relay` loads none of the agent, and PostgreSQL only in a cluster', async () => {
+    const rec = recording();
+    const config = path.join(tmp.dir, 'relay.yaml');
+    const port = await freePort();
+    // The first run writes the default relay config: one relay, its state in SQLite.
+    const relay = await startCli(['relay', '-c', config, '-p', String(port)], /serves no home yet/, {
+      env: rec.env,
+    });
+    await relay.stop();
+    const files = rec.loaded();
+    expect(files).toEqual(expect.arrayContaining(['dist/server/relay/relay.js', 'dist/server/cli/relay.js']));
+    // Not the agent's code, nor lifeline.yaml's schema with every capability's and plug's keys.
+    expect(files.filter((f) => /^dist\/server\/(agent|config\/(schema|load))\b/.test(f))).toEqual([]);
+    expect(
+      [...packagesIn(files)].filter((p) => ['pg', 'mqtt', 'tplink-smarthome-api', 'qrcode'].includes(p)),
+    ).toEqual([]);
+  });
+
+  it('`lifeline --help` loads no agent, relay or web framework', async () => {
+    const rec = recording();
+    const r = await runCli(['--help'], { env: rec.env });
+    expect(r.code).toBe(0);
+    const files = rec.loaded();
+    expect(files).toContain('dist/server/cli/main.js');
+    expect(files.filter((f) => /^dist\/server\/(agent|relay)\//.test(f))).toEqual([]);
+    expect([...packagesIn(files)].filter((p) => p !== 'commander')).toEqual([]);
+  });
+});
