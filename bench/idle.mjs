@@ -2,7 +2,8 @@
 // (bench/stack-floor.mjs: node, fastify with its WebSocket and static plugins, SQLite, valibot and
 // yaml, listening, no Lifeline code), `lifeline start` with an empty config, and `lifeline start`
 // with a big home (200 containers on a real Docker engine, 20 plugs, 10 machines) — as run by
-// hand, and with the runtime settings the shipped units and images use (deploy/runtime.env).
+// hand, and with the runtime settings the shipped units and images use (deploy/runtime.env) — and
+// `lifeline agent` as shipped, linked to a stand-alone `lifeline relay`, which is measured too.
 // RSS and CPU are read from /proc after everything has settled, so nothing of the benchmark's own
 // is counted. The floor runs under the shipped settings too, and the shipped agent is compared with
 // that floor: settings that shrink any node process must not count as the agent's own saving.
@@ -194,6 +195,12 @@ export async function idleBench() {
         value: round(rss('empty-shipped'), 1),
         unit: 'MiB',
       },
+      {
+        metric: 'lifeline relay idle RSS (stand-alone, the agents above linked, no sessions)',
+        value: round(rss('relay'), 1),
+        unit: 'MiB',
+      },
+      { metric: `  as ratio to the floor`, value: round(rss('relay') / floor, 2), unit: '×' },
       { metric: 'idle CPU, empty config', value: round(cpu('empty'), 2), unit: '% of a core' },
       {
         metric: `idle CPU, ${home} (polling plugs and probing machines)`,
