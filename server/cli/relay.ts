@@ -2,8 +2,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../clock.js';
-import { ConfigError } from '../config/yaml-file.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
+import { ConfigError } from '../config/yaml-file.js';
 import { createLogger } from '../log.js';
 import { buildRelayApp } from '../relay/app.js';
 import { ownTlsFallback } from '../relay/own-tls.js';
