@@ -27,7 +27,8 @@ const HOSTS = 10;
 // each, and the spread is reported beside the medians.
 const COPIES = 5;
 const SETTLE_MS = 90_000;
-const WINDOW_MS = 30_000;
+// Long enough for several rounds of each poll (plugs every 10 s, machines every 30 s by default).
+const WINDOW_MS = 60_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const root = new URL('..', import.meta.url).pathname;
 
@@ -129,6 +130,10 @@ export async function idleBench() {
       { key: 'big-shipped', config: bigHome, env: shipped },
       { key: 'empty-shipped', config: empty, env: shipped },
       { key: 'agent-shipped', config: agentHome, command: 'agent', env: shipped },
+      // One capability each, for what its polling costs per plug, per machine, for the engine.
+      { key: 'power-only', config: { ...empty, power: bigHome.power }, env: {} },
+      { key: 'machines-only', config: { ...empty, machines: bigHome.machines }, env: {} },
+      { key: 'containers-only', config: { ...empty, containers: bigHome.containers }, env: {} },
     ];
     for (let copy = 0; copy < COPIES; copy++)
       for (const v of variants) {
@@ -232,6 +237,21 @@ export async function idleBench() {
       {
         metric: `idle CPU, ${home} (polling plugs and probing machines)`,
         value: round(cpu('big'), 2),
+        unit: '% of a core',
+      },
+      {
+        metric: 'idle CPU per plug (20 Shelly plugs polled every 10 s, over the empty config)',
+        value: round((cpu('power-only') - cpu('empty')) / PLUGS, 3),
+        unit: '% of a core',
+      },
+      {
+        metric: 'idle CPU per machine (10 machines probed every 30 s, over the empty config)',
+        value: round((cpu('machines-only') - cpu('empty')) / HOSTS, 3),
+        unit: '% of a core',
+      },
+      {
+        metric: `idle CPU for the Docker engine (${CONTAINERS} containers, 20 watched, over the empty config)`,
+        value: round(cpu('containers-only') - cpu('empty'), 2),
         unit: '% of a core',
       },
       { metric: 'idle CPU, stack floor', value: round(cpu('floor'), 2), unit: '% of a core' },
