@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { killAndWait } from './child.js';
 import { freePort } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -104,11 +105,7 @@ zone "${zone}" { type primary; file "${zoneFile}"; allow-update { key "${key.nam
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((r) => {
-      c.once('exit', () => r());
-      c.kill('SIGTERM');
-    });
+    if (c) await killAndWait(c, 'SIGTERM');
   };
 
   for (let attempt = 0; attempt < 5 && !child; attempt++) {

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { killAndWait } from './child.js';
 import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -43,11 +44,7 @@ export async function startMosquitto(): Promise<Broker> {
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((r) => {
-      c.once('exit', () => r());
-      c.kill('SIGKILL');
-    });
+    if (c) await killAndWait(c);
   };
   try {
     await launchOnFreePort(

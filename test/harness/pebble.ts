@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
+import { killAndWait } from './child.js';
 import { freePort } from './cli.js';
 import { tempDir } from './temp.js';
 import { selfSignedCertificate } from './tls.js';
@@ -201,11 +202,7 @@ export async function startPebble(opts: PebbleOptions): Promise<TestPebble> {
     up: () => fwd.reopen(),
     async close() {
       await fwd.close();
-      if (proc.exitCode === null)
-        await new Promise<void>((r) => {
-          proc.once('exit', () => r());
-          proc.kill('SIGTERM');
-        });
+      await killAndWait(proc, 'SIGTERM');
       tmp.remove();
     },
   };

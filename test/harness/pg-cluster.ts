@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { killAndWait } from './child.js';
 import { freePort, startCli } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -69,10 +70,7 @@ export async function startClusterRelay(opts: ClusterRelayOptions): Promise<Clus
       const p = proc;
       if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
       earlier += p.output();
-      await new Promise<void>((done) => {
-        p.child.once('exit', () => done());
-        p.child.kill('SIGKILL');
-      });
+      await killAndWait(p.child);
     },
     start,
     alive: () => proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null,

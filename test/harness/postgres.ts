@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { killAndWait } from './child.js';
 import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -86,11 +87,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((r) => {
-      c.once('exit', () => r());
-      c.kill('SIGKILL');
-    });
+    if (!c) return;
+    await killAndWait(c);
     // Its backends outlive a killed postmaster for a moment; the next start waits on the port.
     await new Promise((r) => setTimeout(r, 200));
   };

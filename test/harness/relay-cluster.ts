@@ -12,6 +12,7 @@ import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
 import { loadOrCreateAgentIdentity } from '../../server/agent/identity.js';
+import { killAndWait } from './child.js';
 import { freePort } from './cli.js';
 import { repoRoot, startHaproxy, type TestHaproxy } from './haproxy.js';
 import { httpsGetText } from './https-get.js';
@@ -127,12 +128,7 @@ function start(
         resolve({
           child,
           output: () => out,
-          stop: () =>
-            new Promise<void>((r) => {
-              if (child.exitCode !== null || child.signalCode !== null) return r();
-              child.once('exit', () => r());
-              child.kill('SIGTERM');
-            }),
+          stop: () => killAndWait(child, 'SIGTERM'),
         });
       }
     };
@@ -162,14 +158,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
   const stop = async () => {
     await Promise.all(procs.map((p) => p.stop()));
     // Those that never got ready (a start that failed while others were still starting).
-    for (const c of spawned) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    await Promise.all(
-      spawned.map((c) =>
-        c.exitCode !== null || c.signalCode !== null
-          ? undefined
-          : new Promise<void>((r) => c.once('exit', () => r())),
-      ),
-    );
+    await Promise.all(spawned.map((c) => killAndWait(c)));
     await lb?.stop();
     relayCerts.remove();
     homeCerts.remove();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'no
 import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { killAndWait } from './child.js';
 import { launchOnFreePort } from './cli.js';
 import { tempDir } from './temp.js';
 
@@ -162,11 +163,7 @@ export async function startUpsd(opts: UpsdOptions): Promise<Upsd> {
     );
 
   const kill = async (c: ChildProcess | undefined) => {
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    await new Promise<void>((r) => {
-      c.once('exit', () => r());
-      c.kill('SIGKILL');
-    });
+    if (c) await killAndWait(c);
   };
 
   const closeAll = async () => {
