@@ -4,14 +4,8 @@ import path from 'node:path';
 import { type Config, ConfigSchema, crossChecks, KEY_ALIASES } from './schema.js';
 import { ConfigError, parseYamlWithSchema, readConfigText } from './yaml-file.js';
 
-export {
-  ConfigError,
-  type ConfigProblem,
-  formatPath,
-  formatProblem,
-  parseYamlWithSchema,
-  readConfigText,
-} from './yaml-file.js';
+// What a bad lifeline.yaml throws, for the callers that load it.
+export { ConfigError } from './yaml-file.js';
 
 export interface LoadedConfig {
   config: Config;

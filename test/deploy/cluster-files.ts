@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 // @ts-expect-error plain .mjs script without declarations
 import { ensureHelm } from '../../scripts/helm.mjs';
-import { parseYamlWithSchema } from '../../server/config/load.js';
 import { type RelayConfig, RelayConfigSchema } from '../../server/config/relay-schema.js';
+import { parseYamlWithSchema } from '../../server/config/yaml-file.js';
 import type { Manifest } from './k8s-schema.js';
 import { REPO } from './recipe-files.js';
 

@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../server/config/load.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../../../server/config/relay-schema.js';
+import { ConfigError } from '../../../server/config/yaml-file.js';
 import { tempDir } from '../../harness/temp.js';
 
 const tmp = tempDir('lifeline-relay-config-');
