@@ -112,7 +112,7 @@ export async function plugsBench() {
   try {
     for (const [name, start] of cases) {
       const [sim, cfg] = await start();
-      const driver = createDriver(plug(cfg), deps);
+      const driver = await createDriver(plug(cfg), deps);
       try {
         await driver.read();
         rows.push(...latencyRows(`${name}: read`, await time(100, () => driver.read())));

@@ -75,6 +75,25 @@ describe('capability slices', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('a plug brand is its folder: only the registry imports its spec, only its spec loads its driver', () => {
+    const DRIVERS = 'server/agent/power/drivers';
+    const brands = readdirSync(path.join(ROOT, DRIVERS)).filter((n) =>
+      statSync(path.join(ROOT, DRIVERS, n)).isDirectory(),
+    );
+    expect(brands.length).toBeGreaterThanOrEqual(8);
+    const wrong: string[] = [];
+    for (const f of server) {
+      const own = folderOf(f, DRIVERS, brands);
+      for (const target of importsOf(f)) {
+        const brand = folderOf(target, DRIVERS, brands);
+        if (!brand) continue;
+        const ok = brand === own || (f === `${DRIVERS}/index.ts` && target === `${DRIVERS}/${brand}/spec.ts`);
+        if (!ok) wrong.push(`${f} → ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('a client capability folder imports no other one, and only the registry imports them', () => {
     const wrong: string[] = [];
     for (const f of client) {

@@ -72,7 +72,7 @@ export type DriverKey =
   | 'model';
 
 /**
- * A driver as the registry (drivers/index.ts) knows it: the keys of a plug entry it reads, what an
+ * A driver as the registry (drivers/index.ts) knows it, from its folder's spec.ts: the keys of a plug entry it reads, what an
  * entry must say for it (key → why), rules of its own, and how to make it. Any other driver key in
  * an entry is named as a mistake, so a key meant for another brand is never silently ignored.
  */
@@ -82,7 +82,8 @@ export interface DriverSpec {
   check?(plug: PlugConfig, report: Report): void;
   /** Talks to its plugs through an MQTT broker (the MQTT library loads only then). */
   mqtt?: true;
-  create: DriverFactory;
+  /** The driver's code (its folder's driver.ts), imported only when a configured plug uses it. */
+  load(): Promise<DriverFactory>;
 }
 
 /** What an entry's address is, by kind of driver: the device itself, an MQTT broker, a server. */

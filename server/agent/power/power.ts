@@ -105,7 +105,7 @@ export function createPowerCapability(ctx: AgentContext): Capability {
       const deps = await hub();
       for (const p of ctx.config.power) {
         try {
-          const c = new PlugController(p, createDriver(p, deps), ctx);
+          const c = new PlugController(p, await createDriver(p, deps), ctx);
           controllers.set(p.id, c);
           c.start();
         } catch (err) {
@@ -122,10 +122,15 @@ export function createPowerCapability(ctx: AgentContext): Capability {
     async check() {
       const deps = await hub();
       return Promise.all(
-        ctx.config.power.map(async (p) => {
+        ctx.config.power.map(async (p): Promise<CheckRow> => {
           const running = controllers.get(p.id);
           if (running) return probe(p, () => running.refresh(), running.driver);
-          const d = createDriver(p, deps);
+          let d: PlugDriver;
+          try {
+            d = await createDriver(p, deps);
+          } catch (err) {
+            return { name: `plug ${p.id}`, status: 'fail', detail: `${p.name}: ${toErrorInfo(err).message}` };
+          }
           try {
             return await probe(p, () => d.read(), d);
           } finally {

@@ -32,6 +32,10 @@ function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
   };
 }
 
+/** A plug brand's device code (its folder's driver.ts and what only it imports), not its spec.ts. */
+const isDriverCode = (f: string) =>
+  /^dist\/server\/agent\/power\/drivers\/[^/]+\//.test(f) && !f.endsWith('/spec.js');
+
 const packagesIn = (files: string[]) =>
   new Set(
     files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter((p) => p !== undefined),
@@ -73,6 +77,34 @@ describe('what each command loads', () => {
       'dockerode', // never: the agent speaks the Engine API itself
     ];
     expect([...packagesIn(files)].filter((p) => never.includes(p))).toEqual([]);
+    // No plug configured: no plug driver's code (each brand's spec.ts, its config keys, does load).
+    expect(files.filter(isDriverCode)).toEqual([]);
+  });
+
+  it('`lifeline agent` loads the driver of each configured plug brand, and no other', async () => {
+    const rec = recording();
+    const config = path.join(tmp.dir, 'agent-plug.yaml');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        listen: { host: '127.0.0.1', port: 0 },
+        data: path.join(tmp.dir, 'agent-plug-data'),
+        relay: { url: 'ws://127.0.0.1:9' },
+        // Nothing answers there either: the plug is polled, and shows as unreachable.
+        power: [{ id: 'nas', name: 'NAS', driver: 'shelly-gen1', address: '127.0.0.1:9' }],
+      }),
+    );
+    const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
+    await agent.stop();
+    const files = rec.loaded();
+    expect(files.filter(isDriverCode)).toEqual(['dist/server/agent/power/drivers/shelly-gen1/driver.js']);
+    // Every brand's keys are known (a config naming another brand is checked against its spec).
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/server/agent/power/drivers/kasa/spec.js',
+        'dist/server/agent/power/drivers/miio/spec.js',
+      ]),
+    );
   });
 
   it('`lifeline relay` loads none of the agent, and PostgreSQL only in a cluster', async () => {

@@ -52,7 +52,7 @@ plugDriverContract(
   'shelly-gen1',
   async ({ on }) => {
     const sim = await startShellyGen1({ on, username: 'admin', password: 'pw1' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'shelly-gen1', address: sim.address, username: 'admin', password: 'pw1' }),
       deps(),
     );
@@ -65,7 +65,7 @@ plugDriverContract(
   'shelly-gen2',
   async ({ on }) => {
     const sim = await startShellyGen2({ on, password: 'gen2-secret' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'shelly-gen2', address: sim.address, password: 'gen2-secret' }),
       deps(),
     );
@@ -78,7 +78,10 @@ plugDriverContract(
   'tasmota (TimedPower firmware)',
   async ({ on }) => {
     const sim = await startTasmota({ on, password: 'tas' });
-    const driver = createDriver(plug({ driver: 'tasmota', address: sim.address, password: 'tas' }), deps());
+    const driver = await createDriver(
+      plug({ driver: 'tasmota', address: sim.address, password: 'tas' }),
+      deps(),
+    );
     return { driver, relay: sim.relay, close: sim.close };
   },
   { timer: 'atomic', power: true },
@@ -88,7 +91,7 @@ plugDriverContract(
   'tasmota (Backlog firmware)',
   async ({ on }) => {
     const sim = await startTasmota({ on, version: '12.5.0(tasmota)' });
-    const driver = createDriver(plug({ driver: 'tasmota', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'tasmota', address: sim.address }), deps());
     return { driver, relay: sim.relay, close: sim.close };
   },
   { timer: 'atomic', power: true },
@@ -98,7 +101,7 @@ plugDriverContract(
   'kasa',
   async ({ on }) => {
     const sim = await startKasa({ on });
-    const driver = createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
     return { driver, relay: sim.relay, close: sim.close };
   },
   { timer: 'two-step', power: true },
@@ -108,7 +111,7 @@ plugDriverContract(
   'miio',
   async ({ on }) => {
     const sim = await startMiio({ on });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'miio', address: sim.address, token: sim.token, model: 'cuco.plug.v3' }),
       deps(),
     );
@@ -121,7 +124,7 @@ plugDriverContract(
   'homeassistant',
   async ({ on }) => {
     const sim = await startHomeAssistant({ on, token: 'llat-1' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({
         driver: 'homeassistant',
         address: `http://${sim.address}`,
@@ -141,7 +144,7 @@ plugDriverContract(
   'tasmota-mqtt',
   async ({ on }) => {
     const sim = await startTasmotaMqtt(broker.address, { on, topic: `tasmota_${++unique}` });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'tasmota-mqtt', address: broker.address, topic: sim.topic }),
       deps(),
     );
@@ -154,7 +157,7 @@ plugDriverContract(
   'zigbee2mqtt',
   async ({ on }) => {
     const sim = await startZigbee2Mqtt(broker.address, { on, name: `plug ${++unique}` });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'zigbee2mqtt', address: broker.address, topic: sim.name }),
       deps(),
     );
@@ -166,7 +169,7 @@ plugDriverContract(
 describe('driver specifics', () => {
   it('shelly-gen1: a wrong password is a clear failure, and the relay is untouched', async () => {
     const sim = await startShellyGen1({ username: 'admin', password: 'right' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'shelly-gen1', address: sim.address, username: 'admin', password: 'wrong' }),
       deps(),
     );
@@ -184,7 +187,7 @@ describe('driver specifics', () => {
 
   it('shelly-gen1: the cycle is one request carrying the timer', async () => {
     const sim = await startShellyGen1();
-    const driver = createDriver(plug({ driver: 'shelly-gen1', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'shelly-gen1', address: sim.address }), deps());
     try {
       await driver.cycle(30);
       expect(sim.requests).toEqual(['GET /relay/0?turn=off&timer=30']);
@@ -196,14 +199,14 @@ describe('driver specifics', () => {
 
   it('shelly-gen2: answers the SHA-256 digest challenge and reuses the nonce', async () => {
     const sim = await startShellyGen2({ password: 'p4ss' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'shelly-gen2', address: sim.address, password: 'p4ss' }),
       deps(),
     );
     try {
       for (let i = 0; i < 3; i++) await driver.read();
       expect(sim.challenges).toBe(1);
-      const wrong = createDriver(
+      const wrong = await createDriver(
         plug({ driver: 'shelly-gen2', address: sim.address, password: 'nope' }),
         deps(),
       );
@@ -217,7 +220,7 @@ describe('driver specifics', () => {
 
   it('shelly-gen2: the cycle is Switch.Set with toggle_after', async () => {
     const sim = await startShellyGen2();
-    const driver = createDriver(plug({ driver: 'shelly-gen2', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'shelly-gen2', address: sim.address }), deps());
     try {
       const r = await driver.cycle(45);
       expect(r.evidence).toContain('toggle_after:45');
@@ -229,7 +232,10 @@ describe('driver specifics', () => {
 
   it('tasmota: a wrong password is refused by the device and nothing switches', async () => {
     const sim = await startTasmota({ password: 'right' });
-    const driver = createDriver(plug({ driver: 'tasmota', address: sim.address, password: 'wrong' }), deps());
+    const driver = await createDriver(
+      plug({ driver: 'tasmota', address: sim.address, password: 'wrong' }),
+      deps(),
+    );
     try {
       const err = await failure(driver.set(false));
       expect(err.message).toMatch(/refused the password/);
@@ -241,7 +247,7 @@ describe('driver specifics', () => {
 
   it('tasmota: old firmware gets Backlog with Delay in tenths of a second, chained past 360 s', async () => {
     const sim = await startTasmota({ version: '12.5.0(tasmota)' });
-    const driver = createDriver(plug({ driver: 'tasmota', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'tasmota', address: sim.address }), deps());
     try {
       await driver.cycle(400);
       expect(sim.requests.at(-1)).toBe(
@@ -258,7 +264,7 @@ describe('driver specifics', () => {
 
   it('kasa: arms and reads back the countdown before switching off', async () => {
     const sim = await startKasa();
-    const driver = createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
     try {
       await driver.cycle(20);
       const order = sim.calls.filter((c) => c.startsWith('count_down') || c === 'system.set_relay_state');
@@ -277,7 +283,7 @@ describe('driver specifics', () => {
 
   it('kasa: a plug that drops its countdown when switched is switched straight back on', async () => {
     const sim = await startKasa({ cancelCountdownOnSwitch: true });
-    const driver = createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
+    const driver = await createDriver(plug({ driver: 'kasa', address: sim.address }), deps());
     try {
       const err = await failure(driver.cycle(20));
       expect(err.message).toMatch(/dropped its countdown/);
@@ -289,7 +295,7 @@ describe('driver specifics', () => {
 
   it('miio: a wrong token gets silence from the device and a clear hint', async () => {
     const sim = await startMiio();
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'miio', address: sim.address, token: 'f'.repeat(32) }),
       deps(),
     );
@@ -307,11 +313,11 @@ describe('driver specifics', () => {
 
   it('homeassistant: a bad token and an unavailable entity are told apart', async () => {
     const sim = await startHomeAssistant({ token: 'good' });
-    const bad = createDriver(
+    const bad = await createDriver(
       plug({ driver: 'homeassistant', address: sim.address, token: 'bad', entity: 'switch.cabinet' }),
       deps(),
     );
-    const good = createDriver(
+    const good = await createDriver(
       plug({ driver: 'homeassistant', address: sim.address, token: 'good', entity: 'switch.cabinet' }),
       deps(),
     );
@@ -328,7 +334,7 @@ describe('driver specifics', () => {
 
   it('tasmota-mqtt: follows the LWT and pushes the state the device publishes', async () => {
     const sim = await startTasmotaMqtt(broker.address, { topic: 'tasmota_push' });
-    const driver = createDriver(
+    const driver = await createDriver(
       plug({ driver: 'tasmota-mqtt', address: broker.address, topic: 'tasmota_push' }),
       deps(),
     );
@@ -358,7 +364,7 @@ describe('driver specifics', () => {
     server.on('clientError', () => {});
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
-    const driver = createDriver(plug({ driver: 'shelly-gen1', address: `127.0.0.1:${port}` }), deps());
+    const driver = await createDriver(plug({ driver: 'shelly-gen1', address: `127.0.0.1:${port}` }), deps());
     try {
       const err = await failure(driver.read());
       expect(err.code).toBe('failed');

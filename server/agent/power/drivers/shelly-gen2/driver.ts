@@ -1,16 +1,10 @@
 // Shelly Gen2/Gen3/Gen4 (Plus, Pro): JSON-RPC over HTTP `POST /rpc`, SHA-256 digest auth when a
 // password is set. `Switch.Set {on:false, toggle_after:N}` is atomic: the device flips back on.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  DEVICE_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugReading,
-} from '../driver.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from '../http.js';
 import { type DigestChallenge, digestAuthorization, parseDigestChallenge } from './digest.js';
-import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from './http.js';
 
 export function createShellyGen2Driver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const base = baseUrl(plug.address!);
@@ -81,13 +75,3 @@ export function createShellyGen2Driver(plug: PlugConfig, _deps: DriverDeps): Plu
     close() {},
   };
 }
-
-export const shellyGen2: DriverSpec = {
-  keys: ['address', 'channel', 'username', 'password'],
-  requires: { address: DEVICE_ADDRESS },
-  check(p, report) {
-    if (p.username !== undefined && p.username !== 'admin')
-      report(['username'], 'Shelly Gen2 devices always use the user "admin"');
-  },
-  create: createShellyGen2Driver,
-};

@@ -1,15 +1,9 @@
 // Tasmota over HTTP: `GET /cm?user=admin&password=…&cmnd=…`. The cycle runs on the device:
 // `TimedPower<x> <ms>,off` on 13.3.0.3+, else `Backlog Power<x> OFF; Delay …; Power<x> ON`.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  DEVICE_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugReading,
-} from '../driver.js';
-import { baseUrl, garbage, httpRequest, isObject, parseJson } from './http.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { baseUrl, garbage, httpRequest, isObject, parseJson } from '../http.js';
 import {
   backlogCycle,
   energyWatts,
@@ -17,7 +11,7 @@ import {
   powerIndex,
   supportsTimedPower,
   timedPowerCycle,
-} from './tasmota-commands.js';
+} from '../tasmota-commands.js';
 
 export function createTasmotaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const base = baseUrl(plug.address!);
@@ -95,9 +89,3 @@ export function createTasmotaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDr
     close() {},
   };
 }
-
-export const tasmota: DriverSpec = {
-  keys: ['address', 'channel', 'username', 'password'],
-  requires: { address: DEVICE_ADDRESS },
-  create: createTasmotaDriver,
-};

@@ -1,16 +1,10 @@
 // Shelly Gen1 (Plug S, 1PM, 2.5…): HTTP `/relay/<ch>` and `/status`, optional Basic auth.
 // `turn=off&timer=N` is atomic: the plug itself switches back on after N seconds, and its reply
 // (`has_timer`, `timer_duration`) is the proof that it armed the timer.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  DEVICE_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugReading,
-} from '../driver.js';
-import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from './http.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from '../http.js';
 
 export function createShellyGen1Driver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const base = baseUrl(plug.address!);
@@ -67,13 +61,3 @@ export function createShellyGen1Driver(plug: PlugConfig, _deps: DriverDeps): Plu
     close() {},
   };
 }
-
-export const shellyGen1: DriverSpec = {
-  keys: ['address', 'channel', 'username', 'password'],
-  requires: { address: DEVICE_ADDRESS },
-  check(p, report) {
-    if ((p.username === undefined) !== (p.password === undefined))
-      report(['password'], 'give both username and password, or neither');
-  },
-  create: createShellyGen1Driver,
-};

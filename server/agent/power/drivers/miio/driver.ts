@@ -2,18 +2,12 @@
 // `get_properties` / `set_properties` in token-encrypted packets. Devices ignore packets with a
 // wrong checksum, so a wrong token shows up as "answers hello, ignores commands".
 import { createSocket, type Socket } from 'node:dgram';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  DEVICE_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugReading,
-} from '../driver.js';
-import { isObject } from './http.js';
-import { type MiotProp, miotModel } from './miio-models.js';
-import { decodePacket, encodePacket, HELLO, MIIO_PORT, miioKeys, parseHeader } from './miio-packet.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { isObject } from '../http.js';
+import { type MiotProp, miotModel } from './models.js';
+import { decodePacket, encodePacket, HELLO, MIIO_PORT, miioKeys, parseHeader } from './packet.js';
 
 /** Devices drop a session's clock after a while; shake hands again before it gets stale. */
 const HANDSHAKE_MAX_AGE_MS = 60_000;
@@ -176,13 +170,3 @@ export function createMiioDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver
     },
   };
 }
-
-export const miio: DriverSpec = {
-  keys: ['address', 'token', 'model'],
-  requires: { address: DEVICE_ADDRESS, token: 'the 32-hex-digit device token' },
-  check(p, report) {
-    if (p.token !== undefined && !/^[0-9a-fA-F]{32}$/.test(p.token))
-      report(['token'], 'a token of 32 hex digits');
-  },
-  create: createMiioDriver,
-};

@@ -1,19 +1,12 @@
 // Tasmota over MQTT (default FullTopic `%prefix%/%topic%/`): commands on `cmnd/<topic>/…`, answers
 // on `stat/<topic>/RESULT`, telemetry on `tele/<topic>/STATE|SENSOR`, availability from the
 // retained LWT `tele/<topic>/LWT` (Online/Offline). State is followed from pushes, not polled.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  BROKER_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugPush,
-  type PlugReading,
-} from '../driver.js';
-import { isObject } from './http.js';
-import { jsonOf, MqttWaiters } from './mqtt-waiter.js';
-import { backlogCycle, energyWatts, powerFrom, powerIndex, supportsTimedPower } from './tasmota-commands.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugPush, PlugReading } from '../../driver.js';
+import { isObject } from '../http.js';
+import { jsonOf, MqttWaiters } from '../mqtt-waiter.js';
+import { backlogCycle, energyWatts, powerFrom, powerIndex, supportsTimedPower } from '../tasmota-commands.js';
 
 export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver {
   const t = plug.topic!;
@@ -145,10 +138,3 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     },
   };
 }
-
-export const tasmotaMqtt: DriverSpec = {
-  keys: ['address', 'channel', 'username', 'password', 'topic'],
-  requires: { address: BROKER_ADDRESS, topic: "the device's MQTT topic, e.g. tasmota_8A2B3C" },
-  mqtt: true,
-  create: createTasmotaMqttDriver,
-};

@@ -1,9 +1,9 @@
 // Home Assistant REST API with a long-lived token: reaches every switch HA knows. HA cannot set a
 // timer inside the device, so this driver declares none: a lifeline behind HA is never cycled.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import type { DriverDeps, DriverSpec, PlugDriver, PlugReading } from '../driver.js';
-import { baseUrl, garbage, httpRequest, isObject, parseJson } from './http.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { baseUrl, garbage, httpRequest, isObject, parseJson } from '../http.js';
 
 export function createHomeAssistantDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
   const base = baseUrl(plug.address!);
@@ -64,18 +64,3 @@ export function createHomeAssistantDriver(plug: PlugConfig, _deps: DriverDeps): 
     close() {},
   };
 }
-
-export const homeassistant: DriverSpec = {
-  keys: ['address', 'token', 'entity', 'powerEntity'],
-  requires: {
-    address: "Home Assistant's URL, e.g. http://192.168.1.5:8123",
-    token: 'a long-lived access token (Profile → Security)',
-    entity: 'the entity id, e.g. switch.cabinet',
-  },
-  check(p, report) {
-    for (const key of ['entity', 'powerEntity'] as const)
-      if (p[key] !== undefined && !/^[a-z_]+\.[a-z0-9_]+$/.test(p[key]))
-        report([key], 'an entity id such as switch.cabinet');
-  },
-  create: createHomeAssistantDriver,
-};

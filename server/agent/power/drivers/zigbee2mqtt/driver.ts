@@ -1,17 +1,10 @@
 // Zigbee2MQTT: state on `<base>/<name>`, commands on `<base>/<name>/set`, availability on
 // `<base>/<name>/availability` and the bridge on `<base>/bridge/state`. ZCL has no off→on timer,
 // so no cycle: a lifeline behind Zigbee can only be switched on.
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  BROKER_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugPush,
-  type PlugReading,
-} from '../driver.js';
-import { jsonOf, MqttWaiters } from './mqtt-waiter.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugPush, PlugReading } from '../../driver.js';
+import { jsonOf, MqttWaiters } from '../mqtt-waiter.js';
 
 /** Availability payloads are `{"state":"online"}` since Z2M 1.x, a bare `online` before. */
 const availability = (payload: string) => (jsonOf(payload)?.state as string | undefined) ?? payload.trim();
@@ -93,10 +86,3 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     },
   };
 }
-
-export const zigbee2mqtt: DriverSpec = {
-  keys: ['address', 'username', 'password', 'topic', 'baseTopic'],
-  requires: { address: BROKER_ADDRESS, topic: "the device's friendly name in Zigbee2MQTT" },
-  mqtt: true,
-  create: createZigbee2MqttDriver,
-};

@@ -4,16 +4,10 @@
 
 import type * as tplinkModule from 'tplink-smarthome-api';
 import type { Client as KasaClient, Plug } from 'tplink-smarthome-api';
-import { LifelineError } from '../../../../shared/protocol/errors.js';
-import type { PlugConfig } from '../config.js';
-import {
-  DEVICE_ADDRESS,
-  type DriverDeps,
-  type DriverSpec,
-  type PlugDriver,
-  type PlugReading,
-} from '../driver.js';
-import { isObject } from './http.js';
+import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import type { PlugConfig } from '../../config.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { isObject } from '../http.js';
 
 const RULE_NAME = 'lifeline cycle';
 
@@ -134,9 +128,3 @@ function kasaError(err: unknown, who: string, what: string): LifelineError {
     return new LifelineError('failed', `${who} sent a reply that is not JSON`);
   return new LifelineError('failed', `${who}: ${what} failed`);
 }
-
-export const kasa: DriverSpec = {
-  keys: ['address', 'channel'],
-  requires: { address: DEVICE_ADDRESS },
-  create: createKasaDriver,
-};
