@@ -67,7 +67,7 @@ export async function addDriverBench() {
       { cwd: tree },
     );
     const { parseConfig } = await import(path.join(tree, 'dist/server/config/load.js'));
-    const config = parseConfig(
+    const { config } = parseConfig(
       'power:\n  - { id: p, name: P, driver: scratch, address: 10.0.0.9 }\n',
       'x.yaml',
       {},
