@@ -1,5 +1,5 @@
-// What a `driver: homeassistant` entry in lifeline.yaml may and must say; the driver itself (driver.ts) loads
-// only when a configured plug uses it.
+// What a `driver: homeassistant` entry in lifeline.yaml may and must say. The device code
+// (driver.ts) loads only when a configured plug uses it.
 import type { DriverSpec } from '../../driver.js';
 
 export const homeassistant: DriverSpec = {

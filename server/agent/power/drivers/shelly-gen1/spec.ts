@@ -1,5 +1,5 @@
-// What a `driver: shelly-gen1` entry in lifeline.yaml may and must say; the driver itself (driver.ts) loads
-// only when a configured plug uses it.
+// What a `driver: shelly-gen1` entry in lifeline.yaml may and must say. The device code
+// (driver.ts) loads only when a configured plug uses it.
 import { DEVICE_ADDRESS, type DriverSpec } from '../../driver.js';
 
 export const shellyGen1: DriverSpec = {

@@ -1,5 +1,5 @@
-// What a `driver: tasmota-mqtt` entry in lifeline.yaml may and must say; the driver itself (driver.ts) loads
-// only when a configured plug uses it.
+// What a `driver: tasmota-mqtt` entry in lifeline.yaml may and must say. The device code
+// (driver.ts) loads only when a configured plug uses it.
 import { BROKER_ADDRESS, type DriverSpec } from '../../driver.js';
 
 export const tasmotaMqtt: DriverSpec = {
