@@ -36,6 +36,11 @@ function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
 const isDriverCode = (f: string) =>
   /^dist\/server\/agent\/power\/drivers\/[^/]+\//.test(f) && !f.endsWith('/spec.js');
 
+const DEV_ONLY = Object.keys(
+  (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: object })
+    .devDependencies,
+);
+
 const packagesIn = (files: string[]) =>
   new Set(
     files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter((p) => p !== undefined),
@@ -77,6 +82,8 @@ describe('what each command loads', () => {
       'dockerode', // never: the agent speaks the Engine API itself
     ];
     expect([...packagesIn(files)].filter((p) => never.includes(p))).toEqual([]);
+    // Nothing a production install leaves out (the images run `npm prune --omit=dev`).
+    expect([...packagesIn(files)].filter((p) => DEV_ONLY.includes(p))).toEqual([]);
     // No plug configured: no plug driver's code (each brand's spec.ts, its config keys, does load).
     expect(files.filter(isDriverCode)).toEqual([]);
   });
@@ -123,6 +130,7 @@ describe('what each command loads', () => {
     expect(
       [...packagesIn(files)].filter((p) => ['pg', 'mqtt', 'tplink-smarthome-api', 'qrcode'].includes(p)),
     ).toEqual([]);
+    expect([...packagesIn(files)].filter((p) => DEV_ONLY.includes(p))).toEqual([]);
   });
 
   it('`lifeline --help` loads no agent, relay or web framework', async () => {
