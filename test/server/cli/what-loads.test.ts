@@ -46,22 +46,28 @@ const packagesIn = (files: string[]) =>
     files.map((f) => /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1]).filter((p) => p !== undefined),
   );
 
+/** Runs `lifeline agent` with this config (plus a relay) until it is up; what it loaded. */
+async function agentLoads(name: string, extra: object): Promise<string[]> {
+  const rec = recording();
+  const config = path.join(tmp.dir, `${name}.yaml`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      listen: { host: '127.0.0.1', port: 0 },
+      data: path.join(tmp.dir, `${name}-data`),
+      // Nothing answers here: the agent keeps redialling, which is all it needs to do.
+      relay: { url: 'ws://127.0.0.1:9' },
+      ...extra,
+    }),
+  );
+  const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
+  await agent.stop();
+  return rec.loaded();
+}
+
 describe('what each command loads', () => {
   it('`lifeline agent` with no capability configured loads neither the relay nor any capability library', async () => {
-    const rec = recording();
-    const config = path.join(tmp.dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port: 0 },
-        data: path.join(tmp.dir, 'agent-data'),
-        // Nothing answers here: the agent keeps redialling, which is all it needs to do.
-        relay: { url: 'ws://127.0.0.1:9' },
-      }),
-    );
-    const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
-    await agent.stop();
-    const files = rec.loaded();
+    const files = await agentLoads('agent', {});
     // The recorder works: the agent itself and its web framework are in the list.
     expect(files).toEqual(expect.arrayContaining(['dist/server/agent/agent.js', 'dist/server/cli/start.js']));
     expect(packagesIn(files)).toContain('fastify');
@@ -89,21 +95,10 @@ describe('what each command loads', () => {
   });
 
   it('`lifeline agent` loads the driver of each configured plug brand, and no other', async () => {
-    const rec = recording();
-    const config = path.join(tmp.dir, 'agent-plug.yaml');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        listen: { host: '127.0.0.1', port: 0 },
-        data: path.join(tmp.dir, 'agent-plug-data'),
-        relay: { url: 'ws://127.0.0.1:9' },
-        // Nothing answers there either: the plug is polled, and shows as unreachable.
-        power: [{ id: 'nas', name: 'NAS', driver: 'shelly-gen1', address: '127.0.0.1:9' }],
-      }),
-    );
-    const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
-    await agent.stop();
-    const files = rec.loaded();
+    // Nothing answers there: the plug is polled, and shows as unreachable.
+    const files = await agentLoads('agent-plug', {
+      power: [{ id: 'nas', name: 'NAS', driver: 'shelly-gen1', address: '127.0.0.1:9' }],
+    });
     expect(files.filter(isDriverCode)).toEqual(['dist/server/agent/power/drivers/shelly-gen1/driver.js']);
     // Every brand's keys are known (a config naming another brand is checked against its spec).
     expect(files).toEqual(
