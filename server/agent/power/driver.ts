@@ -72,9 +72,10 @@ export type DriverKey =
   | 'model';
 
 /**
- * A driver as the registry (drivers/index.ts) knows it, from its folder's spec.ts: the keys of a plug entry it reads, what an
- * entry must say for it (key → why), rules of its own, and how to make it. Any other driver key in
- * an entry is named as a mistake, so a key meant for another brand is never silently ignored.
+ * A driver as the registry (drivers/index.ts) knows it, from its folder's spec.ts: the keys of a
+ * plug entry it reads, what an entry must say for it (key → why), rules of its own, and how to load
+ * its code. Any other driver key in an entry is named as a mistake, so a key meant for another
+ * brand is never silently ignored.
  */
 export interface DriverSpec {
   keys: readonly DriverKey[];
