@@ -122,15 +122,10 @@ export function createPowerCapability(ctx: AgentContext): Capability {
     async check() {
       const deps = await hub();
       return Promise.all(
-        ctx.config.power.map(async (p): Promise<CheckRow> => {
+        ctx.config.power.map(async (p) => {
           const running = controllers.get(p.id);
           if (running) return probe(p, () => running.refresh(), running.driver);
-          let d: PlugDriver;
-          try {
-            d = await createDriver(p, deps);
-          } catch (err) {
-            return { name: `plug ${p.id}`, status: 'fail', detail: `${p.name}: ${toErrorInfo(err).message}` };
-          }
+          const d = await createDriver(p, deps);
           try {
             return await probe(p, () => d.read(), d);
           } finally {
