@@ -2,7 +2,8 @@
 // (bench/stack-floor.mjs: node, fastify with its WebSocket and static plugins, SQLite, valibot and
 // yaml, listening, no Lifeline code), `lifeline start` with an empty config, and `lifeline start`
 // with a big home (200 containers on a real Docker engine, 20 plugs, 10 machines) — as run by
-// hand, and with the runtime settings the shipped units and images use (deploy/runtime.env) — and
+// hand, and with the runtime settings the shipped units and images use (deploy/runtime.env, and the
+// node flags of the agent's unit and image) — and
 // `lifeline agent` as shipped, linked to a stand-alone `lifeline relay`, which is measured too.
 // RSS and CPU are read from /proc after everything has settled, so nothing of the benchmark's own
 // is counted. The floor runs under the shipped settings too, and the shipped agent is compared with
@@ -40,6 +41,16 @@ function shippedRuntime() {
     if (m) env[m[1]] = m[2];
   }
   return env;
+}
+
+/** The node flags the agent's systemd unit runs it with (V8 flags, which NODE_OPTIONS cannot carry). */
+function shippedNodeFlags() {
+  const unit = readFileSync(path.join(root, 'deploy/systemd/lifeline-agent.service'), 'utf8');
+  const exec = /^ExecStart=(.*)$/m.exec(unit)?.[1].split(' ') ?? [];
+  return exec.slice(
+    1,
+    exec.findIndex((a) => a.endsWith('/bin/lifeline.js')),
+  );
 }
 
 async function mapLimit(items, limit, fn) {
@@ -86,12 +97,14 @@ export async function idleBench() {
     };
     const empty = { listen: { host: '127.0.0.1', port: 0 } };
     const shipped = shippedRuntime();
+    const shippedFlags = shippedNodeFlags();
     // What the shipped units and images run is `lifeline agent`, linked to a relay outside the house
     // (a stand-alone relay in a process of its own, not measured). `lifeline start` above also
     // carries the embedded relay.
     const { loadOrCreateAgentIdentity } = await import(`${root}dist/server/agent/identity.js`);
+    // One home (identity and data folder) per linked agent process: two variants of COPIES each.
     const agentData = [];
-    for (let copy = 0; copy < COPIES; copy++) {
+    for (let copy = 0; copy < 2 * COPIES; copy++) {
       const data = mkdtempSync(path.join(dir, 'agent-data-'));
       const { identity } = await loadOrCreateAgentIdentity(data);
       agentData.push({ data, homeId: identity.id });
@@ -112,24 +125,37 @@ export async function idleBench() {
     });
     procs.push({ key: 'relay', child: relay, rss: [], cpu: 0 });
     await sleep(2000);
-    const agentHome = (copy) => ({
+    const agentHome = (home) => ({
       ...bigHome,
-      data: agentData[copy].data,
+      data: agentData[home].data,
       relay: { url: `ws://127.0.0.1:${relayPort}` },
     });
     const variants = [
       { key: 'floor', args: [path.join(root, 'bench/stack-floor.mjs')], env: {} },
-      { key: 'floor-shipped', args: [path.join(root, 'bench/stack-floor.mjs')], env: shipped },
+      {
+        key: 'floor-shipped',
+        args: [path.join(root, 'bench/stack-floor.mjs')],
+        env: shipped,
+        flags: shippedFlags,
+      },
       {
         key: 'floor-crypto-shipped',
         args: [path.join(root, 'bench/stack-floor.mjs'), '--session-crypto'],
         env: shipped,
+        flags: shippedFlags,
       },
       { key: 'empty', config: empty, env: {} },
       { key: 'big', config: bigHome, env: {} },
-      { key: 'big-shipped', config: bigHome, env: shipped },
-      { key: 'empty-shipped', config: empty, env: shipped },
-      { key: 'agent-shipped', config: agentHome, command: 'agent', env: shipped },
+      { key: 'big-shipped', config: bigHome, env: shipped, flags: shippedFlags },
+      { key: 'empty-shipped', config: empty, env: shipped, flags: shippedFlags },
+      { key: 'agent-shipped', config: agentHome, command: 'agent', env: shipped, flags: shippedFlags },
+      // The same agent without the unit's node flags, for what they are worth.
+      {
+        key: 'agent-shipped-env-only',
+        config: (copy) => agentHome(COPIES + copy),
+        command: 'agent',
+        env: shipped,
+      },
       // One capability each, for what its polling costs per plug, per machine, for the engine.
       { key: 'power-only', config: { ...empty, power: bigHome.power }, env: {} },
       { key: 'machines-only', config: { ...empty, machines: bigHome.machines }, env: {} },
@@ -147,7 +173,7 @@ export async function idleBench() {
               ? [path.join(root, 'bin/lifeline.js'), 'agent', '-c', file]
               : [path.join(root, 'bin/lifeline.js'), 'start', '-c', file, '-p', '0'];
         }
-        const child = spawn(process.execPath, args, {
+        const child = spawn(process.execPath, [...(v.flags ?? []), ...args], {
           stdio: ['ignore', 'ignore', 'ignore'],
           env: { ...process.env, LIFELINE_LOG: 'silent', ...v.env },
         });
@@ -205,6 +231,11 @@ export async function idleBench() {
         metric: `  as ratio to the floor, both with the shipped settings`,
         value: round(rss('agent-shipped') / floorShipped, 2),
         unit: '×',
+      },
+      {
+        metric: `  the same with the runtime environment only, without node's ${shippedFlags.join(' ')}`,
+        value: round(rss('agent-shipped-env-only'), 1),
+        unit: 'MiB',
       },
       {
         metric:

@@ -24,6 +24,12 @@ import {
 const DOCKERFILES = ['docker/Dockerfile.agent', 'docker/Dockerfile.relay'];
 const COMPOSES = ['compose/agent.compose.yaml', 'compose/relay.compose.yaml'];
 const UNITS = ['systemd/lifeline-agent.service', 'systemd/lifeline-relay.service'];
+// The node flags each image's ENTRYPOINT and systemd unit give (V8 flags cannot go in NODE_OPTIONS):
+// the agent's runs without Sparkplug's baseline code (deploy/systemd/lifeline-agent.service says why).
+const NODE_FLAGS: Record<string, string[]> = {
+  'docker/Dockerfile.agent': ['--no-sparkplug'],
+  'docker/Dockerfile.relay': [],
+};
 const PINNED = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/;
 
 describe('everything referenced is pinned', () => {
@@ -119,7 +125,27 @@ describe('the images', () => {
     for (const run of runtime.filter((i) => i.op === 'RUN'))
       expect(run.args).not.toMatch(/\b(g\+\+|gcc|make)\b/);
     expect(healthcheckCommand(rel).slice(0, 2)).toEqual(['node', '-e']);
-    expect(runtime.find((i) => i.op === 'ENTRYPOINT')?.args).toBe('["node", "/app/bin/lifeline.js"]');
+    expect(JSON.parse(runtime.find((i) => i.op === 'ENTRYPOINT')?.args ?? '[]')).toEqual([
+      'node',
+      ...NODE_FLAGS[rel]!,
+      '/app/bin/lifeline.js',
+    ]);
+  });
+
+  it('runs node with the same flags as the systemd units, and the node under test accepts them', () => {
+    for (const [rel, unit] of [
+      ['docker/Dockerfile.agent', 'systemd/lifeline-agent.service'],
+      ['docker/Dockerfile.relay', 'systemd/lifeline-relay.service'],
+    ] as const) {
+      const exec = unitFile(unit).Service?.ExecStart?.[0]?.split(' ') ?? [];
+      expect(exec.slice(1, exec.indexOf('/opt/lifeline/bin/lifeline.js')), unit).toEqual(NODE_FLAGS[rel]);
+    }
+    // A V8 flag a later node no longer knows would keep the service from starting at all: CI runs this
+    // on every node version package.json allows.
+    for (const flag of NODE_FLAGS['docker/Dockerfile.agent']!) {
+      const r = spawnSync(process.execPath, [flag, '-e', '0'], { encoding: 'utf8' });
+      expect(`${r.status} ${r.stderr}`, flag).toBe('0 ');
+    }
   });
 
   it('keeps secrets, local state and host builds out of the build context, but not what the build copies', () => {
@@ -403,7 +429,7 @@ describe('the systemd units', () => {
   it('runs the agent on the data folder and config that deploy/compose/lifeline.yaml describes', () => {
     const s = unitFile('systemd/lifeline-agent.service').Service ?? {};
     expect(s.ExecStart).toEqual([
-      '/usr/bin/node /opt/lifeline/bin/lifeline.js agent -c /etc/lifeline/lifeline.yaml',
+      '/usr/bin/node --no-sparkplug /opt/lifeline/bin/lifeline.js agent -c /etc/lifeline/lifeline.yaml',
     ]);
     expect(`/var/lib/${s.StateDirectory?.[0]}`).toBe(loadConfig(deployFile('compose/lifeline.yaml')).dataDir);
     expect(s.StateDirectoryMode).toEqual(['0700']);
