@@ -3,9 +3,10 @@
 // retained LWT `tele/<topic>/LWT` (Online/Offline). State is followed from pushes, not polled.
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
-import type { DriverDeps, PlugDriver, PlugPush, PlugReading } from '../../driver.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
 import { isObject } from '../http.js';
-import { jsonOf, MqttWaiters } from '../mqtt-waiter.js';
+import { mqttPlug } from '../mqtt-plug.js';
+import { jsonOf } from '../mqtt-waiter.js';
 import { backlogCycle, energyWatts, powerFrom, powerIndex, supportsTimedPower } from '../tasmota-commands.js';
 
 export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): PlugDriver {
@@ -13,15 +14,9 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
   const index = powerIndex(plug.channel);
   const who = `Tasmota ${t}`;
   const timeoutMs = plug.timeoutSeconds * 1000;
-  const link = deps.mqtt.link(plug.address!, { username: plug.username, password: plug.password }, timeoutMs);
-  const waiters = new MqttWaiters();
-  const listeners = new Set<(p: PlugPush) => void>();
   let lwt: string | undefined;
   let last: PlugReading | undefined;
   let version: string | undefined;
-  const emit = (p: PlugPush) => {
-    for (const l of listeners) l(p);
-  };
 
   const powerIn = (topic: string, payload: string): boolean | undefined => {
     if (topic === `stat/${t}/POWER${index}` || (index === 1 && topic === `stat/${t}/POWER`))
@@ -33,7 +28,9 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     return undefined;
   };
 
-  const unsubscribe = link.subscribe(
+  const mqtt = mqttPlug(
+    plug,
+    deps,
     [
       `stat/${t}/RESULT`,
       `stat/${t}/POWER`,
@@ -44,7 +41,7 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
       `tele/${t}/SENSOR`,
       `tele/${t}/LWT`,
     ],
-    (topic, payload) => {
+    (topic, payload, emit) => {
       if (topic === `tele/${t}/LWT`) {
         lwt = payload;
         if (payload === 'Offline') emit({ kind: 'offline', reason: `${who} reports Offline (LWT)` });
@@ -68,9 +65,9 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
           emit({ kind: 'reading', reading });
         }
       }
-      waiters.offer(topic, payload);
     },
   );
+  const { link, waiters } = mqtt;
 
   const reachable = async () => {
     await link.whenConnected(timeoutMs);
@@ -128,13 +125,7 @@ export function createTasmotaMqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
       if (off !== false) throw new LifelineError('failed', `${who} did not start its Backlog`);
       return { evidence: `Backlog with Delay running (first step answered POWER${index}:OFF)` };
     },
-    onPush(listener) {
-      listeners.add(listener);
-    },
-    close() {
-      listeners.clear();
-      unsubscribe();
-      link.release();
-    },
+    onPush: mqtt.onPush,
+    close: mqtt.close,
   };
 }

@@ -3,8 +3,9 @@
 // so no cycle: a lifeline behind Zigbee can only be switched on.
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
-import type { DriverDeps, PlugDriver, PlugPush, PlugReading } from '../../driver.js';
-import { jsonOf, MqttWaiters } from '../mqtt-waiter.js';
+import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { mqttPlug } from '../mqtt-plug.js';
+import { jsonOf } from '../mqtt-waiter.js';
 
 /** Availability payloads are `{"state":"online"}` since Z2M 1.x, a bare `online` before. */
 const availability = (payload: string) => (jsonOf(payload)?.state as string | undefined) ?? payload.trim();
@@ -14,14 +15,8 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
   const dev = `${base}/${plug.topic!}`;
   const who = `Zigbee2MQTT ${plug.topic}`;
   const timeoutMs = plug.timeoutSeconds * 1000;
-  const link = deps.mqtt.link(plug.address!, { username: plug.username, password: plug.password }, timeoutMs);
-  const waiters = new MqttWaiters();
-  const listeners = new Set<(p: PlugPush) => void>();
   let deviceAvailable: string | undefined;
   let bridge: string | undefined;
-  const emit = (p: PlugPush) => {
-    for (const l of listeners) l(p);
-  };
 
   const readingOf = (payload: string): PlugReading | undefined => {
     const j = jsonOf(payload);
@@ -32,9 +27,11 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     return reading;
   };
 
-  const unsubscribe = link.subscribe(
+  const mqtt = mqttPlug(
+    plug,
+    deps,
     [dev, `${dev}/availability`, `${base}/bridge/state`],
-    (topic, payload) => {
+    (topic, payload, emit) => {
       if (topic === `${dev}/availability`) {
         deviceAvailable = availability(payload);
         if (deviceAvailable === 'offline')
@@ -47,9 +44,9 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
         const reading = readingOf(payload);
         if (reading) emit({ kind: 'reading', reading });
       }
-      waiters.offer(topic, payload);
     },
   );
+  const { link, waiters } = mqtt;
 
   const request = async (suffix: string, payload: string, want?: boolean) => {
     await link.whenConnected(timeoutMs);
@@ -76,13 +73,7 @@ export function createZigbee2MqttDriver(plug: PlugConfig, deps: DriverDeps): Plu
     async cycle() {
       throw new LifelineError('unsupported', 'Zigbee switches have no timer that turns them back on');
     },
-    onPush(listener) {
-      listeners.add(listener);
-    },
-    close() {
-      listeners.clear();
-      unsubscribe();
-      link.release();
-    },
+    onPush: mqtt.onPush,
+    close: mqtt.close,
   };
 }
