@@ -24,12 +24,11 @@ import {
 const DOCKERFILES = ['docker/Dockerfile.agent', 'docker/Dockerfile.relay'];
 const COMPOSES = ['compose/agent.compose.yaml', 'compose/relay.compose.yaml'];
 const UNITS = ['systemd/lifeline-agent.service', 'systemd/lifeline-relay.service'];
-// The node flags each image's ENTRYPOINT and systemd unit give (V8 flags cannot go in NODE_OPTIONS):
-// the agent's runs without Sparkplug's baseline code (deploy/systemd/lifeline-agent.service says why).
-const NODE_FLAGS: Record<string, string[]> = {
-  'docker/Dockerfile.agent': ['--no-sparkplug'],
-  'docker/Dockerfile.relay': [],
-};
+// The node flags each program's image ENTRYPOINT and systemd unit give (V8 flags cannot go in
+// NODE_OPTIONS): the agent runs without Sparkplug's baseline code (its unit says why).
+const NODE_FLAGS: Record<string, string[]> = { agent: ['--no-sparkplug'], relay: [] };
+/** docker/Dockerfile.agent → agent */
+const programOf = (dockerfileRel: string) => dockerfileRel.split('.').at(-1)!;
 const PINNED = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$/;
 
 describe('everything referenced is pinned', () => {
@@ -127,22 +126,20 @@ describe('the images', () => {
     expect(healthcheckCommand(rel).slice(0, 2)).toEqual(['node', '-e']);
     expect(JSON.parse(runtime.find((i) => i.op === 'ENTRYPOINT')?.args ?? '[]')).toEqual([
       'node',
-      ...NODE_FLAGS[rel]!,
+      ...NODE_FLAGS[programOf(rel)]!,
       '/app/bin/lifeline.js',
     ]);
   });
 
   it('runs node with the same flags as the systemd units, and the node under test accepts them', () => {
-    for (const [rel, unit] of [
-      ['docker/Dockerfile.agent', 'systemd/lifeline-agent.service'],
-      ['docker/Dockerfile.relay', 'systemd/lifeline-relay.service'],
-    ] as const) {
+    for (const [program, flags] of Object.entries(NODE_FLAGS)) {
+      const unit = `systemd/lifeline-${program}.service`;
       const exec = unitFile(unit).Service?.ExecStart?.[0]?.split(' ') ?? [];
-      expect(exec.slice(1, exec.indexOf('/opt/lifeline/bin/lifeline.js')), unit).toEqual(NODE_FLAGS[rel]);
+      expect(exec.slice(1, exec.indexOf('/opt/lifeline/bin/lifeline.js')), unit).toEqual(flags);
     }
     // A V8 flag a later node no longer knows would keep the service from starting at all: CI runs this
     // on every node version package.json allows.
-    for (const flag of NODE_FLAGS['docker/Dockerfile.agent']!) {
+    for (const flag of Object.values(NODE_FLAGS).flat()) {
       const r = spawnSync(process.execPath, [flag, '-e', '0'], { encoding: 'utf8' });
       expect(`${r.status} ${r.stderr}`, flag).toBe('0 ');
     }
