@@ -45,6 +45,23 @@ export async function runAction<S extends ActionSpec>(
   });
 }
 
+/**
+ * A confirmation the app asks for itself, when there is nothing at home to ask (forgetting home
+ * while it is unreachable): the same sheet, no challenge. True only when the user confirmed, with
+ * the name typed when one is asked for.
+ */
+export async function confirmLocally(
+  c: Pick<Confirmation, 'title' | 'consequences' | 'typeToConfirm'>,
+  ttlMs = 60_000,
+): Promise<boolean> {
+  const text = await new Promise<string | null>((answer) => {
+    pendingConfirm.value = { confirm: { challenge: '', expiresAt: Date.now() + ttlMs, ...c }, answer };
+  });
+  pendingConfirm.value = null;
+  if (text === null) return false;
+  return c.typeToConfirm === undefined || text.trim().toLowerCase() === c.typeToConfirm.toLowerCase();
+}
+
 async function passkeyAssertion(
   challenge: string,
   request: PasskeyRequest,

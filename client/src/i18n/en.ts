@@ -103,6 +103,11 @@ export const en = {
   'settings.language.auto': 'Automatic',
   'settings.build': 'App build {build}',
   'settings.forget': 'Forget this home',
+  'forget.title': 'Forget {home} on this phone?',
+  'forget.key':
+    'This phone deletes its key for {home} and can no longer reach it. To come back it needs a new pairing link, from another paired device or from `lifeline pair` at home.',
+  'forget.listed':
+    'Home cannot be reached now, so it keeps listing this phone until another device revokes it.',
   'error.unreachable': 'Home is not reachable right now',
   'error.refused': 'Refused: {message}',
   'error.generic': '{message}',

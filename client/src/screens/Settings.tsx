@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { DevicesPair, DevicesRevoke } from '../../../shared/protocol/devices.js';
-import { runAction } from '../actions.js';
+import { confirmLocally, runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { DATA } from '../components/data.js';
 import { NotificationSettings } from '../components/NotificationSettings.js';
@@ -30,6 +30,24 @@ export function SettingsScreen() {
     const r = await runAction(DevicesRevoke, { target: id });
     if (r.status === 'error' && r.error.message !== 'cancelled')
       setMessage(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
+  };
+
+  // Forgetting home is revoking this phone there, when home can hear it: the agent's own typed
+  // confirmation, home stops trusting the key and every other device is told. When home is not
+  // reachable the phone can only forget on its own side, after its own typed confirmation.
+  const forget = async () => {
+    if (online && me) {
+      const r = await runAction(DevicesRevoke, { target: me });
+      if (r.status === 'ok') return forgetHome();
+      if (r.status === 'error' && r.error.message === 'cancelled') return;
+    }
+    const home = pairing.value?.homeName ?? '';
+    const sure = await confirmLocally({
+      title: t('forget.title', { home }),
+      consequences: [t('forget.key', { home }), t('forget.listed')],
+      typeToConfirm: home,
+    });
+    if (sure) await forgetHome();
   };
 
   const addDevice = async () => {
@@ -116,7 +134,7 @@ export function SettingsScreen() {
           {t('settings.build', { build: __LIFELINE_BUILD__ })}
         </p>
         <AppOrigin />
-        <button type="button" class="btn danger-outline" onClick={() => void forgetHome()}>
+        <button type="button" class="btn danger-outline" onClick={() => void forget()}>
           {t('settings.forget')}
         </button>
       </section>
