@@ -57,4 +57,49 @@ export const PlugSchema = v.pipe(
 );
 export type PlugConfig = v.InferOutput<typeof PlugSchema>;
 
-export const PowerSection = v.optional(v.array(PlugSchema), []);
+/**
+ * Where an entry's switch is, as far as the config can tell: host and port (any port matches a
+ * missing one), channel, and the topic or entity for bridges. Two entries for one outlet would let
+ * the second switch a lifeline plug off without the guard knowing it is the lifeline.
+ */
+function outlet(p: PlugConfig) {
+  let host = (p.address ?? '').trim().toLowerCase();
+  let port: string | undefined;
+  if (host.includes('://')) {
+    try {
+      const u = new URL(host);
+      host = u.hostname;
+      port = u.port || undefined;
+    } catch {}
+  } else {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+    if (m) [host, port] = [m[1]!, m[2]];
+  }
+  return {
+    host: host.replace(/\.$/, ''),
+    port,
+    rest: JSON.stringify([p.channel ?? 0, p.topic, p.baseTopic, p.entity]),
+  };
+}
+
+function sameOutlet(a: PlugConfig, b: PlugConfig): boolean {
+  const [x, y] = [outlet(a), outlet(b)];
+  return x.host === y.host && x.rest === y.rest && (x.port === y.port || !x.port || !y.port);
+}
+
+export const PowerSection = v.optional(
+  v.pipe(
+    v.array(PlugSchema),
+    rule((plugs, report) => {
+      plugs.forEach((p, i) => {
+        const first = plugs.findIndex((q, j) => j < i && sameOutlet(q, p));
+        if (first >= 0)
+          report(
+            [i, 'address'],
+            `the same outlet as power[${first}] (${plugs[first]!.id}): one entry per outlet, so the guard knows every way to switch it`,
+          );
+      });
+    }),
+  ),
+  [],
+);

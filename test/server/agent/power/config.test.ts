@@ -49,6 +49,39 @@ describe('plug config', () => {
     ]);
   });
 
+  it('refuses a second entry for the same outlet, which would switch a lifeline plug past the guard', () => {
+    const two = (a: string, b: string) => {
+      try {
+        parseConfig(
+          `power:\n  - id: cabinet\n    name: Cabinet\n    lifeline: true\n    powers: [router]\n${a}  - id: cab2\n    name: Cab 2\n${b}`,
+          '/etc/lifeline.yaml',
+          {},
+        );
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`);
+        throw err;
+      }
+      return [];
+    };
+    const shelly = (address: string, extra = '') =>
+      `    driver: shelly-gen1\n    address: ${address}\n${extra}`;
+    expect(two(shelly('10.0.0.5'), shelly('10.0.0.5'))).toEqual([
+      '11: power[1].address: the same outlet as power[0] (cabinet): one entry per outlet, so the guard knows every way to switch it',
+    ]);
+    // The same device written another way, or by another driver, is still the same outlet.
+    expect(two(shelly('Cabinet.LAN'), shelly('cabinet.lan.:80'))).toHaveLength(1);
+    expect(two(shelly('10.0.0.5'), '    driver: tasmota\n    address: 10.0.0.5\n')).toHaveLength(1);
+    expect(two(shelly('10.0.0.5', '    channel: 0\n'), shelly('10.0.0.5'))).toHaveLength(1);
+    // Other outlets of one strip, other devices and other bridge topics are fine.
+    expect(two(shelly('10.0.0.5'), shelly('10.0.0.5', '    channel: 1\n'))).toEqual([]);
+    expect(two(shelly('10.0.0.5:80'), shelly('10.0.0.5:8080'))).toEqual([]);
+    expect(two(shelly('10.0.0.5'), shelly('10.0.0.6'))).toEqual([]);
+    const mqtt = (topic: string) =>
+      `    driver: tasmota-mqtt\n    address: broker:1883\n    topic: ${topic}\n`;
+    expect(two(mqtt('cabinet'), mqtt('lamp'))).toEqual([]);
+    expect(two(mqtt('cabinet'), mqtt('cabinet'))).toHaveLength(1);
+  });
+
   it('flags a key the driver does not use, on its line, without echoing a secret', () => {
     const out = problems('    driver: tasmota\n    address: a\n    token: super-secret-value\n');
     expect(out).toEqual(['6: plugs[0].token: not used by driver tasmota']);
