@@ -31,17 +31,39 @@ export interface HttpServerOptions {
   origins: OriginPolicy & { connect: readonly string[] };
   /** More for /healthz (the relay says whether its store answers); it stays 200 either way. */
   health?: () => Record<string, unknown>;
+  /** How long a client may take to send one whole request (headers and body); tests shorten it. */
+  requestTimeoutMs?: number;
 }
 
+/**
+ * A request not fully received in this time is dropped, so connections that trickle headers or a
+ * body (slowloris) cannot pile up on a server that faces the internet without a proxy in front.
+ * A WebSocket is past this once upgraded; nothing Lifeline sends over HTTP takes near this long.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const common = {
     logger: false,
     bodyLimit: opts.bodyLimit,
     trustProxy: opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
+    requestTimeout,
+  };
+  // Given to node's server too: with its own headers timeout (60 s) above the request timeout,
+  // node never ends a request whose body trickles in. And node looks for late requests every 30 s
+  // by default: too seldom for the limit to mean anything.
+  const checking = {
+    requestTimeout,
+    headersTimeout: requestTimeout,
+    connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeout / 2)),
   };
   const app: FastifyInstance = opts.tls
-    ? Fastify({ ...common, https: { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } })
-    : Fastify(common);
+    ? Fastify({
+        ...common,
+        https: { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key), ...checking },
+      })
+    : Fastify({ ...common, http: checking });
   // Registered first and not encapsulated: the routes of every plugin after it may be WebSockets.
   app.register(fastifyWebsocket, { options: { maxPayload: opts.maxPayload } });
   securityHeaders(app, { connect: opts.origins.connect });
