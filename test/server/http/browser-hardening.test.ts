@@ -40,7 +40,6 @@ function tryWs(url: string, headers: Record<string, string>): Promise<string> {
 
 describe('WebSocket Origin check', () => {
   const ws = () => `${t.url.replace('http', 'ws')}/ws/session`;
-  const host = () => new URL(t.url).host;
 
   it('refuses a session opened by a page of a foreign origin', async () => {
     expect(await tryWs(ws(), { Origin: 'https://evil.example' })).toBe('HTTP 403');
