@@ -18,6 +18,7 @@ import { openClientSession } from '../../shared/session/client-session.js';
 import { SessionError } from '../../shared/session/errors.js';
 import { generateIdentity, identityFromKeyPair } from '../../shared/session/keys.js';
 import { type Pairing, store } from './db.js';
+import { NO_HOME_MESSAGE } from './error-text.js';
 import { openWebSocket } from './transport.js';
 
 export type ConnState = 'loading' | 'unpaired' | 'connecting' | 'online' | 'offline' | 'refused';
@@ -230,12 +231,12 @@ export async function run<S extends ActionSpec>(
   call: CallOf<S>,
   opts: RunOptions = {},
 ): Promise<CommandOutcome<ResultOf<S>>> {
-  if (!client)
-    return { status: 'error', error: { code: 'unreachable', message: 'home is not reachable right now' } };
+  if (!client) return { status: 'error', error: { code: 'unreachable', message: NO_HOME_MESSAGE } };
   try {
     return await client.run(spec, call, opts);
-  } catch (err) {
-    return { status: 'error', error: { code: 'unreachable', message: (err as Error).message } };
+  } catch {
+    // The session ended before home answered.
+    return { status: 'error', error: { code: 'unreachable', message: NO_HOME_MESSAGE } };
   }
 }
 

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ContainersLogs } from '../../../shared/protocol/containers.js';
 import { runAction } from '../actions.js';
-import { lang, t, tMaybe } from '../i18n/index.js';
+import { errorText } from '../error-text.js';
+import { lang, t } from '../i18n/index.js';
 
 interface Logs {
   lines: { at: number | null; stream: 'stdout' | 'stderr'; text: string }[];
@@ -29,8 +30,7 @@ export function useContainerLogs(engine: string, name: string, online: boolean):
     if (r.status === 'ok') {
       setLogs(r.data);
       setError(null);
-    } else if (r.status === 'error')
-      setError(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
+    } else if (r.status === 'error') setError(errorText(r.error));
   };
   useEffect(() => {
     if (online) void load();

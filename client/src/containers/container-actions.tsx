@@ -7,7 +7,8 @@ import {
   ContainersStop,
 } from '../../../shared/protocol/containers.js';
 import { runAction } from '../actions.js';
-import { type MessageKey, t, tMaybe } from '../i18n/index.js';
+import { errorText } from '../error-text.js';
+import { type MessageKey, t } from '../i18n/index.js';
 
 const ACTS = { restart: ContainersRestart, start: ContainersStart, stop: ContainersStop } as const;
 export type Verb = keyof typeof ACTS;
@@ -22,7 +23,7 @@ export async function act(verb: Verb, c: ContainerInfo): Promise<Note> {
   if (r.status === 'error')
     return {
       ok: false,
-      text: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
+      text: errorText(r.error),
     };
   return null;
 }

@@ -12,6 +12,7 @@ import { formatAgo, formatTime, registerMessages, t, tMaybe } from '../i18n/inde
 import { machinesMessages } from './messages.js';
 import './machines.css';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
+import { errorText } from '../error-text.js';
 
 registerMessages(machinesMessages);
 
@@ -70,8 +71,7 @@ function MachineCard({ id, host, focused }: { id: string; host: HostInfo; focuse
     setError(null);
     const r = await runAction(MachinesWake, { target: id, args });
     // A timeout is shown by the card itself, with its likely causes.
-    if (r.status === 'error' && r.error.code !== 'timeout')
-      setError(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
+    if (r.status === 'error' && r.error.code !== 'timeout') setError(errorText(r.error));
   };
 
   const seenLine =

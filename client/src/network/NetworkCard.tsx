@@ -9,10 +9,11 @@ import {
 import { runAction } from '../actions.js';
 import { now } from '../clock.js';
 import { connState, listEntities } from '../connection.js';
-import { formatAgo, formatTime, type MessageKey, registerMessages, t, tMaybe } from '../i18n/index.js';
+import { formatAgo, formatTime, type MessageKey, registerMessages, t } from '../i18n/index.js';
 import { networkMessages } from './messages.js';
 import './NetworkCard.css';
 import { DATA } from '../components/data.js';
+import { errorText } from '../error-text.js';
 
 registerMessages(networkMessages);
 
@@ -137,7 +138,7 @@ function Ddns({ d }: { d: DdnsRecord }) {
       setMessage({
         ok: false,
         text: t('network.ddns.error', {
-          message: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
+          message: errorText(r.error),
         }),
       });
   };

@@ -14,13 +14,13 @@ import {
   registerMessages,
   say,
   t,
-  tMaybe,
   tParts,
 } from '../i18n/index.js';
 import { powerMessages } from './messages.js';
 import './power.css';
 import { DATA } from '../components/data.js';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
+import { errorText } from '../error-text.js';
 
 registerMessages(powerMessages);
 
@@ -99,7 +99,7 @@ function PlugCard({
         setMessage({
           error: true,
           text: t('power.failed', {
-            reason: tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }),
+            reason: errorText(r.error),
           }),
         });
     } else if (r.status === 'ok') {

@@ -6,16 +6,8 @@ import { DATA } from '../components/data.js';
 import { NotificationSettings } from '../components/NotificationSettings.js';
 import { PasskeySettings } from '../components/PasskeySettings.js';
 import { connState, forgetHome, listEntities, pairing } from '../connection.js';
-import {
-  formatAgo,
-  formatDateTime,
-  LANGS,
-  type Lang,
-  langChoice,
-  setLang,
-  t,
-  tMaybe,
-} from '../i18n/index.js';
+import { errorText } from '../error-text.js';
+import { formatAgo, formatDateTime, LANGS, type Lang, langChoice, setLang, t } from '../i18n/index.js';
 import { AppOrigin } from '../tls/AppOrigin.js';
 
 /** Devices (list, revoke, add) and preferences. */
@@ -28,8 +20,7 @@ export function SettingsScreen() {
 
   const revoke = async (id: string) => {
     const r = await runAction(DevicesRevoke, { target: id });
-    if (r.status === 'error' && r.error.message !== 'cancelled')
-      setMessage(tMaybe(`error.${r.error.code}`, r.error.message, { message: r.error.message }));
+    if (r.status === 'error' && r.error.message !== 'cancelled') setMessage(errorText(r.error));
   };
 
   // Forgetting home is revoking this phone there, when home can hear it: the agent's own typed

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { waitFor } from '../../harness/agent.js';
 import { type Browser, confirmInSheet, launchBrowser } from '../../harness/browser.js';
+import { freePort } from '../../harness/cli.js';
 import { plugOf, startPlugAgent } from '../../server/agent/power/plug-agent.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../../simulators/shelly-gen1.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
@@ -32,6 +33,8 @@ beforeAll(async () => {
       cycleSeconds: 5,
     },
     { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address },
+    // Nothing listens there: a plug that is unplugged or gone from the network.
+    { id: 'aquarium', name: 'Aquarium', driver: 'shelly-gen1', address: `127.0.0.1:${await freePort()}` },
   ]);
   b = await launchBrowser();
   const { link } = env.t.agent.pairing.link(env.t.url, env.t.agent.homeId, null);
@@ -114,6 +117,16 @@ describe('Power screen', () => {
     expect(await card('lamp').getByTestId('plug-watts').count()).toBe(0);
     await card('lamp').getByRole('button', { name: 'On' }).click();
     await waitFor(() => lamp.relay.on, 10_000, 'the lamp to switch on');
+  });
+
+  it('says what home said about a plug that does not answer, never that home is unreachable', async () => {
+    await card('aquarium').getByRole('button', { name: 'On' }).click();
+    const said = card('aquarium').getByTestId('plug-message');
+    await said.waitFor({ timeout: 15_000 });
+    const text = await said.textContent();
+    expect(text).toMatch(/^Not done: .*127\.0\.0\.1:\d+/);
+    expect(text).not.toContain('Home is not reachable');
+    expect(await b.page.getByRole('status').textContent()).toContain('Connected');
   });
 
   it('power-cycles the lifeline plug only after its name is typed, and shows it come back', async () => {
