@@ -63,7 +63,7 @@ export function loadRelayConfig(file: string, env: NodeJS.ProcessEnv = process.e
 }
 
 export const DEFAULT_RELAY_CONFIG = `# Lifeline relay configuration. Runs outside the house (a small VPS); agents dial out to it.
-# Put it behind TLS (see README: "Run a relay"). Reference: docs/relay.md
+# Put it behind TLS (docs/relay.md: "Run a relay on a small VPS"); every key: docs/relay.md
 
 listen:
   host: 0.0.0.0
