@@ -1,10 +1,36 @@
 // The `lifeline` command line (SPEC §2). Every failure is one clear line and a non-zero exit.
 // Each command loads its code when it runs, so `lifeline --help` or one `ctl` command starts fast.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import type { CtlRegistrar } from './ctl/commands.js';
 import type { CtlGlobalOptions } from './ctl/session.js';
 import { CliError } from './errors.js';
+
+/** A port given on the command line: a whole number in range (0 = any free port, where that makes sense). */
+function portArg(min: 0 | 1) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > 65535)
+      throw new InvalidArgumentError(`a port number from ${min} to 65535`);
+    return value;
+  };
+}
+
+/** A base URL for links a phone opens: http(s) only. */
+function baseUrlArg(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('a URL such as https://home.example.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InvalidArgumentError('an http:// or https:// URL');
+  return value;
+}
+
+const listenPortOpt = () =>
+  new Option('-p, --port <port>', 'listen on this port instead of listen.port').argParser(portArg(0));
 
 function buildProgram(setExit: (code: number) => void, ctlCommands: readonly CtlRegistrar[]): Command {
   const program = new Command('lifeline')
@@ -20,14 +46,14 @@ function buildProgram(setExit: (code: number) => void, ctlCommands: readonly Ctl
     .command('start')
     .description('agent + embedded relay in one process; writes a default config on first run')
     .addOption(configOpt())
-    .option('-p, --port <port>', 'listen on this port instead of listen.port')
+    .addOption(listenPortOpt())
     .action(async (o) => (await import('./start.js')).runStart(o, 'start'));
 
   program
     .command('agent')
     .description('the agent alone, connecting out to relay.url')
     .addOption(configOpt())
-    .option('-p, --port <port>', 'listen on this port instead of listen.port')
+    .addOption(listenPortOpt())
     .action(async (o) => (await import('./start.js')).runStart(o, 'agent'));
 
   program
@@ -38,7 +64,7 @@ function buildProgram(setExit: (code: number) => void, ctlCommands: readonly Ctl
         'LIFELINE_RELAY_CONFIG',
       ),
     )
-    .option('-p, --port <port>', 'listen on this port instead of listen.port')
+    .addOption(listenPortOpt())
     .option('--vapid-keys', "print this relay's VAPID keys, for a standby relay's relay.yaml, and exit")
     .action(async (o) => (await import('./relay.js')).runRelay(o));
 
@@ -46,8 +72,18 @@ function buildProgram(setExit: (code: number) => void, ctlCommands: readonly Ctl
     .command('pair')
     .description('print a one-time pairing link and QR code (valid 10 minutes, single use)')
     .addOption(configOpt())
-    .option('--url <url>', 'base URL to put in the link (default: publicUrl, relay or listen address)')
-    .option('-p, --port <port>', 'the port the agent listens on (default: the running agent’s)')
+    .addOption(
+      new Option(
+        '--url <url>',
+        'base URL to put in the link (default: publicUrl, relay or listen address)',
+      ).argParser(baseUrlArg),
+    )
+    .addOption(
+      new Option(
+        '-p, --port <port>',
+        'the port the agent listens on (default: the running agent’s)',
+      ).argParser(portArg(1)),
+    )
     .option('--json', 'machine-readable output')
     .action(async (o) => (await import('./pair.js')).runPair(o));
 
@@ -98,9 +134,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     const e = err as NodeJS.ErrnoException;
+    const port = (e as { port?: number })?.port;
     const message =
       e?.code === 'EADDRINUSE'
-        ? 'the listen port is already in use (another agent running?)'
+        ? `${port ? `port ${port}` : 'the listen port'} is already in use (another Lifeline running?)`
         : e?.code === 'EACCES'
           ? `permission denied${e.path ? `: ${e.path}` : ''}`
           : (e?.message ?? String(err));

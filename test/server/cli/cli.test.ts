@@ -124,6 +124,11 @@ describe('lifeline CLI, end to end', () => {
       [['ctl', 'status', '--profile', 'never-paired'], 1, /not paired yet/],
       [['ctl', 'log', '--limit', 'lots'], 2, /--limit must be a whole number/],
       [['start', '--bogus'], 2, /unknown option '--bogus'/],
+      // Refused before anything starts or any config is written.
+      [['start', '-p', 'abc', '-c', path.join(tmp.dir, 'never.yaml')], 2, /'abc' is invalid\. a port number/],
+      [['agent', '-p', '99999'], 2, /'99999' is invalid\. a port number from 0 to 65535/],
+      [['pair', '-p', '0'], 2, /a port number from 1 to 65535/],
+      [['pair', '--url', 'javascript:alert(1)'], 2, /an http:\/\/ or https:\/\/ URL/],
     ];
     for (const [args, code, message] of cases) {
       const r = await runCli(args, { env, cwd: tmp.dir });
@@ -132,6 +137,7 @@ describe('lifeline CLI, end to end', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+    expect(existsSync(path.join(tmp.dir, 'never.yaml'))).toBe(false);
   });
 
   it('a config error names file, line and key', async () => {
