@@ -2,6 +2,8 @@
 import { createAgent } from '../agent/agent.js';
 import { standbyBaseUrl } from '../config/public-url.js';
 import { createLogger } from '../log.js';
+import { lockDataDir } from '../store/data-lock.js';
+import { ensureDataDir } from '../store/db.js';
 import { configPath, ensureConfig, loadOrFail } from './config-file.js';
 import { CliError } from './errors.js';
 
@@ -22,6 +24,8 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
       'relay.url is not set: `lifeline agent` links out to a relay (use `lifeline start` for the embedded one)',
     );
   const options = { loaded, log, ...(port !== undefined ? { port } : {}) };
+  ensureDataDir(loaded.dataDir);
+  const release = lockDataDir(loaded.dataDir);
   const composed =
     mode === 'start'
       ? // The embedded relay's modules (and pg, web-push) load only for `lifeline start`.
@@ -40,11 +44,21 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     stopping = true;
     log.info(`${signal}: stopping`);
     await close();
+    release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  const url = await composed.listen();
+  let url: string;
+  try {
+    url = await composed.listen();
+  } catch (err) {
+    // A port in use, say: a clean stop of what did start, so the next run is not told of a crash.
+    stopping = true;
+    await close().catch(() => {});
+    release();
+    throw err;
+  }
   say(`Lifeline is running: ${url}`);
   const pass = composed.passthrough;
   if (pass) say(`TLS pass-through (this home's and the relayed homes' names) on ${pass.host}:${pass.port}`);
