@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       // Under --json a script reads the failure where it reads the answer: one JSON line on stdout.
       if (argv.includes('--json'))
         process.stdout.write(
-          `${JSON.stringify({ ok: false, error: { code: err.code, message: err.message }, exitCode: err.exitCode })}\n`,
+          `${JSON.stringify({ ok: false, error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }, exitCode: err.exitCode })}\n`,
         );
       else process.stderr.write(`lifeline: ${err.message}\n`);
       return err.exitCode;

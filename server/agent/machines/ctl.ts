@@ -151,7 +151,13 @@ export async function ctlWake(
       const data = await result;
       if (opts.json) printJson(data);
     } catch (err) {
-      if (noAnswer && opts.json) printJson({ host: host.id, stage: 'no-answer', ...noAnswer.data });
+      // Under --json one line: the failure, with what the agent found (the likely causes) in it.
+      if (noAnswer && err instanceof CliError)
+        throw new CliError(err.message, err.exitCode, err.code, {
+          host: host.id,
+          stage: 'no-answer',
+          ...noAnswer.data,
+        });
       throw err;
     }
   });

@@ -107,6 +107,20 @@ describe('ctl hosts and wake', () => {
     ]);
   });
 
+  it('wake --wait --json prints one JSON line: the failure, with the likely causes in it', async () => {
+    const r = await runCli(['ctl', 'wake', 'vm', '--wait', '--json'], { env });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]!);
+    expect(out).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      error: { code: 'timeout', details: { host: 'vm', stage: 'no-answer' } },
+    });
+    expect(JSON.stringify(out.error.details.causes)).toContain('VirtualBox');
+  });
+
   it('names the known hosts when asked for one that does not exist', async () => {
     const r = await runCli(['ctl', 'wake', 'nope'], { env });
     expect(r.code).toBe(1);
