@@ -1,5 +1,5 @@
 // A container's last log lines, read through the guard's `containers.logs` action.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ContainersLogs } from '../../../shared/protocol/containers.js';
 import { runAction } from '../actions.js';
 import { errorText } from '../error-text.js';
@@ -48,6 +48,11 @@ function clockWithSeconds(at: number): string {
 
 export function ContainerLogs({ state, online }: { state: LogsState; online: boolean }) {
   const { logs, error, loading } = state;
+  const box = useRef<HTMLPreElement>(null);
+  // Opened at the newest lines, where the reason a container died is; each read goes there again.
+  useEffect(() => {
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [logs]);
   return (
     <section class="card" aria-labelledby="logs-h">
       <h2 id="logs-h" class="item-title">
@@ -65,7 +70,7 @@ export function ContainerLogs({ state, online }: { state: LogsState; online: boo
       {logs?.truncated && <p class="muted small">{t('containers.logs.truncated')}</p>}
       {logs && logs.lines.length === 0 && <p class="muted">{t('containers.logs.empty')}</p>}
       {logs && logs.lines.length > 0 && (
-        <pre class="logs" data-testid="logs">
+        <pre class="logs" data-testid="logs" ref={box}>
           {logs.lines.map((l, i) => (
             <div key={i} class={l.stream}>
               {l.at !== null && <time>{clockWithSeconds(l.at)} </time>}

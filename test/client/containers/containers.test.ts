@@ -101,7 +101,8 @@ describe('Containers screen', () => {
     const dir = path.join(d.scratch, 'ddns');
     writeFileSync(
       path.join(dir, 'run.sh'),
-      '#!/bin/sh\necho "ddns: home.example.com updated"\nexec sleep 100000\n',
+      // More lines than the log box shows: the newest, last, must be what the owner sees first.
+      '#!/bin/sh\ni=0\nwhile [ $i -lt 120 ]; do echo "ddns: checking $i"; i=$((i+1)); done\necho "ddns: home.example.com updated"\nexec sleep 100000\n',
     );
     chmodSync(path.join(dir, 'run.sh'), 0o755);
     const row = page.getByTestId('container-nas-ddns');
@@ -123,6 +124,14 @@ describe('Containers screen', () => {
       .poll(() => page.getByTestId('logs').textContent(), { timeout: 15_000 })
       .toContain('home.example.com updated');
     expect(page.url()).toContain('#/containers/nas/ddns');
+    // Opened at the newest line, not 120 lines above it.
+    const box = page.getByTestId('logs');
+    const at = await box.evaluate((el) => ({
+      overflows: el.scrollHeight > el.clientHeight,
+      fromBottom: el.scrollHeight - el.clientHeight - el.scrollTop,
+    }));
+    expect(at.overflows).toBe(true);
+    expect(at.fromBottom).toBeLessThan(2);
   });
 
   it('tells why a lifeline cannot be stopped', async () => {
