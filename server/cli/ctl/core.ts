@@ -105,16 +105,23 @@ export async function ctlStatus(opts: CtlGlobalOptions): Promise<void> {
 
 export async function ctlDevices(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
-    const devices = client.list('devices').sort((a, b) => a.data.pairedAt - b.data.pairedAt);
-    if (opts.json)
-      return printJson(
-        devices.map((d) => ({ id: d.id, ...d.data, current: d.id === client.welcome.device.id })),
+    const me = client.welcome.device.id;
+    // Presence reaches sessions at most once a second, so the list this session got may not count
+    // the session itself yet: this device is online, now, by the fact that it asks.
+    const devices = client
+      .list('devices')
+      .sort((a, b) => a.data.pairedAt - b.data.pairedAt)
+      .map((d) =>
+        d.id === me
+          ? { ...d, data: { ...d.data, sessions: Math.max(1, d.data.sessions), lastSeenAt: Date.now() } }
+          : d,
       );
+    if (opts.json) return printJson(devices.map((d) => ({ id: d.id, ...d.data, current: d.id === me })));
     const rows = [['ID', 'NAME', 'KIND', 'PAIRED', 'LAST SEEN', 'ONLINE']];
     for (const d of devices)
       rows.push([
         d.id.slice(0, 10),
-        `${d.data.name}${d.id === client.welcome.device.id ? ' (this)' : ''}`,
+        `${d.data.name}${d.id === me ? ' (this)' : ''}`,
         d.data.client,
         clockTime(d.data.pairedAt),
         d.data.lastSeenAt ? ago(d.data.lastSeenAt) : 'never',

@@ -104,6 +104,14 @@ describe('lifeline CLI, end to end', () => {
     expect(kinds).toContain('devices.paired');
   });
 
+  it('ctl devices shows the device asking as online, seen now', async () => {
+    const r = await runCli(['ctl', 'devices'], { env });
+    expect(r.code).toBe(0);
+    const mine = r.stdout.split('\n').find((l) => l.includes('(this)'));
+    // LAST SEEN and ONLINE: this moment, and yes.
+    expect(mine).toMatch(/\b0 s ago\s+yes\s*$/);
+  });
+
   it('guarded commands need --yes when there is no terminal to ask', async () => {
     const devices = JSON.parse((await runCli(['ctl', 'devices', '--json'], { env })).stdout) as {
       id: string;
