@@ -2,6 +2,7 @@
 // cross-key rule reports a problem at the key it is about. Capability folders build their own
 // config piece from these (server/agent/<capability>/config.ts); config/schema.ts composes them.
 import * as v from 'valibot';
+import { isAddressOrCidr } from '../address-list.js';
 
 export const id = v.pipe(
   v.string(),
@@ -11,6 +12,11 @@ export const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65
 export const hostname = v.pipe(v.string(), v.minLength(1), v.maxLength(253));
 /** host or host:port, as the SPEC uses for every device. */
 export const address = v.pipe(v.string(), v.minLength(1), v.maxLength(260));
+/** An IP address or a CIDR (metrics.allow, passthrough.proxyFrom). */
+export const addressOrCidr = v.pipe(
+  v.string(),
+  v.check(isAddressOrCidr, 'an IP address or CIDR (e.g. 10.0.0.0/8)'),
+);
 export const secret = v.pipe(v.string(), v.minLength(1));
 export const nonEmpty = v.pipe(v.string(), v.minLength(1));
 export const displayName = v.pipe(v.string(), v.minLength(1), v.maxLength(80));

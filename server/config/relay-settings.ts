@@ -1,13 +1,20 @@
 // Settings of a relay, stand-alone (relay.yaml) or embedded under `lifeline start` (`relayServer:`).
 import * as v from 'valibot';
 import { isAddressOrCidr } from '../address-list.js';
-import { nonEmpty } from './fields.js';
+import { addressOrCidr, nonEmpty } from './fields.js';
 
 const homeId = v.pipe(
   v.string(),
   v.regex(/^[a-z2-7]{26}$/, 'a home id (26 characters, printed by `lifeline start`)'),
 );
-const addressOrCidr = v.pipe(v.string(), v.check(isAddressOrCidr, 'an IP address or CIDR (e.g. 10.0.0.0/8)'));
+/** What fastify's trustProxy takes: addresses, CIDRs, or proxy-addr's names for whole ranges. */
+const proxyEntry = v.pipe(
+  v.string(),
+  v.check(
+    (s) => isAddressOrCidr(s) || ['loopback', 'linklocal', 'uniquelocal'].includes(s),
+    'an IP address, a CIDR (e.g. 10.0.0.0/8), loopback, linklocal or uniquelocal',
+  ),
+);
 const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 /** Settings shared by the stand-alone and the embedded relay. */
@@ -15,7 +22,7 @@ export const RelaySettingsEntries = {
   /** Home ids this relay serves; agents of any other home are refused. */
   homes: v.optional(v.array(homeId), []),
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); nobody else's. */
-  trustProxy: v.optional(v.array(nonEmpty), []),
+  trustProxy: v.optional(v.array(proxyEntry), []),
   /** VAPID subject: a mailto: or https: contact the push services can reach. */
   vapidSubject: v.optional(
     v.pipe(v.string(), v.regex(/^(mailto:|https:\/\/)/, 'a mailto: or https:// contact')),
@@ -50,7 +57,7 @@ export const RelaySettingsEntries = {
     {},
   ),
   /** Who may read /metrics besides loopback: addresses or CIDRs. */
-  metrics: v.optional(v.strictObject({ allow: v.optional(v.array(nonEmpty), []) }), {}),
+  metrics: v.optional(v.strictObject({ allow: v.optional(v.array(addressOrCidr), []) }), {}),
   limits: v.optional(
     v.strictObject({
       /** New connections per source (an IPv4 address, an IPv6 /64) per minute. */

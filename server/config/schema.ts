@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { CAPABILITIES } from '../agent/capabilities.js';
 import { NotifySection } from '../agent/notify/config.js';
 import { PasskeysSection } from '../agent/passkeys/config.js';
-import { nonEmpty, urlWithScheme } from './fields.js';
+import { addressOrCidr, nonEmpty, urlWithScheme } from './fields.js';
 import { RelaySettingsSchema } from './relay-settings.js';
 
 const CORE = {
@@ -37,7 +37,7 @@ const CORE = {
   /** Settings of the relay embedded by `lifeline start` (ignored by `lifeline agent`). */
   relayServer: v.optional(RelaySettingsSchema),
   /** Who may read /metrics besides loopback: addresses or CIDRs (e.g. your Prometheus host). */
-  metrics: v.optional(v.strictObject({ allow: v.optional(v.array(nonEmpty), []) }), {}),
+  metrics: v.optional(v.strictObject({ allow: v.optional(v.array(addressOrCidr), []) }), {}),
   notify: NotifySection,
   passkeys: PasskeysSection,
 };

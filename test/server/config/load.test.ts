@@ -83,6 +83,18 @@ plugs:
     expect(p!.message).toMatch(/expected number, got "eighty"/);
   });
 
+  it('refuses an address list entry that is no address, which would otherwise match nothing', () => {
+    const list = problems('metrics:\n  allow: [10.0.0.0/24, 10.0.0.0/99, banana]\n');
+    expect(list.map((p) => [p.line, p.path])).toEqual([
+      [2, 'metrics.allow[1]'],
+      [2, 'metrics.allow[2]'],
+    ]);
+    expect(list[0]!.message).toMatch(/an IP address or CIDR/);
+    const relay = problems('relayServer:\n  trustProxy: [loopback, 10.0.0.1, banana]\n');
+    expect(relay.map((p) => p.path)).toEqual(['relayServer.trustProxy[2]']);
+    expect(relay[0]!.message).toMatch(/an IP address, a CIDR/);
+  });
+
   it('rejects a malformed MAC with its line and path', () => {
     const yaml = 'hosts:\n  - id: pc\n    mac: "a8:a1:59:12:34"\n';
     const [p] = problems(yaml);
