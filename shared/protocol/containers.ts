@@ -109,6 +109,11 @@ export const ContainerInfo = v.object({
   /** Its last death came within `bootRace.minutes` of the host's boot. */
   bootRace: v.boolean(),
   recovery: v.nullable(RecoveryInfo),
+  /**
+   * When a stop someone meant (a Lifeline action, docker stop, compose down) left it stopped: not a
+   * problem to fix. Null again once it runs or dies on its own (newer agents).
+   */
+  stoppedOnPurposeAt: v.optional(v.nullable(v.number())),
   /** Its mounts (newer agents). */
   mounts: v.optional(v.array(ContainerMount)),
   /** The likely cause of a failed start, when a mount explains it (newer agents). */

@@ -61,6 +61,8 @@ function recoveryLine(c: ContainerInfo) {
 
 function containerProblem(c: ContainerInfo): Problem | null {
   if (!c.watched && !c.lifeline) return null;
+  // Stopped by someone who meant it (the owner, from here or with docker stop): not something wrong.
+  if (c.state !== 'running' && c.stoppedOnPurposeAt != null) return null;
   const severity = c.lifeline ? 'critical' : 'warning';
   const id = `containers:${target(c)}`;
   const running = c.state === 'running';

@@ -87,6 +87,7 @@ export interface ContainerFlags {
   looping: boolean;
   bootRace: boolean;
   recovery: RecoveryInfo | null;
+  stoppedOnPurposeAt?: number | null;
   drift?: ImageDrift;
 }
 

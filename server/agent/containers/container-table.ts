@@ -29,7 +29,7 @@ export interface Tracked {
   inspect: ContainerInspectInfo;
 }
 
-export type ContainerMarks = Pick<ContainerFlags, 'looping' | 'bootRace' | 'recovery'>;
+export type ContainerMarks = Pick<ContainerFlags, 'looping' | 'bootRace' | 'recovery' | 'stoppedOnPurposeAt'>;
 
 /** The judge's part of a row: the marks deaths left on it (incidents.ts keeps them). */
 export interface RowMarks {

@@ -25,6 +25,10 @@ export interface DeathSink {
   died(c: DeadContainer, d: Death): Promise<void>;
   /** Whether a moment is inside the host's boot window. */
   atBoot(at: number): boolean;
+  /** A stop someone meant left it stopped. */
+  stopped(key: string, at: number): void;
+  /** It started again. */
+  started(key: string): void;
 }
 
 export interface DeathWatchDeps {
@@ -96,7 +100,13 @@ export class DeathWatch {
       case 'stop':
         // Someone asked for this stop (docker stop, compose down, a restart): not a crash.
         this.unsettle(id);
+        this.stoppedOnPurpose(id);
         return;
+      case 'start': {
+        const t = this.deps.table.byId(id);
+        if (t) this.deps.incidents.started(this.deps.table.key(t));
+        return;
+      }
     }
   }
 
@@ -137,7 +147,7 @@ export class DeathWatch {
 
   private die(id: string, e: DockerEvent): void {
     this.lastDie.set(id, this.deps.clock.now());
-    if (this.consumeExpectedDie(id)) return;
+    if (this.consumeExpectedDie(id)) return this.stoppedOnPurpose(id);
     const exitCode = Number(e.attributes.exitCode);
     const at = e.at;
     this.unsettle(id);
@@ -163,6 +173,12 @@ export class DeathWatch {
       if (this.settling.get(id) === settling) settling.timer = setTimeout(report, this.deps.settleMs);
     };
     void this.deps.table.reading(id).then(wait, wait);
+  }
+
+  /** A restart's stop is marked too: its `start` clears the mark. */
+  private stoppedOnPurpose(id: string): void {
+    const t = this.deps.table.byId(id);
+    if (t) this.deps.incidents.stopped(this.deps.table.key(t), this.deps.clock.now());
   }
 
   private unsettle(id: string): void {

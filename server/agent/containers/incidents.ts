@@ -58,6 +58,8 @@ export class Incidents implements RowMarks {
   private readonly deaths = new Map<string, number[]>();
   private readonly looping = new Set<string>();
   private readonly bootRaces = new Set<string>();
+  /** Stopped by someone who meant it, and when: shown as such, not as a problem, until it runs or dies. */
+  private readonly stoppedOnPurpose = new Map<string, number>();
   private readonly loopTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: IncidentDeps) {}
@@ -75,7 +77,24 @@ export class Incidents implements RowMarks {
       looping: this.looping.has(key),
       bootRace: this.bootRaces.has(key),
       recovery: this.deps.recovery.info(key),
+      stoppedOnPurposeAt: this.stoppedOnPurpose.get(key) ?? null,
     };
+  }
+
+  /** A stop someone meant (our action, docker stop, compose down) left it stopped. */
+  stopped(key: string, at: number): void {
+    if (this.stoppedOnPurpose.has(key)) return;
+    this.stoppedOnPurpose.set(key, at);
+    this.deps.changed(key);
+  }
+
+  /**
+   * It started again: a stop meant before no longer describes it. Told by the engine's `start`
+   * event, not by a row that reads running: the row published with the `die` may be the read from
+   * before the stop.
+   */
+  started(key: string): void {
+    if (this.stoppedOnPurpose.delete(key)) this.deps.changed(key);
   }
 
   /** It left the engine: its deaths, marks and any recovery go with it. */
@@ -84,6 +103,7 @@ export class Incidents implements RowMarks {
     this.deaths.delete(key);
     this.looping.delete(key);
     this.bootRaces.delete(key);
+    this.stoppedOnPurpose.delete(key);
     const t = this.loopTimers.get(key);
     if (t) clearTimeout(t);
     this.loopTimers.delete(key);
@@ -104,6 +124,7 @@ export class Incidents implements RowMarks {
     const { kv, cfg, recovery } = this.deps;
     if (kv.get<string>(KV_PREFIX + c.key) === d.signature) return;
     kv.set(KV_PREFIX + c.key, d.signature);
+    this.stoppedOnPurpose.delete(c.key);
 
     const wasLooping = this.looping.has(c.key);
     const wasBootRace = this.bootRaces.has(c.key);

@@ -145,4 +145,24 @@ describe('Containers screen', () => {
     await stop.click({ force: true });
     expect(await page.locator('dialog.sheet[open]').count()).toBe(0);
   });
+  it('lists a watched container stopped on purpose as stopped, not as something wrong on Home', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/containers/nas/ddns`);
+    await expect.poll(() => page.getByTestId('detail-state').textContent()).toContain('Running');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await confirmInSheet(page);
+    const ddns = () =>
+      t.agent.state.list('containers').find((e) => e.id === 'nas/ddns')?.data as
+        | { state: string; stoppedOnPurposeAt?: number | null }
+        | undefined;
+    await waitFor(
+      () => ddns()?.state === 'exited' && typeof ddns()?.stoppedOnPurposeAt === 'number',
+      30_000,
+      'ddns stopped, on purpose',
+    );
+    await page.goto(`${t.url}/#/home`);
+    await page.getByTestId('problems').waitFor();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('[data-testid^="problem-containers:nas/ddns"]').count()).toBe(0);
+  });
 });

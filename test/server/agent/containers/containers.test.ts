@@ -179,6 +179,8 @@ describe('events', () => {
     expect(e.data).toMatchObject({ engine: 'test', container: 'test/bots', exitCode: 137 });
     expect(e.data?.logTail).toEqual(expect.arrayContaining(['bots ready', 'warming up']));
     expect(container('bots')).toMatchObject({ state: 'exited', exitCode: 137 });
+    // A kill is a death, not a stop someone meant: it stays a problem on Home.
+    expect(container('bots')?.stoppedOnPurposeAt ?? null).toBeNull();
   });
 
   it('does not report an intended docker stop as a death', async () => {
@@ -189,6 +191,11 @@ describe('events', () => {
     // Give a wrongly reported death every chance to show up.
     await new Promise((r) => setTimeout(r, 3000));
     expect(events('containers.died', 'test/quitter')).toEqual([]);
+    // Shown as stopped on purpose (Home lists no problem for it), until it runs again.
+    expect(container('quitter')?.stoppedOnPurposeAt).toEqual(expect.any(Number));
+    await d.run('start', 'quitter');
+    await waitForState('quitter', (c) => c.state === 'running', 'quitter running again');
+    expect(container('quitter')?.stoppedOnPurposeAt).toBeNull();
   });
 
   it('raises one restart-loop event for a container that keeps dying, not one per death', async () => {
@@ -272,8 +279,10 @@ describe('the guard', () => {
       confirm: { challenge: first.confirm.challenge },
     });
     expect(stopped).toMatchObject({ status: 'ok', data: { state: 'exited' } });
+    await waitForState('plain', (c) => typeof c.stoppedOnPurposeAt === 'number', 'plain stopped on purpose');
     const started = await phone.command('containers.start', { target: 'test/plain' });
     expect(started).toMatchObject({ status: 'ok', data: { state: 'running' } });
+    await waitForState('plain', (c) => c.stoppedOnPurposeAt === null, 'the mark gone once it runs');
   });
 
   it('refuses an unknown container and a crafted target', async () => {
