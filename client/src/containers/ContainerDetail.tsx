@@ -6,7 +6,7 @@ import { ContainerBadges } from './ContainerBadges.js';
 import { ContainerButtons } from './ContainerButtons.js';
 import { ContainerFacts } from './ContainerFacts.js';
 import { ContainerLogs, useContainerLogs } from './ContainerLogs.js';
-import { ActionNote, act, type Note, type Verb } from './container-actions.js';
+import { ActionNote, act, type Note, type Verb, WorkingNote } from './container-actions.js';
 import { tone } from './container-state.js';
 
 export function ContainerDetail({ engine, name }: { engine: string; name: string }) {
@@ -14,7 +14,8 @@ export function ContainerDetail({ engine, name }: { engine: string; name: string
   const e = entity('containers.engine', engine);
   const online = connState.value === 'online' && Boolean(e?.reachable);
   const [note, setNote] = useState<Note>(null);
-  const [busy, setBusy] = useState(false);
+  const [working, setWorking] = useState<Verb | null>(null);
+  const busy = working !== null;
   const logs = useContainerLogs(engine, name, online);
 
   if (!c)
@@ -28,9 +29,10 @@ export function ContainerDetail({ engine, name }: { engine: string; name: string
     );
 
   const run = async (verb: Verb) => {
-    setBusy(true);
+    setNote(null);
+    setWorking(verb);
     setNote(await act(verb, c));
-    setBusy(false);
+    setWorking(null);
     if (verb !== 'stop') void logs.load();
   };
   return (
@@ -43,6 +45,7 @@ export function ContainerDetail({ engine, name }: { engine: string; name: string
         {c.name}
         <ContainerBadges c={c} />
       </h1>
+      <WorkingNote verb={working} name={c.name} />
       <ActionNote note={note} />
       <ContainerButtons c={c} disabled={!online || busy} run={(verb) => void run(verb)} />
       <ContainerFacts c={c} engineName={e?.name ?? engine} />

@@ -7,15 +7,16 @@ import { DATA } from '../components/data.js';
 import { connState, listEntities } from '../connection.js';
 import { formatDateTime, t, tParts } from '../i18n/index.js';
 import { ContainerBadges } from './ContainerBadges.js';
-import { ActionNote, act, type Note, type Verb } from './container-actions.js';
+import { ActionNote, act, type Note, type Verb, WorkingNote } from './container-actions.js';
 import { stateLabel, tone, when } from './container-state.js';
 
 function Row({ c, online, onNote }: { c: ContainerInfo; online: boolean; onNote: (n: Note) => void }) {
-  const [busy, setBusy] = useState(false);
+  const [working, setWorking] = useState<Verb | null>(null);
+  const busy = working !== null;
   const run = async (verb: Verb) => {
-    setBusy(true);
+    setWorking(verb);
     onNote(await act(verb, c));
-    setBusy(false);
+    setWorking(null);
   };
   return (
     <li class="item ctr" data-testid={`container-${c.engine}-${c.name}`}>
@@ -29,6 +30,7 @@ function Row({ c, online, onNote }: { c: ContainerInfo; online: boolean; onNote:
           <span data-testid="state">{stateLabel(c)}</span> · {when(c, now.value)}
           {c.restartCount > 0 && <> · {t('containers.restarts', { n: c.restartCount })}</>}
         </div>
+        <WorkingNote verb={working} name={c.name} />
         {c.error && (
           <div class="ctr-error small" data-testid="error">
             {c.error}

@@ -6,7 +6,7 @@ import {
   ContainersStart,
   ContainersStop,
 } from '../../../shared/protocol/containers.js';
-import { runAction } from '../actions.js';
+import { pendingConfirm, runAction } from '../actions.js';
 import { errorText } from '../error-text.js';
 import { type MessageKey, t } from '../i18n/index.js';
 
@@ -33,6 +33,19 @@ export function ActionNote({ note }: { note: Note }) {
   return (
     <p class={note.ok ? 'muted' : 'error'} role={note.ok ? 'status' : 'alert'}>
       {note.text}
+    </p>
+  );
+}
+
+/**
+ * While an action runs at home (after any confirmation): a stop or restart can take Docker several
+ * seconds, and greyed buttons alone do not say anything is happening.
+ */
+export function WorkingNote({ verb, name }: { verb: Verb | null; name: string }) {
+  if (!verb || pendingConfirm.value) return null;
+  return (
+    <p class="muted" role="status" data-testid="working">
+      {t(`containers.working.${verb}` as MessageKey, { name })}
     </p>
   );
 }

@@ -151,6 +151,16 @@ describe('Containers screen', () => {
     await expect.poll(() => page.getByTestId('detail-state').textContent()).toContain('Running');
     await page.getByRole('button', { name: 'Stop' }).click();
     await confirmInSheet(page);
+    // Its shell ignores SIGTERM, so Docker waits its 10 s: the screen says what is under way.
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('working')
+          .textContent({ timeout: 1000 })
+          .catch(() => null),
+      )
+      .toBe('Stopping ddns…');
+    await page.getByTestId('working').waitFor({ state: 'detached', timeout: 30_000 });
     const ddns = () =>
       t.agent.state.list('containers').find((e) => e.id === 'nas/ddns')?.data as
         | { state: string; stoppedOnPurposeAt?: number | null }
