@@ -46,6 +46,14 @@ export const PlugInfo = v.object({
 });
 export type PlugInfo = v.InferOutput<typeof PlugInfo>;
 
+/**
+ * The draw to show as the plug's current one: none while it is off, power-cycling or not
+ * answering, when the last reading is not what flows now.
+ */
+export function currentWatts(p: PlugInfo): number | undefined {
+  return p.online && p.on === true && !p.cycle ? p.watts : undefined;
+}
+
 export const POWER_ENTITIES = { power: PlugInfo };
 
 /** What switching answers: the plug as it is now, named. */

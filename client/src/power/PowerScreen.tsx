@@ -1,5 +1,11 @@
 import { useState } from 'preact/hooks';
-import { type PlugInfo, PowerCycle, PowerOff, PowerOn } from '../../../shared/protocol/power.js';
+import {
+  currentWatts,
+  type PlugInfo,
+  PowerCycle,
+  PowerOff,
+  PowerOn,
+} from '../../../shared/protocol/power.js';
 
 const SPECS = { on: PowerOn, off: PowerOff, cycle: PowerCycle } as const;
 
@@ -83,6 +89,7 @@ function PlugCard({
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string; cycleFrom?: number } | null>(null);
   const powers = p.powers.join(', ');
+  const watts = currentWatts(p);
   const offBlocked = p.lifeline;
   const cycleBlocked = p.lifeline && p.timer.kind === 'none';
   const state = stateKey(p);
@@ -147,10 +154,10 @@ function PlugCard({
         </span>
       </div>
       <dl class="facts">
-        {p.watts !== undefined && p.on !== false && (
+        {watts !== undefined && (
           <>
             <dt>{t('power.draw')}</dt>
-            <dd data-testid="plug-watts">{t('power.watts', { n: Math.round(p.watts * 10) / 10 })}</dd>
+            <dd data-testid="plug-watts">{t('power.watts', { n: Math.round(watts * 10) / 10 })}</dd>
           </>
         )}
         {p.powers.length > 0 && (

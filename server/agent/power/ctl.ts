@@ -4,7 +4,14 @@
 
 import type { Command } from 'commander';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
-import { type PlugInfo, PowerCycle, PowerOff, PowerOn, PowerToggle } from '../../../shared/protocol/power.js';
+import {
+  currentWatts,
+  type PlugInfo,
+  PowerCycle,
+  PowerOff,
+  PowerOn,
+  PowerToggle,
+} from '../../../shared/protocol/power.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
@@ -36,7 +43,7 @@ export async function ctlPlugs(opts: CtlGlobalOptions): Promise<void> {
         id,
         p.name,
         stateText(p),
-        p.watts !== undefined ? `${p.watts} W` : '—',
+        currentWatts(p) !== undefined ? `${currentWatts(p)} W` : '—',
         p.lifeline ? `yes: ${p.powers.join(', ')}` : 'no',
         timerText(p),
       ]);

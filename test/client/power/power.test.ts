@@ -127,6 +127,7 @@ describe('Power screen', () => {
     expect(text).toMatch(/^Not done: .*127\.0\.0\.1:\d+/);
     expect(text).not.toContain('Home is not reachable');
     expect(await b.page.getByRole('status').textContent()).toContain('Connected');
+    expect(await card('aquarium').getByTestId('plug-watts').count()).toBe(0);
   });
 
   it('power-cycles the lifeline plug only after its name is typed, and shows it come back', async () => {
@@ -150,6 +151,8 @@ describe('Power screen', () => {
       .poll(() => card('cabinet').getByTestId('plug-state').textContent(), { timeout: 10_000 })
       .toBe('Power-cycling');
     expect(await card('cabinet').getByTestId('plug-cycle').textContent()).toMatch(/Back on at/);
+    // Off for the cycle: the 41.5 W read before it is not what flows now.
+    expect(await card('cabinet').getByTestId('plug-watts').count()).toBe(0);
     await expect
       .poll(() => card('cabinet').getByTestId('plug-state').textContent(), { timeout: 30_000 })
       .toBe('On');
