@@ -147,7 +147,10 @@ export class DeathWatch {
 
   private die(id: string, e: DockerEvent): void {
     this.lastDie.set(id, this.deps.clock.now());
-    if (this.consumeExpectedDie(id)) return this.stoppedOnPurpose(id);
+    if (this.consumeExpectedDie(id)) {
+      this.stoppedOnPurpose(id);
+      return;
+    }
     const exitCode = Number(e.attributes.exitCode);
     const at = e.at;
     this.unsettle(id);

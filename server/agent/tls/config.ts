@@ -16,7 +16,6 @@ const hostname = v.pipe(
     'a DNS name with at least two labels, e.g. home.example.com',
   ),
 );
-const secret = v.pipe(v.string(), v.minLength(1));
 const path = v.pipe(v.string(), v.minLength(1));
 const loopback = ['127.0.0.1', 'localhost', '[::1]'];
 /** https, or http on loopback (a local test CA or proxy). */
