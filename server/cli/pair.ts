@@ -5,7 +5,7 @@ import { loadOrCreateAgentIdentity } from '../agent/identity.js';
 import { LISTEN_PORT_KEY } from '../agent/listen-port.js';
 import { PairingService } from '../agent/pairing.js';
 import { systemClock } from '../clock.js';
-import { publicBaseUrl, standbyBaseUrl } from '../config/public-url.js';
+import { publicBaseUrl, relayLinkNote, standbyBaseUrl } from '../config/public-url.js';
 import { openDatabase } from '../store/db.js';
 import { DevicesRepo } from '../store/devices-repo.js';
 import { KvRepo } from '../store/kv-repo.js';
@@ -28,6 +28,9 @@ export async function runPair(opts: {
     const base = opts.url ?? publicBaseUrl(loaded.config, port);
     const pairing = new PairingService(new PairingRepo(db), new DevicesRepo(db), systemClock);
     const { link, expiresAt } = pairing.link(base, identity.id, null, standbyBaseUrl(loaded.config));
+    const note = opts.url === undefined ? relayLinkNote(loaded.config, base) : null;
+    // On stderr, so --json output stays one document.
+    if (note) process.stderr.write(`lifeline: note: ${note}\n`);
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ link, expiresAt, homeId: identity.id })}\n`);
       return;

@@ -1,6 +1,6 @@
 // `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
 import { createAgent } from '../agent/agent.js';
-import { standbyBaseUrl } from '../config/public-url.js';
+import { relayLinkNote, standbyBaseUrl } from '../config/public-url.js';
 import { createLogger } from '../log.js';
 import { lockDataDir } from '../store/data-lock.js';
 import { ensureDataDir } from '../store/db.js';
@@ -78,6 +78,8 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     const { terminalQr } = await import('./terminal-qr.js');
     say(await terminalQr(link));
     say(link);
+    const note = relayLinkNote(agent.context.config, agent.publicUrl());
+    if (note) say(`Note: ${note}`);
   } else {
     say(`${paired} device(s) paired. Run \`lifeline pair\` to add another.`);
   }

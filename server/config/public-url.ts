@@ -18,6 +18,15 @@ export function publicBaseUrl(config: Config, port?: number): string {
 }
 
 /**
+ * When pairing links fall back to the relay: it serves the app only with `app.serve` (off by
+ * default), so a phone opening such a link may get nothing. What to say, or null.
+ */
+export function relayLinkNote(config: Config, base: string): string | null {
+  if (config.publicUrl || config.tls || !config.relay) return null;
+  return `this link opens the relay (${base}), which serves the app only with app.serve: true in its relay.yaml (off by default). For one HTTPS origin through the relay give this home a name with tls: (docs/tls.md), or set publicUrl.`;
+}
+
+/**
  * The standby relay pairing links name besides their base (relay.standby), as an http(s) base.
  * None for a home with its own name (tls.name): there the name's DNS decides which relay answers.
  */

@@ -104,6 +104,23 @@ describe('lifeline CLI, end to end', () => {
     expect(kinds).toContain('devices.paired');
   });
 
+  it('pair says when its link opens a relay that serves no app', async () => {
+    const file = path.join(tmp.dir, 'via-relay.yaml');
+    writeFileSync(file, 'relay: { url: wss://relay.example.com }\ndata: ./via-relay-data\n');
+    const r = await runCli(['pair', '--json', '-c', file], { cwd: tmp.dir, env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).link).toMatch(/^https:\/\/relay\.example\.com\/#\/pair\//);
+    expect(r.stderr).toMatch(
+      /^lifeline: note: this link opens the relay \(https:\/\/relay\.example\.com\), which serves the app only with app\.serve: true/,
+    );
+    // A home with its own base says nothing of the kind.
+    const own = await runCli(['pair', '--json', '-c', file, '--url', 'https://home.example.com'], {
+      cwd: tmp.dir,
+      env,
+    });
+    expect(own.stderr).toBe('');
+  });
+
   it('ctl devices shows the device asking as online, seen now', async () => {
     const r = await runCli(['ctl', 'devices'], { env });
     expect(r.code).toBe(0);
