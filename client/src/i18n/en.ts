@@ -105,7 +105,7 @@ export const en = {
   'settings.forget': 'Forget this home',
   'forget.title': 'Forget {home} on this phone?',
   'forget.key':
-    'This phone deletes its key for {home} and can no longer reach it. To come back it needs a new pairing link, from another paired device or from `lifeline pair` at home.',
+    'This phone deletes its key for {home} and can no longer reach it. To come back it needs a new pairing link, from another paired device or from “lifeline pair” at home.',
   'forget.listed':
     'Home cannot be reached now, so it keeps listing this phone until another device revokes it.',
   'error.unreachable': 'Home is not reachable right now',

@@ -105,7 +105,7 @@ export const zhHans: Catalog = {
   'settings.forget': '忘记此家庭',
   'forget.title': '在此手机上忘记 {home}？',
   'forget.key':
-    '此手机将删除 {home} 的密钥，之后无法再连接。要重新连接，需要一个新的配对链接：来自另一台已配对的设备，或在家中运行 `lifeline pair`。',
+    '此手机将删除 {home} 的密钥，之后无法再连接。要重新连接，需要一个新的配对链接：来自另一台已配对的设备，或在家中运行“lifeline pair”。',
   'forget.listed': '现在无法连接家庭，因此在另一台设备撤销之前，家庭仍会列出此手机。',
   'error.unreachable': '暂时无法连接到家',
   'error.refused': '已拒绝：{message}',

@@ -105,7 +105,7 @@ export const zhHant: Catalog = {
   'settings.forget': '忘記此家庭',
   'forget.title': '在此手機上忘記 {home}？',
   'forget.key':
-    '此手機將刪除 {home} 的金鑰，之後無法再連線。要重新連線，需要一個新的配對連結：來自另一台已配對的裝置，或在家中執行 `lifeline pair`。',
+    '此手機將刪除 {home} 的金鑰，之後無法再連線。要重新連線，需要一個新的配對連結：來自另一台已配對的裝置，或在家中執行「lifeline pair」。',
   'forget.listed': '現在無法連線到家庭，因此在另一台裝置撤銷之前，家庭仍會列出此手機。',
   'error.unreachable': '暫時無法連線到家',
   'error.refused': '已拒絕：{message}',
