@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { CommandOutcome, RunOptions } from '../../shared/client/agent-client.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
-import type { Confirmation } from '../../shared/protocol/frames.js';
+import { type Confirmation, sameName } from '../../shared/protocol/frames.js';
 import type { PasskeyRequest } from '../../shared/protocol/passkeys.js';
 import { run } from './connection.js';
 
@@ -59,7 +59,7 @@ export async function confirmLocally(
   });
   pendingConfirm.value = null;
   if (text === null) return false;
-  return c.typeToConfirm === undefined || text.trim().toLowerCase() === c.typeToConfirm.toLowerCase();
+  return c.typeToConfirm === undefined || sameName(text, c.typeToConfirm);
 }
 
 async function passkeyAssertion(

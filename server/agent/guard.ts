@@ -7,7 +7,12 @@ import { randomBytes, toBase64Url } from '../../shared/bytes.js';
 import { english, msg, refOf } from '../../shared/messages/say.js';
 import type { ActionSpec, CallOf } from '../../shared/protocol/action.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../shared/protocol/errors.js';
-import type { CommandFrame, Confirmation, ResultFrame } from '../../shared/protocol/frames.js';
+import {
+  type CommandFrame,
+  type Confirmation,
+  type ResultFrame,
+  sameName,
+} from '../../shared/protocol/frames.js';
 import { describeIssues } from '../../shared/protocol/issues.js';
 import type { MessageRef, Text } from '../../shared/protocol/message.js';
 import type { Clock } from '../clock.js';
@@ -241,11 +246,6 @@ export class Guard {
     if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'confirmed', now);
     return undefined;
   }
-}
-
-/** What the user typed names the thing: spaces around it and letter case do not matter. */
-export function sameName(typed: string | undefined, expected: string): boolean {
-  return (typed ?? '').trim().toLowerCase() === expected.trim().toLowerCase();
 }
 
 function auditArgs(args: Record<string, unknown> | undefined, secret: readonly string[] = []): string | null {

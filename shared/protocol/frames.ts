@@ -88,7 +88,7 @@ export const Confirmation = v.object({
   /** What the user is agreeing to. */
   title: v.string(),
   consequences: v.array(v.string()),
-  /** When set, the user must type this exact text (a lifeline plug's name) to confirm. */
+  /** When set, the user must type this name (a lifeline plug's) to confirm, as `sameName` compares. */
   typeToConfirm: v.optional(v.string()),
   /** `title` and `consequences` as catalogue messages (shared/messages/), when the agent has them. */
   titleMsg: v.optional(MessageRef),
@@ -97,6 +97,14 @@ export const Confirmation = v.object({
   passkey: v.optional(PasskeyRequest),
 });
 export type Confirmation = v.InferOutput<typeof Confirmation>;
+
+/**
+ * What the user typed names the thing: spaces around it and letter case do not matter. The one
+ * comparison the guard checks and the app's sheet enables its button by.
+ */
+export function sameName(typed: string | undefined, expected: string): boolean {
+  return (typed ?? '').trim().toLowerCase() === expected.trim().toLowerCase();
+}
 
 const resultBase = { t: v.literal('result'), id };
 export const ResultFrame = v.variant('status', [

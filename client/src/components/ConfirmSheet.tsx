@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { sameName } from '../../../shared/protocol/frames.js';
 import { type PendingConfirm, pendingConfirm } from '../actions.js';
 import { t } from '../i18n/index.js';
 import { HoldButton, type HoldBy } from './HoldButton.js';
@@ -73,7 +74,7 @@ export function ConfirmSheet() {
   if (!shown) return null;
   const { confirm, answer } = shown;
   const needsText = confirm.typeToConfirm !== undefined;
-  const typed = text.trim().toLowerCase() === confirm.typeToConfirm?.toLowerCase();
+  const typed = confirm.typeToConfirm !== undefined && sameName(text, confirm.typeToConfirm);
   const ready = !held && left > 0 && (!needsText || typed);
   const close = (value: string | null) => {
     dialog.current?.close?.();
