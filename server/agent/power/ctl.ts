@@ -28,6 +28,11 @@ function stateText(p: PlugInfo): string {
   return p.on === null ? 'unknown' : p.on ? 'on' : 'off';
 }
 
+function drawText(p: PlugInfo): string {
+  const watts = currentWatts(p);
+  return watts !== undefined ? `${watts} W` : '—';
+}
+
 const timerText = (p: PlugInfo) =>
   p.timer.kind === 'none' ? 'none' : `${p.timer.kind} (≤ ${p.timer.maxSeconds} s)`;
 
@@ -43,7 +48,7 @@ export async function ctlPlugs(opts: CtlGlobalOptions): Promise<void> {
         id,
         p.name,
         stateText(p),
-        currentWatts(p) !== undefined ? `${currentWatts(p)} W` : '—',
+        drawText(p),
         p.lifeline ? `yes: ${p.powers.join(', ')}` : 'no',
         timerText(p),
       ]);
