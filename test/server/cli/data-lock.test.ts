@@ -14,17 +14,24 @@ const env = { LIFELINE_CTL_HOME: path.join(tmp.dir, 'ctl') };
 const dataDir = path.join(tmp.dir, 'data');
 const lockFile = path.join(dataDir, 'agent.pid');
 
-afterAll(() => tmp.remove());
+/** Agents this file started: stopped at the end even when a test fails half-way. */
+const running: { stop(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const a of running) await a.stop();
+  tmp.remove();
+});
 
-/** Runs a command that must end by itself; fails the test rather than hang if it keeps running. */
-async function mustEnd(args: string[]) {
-  return Promise.race([
-    runCli(args, { env, cwd: tmp.dir }),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${args.join(' ')} kept running`)), 20_000),
-    ),
-  ]);
+async function start(): Promise<Awaited<ReturnType<typeof startCli>>> {
+  const a = await startCli(['start', '-p', String(await freePort())], /No device paired yet.*\n/, {
+    cwd: tmp.dir,
+    env,
+  });
+  running.push(a);
+  return a;
 }
+
+/** Runs a command that must end by itself; fails the test rather than hang (or leave it running). */
+const mustEnd = (args: string[]) => runCli(args, { env, cwd: tmp.dir, timeoutMs: 20_000 });
 
 function events(): string[] {
   const db = new Database(path.join(dataDir, 'lifeline.db'), { readonly: true });
@@ -37,10 +44,7 @@ function events(): string[] {
 
 describe('one Lifeline per data folder', () => {
   it('refuses a second start on the same folder, and a failed start is a clean stop', async () => {
-    const first = await startCli(['start', '-p', String(await freePort())], /No device paired yet.*\n/, {
-      cwd: tmp.dir,
-      env,
-    });
+    const first = await start();
     const pid = first.child.pid!;
     expect(existsSync(lockFile)).toBe(true);
 
@@ -64,10 +68,7 @@ describe('one Lifeline per data folder', () => {
 
     // A lock left by a process that died (kill -9, power cut) is taken over.
     writeFileSync(lockFile, '2147483646\n');
-    const again = await startCli(['start', '-p', String(await freePort())], /No device paired yet.*\n/, {
-      cwd: tmp.dir,
-      env,
-    });
+    const again = await start();
     await again.stop();
 
     const kinds = events();

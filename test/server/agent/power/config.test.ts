@@ -3,15 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../../server/config/load.js';
 
-function problems(plug: string): string[] {
+/** The config's problems as `line: path: message`, none when it loads. */
+function problemsIn(yaml: string): string[] {
   try {
-    parseConfig(`plugs:\n  - id: p\n    name: Plug\n${plug}`, '/etc/lifeline.yaml', {});
+    parseConfig(yaml, '/etc/lifeline.yaml', {});
   } catch (err) {
     if (err instanceof ConfigError) return err.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`);
     throw err;
   }
   return [];
 }
+
+const problems = (plug: string) => problemsIn(`plugs:\n  - id: p\n    name: Plug\n${plug}`);
 
 describe('plug config', () => {
   it('accepts a plug per driver with its keys', () => {
@@ -50,19 +53,10 @@ describe('plug config', () => {
   });
 
   it('refuses a second entry for the same outlet, which would switch a lifeline plug past the guard', () => {
-    const two = (a: string, b: string) => {
-      try {
-        parseConfig(
-          `power:\n  - id: cabinet\n    name: Cabinet\n    lifeline: true\n    powers: [router]\n${a}  - id: cab2\n    name: Cab 2\n${b}`,
-          '/etc/lifeline.yaml',
-          {},
-        );
-      } catch (err) {
-        if (err instanceof ConfigError) return err.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`);
-        throw err;
-      }
-      return [];
-    };
+    const two = (a: string, b: string) =>
+      problemsIn(
+        `power:\n  - id: cabinet\n    name: Cabinet\n    lifeline: true\n    powers: [router]\n${a}  - id: cab2\n    name: Cab 2\n${b}`,
+      );
     const shelly = (address: string, extra = '') =>
       `    driver: shelly-gen1\n    address: ${address}\n${extra}`;
     expect(two(shelly('10.0.0.5'), shelly('10.0.0.5'))).toEqual([
