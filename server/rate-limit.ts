@@ -26,11 +26,23 @@ export class RateLimiter {
     }
   }
 
-  /** Counts a hit and says whether it was within the limit. */
+  /**
+   * Counts a hit if it is within the limit, and says whether it was. A refused attempt is not
+   * counted: a source that keeps knocking is held at the limit, not locked out for as long as it
+   * knocks, and its list never grows past `limit` (a flood would otherwise make every check slower).
+   */
   take(key: string): boolean {
-    const ok = this.allowed(key);
+    if (!this.allowed(key)) return false;
     this.hit(key);
-    return ok;
+    return true;
+  }
+
+  /** Takes back the newest hit of a key: what it counted turned out not to be what the limit is for. */
+  refund(key: string): void {
+    const list = this.recent(key);
+    list.pop();
+    if (list.length > 0) this.hits.set(key, list);
+    else this.hits.delete(key);
   }
 
   /** Hits within the window. */

@@ -110,6 +110,7 @@ async function connect(): Promise<void> {
           pinnedAgentKey: fromBase64Url(p.agentKey),
           device: identity,
           client: CLIENT,
+          passKey: p.pass ? fromBase64Url(p.pass) : undefined,
         });
         lastGood = base;
         break;
@@ -132,6 +133,7 @@ function adopt(c: AgentClient): void {
   client = c;
   path.value = c.welcome.path;
   connProblem.value = null;
+  learnPass(c);
   const sync = () => {
     learnStandby(c);
     entities.value = c.entities.clone();
@@ -151,6 +153,16 @@ function adopt(c: AgentClient): void {
     hadSession.value = true;
     sync();
   });
+}
+
+/** Keeps the admission-pass key of home's welcome for the next hellos (a new one after a reset). */
+function learnPass(c: AgentClient): void {
+  const p = pairing.value;
+  const pass = c.welcome.pass;
+  if (!p || !pass || pass === p.pass || c.welcome.agent.homeId !== p.homeId) return;
+  const next = { ...p, pass };
+  pairing.value = next;
+  void store.setPairing(next);
 }
 
 /** Home says which standby relay it links to: a phone paired before it was added learns it here. */
@@ -266,6 +278,7 @@ export async function pairWith(
       deviceId: session.welcome.device.id,
       deviceName: session.welcome.device.name,
       pairedAt: Date.now(),
+      ...(session.welcome.pass ? { pass: session.welcome.pass } : {}),
     };
     await store.setPairing(p);
     pairing.value = p;

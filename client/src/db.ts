@@ -14,6 +14,11 @@ export interface Pairing {
   deviceId: string;
   deviceName: string;
   pairedAt: number;
+  /**
+   * The admission-pass key home gave in its last welcome: the hello proves with it that this is a
+   * paired device, so strangers on the same network cannot use up the connections home allows it.
+   */
+  pass?: string;
 }
 
 export interface SavedState {

@@ -4,6 +4,9 @@
 // on the direct endpoint, a connect rate. A full pool never turns a newcomer away: it drops an idle
 // or the oldest handshake of the source holding the most seats, so idle or stalled sockets cannot
 // keep the owner's phone or ctl out (the 66-socket lock-out), they only lose their own seats.
+// A paired device proves itself in its hello with an admission pass (admission-pass.ts): it is then
+// not counted against its address at all, and one its address's strangers have used up is let in
+// anyway (`enterRecognized`), so strangers behind the owner's own NAT cannot lock the owner out.
 import type { Clock } from '../clock.js';
 import { RateLimiter } from '../rate-limit.js';
 import { sourceKey } from '../source-key.js';
@@ -35,6 +38,8 @@ export const DEFAULT_ADMISSION: AdmissionLimits = {
 export interface Seat {
   /** The handshake moved on (a valid hello arrived): it is dropped after those still idle. */
   advance(stage: SeatStage): void;
+  /** Its hello carried a paired device's pass: the connection is not charged to its address. */
+  recognized(): void;
   /** The handshake ended (a session, a refusal, or the socket closed). */
   leave(): void;
 }
@@ -52,12 +57,15 @@ interface Held {
 export class Admission {
   private readonly held = new Set<Held>();
   private readonly connects: RateLimiter;
+  /** Connections of each recognized device per minute: a device is held to what an address is. */
+  private readonly deviceConnects: RateLimiter;
 
   constructor(
     private readonly limits: AdmissionLimits,
     private readonly clock: Clock,
   ) {
     this.connects = new RateLimiter(limits.connectsPerMinute, 60_000, clock);
+    this.deviceConnects = new RateLimiter(limits.connectsPerMinute, 60_000, clock, 1000);
   }
 
   /** A seat for a new connection, or why there is none; `evict` ends it if a newcomer needs it. */
@@ -80,12 +88,52 @@ export class Admission {
         code: 'busy',
         message: `${mine} connections from your address (${key}) are still opening; close them or wait a few seconds`,
       };
+    return this.seat(
+      path,
+      key,
+      'hello',
+      () => {
+        if (path === 'direct') this.connects.refund(key);
+      },
+      evict,
+    );
+  }
+
+  /**
+   * A seat for a connection its address could not have (rate or share used up) whose hello carries
+   * a paired device's pass: the device's own budget is what counts. The pool's rules still hold, so
+   * a full pool drops a stranger's handshake for it.
+   */
+  enterRecognized(path: SessionPath, source: string, deviceId: string, evict: () => void): Seat | Refusal {
+    if (!this.deviceConnects.take(deviceId))
+      return {
+        code: 'rate-limited',
+        message: 'this device opened too many connections in the last minute; wait a minute and try again',
+      };
+    return this.seat(path, sourceKey(source), 'auth', () => {}, evict);
+  }
+
+  private seat(
+    path: SessionPath,
+    key: string,
+    stage: SeatStage,
+    refund: () => void,
+    evict: () => void,
+  ): Seat {
+    let inPath = 0;
+    for (const h of this.held) if (h.path === path) inPath++;
     if (inPath >= this.limits.pendingPerPath) this.evictOne(path);
-    const held: Held = { path, key, stage: 'hello', since: this.clock.now(), evict };
+    const held: Held = { path, key, stage, since: this.clock.now(), evict };
     this.held.add(held);
+    let refunded = false;
     return {
-      advance: (stage) => {
-        held.stage = stage;
+      advance: (next) => {
+        held.stage = next;
+      },
+      recognized: () => {
+        if (refunded) return;
+        refunded = true;
+        refund();
       },
       leave: () => {
         this.held.delete(held);

@@ -148,6 +148,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     events,
     clock,
     log: log.child('session'),
+    kv,
     onDeviceChange: (id) => devices.presence(id),
   });
 

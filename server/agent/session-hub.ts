@@ -2,7 +2,7 @@
 // runs the agent side of the handshake, authorises the device, then feeds its commands to the
 // guard and streams state. Nothing reaches the guard from a session that is not authenticated.
 
-import { fromUtf8, utf8 } from '../../shared/bytes.js';
+import { fromUtf8, toBase64Url, utf8 } from '../../shared/bytes.js';
 import { english, msg, refOf } from '../../shared/messages/say.js';
 import {
   type AgentFrame,
@@ -26,7 +26,9 @@ import { CloseCode, MessageQueue, type MessageTransport } from '../../shared/ses
 import type { Clock } from '../clock.js';
 import { describeError, type Logger } from '../log.js';
 import type { DeviceRecord, DevicesRepo } from '../store/devices-repo.js';
-import { Admission, type AdmissionLimits, DEFAULT_ADMISSION, type Seat } from './admission.js';
+import type { KvRepo } from '../store/kv-repo.js';
+import { Admission, type AdmissionLimits, DEFAULT_ADMISSION, type Refusal, type Seat } from './admission.js';
+import { AdmissionPasses } from './admission-pass.js';
 import type { EventLog } from './event-log.js';
 import type { Guard } from './guard.js';
 import type { PairingService } from './pairing.js';
@@ -36,6 +38,12 @@ import type { StateStore } from './state.js';
 export const HELLO_TIMEOUT_MS = 3_000;
 /** From the agent's hello to the device's proof of identity (a slow phone signs in well under 1 s). */
 export const AUTH_TIMEOUT_MS = 5_000;
+/**
+ * How long a connection its address has no room for waits for a hello with a paired device's pass
+ * (a client sends its hello at once), and how many may wait on a path at one time.
+ */
+const APPEAL_MS = 1_000;
+const MAX_APPEALS = 64;
 
 export interface SessionMeta {
   path: 'direct' | 'relay';
@@ -56,6 +64,8 @@ export interface SessionHubDeps {
   events: EventLog;
   clock: Clock;
   log: Logger;
+  /** The database's small facts: where the admission passes' secret is kept. */
+  kv: KvRepo;
   /** Called when a device's open sessions change (paired, connected, disconnected). */
   onDeviceChange?: (deviceId: string) => void;
   /** Limits on handshakes not yet authenticated (tests shrink them). */
@@ -65,30 +75,84 @@ export interface SessionHubDeps {
 export class SessionHub {
   private readonly sessions = new Set<AgentSession>();
   private readonly admission: Admission;
+  private readonly passes: AdmissionPasses;
+  /** Connections waiting to show a pass, per path, oldest first: each entry refuses its own. */
+  private readonly appeals = { direct: new Set<() => void>(), relay: new Set<() => void>() };
   private readonly shutdown = new AbortController();
 
   constructor(private readonly deps: SessionHubDeps) {
     this.admission = new Admission(deps.admission ?? DEFAULT_ADMISSION, deps.clock);
+    this.passes = new AdmissionPasses(deps.kv, deps.devices, deps.clock);
   }
 
   accept(transport: MessageTransport, meta: SessionMeta): void {
     const queue = new MessageQueue();
+    transport.onMessage = (m) => queue.push(m);
+    transport.onClose = () => queue.fail(new SessionError('closed', 'connection closed during handshake'));
     const refuse = (code: string, message: string) => {
       const plain: PlainError = { t: 'error', code, message };
       transport.send(JSON.stringify(plain));
       transport.close(CloseCode.handshakeFailed, code);
     };
-    const seat = this.admission.enter(meta.path, meta.source, () => {
+    const evict = () => {
       this.deps.log.info(`handshake from ${meta.source} dropped for a newer connection`);
       queue.fail(new SessionError('closed', 'dropped for a newer connection'));
       refuse('busy', 'the agent is busy with many opening connections; try again');
-    });
+    };
+    const seat = this.admission.enter(meta.path, meta.source, evict);
     if ('code' in seat) {
-      this.deps.log.info(`connection from ${meta.source} refused: ${seat.message}`);
-      refuse(seat.code, seat.message);
+      void this.appeal(meta, queue, seat, refuse, evict).then((admitted) => {
+        if (admitted)
+          void this.handshake(transport, meta, queue, admitted.seat, admitted.hello).finally(() =>
+            admitted.seat.leave(),
+          );
+      });
       return;
     }
     void this.handshake(transport, meta, queue, seat).finally(() => seat.leave());
+  }
+
+  /**
+   * A connection its address has no room for (rate or share used up, maybe by strangers behind the
+   * same NAT) is refused unless its hello, which must come within APPEAL_MS, carries a paired
+   * device's pass. At most MAX_APPEALS wait on a path; a newcomer refuses the oldest at once.
+   */
+  private async appeal(
+    meta: SessionMeta,
+    queue: MessageQueue,
+    refusal: Refusal,
+    refuse: (code: string, message: string) => void,
+    evict: () => void,
+  ): Promise<{ seat: Seat; hello: string } | undefined> {
+    const waiting = this.appeals[meta.path];
+    const cancel = () => queue.fail(new SessionError('busy', 'too many connections waiting'));
+    if (waiting.size >= MAX_APPEALS) {
+      const oldest = waiting.values().next().value;
+      if (oldest) {
+        waiting.delete(oldest);
+        oldest();
+      }
+    }
+    waiting.add(cancel);
+    let hello: string | Uint8Array | undefined;
+    try {
+      hello = await queue.next(APPEAL_MS, () => new SessionError('timeout', 'no hello'));
+    } catch {
+      // Closed, silent, or pushed out by a newer one: the refusal it would have had.
+    } finally {
+      waiting.delete(cancel);
+    }
+    const deviceId = typeof hello === 'string' ? this.passes.recognize(parseJson(hello)) : undefined;
+    const seat = deviceId ? this.admission.enterRecognized(meta.path, meta.source, deviceId, evict) : refusal;
+    if ('code' in seat) {
+      this.deps.log.info(`connection from ${meta.source} refused: ${seat.message}`);
+      refuse(seat.code, seat.message);
+      return undefined;
+    }
+    this.deps.log.info(
+      `connection from ${meta.source} let in past its address's limit: device ${deviceId!.slice(0, 8)}'s pass`,
+    );
+    return { seat, hello: hello as string };
   }
 
   /** Handshakes not yet authenticated on a path. */
@@ -127,15 +191,16 @@ export class SessionHub {
     meta: SessionMeta,
     queue: MessageQueue,
     seat: Seat,
+    /** The hello, when the appeal has read it already (and recognized its pass). */
+    early?: string,
   ): Promise<void> {
     const { log } = this.deps;
-    transport.onMessage = (m) => queue.push(m);
-    transport.onClose = () => queue.fail(new SessionError('closed', 'connection closed during handshake'));
     const timeout = () => new SessionError('timeout', 'handshake timed out');
     let channel: SecureChannel | undefined;
     try {
-      const hello = await queue.next(HELLO_TIMEOUT_MS, timeout);
+      const hello = early ?? (await queue.next(HELLO_TIMEOUT_MS, timeout));
       if (typeof hello !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
+      if (early === undefined && this.passes.recognize(parseJson(hello))) seat.recognized();
       const state = await answerClientHello(parseJson(hello), this.deps.identity);
       seat.advance('auth');
       transport.send(JSON.stringify(state.reply));
@@ -151,6 +216,7 @@ export class SessionHub {
         device,
         meta,
         this.deps,
+        this.passes.keyFor(device.id),
         this.shutdown.signal,
         () => {
           this.sessions.delete(session);
@@ -221,6 +287,8 @@ class AgentSession {
     readonly device: DeviceRecord,
     private readonly meta: SessionMeta,
     private readonly deps: SessionHubDeps,
+    /** The device's admission-pass key, sent in its welcome. */
+    private readonly passKey: Uint8Array,
     private readonly signal: AbortSignal,
     private readonly onEnd: () => void,
   ) {}
@@ -238,6 +306,7 @@ class AgentSession {
       device: { id: this.device.id, name: this.device.name },
       agent: { homeId: this.deps.identity.id, name: this.deps.homeName, version: this.deps.version },
       path: this.meta.path,
+      pass: toBase64Url(this.passKey),
     });
     await this.send(this.deps.state.snapshot());
     this.unsubscribe.push(

@@ -58,6 +58,8 @@ export const WelcomeFrame = v.object({
   device: v.object({ id, name }),
   agent: v.object({ homeId: id, name, version: v.string() }),
   path: v.picklist(['direct', 'relay']),
+  /** This device's admission-pass key (32 bytes, base64url), to keep for its next hellos. */
+  pass: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/))),
 });
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
 

@@ -12,6 +12,13 @@ export const ClientHello = v.object({
   home: v.pipe(v.string(), v.regex(/^[a-z2-7]{26}$/)),
   eph: b64u(100),
   nonce: b64u(40),
+  /**
+   * A paired device's admission pass (see `admissionPass`): lets the agent tell it from a stranger
+   * on the same address before the key exchange, so strangers cannot use up its connection budget.
+   * Optional: a device paired before passes existed, or pairing, sends none; an agent without
+   * passes ignores it.
+   */
+  pass: v.optional(b64u(32)),
 });
 export type ClientHello = v.InferOutput<typeof ClientHello>;
 

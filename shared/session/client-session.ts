@@ -22,6 +22,8 @@ export interface ClientSessionOptions {
   device: Identity;
   client: ClientAuth['client'];
   pair?: ClientAuth['pair'];
+  /** The admission-pass key from this device's last welcome (`welcome.pass`); absent before the first. */
+  passKey?: Uint8Array | undefined;
   timeoutMs?: number;
 }
 
@@ -143,7 +145,7 @@ export async function openClientSession(
     );
   const timeout = () => new SessionError('timeout', 'the agent did not answer in time');
   try {
-    const start = await startClientHandshake(opts.homeId);
+    const start = await startClientHandshake(opts.homeId, opts.passKey);
     transport.send(JSON.stringify(start.hello));
     const reply = await queue.next(timeoutMs, timeout);
     if (typeof reply !== 'string') throw new SessionError('bad-handshake', 'expected the agent hello');

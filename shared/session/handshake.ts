@@ -5,6 +5,10 @@
 //   client → agent  auth   {key_d, sig_d = Sign_d(transcript ‖ sig_a), pair?}  (encrypted)
 // The client accepts the agent only if fingerprint(key_a) is the home id it was given (and the
 // pinned key once paired), so a relay in the middle can neither read nor stand in.
+// A paired device adds to its hello an admission pass, HMAC(pass key, home ‖ eph_c ‖ nonce): the
+// agent gave it the key in an earlier welcome, and checks the pass before any public-key work, so
+// that strangers sharing the device's address cannot use up the connection budget it needs. The
+// pass names no device (the agent tries each paired device's key) and is good for one hello.
 import * as v from 'valibot';
 import { asBuffer, concatBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../bytes.js';
 import { AgentHello, ClientAuth, ClientHello, PROTOCOL_VERSION } from '../protocol/handshake.js';
@@ -94,9 +98,44 @@ export interface ClientHandshakeStart {
   nonce: Uint8Array;
 }
 
-export async function startClientHandshake(homeId: string): Promise<ClientHandshakeStart> {
+const PASS_LABEL = utf8('lifeline/admission-pass/v1');
+/** Bytes of the pass sent in a hello: 128 bits of an HMAC-SHA-256. */
+export const PASS_BYTES = 16;
+
+/** What a hello's pass authenticates: its home, ephemeral key and nonce, so each pass fits one hello. */
+export function admissionPassInput(home: string, eph: string, nonce: string): Uint8Array {
+  return concatBytes(
+    PASS_LABEL,
+    new Uint8Array([0]),
+    utf8(home),
+    new Uint8Array([0]),
+    utf8(eph),
+    utf8(nonce),
+  );
+}
+
+/** The pass a paired device puts in its hello, made with the pass key from its last welcome. */
+export async function admissionPass(
+  passKey: Uint8Array,
+  home: string,
+  eph: string,
+  nonce: string,
+): Promise<string> {
+  const key = await subtle().importKey('raw', asBuffer(passKey), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = await subtle().sign('HMAC', key, asBuffer(admissionPassInput(home, eph, nonce)));
+  return toBase64Url(new Uint8Array(mac).slice(0, PASS_BYTES));
+}
+
+export async function startClientHandshake(
+  homeId: string,
+  passKey?: Uint8Array,
+): Promise<ClientHandshakeStart> {
   const ephemeral = await newEphemeral();
   const nonce = randomBytes(16);
+  const eph = toBase64Url(ephemeral.publicKey);
+  const nonceText = toBase64Url(nonce);
   return {
     ephemeral,
     nonce,
@@ -104,8 +143,9 @@ export async function startClientHandshake(homeId: string): Promise<ClientHandsh
       t: 'hello',
       v: PROTOCOL_VERSION,
       home: homeId,
-      eph: toBase64Url(ephemeral.publicKey),
-      nonce: toBase64Url(nonce),
+      eph,
+      nonce: nonceText,
+      ...(passKey ? { pass: await admissionPass(passKey, homeId, eph, nonceText) } : {}),
     },
   };
 }

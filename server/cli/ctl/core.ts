@@ -35,6 +35,7 @@ export async function ctlPair(link: string, opts: CtlGlobalOptions & { name?: st
       deviceName: client.welcome.device.name,
       privateKey: await exportPrivateJwk(pair.privateKey),
       pairedAt: Date.now(),
+      ...(client.welcome.pass ? { pass: client.welcome.pass } : {}),
     });
     if (opts.json)
       printJson({ paired: true, home: client.welcome.agent, device: client.welcome.device, profile: file });

@@ -16,6 +16,8 @@ export interface CtlProfile {
   deviceName: string;
   privateKey: JsonWebKey;
   pairedAt: number;
+  /** The admission-pass key from home's last welcome: proves in each hello that this is a paired device. */
+  pass?: string;
 }
 
 export function profileDir(): string {

@@ -1,6 +1,7 @@
 // Handshake seats: the rules alone (the lock-out reproductions with real sockets are in lockout.test.ts).
 import { describe, expect, it } from 'vitest';
 import { Admission, type Seat } from '../../../server/agent/admission.js';
+import { RateLimiter } from '../../../server/rate-limit.js';
 import { sourceKey } from '../../../server/source-key.js';
 import { ManualClock } from '../../harness/agent.js';
 
@@ -90,5 +91,51 @@ describe('admission', () => {
     expect(isSeat(a.enter('relay', 'relay:10.0.0.9', () => {}))).toBe(true);
     clock.advance(60_001);
     expect(isSeat(a.enter('direct', '10.0.0.9', () => {}))).toBe(true);
+  });
+
+  it('lets a paired device in past its address’s used-up budget, on a budget of its own', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 100, pendingPerPath: 100 }, clock);
+    // Strangers behind the owner's NAT use up the address's connects.
+    for (let i = 0; i < 5; i++) (a.enter('direct', '198.51.100.7', () => {}) as Seat).leave();
+    expect(a.enter('direct', '198.51.100.7', () => {})).toMatchObject({ code: 'rate-limited' });
+    // The owner's phone, recognized by its pass, gets a seat there all the same, up to its own limit.
+    for (let i = 0; i < 5; i++) {
+      const seat = a.enterRecognized('direct', '198.51.100.7', 'phone', () => {});
+      expect(isSeat(seat)).toBe(true);
+      (seat as Seat).leave();
+    }
+    expect(a.enterRecognized('direct', '198.51.100.7', 'phone', () => {})).toMatchObject({
+      code: 'rate-limited',
+      message: expect.stringContaining('this device'),
+    });
+    expect(isSeat(a.enterRecognized('direct', '198.51.100.7', 'laptop', () => {}))).toBe(true);
+  });
+
+  it('does not charge an address for connections that showed a paired device’s pass', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 100, pendingPerPath: 100 }, clock);
+    // A household's devices reconnecting all day do not use up what a newcomer from there needs.
+    for (let i = 0; i < 20; i++) {
+      const seat = a.enter('direct', '198.51.100.8', () => {}) as Seat;
+      seat.recognized();
+      seat.recognized(); // once only
+      seat.leave();
+    }
+    for (let i = 0; i < 5; i++) expect(isSeat(a.enter('direct', '198.51.100.8', () => {}))).toBe(true);
+    expect(a.enter('direct', '198.51.100.8', () => {})).toMatchObject({ code: 'rate-limited' });
+  });
+});
+
+describe('rate limiter', () => {
+  it('does not count refused attempts: a source that keeps knocking is back one window after its last admitted one', () => {
+    const clock = new ManualClock();
+    const r = new RateLimiter(5, 60_000, clock);
+    for (let i = 0; i < 5; i++) expect(r.take('x')).toBe(true);
+    clock.advance(30_000);
+    for (let i = 0; i < 10_000; i++) expect(r.take('x')).toBe(false);
+    expect(r.count('x')).toBe(5);
+    clock.advance(30_001);
+    expect(r.take('x')).toBe(true);
   });
 });

@@ -248,4 +248,64 @@ describe('no lock-out by strangers', () => {
       await stalled.stop();
     }
   });
+
+  // Last: it uses up 127.0.0.1's connection budget, the address the owner's ctl and phone use.
+  it('with strangers on the owner’s own address knocking hundreds of times a minute, the owner’s ctl and phone still connect', async () => {
+    const url = sessionUrl(t.url, t.agent.homeId);
+    let running = true;
+    let knocks = 0;
+    const refusals = new Map<string, number>();
+    // Eight loops: connect from 127.0.0.1, say a hello (no pass: they are not paired), get refused.
+    const knock = async () => {
+      while (running) {
+        const ws = await socketFrom(url, '127.0.0.1').catch(() => null);
+        if (!ws) continue;
+        knocks++;
+        const said = new Promise<string>((r) => ws.once('message', (m) => r(m.toString())));
+        ws.send(JSON.stringify((await startClientHandshake(t.agent.homeId)).hello));
+        const first = await Promise.race([said, new Promise<string>((r) => setTimeout(() => r('{}'), 2000))]);
+        const code = (JSON.parse(first) as { code?: string }).code ?? 'answered';
+        refusals.set(code, (refusals.get(code) ?? 0) + 1);
+        ws.terminate();
+      }
+    };
+    const loops = Array.from({ length: 8 }, knock);
+    try {
+      await waitFor(
+        () => (refusals.get('rate-limited') ?? 0) >= 20,
+        30_000,
+        'strangers refused for the address',
+      );
+      // A device without a pass (what every device was before passes) is refused with them: this is
+      // the lock-out the pass ends.
+      const passless = await connectDevice(t, owner.device, owner.agentKey).then(
+        (c) => {
+          c.close();
+          return 'connected';
+        },
+        (e: { code: string }) => e.code,
+      );
+      expect(passless).toBe('rate-limited');
+
+      // The owner's ctl (the real executable, its pass in its profile) gets in, again and again.
+      for (let i = 0; i < 3; i++) {
+        const status = await runCli(['ctl', 'status', '--json'], { env });
+        expect(status.stderr).toBe('');
+        expect(status.code).toBe(0);
+      }
+      // So does the phone (the PWA in Chromium, its pass in IndexedDB).
+      await b.page.reload();
+      await expect
+        .poll(() => b.page.getByRole('status').textContent(), { timeout: 20_000 })
+        .toContain('Connected');
+      // The strangers were refused all along, hundreds of times: only the address's budget (120 a
+      // minute) got the agent's hello.
+      expect(refusals.get('rate-limited') ?? 0).toBeGreaterThan(100);
+      expect(refusals.get('answered') ?? 0).toBeLessThanOrEqual(120);
+    } finally {
+      running = false;
+      await Promise.all(loops);
+    }
+    expect(knocks).toBeGreaterThan(120);
+  });
 });
