@@ -15,6 +15,7 @@ import { LINK_ALPN } from '../../shared/protocol/relay-link.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { RateLimiter } from '../rate-limit.js';
+import { sourceKey } from '../source-key.js';
 import { MAX_HELLO_BYTES, readClientHello } from './client-hello.js';
 import type { PassthroughTimings } from './passthrough-stream.js';
 import { type Endpoint, proxyLine, readProxyHeader } from './proxy-header.js';
@@ -218,24 +219,4 @@ function toFallback(
   socket.pipe(up);
   up.pipe(socket);
   socket.resume();
-}
-
-/** Limits count per address, and per /64 for IPv6 (one subscriber usually holds a whole /64). */
-export function sourceKey(address: string): string {
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (!a.includes(':')) return a;
-  const groups = expandIpv6(a);
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : a;
-}
-
-function expandIpv6(a: string): string[] | null {
-  const [head, tail] = a.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  if (tail === undefined && h.length !== 8) return null;
-  const fill = 8 - h.length - t.length;
-  if (fill < 0) return null;
-  return [...h, ...Array(tail === undefined ? 0 : fill).fill('0'), ...t].map((g) =>
-    g.toLowerCase().replace(/^0+(?=.)/, ''),
-  );
 }
