@@ -1,16 +1,24 @@
 // The agent's SQLite database: WAL with synchronous=FULL, so a write that returned is on disk
 // and a kill -9 or power loss at any moment leaves a consistent database (post-mortem 2).
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirs } from './make-dirs.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
 /** Creates the data folder with mode 0700 and tightens it if it already exists. */
 export function ensureDataDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  try {
+    makeDirs(dir, 0o700);
+    chmodSync(dir, 0o700);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(
+      `cannot use ${dir} as the data folder (${e.message}); set data: to a folder this user can create and write`,
+    );
+  }
 }
 
 export function openDatabase(

@@ -5,13 +5,13 @@ import {
   chmodSync,
   closeSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { makeDirs } from '../../store/make-dirs.js';
 
 export interface AccountRecord {
   /** The account URL (RFC 8555 `kid`), which CAA's `accounturi` names. */
@@ -56,7 +56,7 @@ export function tlsFiles(dataDir: string): TlsFiles {
   };
 
   const write = (name: string, text: string) => {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     chmodSync(dir, 0o700);
     const tmp = file(`.${name}.${process.pid}.tmp`);
     const fd = openSync(tmp, 'w', 0o600);

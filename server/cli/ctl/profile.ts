@@ -1,9 +1,10 @@
 // ctl's identity as a paired device: its private key and the agent key it pinned, in a 0600 file.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fromBase64Url } from '../../../shared/bytes.js';
 import { type Identity, importPrivateJwk } from '../../../shared/session/keys.js';
+import { makeDirs } from '../../store/make-dirs.js';
 import { CliError } from '../errors.js';
 
 export interface CtlProfile {
@@ -34,7 +35,7 @@ export function profileFile(name: string): string {
 
 export function saveProfile(name: string, profile: CtlProfile): string {
   const file = profileFile(name);
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makeDirs(path.dirname(file), 0o700);
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tmp, 0o600);

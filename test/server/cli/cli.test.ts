@@ -173,6 +173,17 @@ describe('lifeline CLI, end to end', () => {
     expect(r.stderr).toContain(`${bad}:3:10: hosts[0].mac: expected a MAC address`);
   });
 
+  it('check and start stop at once with the reason when the data folder cannot be made (under /proc)', async () => {
+    // Node's recursive mkdir never returns there: both used to hang for ever.
+    const conf = path.join(tmp.dir, 'proc.yaml');
+    writeFileSync(conf, 'home: { name: Test }\ndata: /proc/lifeline-data\n');
+    for (const cmd of ['check', 'start']) {
+      const r = await runCli([cmd, '-c', conf], { env, timeoutMs: 15_000 });
+      expect(r.code, cmd).toBe(1);
+      expect(r.stderr, cmd).toContain('cannot use /proc/lifeline-data as the data folder (ENOENT');
+    }
+  });
+
   it('ctl says clearly when home is unreachable', async () => {
     const dead = await freePort();
     const r = await runCli(['ctl', 'status', '--url', `http://127.0.0.1:${dead}`], { env });
