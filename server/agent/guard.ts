@@ -169,6 +169,24 @@ export class Guard {
     }
   }
 
+  /**
+   * The device that asked says no: its challenge is dropped, so nothing can confirm it any more,
+   * and the request is audited as cancelled. Only a pending challenge of that same device; any
+   * other (unknown, used, expired, another device's) changes nothing and is answered as such.
+   * A cancel never runs anything.
+   */
+  cancel(challenge: string, deviceId: string): ErrorInfo | undefined {
+    this.sweep();
+    const ch = this.challenges.get(challenge);
+    // Another device's challenge is "unknown" to this one: its existence is not this device's business.
+    if (!ch || ch.deviceId !== deviceId) return said('challenge-invalid', msg('guard.cancel-unknown'));
+    const now = this.clock.now();
+    if (ch.expiresAt <= now) return said('challenge-expired', msg('guard.cancel-expired'));
+    this.challenges.delete(challenge);
+    if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'cancelled', now);
+    return undefined;
+  }
+
   /** Drops every open challenge of a device (revocation). */
   forgetDevice(deviceId: string): void {
     for (const [key, c] of this.challenges) if (c.deviceId === deviceId) this.challenges.delete(key);

@@ -397,6 +397,15 @@ class AgentSession {
           this.pending--;
         });
         return;
+      case 'cancel': {
+        const refused = this.deps.guard.cancel(frame.challenge, this.device.id);
+        void this.send(
+          refused
+            ? { t: 'result', id: frame.id, status: 'error', error: refused }
+            : { t: 'result', id: frame.id, status: 'ok', data: { cancelled: true } },
+        );
+        return;
+      }
       case 'resync':
         // One snapshot at a time: asking again before the last one left changes nothing.
         if (this.snapshotPending) return;

@@ -1,3 +1,4 @@
+import type { AuditResolution } from '../../shared/protocol/activity.js';
 import type { MessageRef } from '../../shared/protocol/message.js';
 import type { Db } from './db.js';
 
@@ -20,7 +21,7 @@ export interface AuditEntry {
   /** `message` as a catalogue message. */
   msg?: MessageRef;
   /** What became of a request that had to be confirmed. */
-  resolution?: 'confirmed' | 'expired';
+  resolution?: AuditResolution;
 }
 
 /** An entry as written: the id and finish time come from the database. */
@@ -41,7 +42,7 @@ interface Row {
   message: string | null;
   finished_at: number | null;
   msg: string | null;
-  resolution: 'confirmed' | 'expired' | null;
+  resolution: AuditResolution | null;
 }
 
 function parseMsg(text: string | null): MessageRef | undefined {
@@ -69,6 +70,13 @@ const fromRow = (r: Row): AuditEntry => ({
   ...(r.msg ? { msg: parseMsg(r.msg) } : {}),
   ...(r.resolution ? { resolution: r.resolution } : {}),
 });
+
+/** The row's code once resolved (the column has no CHECK: a new resolution needs no migration). */
+const RESOLUTION_CODE: Record<AuditResolution, string | null> = {
+  confirmed: null,
+  expired: 'challenge-expired',
+  cancelled: 'cancelled',
+};
 
 /** Each call is its own committed transaction (synchronous=FULL): durable when it returns. */
 export class AuditRepo {
@@ -111,21 +119,16 @@ export class AuditRepo {
   }
 
   /**
-   * A request that waited for confirmation got its answer: confirmed (its run is a row of its own)
-   * or expired. The outcome turns final too, so older apps stop showing "awaiting confirmation".
+   * A request that waited for confirmation got its answer: confirmed (its run is a row of its own),
+   * expired, or cancelled by the device that asked. Only once: the first answer stands. The outcome
+   * turns final too, so older apps stop showing "awaiting confirmation".
    */
-  resolve(id: number, resolution: 'confirmed' | 'expired', at: number): void {
+  resolve(id: number, resolution: AuditResolution, at: number): void {
     this.db
       .prepare(
         `UPDATE audit SET resolution = ?, outcome = ?, code = ?, finished_at = ? WHERE id = ? AND outcome = 'pending'`,
       )
-      .run(
-        resolution,
-        resolution === 'confirmed' ? 'ok' : 'refused',
-        resolution === 'confirmed' ? null : 'challenge-expired',
-        at,
-        id,
-      );
+      .run(resolution, resolution === 'confirmed' ? 'ok' : 'refused', RESOLUTION_CODE[resolution], at, id);
   }
 
   /** Requests still waiting for a confirmation that can no longer come (a restart forgot them). */

@@ -4,6 +4,9 @@ import { action } from './action.js';
 import { EventRecord } from './frames.js';
 import { MessageRef } from './message.js';
 
+export const AUDIT_RESOLUTIONS = ['confirmed', 'expired', 'cancelled'] as const;
+export type AuditResolution = (typeof AUDIT_RESOLUTIONS)[number];
+
 export const AuditRow = v.object({
   id: v.number(),
   at: v.number(),
@@ -21,9 +24,10 @@ export const AuditRow = v.object({
   msg: v.optional(MessageRef),
   /**
    * What became of a request that had to be confirmed (decision `confirm-required`): confirmed
-   * (its run is the next row of that device and action) or expired unanswered (newer agents).
+   * (its run is the next row of that device and action), expired unanswered, or cancelled by the
+   * device that asked (newer agents).
    */
-  resolution: v.optional(v.picklist(['confirmed', 'expired'])),
+  resolution: v.optional(v.picklist(AUDIT_RESOLUTIONS)),
 });
 export type AuditRow = v.InferOutput<typeof AuditRow>;
 

@@ -25,8 +25,10 @@ export const CommandFrame = v.object({
   action: v.pipe(v.string(), v.maxLength(64), v.regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/)),
   target: v.optional(v.pipe(v.string(), v.maxLength(200))),
   args: v.optional(v.record(v.string(), v.unknown())),
+  // Strict: an answer carrying anything this agent cannot read (a `cancel` flag a client might
+  // put there) is refused as a bad frame, never read as a plain "yes" with the rest dropped.
   confirm: v.optional(
-    v.object({
+    v.strictObject({
       challenge: v.pipe(v.string(), v.maxLength(64)),
       text: v.optional(v.pipe(v.string(), v.maxLength(200))),
       /** A WebAuthn assertion over the challenge, when the confirmation asked for a passkey. */
@@ -36,10 +38,23 @@ export const CommandFrame = v.object({
 });
 export type CommandFrame = v.InferOutput<typeof CommandFrame>;
 
+/**
+ * The user said no to a confirmation (`challenge` from a `confirm` result): the agent drops the
+ * challenge and audits the request as cancelled, and answers with a result of this `id`. A frame of
+ * its own, never a flag on `confirm`: an agent that predates it ignores an unknown type and answers
+ * nothing, where a flag it did not know would be dropped and the answer read as a confirmation.
+ */
+export const CancelFrame = v.object({
+  t: v.literal('cancel'),
+  id,
+  challenge: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+});
+export type CancelFrame = v.InferOutput<typeof CancelFrame>;
+
 export const ResyncFrame = v.object({ t: v.literal('resync') });
 export const PingFrame = v.object({ t: v.literal('ping'), at: v.optional(v.number()) });
 
-export const ClientFrame = v.variant('t', [CommandFrame, ResyncFrame, PingFrame]);
+export const ClientFrame = v.variant('t', [CommandFrame, CancelFrame, ResyncFrame, PingFrame]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
 
 // ——— agent → client ———
@@ -167,7 +182,7 @@ const AGENT_TYPES = new Set([
   'pong',
   'bye',
 ]);
-const CLIENT_TYPES = new Set(['cmd', 'resync', 'ping']);
+const CLIENT_TYPES = new Set(['cmd', 'cancel', 'resync', 'ping']);
 
 export type Decoded<T> = { ok: true; frame: T } | { ok: false; unknownType: boolean; reason: string };
 

@@ -19,6 +19,7 @@ const frameish = fc.oneof(
     {
       t: fc.constantFrom(
         'cmd',
+        'cancel',
         'resync',
         'ping',
         'welcome',
@@ -38,6 +39,7 @@ const frameish = fc.oneof(
       entities: fc.array(fc.anything(), { maxLength: 5 }),
       args: fc.anything(),
       confirm: fc.anything(),
+      challenge: fc.anything(),
     },
     { requiredKeys: ['t'] },
   ),

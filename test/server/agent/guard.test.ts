@@ -207,6 +207,44 @@ describe('guard', () => {
     expect(audit.list({ limit: 1 })[0]).toMatchObject({ outcome: 'error', code: 'internal' });
   });
 
+  it('cancels a pending confirmation: audited as cancelled, and its challenge no longer confirms', async () => {
+    const { challenge } = await confirmFor(cmd('test.off', 'nas'));
+    const asked = audit.list({ limit: 1 })[0]!;
+    expect(guard.cancel(challenge, alice.id)).toBeUndefined();
+    expect(audit.get(asked.id)).toMatchObject({
+      resolution: 'cancelled',
+      outcome: 'refused',
+      code: 'cancelled',
+    });
+    const late = await guard.execute(cmd('test.off', 'nas', { confirm: { challenge } }), alice, hooks());
+    expect(late).toMatchObject({ status: 'error', error: { code: 'challenge-invalid' } });
+    expect(ran).toEqual([]);
+    // Nor does it turn into "expired" when its minute runs out.
+    clock.advance(120_001);
+    await guard.execute(cmd('test.read', 'pc'), alice, hooks());
+    expect(audit.get(asked.id)?.resolution).toBe('cancelled');
+  });
+
+  it('changes nothing for a cancel of another device’s, an unknown or an expired challenge', async () => {
+    const { challenge } = await confirmFor(cmd('test.off', 'nas'));
+    const asked = audit.list({ limit: 1 })[0]!;
+    expect(guard.cancel(challenge, bob.id)).toMatchObject({ code: 'challenge-invalid' });
+    expect(guard.cancel('no-such-challenge', alice.id)).toMatchObject({ code: 'challenge-invalid' });
+    expect(audit.get(asked.id)).toMatchObject({ outcome: 'pending' });
+    expect(audit.get(asked.id)?.resolution).toBeUndefined();
+    const r = await guard.execute(cmd('test.off', 'nas', { confirm: { challenge } }), alice, hooks());
+    expect(r.status).toBe('ok');
+    expect(ran).toEqual(['off nas']);
+    expect(guard.cancel(challenge, alice.id)).toMatchObject({ code: 'challenge-invalid' });
+    expect(audit.get(asked.id)?.resolution).toBe('confirmed');
+
+    const { challenge: late } = await confirmFor(cmd('test.off', 'router'));
+    const lateRow = audit.list({ limit: 1 })[0]!;
+    clock.advance(60_001);
+    expect(guard.cancel(late, alice.id)).toMatchObject({ code: 'challenge-expired' });
+    expect(audit.get(lateRow.id)?.resolution).toBe('expired');
+  });
+
   it('refuses unknown actions and missing targets as values', async () => {
     expect(await guard.execute(cmd('no.such'), alice, hooks())).toMatchObject({
       error: { code: 'unknown-action' },
