@@ -36,6 +36,15 @@ export type CommandOutcome<T = unknown> =
   | { status: 'error'; error: ErrorInfo }
   | { status: 'confirm'; confirm: Confirmation };
 
+/** What became of a cancel: done, refused by the agent (nothing changed), or no answer in time. */
+export type CancelOutcome =
+  | { status: 'cancelled' }
+  | { status: 'error'; error: ErrorInfo }
+  | { status: 'unanswered' };
+
+/** How long a cancel waits for its answer: an agent that predates the frame never answers it. */
+export const CANCEL_WAIT_MS = 2_000;
+
 interface Pending {
   resolve: (r: CommandOutcome) => void;
   reject: (e: Error) => void;
@@ -166,6 +175,41 @@ export class AgentClient {
       throw err;
     }
     return outcome;
+  }
+
+  /**
+   * Tells the agent the user declined the confirmation `challenge`, so it is dropped and audited as
+   * cancelled. Best effort and never throws: a closed session or an agent that ignores the frame
+   * (one that predates it) settles as `unanswered` after `waitMs`; the challenge then just expires.
+   */
+  async cancel(challenge: string, waitMs = CANCEL_WAIT_MS): Promise<CancelOutcome> {
+    const id = toBase64Url(randomBytes(9));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answer = new Promise<CancelOutcome>((resolve) => {
+      const settle = (o: CancelOutcome) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(o);
+      };
+      timer = setTimeout(() => settle({ status: 'unanswered' }), waitMs);
+      this.pending.set(id, {
+        resolve: (r) =>
+          settle(
+            r.status === 'ok'
+              ? { status: 'cancelled' }
+              : r.status === 'error'
+                ? { status: 'error', error: r.error }
+                : { status: 'unanswered' },
+          ),
+        reject: () => settle({ status: 'unanswered' }),
+      });
+    });
+    try {
+      await this.session.send({ t: 'cancel', id, challenge });
+    } catch {
+      this.pending.get(id)?.reject(new Error('not sent'));
+    }
+    return answer;
   }
 
   onState(listener: () => void): () => void {
