@@ -5,7 +5,7 @@ import type { CommandOutcome, RunOptions } from '../../shared/client/agent-clien
 import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
 import { type Confirmation, sameName } from '../../shared/protocol/frames.js';
 import type { PasskeyRequest } from '../../shared/protocol/passkeys.js';
-import { run } from './connection.js';
+import { cancelConfirmation, run } from './connection.js';
 
 export interface PendingConfirm {
   confirm: Confirmation;
@@ -25,7 +25,10 @@ export async function runAction<S extends ActionSpec>(
     pendingConfirm.value = { confirm: first.confirm, answer };
   });
   pendingConfirm.value = null;
-  if (text === null) return { status: 'error', error: { code: 'refused', message: 'cancelled' } };
+  if (text === null) {
+    cancelConfirmation(first.confirm.challenge);
+    return { status: 'error', error: { code: 'refused', message: 'cancelled' } };
+  }
   let passkey: Record<string, unknown> | undefined;
   if (first.confirm.passkey) {
     // The owner wants a fresh passkey check: the authenticator signs the guard's own challenge.

@@ -252,6 +252,14 @@ export async function run<S extends ActionSpec>(
   }
 }
 
+/**
+ * Tells home the user declined a confirmation, so it is audited as cancelled, not as expired.
+ * Fire and forget: with no session, or an agent too old to answer, the challenge simply expires.
+ */
+export function cancelConfirmation(challenge: string): void {
+  void client?.cancel(challenge);
+}
+
 /** Pairs this browser from a link: a fresh non-extractable key, the code sent inside the session. */
 export async function pairWith(
   link: string,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/http/client-dir.js';
+import { AuditRepo } from '../../server/store/audit-repo.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { type Browser, launchBrowser } from '../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
@@ -14,18 +15,21 @@ import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.j
 let t: TestAgent;
 let b: Browser;
 let lamp: ShellyGen1Sim;
+let fan: ShellyGen1Sim;
 let cdp: CDPSession;
 
 beforeAll(async () => {
   if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
     throw new Error('the PWA is not built: run `npm run build` (npm test does)');
   lamp = await startShellyGen1({ watts: 7 });
+  fan = await startShellyGen1({ watts: 30 });
   t = await startTestAgent({
     yaml: JSON.stringify({
       home: { name: 'Test home' },
       listen: { host: '127.0.0.1', port: 0 },
       power: [
         { id: 'lamp', name: 'Desk lamp', driver: 'shelly-gen1', address: lamp.address, pollSeconds: 1 },
+        { id: 'fan', name: 'Fan', driver: 'shelly-gen1', address: fan.address, pollSeconds: 1 },
       ],
     }),
   });
@@ -42,6 +46,7 @@ afterAll(async () => {
   await b?.close();
   await t?.close();
   await lamp?.close();
+  await fan?.close();
 });
 
 const touch = (type: 'touchStart' | 'touchEnd', x: number, y: number) =>
@@ -95,5 +100,47 @@ describe('hold to confirm with a finger', () => {
     await page.waitForTimeout(700);
     expect(clicksUnder).toBe(0);
     expect(new URL(page.url()).hash).toBe('#/power');
+  });
+});
+
+describe('cancelling the confirm sheet', () => {
+  /** What became of each request to switch the fan off, oldest first, as the agent recorded it. */
+  const fanAsks = () =>
+    new AuditRepo(t.agent.db)
+      .list({ limit: 100 })
+      .filter((a) => a.action === 'power.off' && a.target === 'fan' && a.decision === 'confirm-required')
+      .reverse()
+      .map((a) => a.resolution ?? a.outcome);
+
+  it('tells home: Cancel and closing the sheet are audited as cancelled, and Activity says so', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/power`);
+    const sheet = page.locator('dialog.sheet[open]');
+    const off = page.getByTestId('plug-fan').getByRole('button', { name: 'Off' });
+
+    await off.click();
+    await sheet.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => sheet.count(), { timeout: 5_000 }).toBe(0);
+    await waitFor(() => fanAsks()[0] === 'cancelled', 5_000, 'the first ask audited as cancelled');
+
+    // Closing the sheet (Escape, the phone's back gesture) is a cancel too.
+    await off.click();
+    await sheet.getByRole('button', { name: 'Cancel' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => sheet.count(), { timeout: 5_000 }).toBe(0);
+    await waitFor(() => fanAsks()[1] === 'cancelled', 5_000, 'the second ask audited as cancelled');
+    expect(fanAsks()).toEqual(['cancelled', 'cancelled']);
+    expect(fan.relay.on).toBe(true);
+
+    await page.goto(`${t.url}/#/activity`);
+    const asks = page.locator('li.cmd[data-action="power.off"]', { hasText: 'Fan' });
+    await expect.poll(() => asks.count(), { timeout: 10_000 }).toBe(2);
+    for (const text of await asks.allTextContents()) {
+      expect(text).toContain('cancelled');
+      expect(text).not.toContain('not confirmed in time');
+    }
+    // The owner's own "no" is not a problem.
+    await page.getByRole('button', { name: 'Problems' }).click();
+    await expect.poll(() => asks.count(), { timeout: 5_000 }).toBe(0);
   });
 });

@@ -37,6 +37,8 @@ export function wordOf(item: Item): string {
 
 export function isProblem(item: Item): boolean {
   if (item.type === 'event') return item.event.severity !== 'info';
+  // Cancelled is the owner's own "no", not something that went wrong.
+  if (item.audit.resolution === 'cancelled') return false;
   return item.audit.outcome === 'error' || item.audit.outcome === 'refused';
 }
 

@@ -130,9 +130,11 @@ function statusOf(a: AuditRow): string {
   if (a.decision === 'confirm-required')
     return a.resolution === 'expired'
       ? t('activity.status.expired')
-      : a.resolution === 'confirmed'
-        ? tMaybe('activity.decision.confirmed', 'confirmed')
-        : t('activity.status.awaiting');
+      : a.resolution === 'cancelled'
+        ? t('activity.status.cancelled')
+        : a.resolution === 'confirmed'
+          ? tMaybe('activity.decision.confirmed', 'confirmed')
+          : t('activity.status.awaiting');
   if (a.decision === 'refused') return tMaybe('activity.decision.refused', a.decision);
   const decided =
     a.decision === 'allowed' ? '' : `${tMaybe(`activity.decision.${a.decision}`, a.decision)} · `;
