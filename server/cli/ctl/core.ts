@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { toBase64Url } from '../../../shared/bytes.js';
 import { parsePairingLink } from '../../../shared/pairing-link.js';
-import { ActivityList } from '../../../shared/protocol/activity.js';
+import { ActivityList, type AuditResolution, type AuditRow } from '../../../shared/protocol/activity.js';
 import { DevicesPair, DevicesRename, DevicesRevoke } from '../../../shared/protocol/devices.js';
 import { CliError } from '../errors.js';
 import { ago, clockTime, duration, table } from '../format.js';
@@ -198,11 +198,26 @@ export async function ctlLog(opts: CtlGlobalOptions & { limit?: string }): Promi
       else {
         const a = item.entry;
         const what = `${a.action}${a.target ? ` ${a.target}` : ''}`;
-        const result =
-          a.outcome === 'ok' ? 'done' : a.outcome === 'error' ? `failed: ${a.message ?? a.code}` : a.outcome;
-        rows.push([clockTime(a.at), what, `${a.deviceName ?? '?'} · ${a.decision} · ${result}`]);
+        rows.push([clockTime(a.at), what, `${a.deviceName ?? '?'} · ${a.decision} · ${resultOf(a)}`]);
       }
     }
     process.stdout.write(`${table(rows)}\n`);
   });
+}
+
+/** What became of a request that waited for a confirmation, in the Activity screen's words. */
+const RESOLVED: Record<AuditResolution, string> = {
+  confirmed: 'confirmed',
+  expired: 'not confirmed in time',
+  cancelled: 'cancelled',
+};
+
+function resultOf(a: AuditRow): string {
+  if (a.decision === 'confirm-required')
+    return a.resolution
+      ? RESOLVED[a.resolution]
+      : a.outcome === 'pending'
+        ? 'waiting for confirmation'
+        : a.outcome;
+  return a.outcome === 'ok' ? 'done' : a.outcome === 'error' ? `failed: ${a.message ?? a.code}` : a.outcome;
 }

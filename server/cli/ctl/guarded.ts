@@ -5,7 +5,7 @@ import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-c
 import { langOf } from '../../../shared/messages/define.js';
 import { say } from '../../../shared/messages/say.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
-import type { ProgressFrame } from '../../../shared/protocol/frames.js';
+import type { Confirmation, ProgressFrame } from '../../../shared/protocol/frames.js';
 import { CliError } from '../errors.js';
 
 export interface GuardedOptions {
@@ -61,6 +61,24 @@ async function confirmAndSend<S extends ActionSpec>(
     for (const c of confirm.consequences) say(`  • ${c}`);
   }
   let text: string | undefined;
+  try {
+    text = await answerOf(confirm, opts);
+  } catch (err) {
+    // Not confirmed (declined, Ctrl-C, no terminal to ask): withdraw the request, so the audit says
+    // cancelled rather than "not confirmed in time". Best effort: a cancel never fails the command.
+    await client.cancel(confirm.challenge);
+    if ((err as Error)?.name === 'AbortError') throw new CliError('not confirmed (Ctrl-C); nothing was done');
+    throw err;
+  }
+  return client.run(spec, call, {
+    confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
+    onProgress,
+  });
+}
+
+/** The user's answer: the typed name where one is needed, else nothing; throws when not confirmed. */
+async function answerOf(confirm: Confirmation, opts: GuardedOptions): Promise<string | undefined> {
+  let text: string | undefined;
   if (confirm.typeToConfirm !== undefined) {
     if (opts.confirmText !== undefined) text = opts.confirmText;
     else if (process.stdin.isTTY) text = (await ask(`Type "${confirm.typeToConfirm}" to confirm: `)).trim();
@@ -75,8 +93,5 @@ async function confirmAndSend<S extends ActionSpec>(
     const answer = (await ask('Proceed? [y/N] ')).trim().toLowerCase();
     if (answer !== 'y' && answer !== 'yes') throw new CliError('not confirmed; nothing was done');
   }
-  return client.run(spec, call, {
-    confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
-    onProgress,
-  });
+  return text;
 }
