@@ -3,6 +3,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { createAgent } from '../agent/agent.js';
 import type { CheckRow } from '../agent/capability.js';
+import { relayLinkNote } from '../config/public-url.js';
 import { silentLogger } from '../log.js';
 import { configPath, loadOrFail } from './config-file.js';
 import { printJson } from './ctl/session.js';
@@ -31,6 +32,9 @@ export async function runCheck(opts: { config?: string; json?: boolean }): Promi
       detail: `${dataDir} (mode ${mode.toString(8)}${mode === 0o700 ? '' : ', expected 700'})`,
     });
     rows.push({ name: 'agent key', status: 'ok', detail: `home id ${agent.homeId}` });
+    // The words `lifeline pair` prints under such a link.
+    const note = relayLinkNote(config, agent.publicUrl());
+    if (note) rows.push({ name: 'pairing link', status: 'warn', detail: note });
     rows.push(...(await agent.check()));
   } finally {
     await agent.close();

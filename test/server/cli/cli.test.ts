@@ -121,6 +121,27 @@ describe('lifeline CLI, end to end', () => {
     expect(own.stderr).toBe('');
   });
 
+  it('check warns, in pair’s words, when pairing links open a relay that serves no app', async () => {
+    const file = path.join(tmp.dir, 'check-via-relay.yaml');
+    writeFileSync(file, 'relay: { url: wss://relay.example.com }\ndata: ./check-via-relay-data\n');
+    const r = await runCli(['check', '-c', file], { cwd: tmp.dir, env, timeoutMs: 30_000 });
+    expect(r.stdout).toMatch(
+      /!\s+pairing link\s+this link opens the relay \(https:\/\/relay\.example\.com\), which serves the app only with app\.serve: true/,
+    );
+    const json = await runCli(['check', '-c', file, '--json'], { cwd: tmp.dir, env, timeoutMs: 30_000 });
+    const rows = JSON.parse(json.stdout).checks as { name: string; status: string }[];
+    // A warning, not a failure (this exit 1 is the unreachable relay's row).
+    expect(rows.find((row) => row.name === 'pairing link')?.status).toBe('warn');
+    // A home with its own base has no such row.
+    const own = path.join(tmp.dir, 'check-own-url.yaml');
+    writeFileSync(
+      own,
+      'relay: { url: wss://relay.example.com }\npublicUrl: https://home.example.com\ndata: ./check-via-relay-data\n',
+    );
+    const quiet = await runCli(['check', '-c', own], { cwd: tmp.dir, env, timeoutMs: 30_000 });
+    expect(quiet.stdout).not.toContain('pairing link');
+  });
+
   it('ctl devices shows the device asking as online, seen now', async () => {
     const r = await runCli(['ctl', 'devices'], { env });
     expect(r.code).toBe(0);
