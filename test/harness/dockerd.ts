@@ -45,7 +45,10 @@ export interface TestDockerd {
   run(...args: string[]): Promise<string>;
   /** `run`, with the first argument split into words: `cmd('run -d --name x', image, 'sh', '-c', script)`. */
   cmd(words: string, ...args: string[]): Promise<string>;
-  /** Stops the daemon (containers are stopped by it, data kept), as `systemctl stop docker` would. */
+  /**
+   * Stops the daemon (containers are stopped by it, data kept), as `systemctl stop docker` would;
+   * with `liveRestore` the containers keep running.
+   */
   stop(): Promise<void>;
   /** Starts it again on the same socket and data. */
   start(): Promise<void>;
@@ -112,7 +115,14 @@ export function busyboxRootfs(dir: string): string {
 }
 
 /** Starts a daemon; with `{ started: false }` only prepares it (its socket path is known, nothing listens yet). */
-export async function startDockerd(opts: { started?: boolean; tls?: boolean } = {}): Promise<TestDockerd> {
+export async function startDockerd(
+  opts: {
+    started?: boolean;
+    tls?: boolean;
+    /** daemon.json's live-restore: stopping the daemon leaves its containers running. */
+    liveRestore?: boolean;
+  } = {},
+): Promise<TestDockerd> {
   // Short paths: containerd's sockets live under the exec root and unix socket paths are limited.
   const dir = mkdtempSync('/tmp/lld-');
   const socket = path.join(dir, 'docker.sock');
@@ -122,7 +132,10 @@ export async function startDockerd(opts: { started?: boolean; tls?: boolean } = 
   // The trust key would otherwise be written to /etc/docker/key.json.
   writeFileSync(
     path.join(dir, 'daemon.json'),
-    JSON.stringify({ 'deprecated-key-path': path.join(dir, 'key.json') }),
+    JSON.stringify({
+      'deprecated-key-path': path.join(dir, 'key.json'),
+      ...(opts.liveRestore ? { 'live-restore': true } : {}),
+    }),
   );
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: path.join(dir, 'cli') };
   const tls = opts.tls ? { ...makeCertificates(path.join(dir, 'tls')), port: await freeTcpPort() } : null;
@@ -254,6 +267,9 @@ export async function startDockerd(opts: { started?: boolean; tls?: boolean } = 
       return daemon !== null && daemon.exitCode === null;
     },
     async close() {
+      // Containers left running by a live-restore stop are removed through the daemon.
+      if (opts.liveRestore && imported && !(daemon && daemon.exitCode === null))
+        await start().catch(() => {});
       if (daemon && daemon.exitCode === null) {
         const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
         if (ids.length > 0) await docker(['rm', '-f', ...ids]);

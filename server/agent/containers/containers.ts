@@ -187,6 +187,7 @@ function watchEngine(cfg: EngineConfig, ctx: AgentContext, o: WatchOptions): Wat
       },
       unreachable(reason) {
         deaths.unreachable();
+        usage?.lost();
         table.unreachable(reason);
         notices.unreachable(reason, () =>
           table

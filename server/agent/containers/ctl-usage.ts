@@ -9,7 +9,7 @@ import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
 import { CliError } from '../../cli/errors.js';
 import { table } from '../../cli/format.js';
-import { resolveContainer } from './ctl.js';
+import { resolveContainer, unreachableSince } from './ctl.js';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -40,15 +40,33 @@ export function usageRows(list: readonly ContainerUsage[]): string[][] {
   return rows;
 }
 
+const NOT_MEASURED = 'its containers are not measured until it is back';
+
 export async function ctlTop(opts: CtlGlobalOptions): Promise<void> {
   await withSession(opts, async (client) => {
     const list = client.list('containers.usage').map((e) => e.data);
-    if (opts.json) return printJson(list);
-    if (list.length === 0) {
-      process.stdout.write('No container is measured yet (none running, or usage: false).\n');
-      return;
+    // The agent publishes no figures for an engine it lost: say so, rather than list only the rest.
+    const now = Date.now();
+    const down = client
+      .list('containers.engine')
+      .filter((e) => !e.data.reachable)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    if (opts.json) {
+      // On stderr, so --json stays one document.
+      for (const e of down)
+        process.stderr.write(
+          `lifeline: note: Docker engine ${e.id} is unreachable ${unreachableSince(e.data, now)}; ${NOT_MEASURED}\n`,
+        );
+      return printJson(list);
     }
-    process.stdout.write(`${table(usageRows(list))}\n`);
+    const out: string[] = [];
+    if (list.length > 0) out.push(table(usageRows(list)));
+    else if (down.length === 0) out.push('No container is measured yet (none running, or usage: false).');
+    if (down.length > 0)
+      out.push(
+        down.map((e) => `${e.id}  UNREACHABLE ${unreachableSince(e.data, now)} — ${NOT_MEASURED}`).join('\n'),
+      );
+    process.stdout.write(`${out.join('\n\n')}\n`);
   });
 }
 

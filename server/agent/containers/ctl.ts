@@ -8,6 +8,7 @@ import {
   ContainersRestart,
   ContainersStart,
   ContainersStop,
+  type EngineInfo,
 } from '../../../shared/protocol/containers.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
@@ -22,6 +23,11 @@ export function resolveContainer(client: AgentClient, ref: string): string {
   if (hits.length > 1)
     throw new CliError(`${ref} exists on several engines: ${hits.map((h) => h.id).join(', ')}; name one`);
   return hits[0]?.id ?? ref;
+}
+
+/** How long and why ctl's commands say an engine is unreachable: `since 2 min ago: connection refused`. */
+export function unreachableSince(e: EngineInfo, now: number): string {
+  return `since ${ago(e.since, now)}: ${e.reason ?? 'unknown'}`;
 }
 
 function since(c: ContainerInfo, now: number): string {
@@ -71,7 +77,7 @@ export async function ctlContainers(opts: CtlGlobalOptions): Promise<void> {
       const d = e.data;
       const head = d.reachable
         ? `${e.id}  reachable · Docker ${d.engineVersion} · API ${d.apiVersion} · ${d.containers} containers, ${d.running} running`
-        : `${e.id}  UNREACHABLE since ${ago(d.since, now)}: ${d.reason ?? 'unknown'} — last known state below`;
+        : `${e.id}  UNREACHABLE ${unreachableSince(d, now)} — last known state below`;
       const rows = [['NAME', 'STATE', 'EXIT', 'SINCE', 'RESTARTS', 'HEALTH', 'PROJECT', 'IMAGE', 'NOTES']];
       for (const c of containers.filter((c) => c.engine === e.id))
         rows.push([

@@ -36,6 +36,7 @@ export class UsageWatch {
   private readonly published = new Map<string, ContainerUsage>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private engineLost = false;
 
   constructor(private readonly opts: UsageWatchOptions) {
     const { settings, clock, files, api } = opts;
@@ -77,13 +78,26 @@ export class UsageWatch {
 
   /** Attached (again): the engine may have changed (an upgrade, another cgroup driver). */
   attached(): void {
+    this.engineLost = false;
     this.meter.reset();
+  }
+
+  /**
+   * The engine is lost: what runs there is unknown until it is back, so nothing is published
+   * meanwhile, whatever the cgroup files still say (live-restore keeps containers running without
+   * their daemon, and the table's last known list is no longer the engine's word).
+   */
+  lost(): void {
+    this.engineLost = true;
+    this.clear();
   }
 
   /** One reading of every running container; tests call it directly. */
   async tick(): Promise<ContainerUsage[]> {
     const { engine, clock, state } = this.opts;
+    if (this.engineLost) return this.clear();
     const measured = await this.meter.read(this.opts.running());
+    if (this.engineLost) return this.clear();
     const now = clock.now();
     this.history.record(measured.readings, new Set(measured.running.map((c) => c.id)));
     const staleCgroup = now - STALE_INTERVALS * this.opts.settings.intervalSeconds * 1000;
@@ -107,9 +121,10 @@ export class UsageWatch {
     return rows.map((r) => r.usage);
   }
 
-  /** Removes what this watch published (the capability stops). */
-  clear(): void {
+  /** Removes what this watch published (the engine is lost, or the capability stops). */
+  clear(): [] {
     for (const key of this.published.keys()) this.opts.state.remove('containers.usage', key);
     this.published.clear();
+    return [];
   }
 }
