@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { ContainerInfo, EngineInfo } from '../../../shared/protocol/containers.js';
 import { now } from '../clock.js';
-import { DATA } from '../components/data.js';
+import { Say } from '../components/Say.js';
 import { connState, listEntities } from '../connection.js';
 import { formatDateTime, t, tParts } from '../i18n/index.js';
 import { ContainerBadges } from './ContainerBadges.js';
@@ -86,11 +86,8 @@ function EngineCard({
         <p class="banner warning" role="alert">
           {tParts('containers.engineDown', {
             time: formatDateTime(e.since),
-            reason: (
-              <span key="reason" {...DATA}>
-                {e.reason ?? ''}
-              </span>
-            ),
+            // The catalogue's words for the reason where the agent sent them; its English else.
+            reason: <Say key="reason" m={e.reasonMsg} text={e.reason ?? ''} />,
           })}
         </p>
       )}

@@ -1,0 +1,63 @@
+// An engine the agent cannot reach, on the Containers screen in simplified Chinese (real Chromium,
+// real agent): the banner says why in the owner's language, from the catalogue message the agent
+// sends with the engine's English reason; the socket's path stays as data.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIR } from '../../../server/http/client-dir.js';
+import type { EngineInfo } from '../../../shared/protocol/containers.js';
+import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
+import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { tempDir } from '../../harness/temp.js';
+
+let t: TestAgent;
+let b: Browser;
+const gone = tempDir();
+const socket = path.join(gone.dir, 'docker.sock');
+
+beforeAll(async () => {
+  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
+    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  t = await startTestAgent({
+    yaml: [
+      'home: { name: Test home }',
+      'listen: { host: 127.0.0.1, port: 0 }',
+      'docker:',
+      '  - id: nas',
+      '    name: NAS',
+      `    socket: ${socket}`,
+      '',
+    ].join('\n'),
+  });
+  await waitFor(
+    () => (t.agent.state.get('containers.engine', 'nas') as EngineInfo | undefined)?.reasonMsg,
+    10_000,
+    'the engine reported unreachable, with its message',
+  );
+  b = await launchBrowser();
+  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
+  await b.page.goto(link);
+  await b.page.getByRole('button', { name: 'Pair' }).click();
+  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await b?.close();
+  await t?.close();
+  gone.remove();
+});
+
+describe('Containers screen, an engine down, in Chinese', () => {
+  it("says why in the owner's language, not in the engine's English", async () => {
+    const { page } = b;
+    await page.evaluate(() => localStorage.setItem('lifeline.lang', 'zh-Hans'));
+    await page.goto(`${t.url}/#/containers`);
+    await page.reload();
+    const banner = page.getByTestId('engine-nas').getByRole('alert');
+    await expect
+      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .toContain(`${socket} 没有 Docker 套接字`);
+    expect(await banner.textContent()).not.toContain('no Docker socket');
+    expect(await banner.locator('[data-home-english]').count()).toBe(0);
+  });
+});
