@@ -1,5 +1,5 @@
 // What the plugs say: the guard's refusals and confirmations (SPEC §4), switching and power-cycle
-// events, and a plug that stops answering.
+// events, a plug that stops answering, and why a driver's call failed (power.error.*).
 import { defineCatalogue } from './define.js';
 
 export const powerSays = defineCatalogue({
@@ -62,6 +62,22 @@ export const powerSays = defineCatalogue({
       '{name} was asked to power-cycle for {seconds:seconds} but did not confirm its timer',
     'power.cycle-done': '{name} is back on after {off:seconds} off',
     'power.cycle-failed': '{name} did not switch itself back on after its power-cycle',
+    'power.offline-why': '{name} is not answering: {reason:msg}',
+    'power.error.timeout': '{where} did not answer in time',
+    'power.error.refused': '{where} refused the connection',
+    'power.error.no-route': '{where} is not reachable on the network',
+    'power.error.no-name': '{where}: name not found',
+    'power.error.connect': '{where}: {detail}',
+    'power.error.login-needed': '{where} asks for a login: set username and password',
+    'power.error.password-needed': '{where} asks for a password: set password',
+    'power.error.login-refused': '{where} refused the username or password',
+    'power.error.password-refused': '{where} refused the password',
+    'power.error.token-refused': '{where} refused the token (HTTP 401): make a new long-lived token',
+    'power.error.not-json': '{where} sent a reply that is not JSON',
+    'power.error.unexpected': '{where} sent an unexpected reply ({detail})',
+    'power.error.other': '{detail}',
+    'power.error.cycle-unanswered':
+      '{name} is not answering, so it could not confirm a timer; nothing was switched ({reason:msg})',
   },
   'zh-Hans': {
     'event.power.online': '插座恢复响应',
@@ -119,6 +135,21 @@ export const powerSays = defineCatalogue({
     'power.lifeline-cycle-unconfirmed': '已请求 {name} 断电重启 {seconds:seconds}，但它没有确认定时器',
     'power.cycle-done': '{name} 断电 {off:seconds}后已重新通电',
     'power.cycle-failed': '{name} 在断电重启后没有自行重新通电',
+    'power.offline-why': '{name} 没有响应：{reason:msg}',
+    'power.error.timeout': '{where} 没有及时回应',
+    'power.error.refused': '{where} 拒绝连接',
+    'power.error.no-route': '网络上无法到达 {where}',
+    'power.error.no-name': '无法解析名称 {where}',
+    'power.error.connect': '{where}：{detail}',
+    'power.error.login-needed': '{where} 需要登录：请设置 username 和 password',
+    'power.error.password-needed': '{where} 需要密码：请设置 password',
+    'power.error.login-refused': '{where} 拒绝了用户名或密码',
+    'power.error.password-refused': '{where} 拒绝了密码',
+    'power.error.token-refused': '{where} 拒绝了令牌（HTTP 401）：请创建新的长期访问令牌',
+    'power.error.not-json': '{where} 的回复不是 JSON',
+    'power.error.unexpected': '{where} 的回复出乎意料（{detail}）',
+    'power.error.other': '{detail}',
+    'power.error.cycle-unanswered': '{name} 没有响应，无法确认定时器；什么都没有切换（{reason:msg}）',
   },
   'zh-Hant': {
     'event.power.online': '插座恢復回應',
@@ -176,5 +207,20 @@ export const powerSays = defineCatalogue({
     'power.lifeline-cycle-unconfirmed': '已請求 {name} 斷電重啟 {seconds:seconds}，但它沒有確認計時器',
     'power.cycle-done': '{name} 斷電 {off:seconds}後已重新通電',
     'power.cycle-failed': '{name} 在斷電重啟後沒有自行重新通電',
+    'power.offline-why': '{name} 沒有回應：{reason:msg}',
+    'power.error.timeout': '{where} 沒有及時回應',
+    'power.error.refused': '{where} 拒絕連線',
+    'power.error.no-route': '網路上無法到達 {where}',
+    'power.error.no-name': '無法解析名稱 {where}',
+    'power.error.connect': '{where}：{detail}',
+    'power.error.login-needed': '{where} 需要登入：請設定 username 和 password',
+    'power.error.password-needed': '{where} 需要密碼：請設定 password',
+    'power.error.login-refused': '{where} 拒絕了使用者名稱或密碼',
+    'power.error.password-refused': '{where} 拒絕了密碼',
+    'power.error.token-refused': '{where} 拒絕了權杖（HTTP 401）：請建立新的長期存取權杖',
+    'power.error.not-json': '{where} 的回覆不是 JSON',
+    'power.error.unexpected': '{where} 的回覆出乎意料（{detail}）',
+    'power.error.other': '{detail}',
+    'power.error.cycle-unanswered': '{name} 沒有回應，無法確認計時器；什麼都沒有切換（{reason:msg}）',
   },
 });

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { action, NoArgs } from './action.js';
 import { ERROR_CODES } from './errors.js';
+import { MessageRef } from './message.js';
 
 export const PlugTimer = v.object({
   /** How the device turns itself back on: one request, two requests, or not at all. */
@@ -30,7 +31,14 @@ export const PlugInfo = v.object({
   driver: v.string(),
   online: v.boolean(),
   /** Why it is offline or what failed last (a stable code and a message). */
-  problem: v.optional(v.object({ code: v.picklist(ERROR_CODES), message: v.string() })),
+  problem: v.optional(
+    v.object({
+      code: v.picklist(ERROR_CODES),
+      message: v.string(),
+      /** `message` as a catalogue message (shared/messages/power.ts), where the driver said one. */
+      msg: v.optional(MessageRef),
+    }),
+  ),
   /** Relay state; null until the plug has answered once. */
   on: v.nullable(v.boolean()),
   watts: v.optional(v.number()),

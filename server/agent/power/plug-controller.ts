@@ -17,6 +17,11 @@ const CYCLE_GRACE_MS = 10 * 60_000;
 const PUSH_HEALTH_MS = 60_000;
 const cycleKey = (id: string) => `power.cycle.${id}`;
 
+/** Why a device call failed, as a message: the driver's own, or its English as data. */
+function reasonOf(info: ErrorInfo): MessageRef {
+  return info.msg ?? msg('power.error.other', { detail: info.message });
+}
+
 export interface CycleResult {
   plug: string;
   cycleSeconds: number;
@@ -75,7 +80,15 @@ export class PlugController {
       name: this.cfg.name,
       driver: this.cfg.driver,
       online: this.online,
-      ...(this.problem ? { problem: { code: this.problem.code, message: this.problem.message } } : {}),
+      ...(this.problem
+        ? {
+            problem: {
+              code: this.problem.code,
+              message: this.problem.message,
+              ...(this.problem.msg ? { msg: this.problem.msg } : {}),
+            },
+          }
+        : {}),
       on: this.on,
       ...(this.watts !== undefined ? { watts: this.watts } : {}),
       lifeline: this.cfg.lifeline,
@@ -122,9 +135,10 @@ export class PlugController {
       try {
         await this.readNow();
       } catch (err) {
-        throw new LifelineError(
+        const why = reasonOf(toErrorInfo(err));
+        throw fail(
           'unreachable',
-          `${name} is not answering, so it could not confirm a timer; nothing was switched (${toErrorInfo(err).message})`,
+          msg('power.error.cycle-unanswered', { ...why.params, name, reason: why.key }),
         );
       }
       const kind = this.driver.capabilities.timer;
@@ -250,6 +264,7 @@ export class PlugController {
 
   private fail(err: unknown): void {
     const info = toErrorInfo(err);
+    const why = reasonOf(info);
     const wasOnline = this.online;
     this.online = false;
     this.problem = info;
@@ -257,7 +272,7 @@ export class PlugController {
       this.event(
         'power.offline',
         this.cfg.lifeline ? 'warning' : 'info',
-        msg('power.offline', { name: this.cfg.name, reason: info.message }),
+        msg('power.offline-why', { ...why.params, name: this.cfg.name, reason: why.key }),
         {
           reason: info.message,
         },

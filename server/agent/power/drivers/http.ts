@@ -4,6 +4,7 @@
 // agent that polls a few plugs (bench/idle.mjs), where node:http is already loaded for the server.
 import http from 'node:http';
 import { LifelineError } from '../../../../shared/protocol/errors.js';
+import { deviceError } from './device-errors.js';
 
 export interface HttpAnswer {
   status: number;
@@ -89,15 +90,13 @@ async function request(
 function networkError(err: unknown, timedOut: boolean, url: string): LifelineError {
   if (err instanceof LifelineError) return err;
   const host = safeHost(url);
-  if (timedOut) return new LifelineError('timeout', `${host} did not answer in time`);
+  if (timedOut) return deviceError.timeout(host);
   const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
-  if (cause === 'ECONNREFUSED') return new LifelineError('unreachable', `${host} refused the connection`);
-  if (cause === 'EHOSTUNREACH' || cause === 'ENETUNREACH')
-    return new LifelineError('unreachable', `${host} is not reachable on the network`);
-  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN')
-    return new LifelineError('unreachable', `${host}: name not found`);
+  if (cause === 'ECONNREFUSED') return deviceError.refused(host);
+  if (cause === 'EHOSTUNREACH' || cause === 'ENETUNREACH') return deviceError.noRoute(host);
+  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return deviceError.noName(host);
   if ((err as Error)?.name === 'AbortError') return new LifelineError('failed', 'cancelled');
-  return new LifelineError('unreachable', `${host}: ${cause ?? 'connection failed'}`);
+  return deviceError.connect(host, cause ?? 'connection failed');
 }
 
 function safeHost(url: string): string {
@@ -113,12 +112,12 @@ export function parseJson(text: string, who: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new LifelineError('failed', `${who} sent a reply that is not JSON`);
+    throw deviceError.notJson(who);
   }
 }
 
 export function garbage(who: string, what: string): LifelineError {
-  return new LifelineError('failed', `${who} sent an unexpected reply (${what})`);
+  return deviceError.unexpected(who, what);
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,6 +3,7 @@
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { deviceError } from '../device-errors.js';
 import { baseUrl, garbage, httpRequest, isObject, parseJson } from '../http.js';
 
 export function createHomeAssistantDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
@@ -20,11 +21,7 @@ export function createHomeAssistantDriver(plug: PlugConfig, _deps: DriverDeps): 
       timeoutMs,
       signal,
     );
-    if (res.status === 401 || res.status === 403)
-      throw new LifelineError(
-        'failed',
-        'Home Assistant refused the token (HTTP 401): make a new long-lived token',
-      );
+    if (res.status === 401 || res.status === 403) throw deviceError.tokenRefused('Home Assistant');
     if (res.status === 404)
       throw new LifelineError(
         'not-found',

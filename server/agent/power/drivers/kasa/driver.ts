@@ -7,6 +7,7 @@ import type { Client as KasaClient, Plug } from 'tplink-smarthome-api';
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { deviceError } from '../device-errors.js';
 import { isObject } from '../http.js';
 
 const RULE_NAME = 'lifeline cycle';
@@ -120,11 +121,9 @@ function kasaError(err: unknown, who: string, what: string): LifelineError {
   if (loaded && err instanceof loaded.ResponseError)
     return new LifelineError('failed', `${who} refused ${what}`);
   const e = err as { code?: string; message?: string };
-  if (e?.code === 'ECONNREFUSED') return new LifelineError('unreachable', `${who} refused the connection`);
-  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH')
-    return new LifelineError('unreachable', `${who} is not reachable on the network`);
-  if (/timeout/i.test(e?.message ?? '')) return new LifelineError('timeout', `${who} did not answer in time`);
-  if (/JSON|Unexpected token/i.test(e?.message ?? ''))
-    return new LifelineError('failed', `${who} sent a reply that is not JSON`);
+  if (e?.code === 'ECONNREFUSED') return deviceError.refused(who);
+  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return deviceError.noRoute(who);
+  if (/timeout/i.test(e?.message ?? '')) return deviceError.timeout(who);
+  if (/JSON|Unexpected token/i.test(e?.message ?? '')) return deviceError.notJson(who);
   return new LifelineError('failed', `${who}: ${what} failed`);
 }

@@ -4,6 +4,7 @@
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { deviceError } from '../device-errors.js';
 import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from '../http.js';
 
 export function createShellyGen1Driver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
@@ -18,12 +19,7 @@ export function createShellyGen1Driver(plug: PlugConfig, _deps: DriverDeps): Plu
   const get = async (path: string, signal?: AbortSignal) => {
     const res = await httpRequest(`${base}${path}`, { headers }, timeoutMs, signal);
     if (res.status === 401)
-      throw new LifelineError(
-        'failed',
-        plug.password === undefined
-          ? `${who} asks for a login: set username and password`
-          : `${who} refused the username or password`,
-      );
+      throw plug.password === undefined ? deviceError.loginNeeded(who) : deviceError.loginRefused(who);
     if (res.status === 404) throw new LifelineError('failed', `${who} has no relay ${ch}`);
     if (res.status !== 200) throw garbage(who, `HTTP ${res.status}`);
     const body = parseJson(res.text, who);

@@ -3,6 +3,7 @@
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { deviceError } from '../device-errors.js';
 import { baseUrl, finiteOrUndefined, garbage, httpRequest, isObject, parseJson } from '../http.js';
 import { type DigestChallenge, digestAuthorization, parseDigestChallenge } from './digest.js';
 
@@ -26,15 +27,14 @@ export function createShellyGen2Driver(plug: PlugConfig, _deps: DriverDeps): Plu
     const body = JSON.stringify({ id: nextId++, src: 'lifeline', method, params });
     let res = await post(body, signal);
     if (res.status === 401) {
-      if (plug.password === undefined)
-        throw new LifelineError('failed', `${who} asks for a password: set password`);
+      if (plug.password === undefined) throw deviceError.passwordNeeded(who);
       // A fresh nonce (first request, or the old one expired): answer the challenge once.
       const fresh = parseDigestChallenge(res.headers.get('www-authenticate'));
       if (!fresh) throw garbage(who, 'a 401 without a digest challenge');
       challenge = fresh;
       nc = 0;
       res = await post(body, signal);
-      if (res.status === 401) throw new LifelineError('failed', `${who} refused the password`);
+      if (res.status === 401) throw deviceError.passwordRefused(who);
     }
     if (res.status !== 200 && res.status !== 400 && res.status !== 500)
       throw garbage(who, `HTTP ${res.status}`);

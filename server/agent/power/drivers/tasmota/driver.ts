@@ -3,6 +3,7 @@
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
+import { deviceError } from '../device-errors.js';
 import { baseUrl, garbage, httpRequest, isObject, parseJson } from '../http.js';
 import {
   backlogCycle,
@@ -30,18 +31,13 @@ export function createTasmotaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDr
     q.set('cmnd', command);
     // Tasmota wants spaces as %20, not "+".
     const res = await httpRequest(`${base}/cm?${q.toString().replaceAll('+', '%20')}`, {}, timeoutMs, signal);
-    if (res.status === 401) throw new LifelineError('failed', `${who} refused the username or password`);
+    if (res.status === 401) throw deviceError.loginRefused(who);
     if (res.status !== 200) throw garbage(who, `HTTP ${res.status}`);
     const reply = parseJson(res.text, who);
     if (!isObject(reply)) throw garbage(who, 'not an object');
     const warning = typeof reply.WARNING === 'string' ? reply.WARNING : '';
     if (/user|password/i.test(warning))
-      throw new LifelineError(
-        'failed',
-        plug.password === undefined
-          ? `${who} asks for a password: set password`
-          : `${who} refused the password`,
-      );
+      throw plug.password === undefined ? deviceError.passwordNeeded(who) : deviceError.passwordRefused(who);
     if (reply.Command === 'Unknown')
       throw new LifelineError('failed', `${who} does not know "${command.split(' ')[0]}"`);
     return reply;
