@@ -26,6 +26,7 @@ import { powerMessages } from './messages.js';
 import './power.css';
 import { DATA } from '../components/data.js';
 import { itemDomId, useFocusedItem } from '../components/focus-item.js';
+import { Say } from '../components/Say.js';
 import { errorText } from '../error-text.js';
 
 registerMessages(powerMessages);
@@ -186,8 +187,8 @@ function PlugCard({
         </p>
       )}
       {!p.online && p.problem && !p.cycle && (
-        <p class="error small" data-testid="plug-problem" {...DATA}>
-          {p.problem.message}
+        <p class="error small" data-testid="plug-problem">
+          <Say m={p.problem.msg} text={p.problem.message} />
         </p>
       )}
       <div class="row plug-actions">
