@@ -1,15 +1,7 @@
 // What TLS keeps in `<data>/tls/` (0700): the ACME account key and URL, the certificate key and
 // chain, each 0600. Writes go to a temporary file renamed over the old one, so a crash leaves the
 // old file or the new one, never half of either.
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirs } from '../../store/make-dirs.js';
 
