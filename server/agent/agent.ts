@@ -91,6 +91,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const db = openDatabase(dataDir);
   const kv = new KvRepo(db);
   const audit = new AuditRepo(db);
+  // Challenges live in memory: a request still waiting for its confirmation when the agent stopped
+  // can no longer be confirmed, so it ends now, as expired, rather than waiting in the log for good.
+  const stale = audit.expirePending(clock.now() + 1, clock.now());
+  if (stale > 0)
+    log.info(`${stale} request(s) left waiting for a confirmation at the last stop: marked expired`);
   const devicesRepo = new DevicesRepo(db);
   const state = new StateStore(clock);
   const events = new EventLog(new EventsRepo(db), clock);

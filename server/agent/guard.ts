@@ -137,11 +137,10 @@ export class Guard {
       }
       const asked = this.challenges.get(cmd.confirm.challenge);
       if (asked?.passkey && asked.deviceId === device.id && asked.binding === binding) {
+        // A failed check (a prompt dismissed, no fingerprint read) leaves the request open: the
+        // device may try again or cancel until it expires. An assertion cannot be forged by trying.
         const failed = await this.passkeys!.verify(device.id, cmd.confirm.challenge, cmd.confirm.passkey);
-        if (failed) {
-          this.challenges.delete(cmd.confirm.challenge);
-          return refuse(failed);
-        }
+        if (failed) return refuse(failed);
       }
       const problem = this.redeemChallenge(cmd.confirm, device.id, binding);
       if (problem) return refuse(problem);
@@ -237,7 +236,12 @@ export class Guard {
     };
   }
 
-  /** Consumes the challenge whatever the outcome, so it can never be tried twice. */
+  /**
+   * Confirms with the challenge, which can then never be used again; an expired one is consumed
+   * too. A wrong typed name consumes nothing: the name is no secret (the request shows it), so a
+   * typo may be corrected, and the request ends as confirmed, cancelled or expired, never left
+   * waiting in the audit log for good.
+   */
   private redeemChallenge(
     confirm: NonNullable<CommandFrame['confirm']>,
     deviceId: string,
@@ -246,9 +250,9 @@ export class Guard {
     const ch = this.challenges.get(confirm.challenge);
     if (!ch || ch.deviceId !== deviceId || ch.binding !== binding)
       return said('challenge-invalid', msg('guard.challenge-invalid'));
-    this.challenges.delete(confirm.challenge);
     const now = this.clock.now();
     if (ch.expiresAt <= now) {
+      this.challenges.delete(confirm.challenge);
       if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'expired', now);
       return said('challenge-expired', msg('guard.challenge-expired', { seconds: CHALLENGE_TTL_MS / 1000 }));
     }
@@ -261,6 +265,7 @@ export class Guard {
           expected: ch.typeToConfirm,
         },
       );
+    this.challenges.delete(confirm.challenge);
     if (ch.auditId !== undefined) this.audit.resolve(ch.auditId, 'confirmed', now);
     return undefined;
   }

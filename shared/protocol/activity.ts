@@ -25,9 +25,10 @@ export const AuditRow = v.object({
   /**
    * What became of a request that had to be confirmed (decision `confirm-required`): confirmed
    * (its run is the next row of that device and action), expired unanswered, or cancelled by the
-   * device that asked (newer agents).
+   * device that asked (newer agents). One this client does not know yet reads as none, so a
+   * resolution added later cannot make the whole list unreadable (as `cancelled` did for older apps).
    */
-  resolution: v.optional(v.picklist(AUDIT_RESOLUTIONS)),
+  resolution: v.fallback(v.optional(v.picklist(AUDIT_RESOLUTIONS)), undefined),
 });
 export type AuditRow = v.InferOutput<typeof AuditRow>;
 

@@ -103,4 +103,23 @@ describe('cancelling a confirmation', () => {
     });
     expect((await alice.run(ActivityList, { args: { limit: 1 } })).status).toBe('ok');
   });
+
+  // Last: it restarts the agent.
+  it('ends a request still waiting for its confirmation when the agent restarts, as expired', async () => {
+    await askOff(alice);
+    const asked = await askedRow(alice);
+    expect(asked).toMatchObject({ outcome: 'pending' });
+    await t.restart();
+    const { client } = await pairDevice(t, 'after restart');
+    try {
+      const r = await client.run(ActivityList, { args: { limit: 50 } });
+      if (r.status !== 'ok') throw new Error(r.status);
+      expect(r.data.audit.find((a) => a.id === asked.id)).toMatchObject({
+        resolution: 'expired',
+        outcome: 'refused',
+      });
+    } finally {
+      client.close();
+    }
+  });
 });

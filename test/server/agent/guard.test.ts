@@ -193,6 +193,31 @@ describe('guard', () => {
     expect(ran).toEqual(['cycle cabinet']);
   });
 
+  it('lets a typo in the typed name be corrected, and ends the request whichever way it goes', async () => {
+    const { challenge } = await confirmFor(cmd('test.cycle', 'cabinet'));
+    const asked = audit.list({ limit: 1 })[0]!;
+    const typo = cmd('test.cycle', 'cabinet', { confirm: { challenge, text: 'Network cabnet' } });
+    expect(await guard.execute(typo, alice, hooks())).toMatchObject({
+      error: { code: 'confirm-text-mismatch' },
+    });
+    expect(ran).toEqual([]);
+    const fixed = cmd('test.cycle', 'cabinet', { confirm: { challenge, text: 'Network cabinet' } });
+    expect((await guard.execute(fixed, alice, hooks())).status).toBe('ok');
+    expect(audit.get(asked.id)?.resolution).toBe('confirmed');
+
+    // Given up on after a wrong name (what ctl does): cancelled, not left waiting for good.
+    const second = await confirmFor(cmd('test.cycle', 'cabinet'));
+    const secondRow = audit.list({ limit: 1 })[0]!;
+    await guard.execute(
+      cmd('test.cycle', 'cabinet', { confirm: { challenge: second.challenge, text: 'nope' } }),
+      alice,
+      hooks(),
+    );
+    expect(guard.cancel(second.challenge, alice.id)).toBeUndefined();
+    expect(audit.get(secondRow.id)).toMatchObject({ resolution: 'cancelled', outcome: 'refused' });
+    expect(ran).toEqual(['cycle cabinet']);
+  });
+
   it('runs nothing for a device revoked between confirmation and execution', async () => {
     const { challenge } = await confirmFor(cmd('test.off', 'nas'));
     const r = await guard.execute(cmd('test.off', 'nas', { confirm: { challenge } }), alice, hooks(false));
