@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { LifelineError } from '../../shared/protocol/errors.js';
 import type { IpFamily } from '../../shared/protocol/network.js';
+import { splitHostPort } from '../host-port.js';
 import {
   CLASS,
   encodeHeader,
@@ -83,7 +84,10 @@ const TSIG_ERRORS: Record<number, string> = {
 };
 
 export function rfc2136Provider(cfg: DnsProviderConfig, record: string): DdnsProvider {
-  const { host, port } = splitHostPort(cfg.server!);
+  // `ns1.example.org`, `192.0.2.53:5353`, `2001:db8::53`, `[2001:db8::53]:53` (port 53 unless given).
+  const at = splitHostPort(cfg.server!) ?? { host: cfg.server! };
+  const host = at.host;
+  const port = at.port ?? 53;
   let resolved: { ip: string; lookup: DnsClient } | undefined;
   let zone = cfg.zone?.replace(/\.$/, '');
 
@@ -231,13 +235,4 @@ function expandV6(address: string): string[] {
   const t = tail ? tail.split(':') : [];
   const fill = address.includes('::') ? Array(8 - h.length - t.length).fill('0') : [];
   return [...h, ...fill, ...t];
-}
-
-/** `ns1.example.org`, `192.0.2.53:5353`, `2001:db8::53`, `[2001:db8::53]:53` → host and port. */
-export function splitHostPort(spec: string): { host: string; port: number } {
-  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(spec);
-  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] ? Number(bracketed[2]) : 53 };
-  if (spec.split(':').length > 2) return { host: spec, port: 53 };
-  const [host, port] = spec.split(':') as [string, string | undefined];
-  return { host, port: port ? Number(port) : 53 };
 }

@@ -3,6 +3,7 @@
 // by the driver itself (drivers/<brand>.ts) and checked through the registry (drivers/index.ts).
 import * as v from 'valibot';
 import { address, displayName, id, nonEmpty, rule, secret } from '../../config/fields.js';
+import { splitHostPort } from '../../host-port.js';
 import type { DriverKey } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 
@@ -72,8 +73,9 @@ function outlet(p: PlugConfig) {
       port = u.port || undefined;
     } catch {}
   } else {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
-    if (m) [host, port] = [m[1]!, m[2]];
+    // `[fe80::1]:9999` and `fe80::1` are one host, as every driver reads them.
+    const at = splitHostPort(host);
+    if (at) [host, port] = [at.host, at.port === undefined ? undefined : String(at.port)];
   }
   return {
     host: host.replace(/\.$/, ''),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
 import { LifelineError } from '../../../shared/protocol/errors.js';
+import { splitHostPort } from '../../host-port.js';
 import type { NutClientOptions } from './nut-client.js';
 import { NUT_DEFAULT_PORT } from './nut-wire.js';
 
@@ -20,21 +21,11 @@ const word = v.pipe(
   v.regex(NO_CONTROL, 'cannot hold control characters'),
 );
 
-/** `host`, `host:port`, `[v6]:port` or a bare IPv6 address; undefined when none of these. */
+/** `host`, `host:port`, `[v6]:port` or a bare IPv6 address (port 3493 unless given); undefined when none of these. */
 export function parseAddress(address: string): { host: string; port: number } | undefined {
-  let host = address;
-  let port = String(NUT_DEFAULT_PORT);
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(address);
-  if (bracketed) {
-    host = bracketed[1]!;
-    port = bracketed[2] ?? port;
-  } else if ((address.match(/:/g) ?? []).length === 1) {
-    [host, port] = address.split(':') as [string, string];
-  }
-  const n = Number(port);
-  if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) return undefined;
-  if (!/^[A-Za-z0-9.:_%-]{1,253}$/.test(host)) return undefined;
-  return { host, port: n };
+  const at = splitHostPort(address);
+  if (!at || !/^[A-Za-z0-9.:_%-]{1,253}$/.test(at.host)) return undefined;
+  return { host: at.host, port: at.port ?? NUT_DEFAULT_PORT };
 }
 
 export const OnBatteryRuleSchema = v.pipe(

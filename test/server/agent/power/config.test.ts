@@ -66,6 +66,7 @@ describe('plug config', () => {
     expect(two(shelly('Cabinet.LAN'), shelly('cabinet.lan.:80'))).toHaveLength(1);
     expect(two(shelly('10.0.0.5'), '    driver: tasmota\n    address: 10.0.0.5\n')).toHaveLength(1);
     expect(two(shelly('10.0.0.5', '    channel: 0\n'), shelly('10.0.0.5'))).toHaveLength(1);
+    expect(two(shelly('"fd00::5"'), shelly('"[FD00::5]:80"'))).toHaveLength(1);
     // Other outlets of one strip, other devices and other bridge topics are fine.
     expect(two(shelly('10.0.0.5'), shelly('10.0.0.5', '    channel: 1\n'))).toEqual([]);
     expect(two(shelly('10.0.0.5:80'), shelly('10.0.0.5:8080'))).toEqual([]);

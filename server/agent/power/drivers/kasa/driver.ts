@@ -5,6 +5,7 @@
 import type * as tplinkModule from 'tplink-smarthome-api';
 import type { Client as KasaClient, Plug } from 'tplink-smarthome-api';
 import { LifelineError } from '../../../../../shared/protocol/errors.js';
+import { splitHostPort } from '../../../../host-port.js';
 import type { PlugConfig } from '../../config.js';
 import type { DriverDeps, PlugDriver, PlugReading } from '../../driver.js';
 import { deviceError } from '../device-errors.js';
@@ -25,8 +26,10 @@ function kasaLibrary(): Promise<typeof tplinkModule> {
 }
 
 export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDriver {
-  const [host, portText] = splitHostPort(plug.address!);
-  const port = portText ?? 9999;
+  // A bare IPv6 address is a host (the old reading took `fe80::1` for host `fe80:` and port 1).
+  const at = splitHostPort(plug.address!) ?? { host: plug.address! };
+  const host = at.host;
+  const port = at.port ?? 9999;
   const who = `Kasa ${plug.address}`;
   const send = { timeout: plug.timeoutSeconds * 1000, transport: 'tcp' as const };
   let client: KasaClient | undefined;
@@ -109,11 +112,6 @@ export function createKasaDriver(plug: PlugConfig, _deps: DriverDeps): PlugDrive
       client?.stopDiscovery();
     },
   };
-}
-
-function splitHostPort(address: string): [string, number | undefined] {
-  const m = address.match(/^\[?([^\]]+?)\]?(?::(\d+))?$/);
-  return [m?.[1] ?? address, m?.[2] ? Number(m[2]) : undefined];
 }
 
 function kasaError(err: unknown, who: string, what: string): LifelineError {
