@@ -42,6 +42,8 @@ const KNOWN_CODES: readonly SessionErrorCode[] = [
   'version-unsupported',
   'timeout',
   'closed',
+  'home-offline',
+  'unknown-home',
 ];
 
 function refusal(code: string, message: string): SessionError {

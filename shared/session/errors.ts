@@ -23,4 +23,8 @@ export type SessionErrorCode =
   | 'rate-limited'
   | 'version-unsupported'
   | 'timeout'
-  | 'closed';
+  | 'closed'
+  /** A relay answered: it has no link to home now (its message says since when). */
+  | 'home-offline'
+  /** A relay answered: it does not serve this home. */
+  | 'unknown-home';

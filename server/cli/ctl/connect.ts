@@ -69,8 +69,17 @@ export async function connectSession(
   }
 }
 
-// What the way in says, not home: a relay without a link to home closes the session ('closed').
-const ELSEWHERE: ReadonlySet<string> = new Set(['closed', 'timeout', 'busy', 'rate-limited']);
+// What the way in says, not home: a relay without a link to home says so ('home-offline') or
+// closes the session ('closed'); one that does not serve this home says 'unknown-home'. The
+// standby relay may still reach home.
+const ELSEWHERE: ReadonlySet<string> = new Set([
+  'closed',
+  'timeout',
+  'busy',
+  'rate-limited',
+  'home-offline',
+  'unknown-home',
+]);
 
 function describeRefusal(err: SessionError): string {
   switch (err.code) {
@@ -81,6 +90,9 @@ function describeRefusal(err: SessionError): string {
     case 'busy':
     case 'rate-limited':
       return `the agent refused: ${err.message}`;
+    case 'home-offline':
+    case 'unknown-home':
+      return `the relay says: ${err.message}`;
     case 'wrong-home':
     case 'agent-key-mismatch':
     case 'bad-signature':
