@@ -5,7 +5,7 @@ import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-c
 import { langOf } from '../../../shared/messages/define.js';
 import { say } from '../../../shared/messages/say.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
-import type { Confirmation, ProgressFrame } from '../../../shared/protocol/frames.js';
+import { type Confirmation, type ProgressFrame, sameName } from '../../../shared/protocol/frames.js';
 import { CliError } from '../errors.js';
 
 export interface GuardedOptions {
@@ -86,7 +86,8 @@ async function answerOf(confirm: Confirmation, opts: GuardedOptions): Promise<st
       throw new CliError(
         `confirmation required: re-run with --yes --confirm-text "${confirm.typeToConfirm}"`,
       );
-    if (!opts.yes && text.toLowerCase() !== confirm.typeToConfirm.toLowerCase())
+    // The guard's own rule (letter case and outer spaces aside), so ctl never refuses what home accepts.
+    if (!opts.yes && !sameName(text, confirm.typeToConfirm))
       throw new CliError('not confirmed; nothing was done');
   } else if (!opts.yes) {
     if (!process.stdin.isTTY) throw new CliError('confirmation required: re-run with --yes');

@@ -139,7 +139,8 @@ describe('lifeline ctl for plugs', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('confirm-text-mismatch');
     expect(cabinet.relay.offs()).toBe(0);
-    const ok = await runCli(['ctl', 'plug', 'cabinet', 'cycle', '--confirm-text', 'Network cabinet'], {
+    // The name as the guard reads it: letter case and outer spaces aside, as on the phone.
+    const ok = await runCli(['ctl', 'plug', 'cabinet', 'cycle', '--confirm-text', ' network Cabinet '], {
       env,
     });
     expect(ok.stderr).toContain('Powers: router, agent');
