@@ -6,33 +6,27 @@ import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-c
 import { ActivityList } from '../../../shared/protocol/activity.js';
 import type { Confirmation } from '../../../shared/protocol/frames.js';
 import { PowerOff } from '../../../shared/protocol/power.js';
-import { pairDevice, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { startTasmota, type TasmotaSim } from '../../simulators/tasmota.js';
+import { pairDevice, type TestAgent } from '../../harness/agent.js';
+import { type LampHome, startLampHome } from '../../harness/lamp-home.js';
+import type { TasmotaSim } from '../../simulators/tasmota.js';
 
+let home: LampHome;
 let t: TestAgent;
 let lamp: TasmotaSim;
 let alice: AgentClient;
 let bob: AgentClient;
 
 beforeAll(async () => {
-  lamp = await startTasmota();
-  t = await startTestAgent({
-    yaml: JSON.stringify({
-      home: { name: 'Test home' },
-      listen: { host: '127.0.0.1', port: 0 },
-      power: [{ id: 'lamp', name: 'Lamp', driver: 'tasmota', address: lamp.address, pollSeconds: 1 }],
-    }),
-  });
+  home = await startLampHome();
+  ({ t, lamp } = home);
   alice = (await pairDevice(t, 'alice phone')).client;
   bob = (await pairDevice(t, 'bob laptop')).client;
-  await waitFor(() => alice.get('power', 'lamp')?.online, 10_000, 'the lamp online');
 }, 30_000);
 
 afterAll(async () => {
   alice?.close();
   bob?.close();
-  await t?.close();
-  await lamp?.close();
+  await home?.close();
 });
 
 /** Asks to switch the lamp off: the guard wants a confirmation (hold to confirm, no typed name). */

@@ -4,33 +4,27 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditRepo } from '../../../server/store/audit-repo.js';
-import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
+import type { TestAgent } from '../../harness/agent.js';
 import { runCli, startCli } from '../../harness/cli.js';
+import { type LampHome, startLampHome } from '../../harness/lamp-home.js';
 import { tempDir } from '../../harness/temp.js';
-import { startTasmota, type TasmotaSim } from '../../simulators/tasmota.js';
+import type { TasmotaSim } from '../../simulators/tasmota.js';
 
 const tmp = tempDir();
 const env = { LIFELINE_CTL_HOME: path.join(tmp.dir, 'ctl') };
+let home: LampHome;
 let t: TestAgent;
 let lamp: TasmotaSim;
 
 beforeAll(async () => {
-  lamp = await startTasmota();
-  t = await startTestAgent({
-    yaml: JSON.stringify({
-      home: { name: 'Test home' },
-      listen: { host: '127.0.0.1', port: 0 },
-      power: [{ id: 'lamp', name: 'Lamp', driver: 'tasmota', address: lamp.address, pollSeconds: 1 }],
-    }),
-  });
+  home = await startLampHome();
+  ({ t, lamp } = home);
   const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
   expect((await runCli(['ctl', 'pair', link, '--name', 'terminal'], { env })).code).toBe(0);
-  await waitFor(() => t.agent.state.get('power', 'lamp')?.online, 10_000, 'the lamp online');
 }, 30_000);
 
 afterAll(async () => {
-  await t?.close();
-  await lamp?.close();
+  await home?.close();
   tmp.remove();
 });
 
