@@ -35,10 +35,13 @@ export async function runAction<S extends ActionSpec>(
     try {
       passkey = await passkeyAssertion(first.confirm.challenge, first.confirm.passkey);
     } catch (err) {
+      // The prompt was dismissed or the authenticator said no: the app gives this request up, so
+      // home hears it (Activity: cancelled), rather than waiting for it to expire.
+      cancelConfirmation(first.confirm.challenge);
       return { status: 'error', error: { code: 'refused', message: (err as Error).message || 'cancelled' } };
     }
   }
-  return run(spec, call, {
+  const answered = await run(spec, call, {
     ...opts,
     confirm: {
       challenge: first.confirm.challenge,
@@ -46,6 +49,11 @@ export async function runAction<S extends ActionSpec>(
       ...(passkey ? { passkey } : {}),
     },
   });
+  // Home refused the passkey and keeps the challenge for a retry, which the app does not make: the
+  // user starts again from the button. Give it up now, so the request ends as cancelled.
+  if (answered.status === 'error' && answered.error.msg?.key.startsWith('passkeys.'))
+    cancelConfirmation(first.confirm.challenge);
+  return answered;
 }
 
 /**

@@ -157,6 +157,30 @@ describe('passkeys', () => {
     );
   });
 
+  it('a passkey prompt that fails gives the request up at home: cancelled, nothing switched', async () => {
+    // The authenticator cannot verify the user (a finger not read, the prompt dismissed).
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+    try {
+      await waitFor(
+        () => (t.agent.state.get('power', 'cabinet') as { cycle?: unknown } | undefined)?.cycle === undefined,
+        40_000,
+        'no cycle running',
+      );
+      const offs = cabinet.relay.offs();
+      await b.page.goto(`${origin}/#/power`);
+      await b.page.getByTestId('plug-cabinet').getByRole('button', { name: 'Power-cycle' }).click();
+      await confirmInSheet(b.page, { typeName: 'Network cabinet' });
+      const last = () =>
+        t.agent.db
+          .prepare("SELECT resolution FROM audit WHERE action = 'power.cycle' ORDER BY id DESC LIMIT 1")
+          .get() as { resolution: string | null };
+      await waitFor(() => last().resolution === 'cancelled', 15_000, 'the request cancelled at home');
+      expect(cabinet.relay.offs()).toBe(offs);
+    } finally {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
+    }
+  });
+
   it('refuses an assertion without user verification, for another challenge, or none at all', async () => {
     // The same device asks from a script (the phone's session key is in the page, so the test uses
     // a second PWA device of the owner's that enrols its passkey on the same authenticator).

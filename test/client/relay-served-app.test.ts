@@ -57,4 +57,22 @@ describe('the app served by the relay (opt-in)', () => {
         fullPage: true,
       });
   }, 60_000);
+
+  it('with home dark, says the relay cannot reach home rather than "Home unreachable"', async () => {
+    await t.stop();
+    const homeId = t.agent.homeId;
+    await waitFor(
+      async () => (await relay.relay.status(homeId))?.online === false,
+      10_000,
+      'the relay sees the link down',
+    );
+    await b.page.goto(`${relay.url}/#/`);
+    await expect
+      .poll(() => b.page.getByRole('status').textContent(), { timeout: 20_000 })
+      .toContain('Home offline: the relay cannot reach it');
+    if (process.env.LIFELINE_SCREENSHOTS)
+      await b.page.screenshot({
+        path: path.join(process.env.LIFELINE_SCREENSHOTS, 'relay-home-offline.png'),
+      });
+  }, 60_000);
 });

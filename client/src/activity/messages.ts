@@ -19,6 +19,7 @@ export const activityMessages = defineMessages({
     'activity.status.cancelled': 'cancelled',
     'activity.status.awaiting': 'waiting for confirmation',
     'activity.incident': '{n} entries',
+    'activity.incident.latest': 'latest: {what}, {time}',
     'activity.noMatch': 'Nothing of this kind',
   },
   'zh-Hans': {
@@ -38,6 +39,7 @@ export const activityMessages = defineMessages({
     'activity.status.cancelled': '已取消',
     'activity.status.awaiting': '等待确认',
     'activity.incident': '{n} 条记录',
+    'activity.incident.latest': '最新：{what}，{time}',
     'activity.noMatch': '没有这类记录',
   },
   'zh-Hant': {
@@ -57,6 +59,7 @@ export const activityMessages = defineMessages({
     'activity.status.cancelled': '已取消',
     'activity.status.awaiting': '等待確認',
     'activity.incident': '{n} 筆記錄',
+    'activity.incident.latest': '最新：{what}，{time}',
     'activity.noMatch': '沒有這類記錄',
   },
 });

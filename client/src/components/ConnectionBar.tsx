@@ -1,6 +1,16 @@
 import { now } from '../clock.js';
-import { connState, hadSession, path, reconnectNow, stateAsOf } from '../connection.js';
-import { formatAgo, formatTime, t } from '../i18n/index.js';
+import { connProblem, connState, hadSession, path, reconnectNow, stateAsOf } from '../connection.js';
+import { formatAgo, formatTime, type MessageKey, t } from '../i18n/index.js';
+
+/**
+ * Not connected, and someone answered: home said no for now, or the relay said it has no link to
+ * home. Each tells the owner where the trouble is, which "Home unreachable" (nothing answered) does not.
+ */
+const OFFLINE: Record<string, MessageKey> = {
+  'rate-limited': 'conn.limited',
+  busy: 'conn.busy',
+  'home-offline': 'conn.homeOffline',
+};
 
 /** Always says how fresh what you see is: live, or "as of 09:33, 2 h ago". */
 export function ConnectionBar() {
@@ -10,7 +20,9 @@ export function ConnectionBar() {
       ? t(path.value === 'relay' ? 'conn.online.relay' : 'conn.online.direct')
       : state === 'connecting' && hadSession.value
         ? t('conn.reconnecting')
-        : t(`conn.${state}` as 'conn.offline');
+        : state === 'offline'
+          ? t(OFFLINE[connProblem.value?.code ?? ''] ?? 'conn.offline')
+          : t(`conn.${state}` as 'conn.offline');
   const asOf = stateAsOf.value;
   return (
     <div class={`connbar ${state}`} role="status" aria-live="polite">

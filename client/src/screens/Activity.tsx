@@ -88,12 +88,19 @@ function EntryView({ e }: { e: Entry }) {
   return (
     <li class="incident" data-testid="incident">
       <details open>
+        {/* How it began, when; then where it stands, when: an incident is its story, not its first line. */}
         <summary>
-          <time>{formatDateTime(last.at)}</time>
+          <time>{formatDateTime(first.at)}</time>
           <b>{title(first)}</b>{' '}
           <span class="muted small">
             {first.subject && <span {...DATA}>{first.subject} · </span>}
             {t('activity.incident', { n: e.items.length })}
+          </span>
+          <span class="incident-latest small" data-testid="incident-latest">
+            {tParts('activity.incident.latest', {
+              what: <b>{title(last)}</b>,
+              time: <time>{formatDateTime(last.at)}</time>,
+            })}
           </span>
         </summary>
         <ol class="timeline nested">

@@ -161,6 +161,13 @@ describe('Activity', () => {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? e.getAttribute('data-action')));
     expect(inside).toContain('power.changed-externally');
     expect(inside).toContain('power.on');
+    // Its heading says how it began and when, and where it stands now and since when: the switch
+    // back on, not the problem it began with, is its latest line.
+    const times = await incident.locator('summary time').allTextContents();
+    expect(times).toHaveLength(2);
+    expect(await incident.getByTestId('incident-latest').textContent()).toMatch(
+      /^latest: Switch on cabinet, /,
+    );
   });
 
   for (const lang of ['zh-Hans', 'zh-Hant'] as const)

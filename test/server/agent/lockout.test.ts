@@ -298,6 +298,33 @@ describe('no lock-out by strangers', () => {
       await expect
         .poll(() => b.page.getByRole('status').textContent(), { timeout: 20_000 })
         .toContain('Connected');
+      // A phone without its pass (paired before passes existed) is turned away with the strangers,
+      // and says that, not "Home unreachable": home answered, it said no for now.
+      await b.page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open('lifeline');
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const tx = db.transaction('meta', 'readwrite');
+        const meta = tx.objectStore('meta');
+        const read = meta.get('pairing');
+        read.onsuccess = () => {
+          const { pass: _dropped, ...pairing } = read.result as Record<string, unknown>;
+          meta.put(pairing, 'pairing');
+        };
+        await new Promise((resolve) => {
+          tx.oncomplete = resolve;
+        });
+        db.close();
+      });
+      await b.page.reload();
+      await expect
+        .poll(() => b.page.getByRole('status').textContent(), { timeout: 20_000 })
+        .toContain('Home is turning away this network for a minute');
+      if (process.env.LIFELINE_SCREENSHOTS)
+        await b.page.screenshot({ path: `${process.env.LIFELINE_SCREENSHOTS}/turned-away.png` });
+
       // The strangers were refused all along, hundreds of times: only the address's budget (120 a
       // minute) got the agent's hello.
       expect(refusals.get('rate-limited') ?? 0).toBeGreaterThan(100);
