@@ -38,13 +38,21 @@ export const DEFAULT_ADMISSION: AdmissionLimits = {
 export interface Seat {
   /** The handshake moved on (a valid hello arrived): it is dropped after those still idle. */
   advance(stage: SeatStage): void;
-  /** Its hello carried a paired device's pass: the connection is not charged to its address. */
-  recognized(): void;
+  /**
+   * Its hello carried this paired device's pass: the connection is charged to the device instead
+   * of its address, while the device has room in its own minute.
+   */
+  recognized(deviceId: string): void;
   /** The handshake ended (a session, a refusal, or the socket closed). */
   leave(): void;
 }
 
 export type Refusal = { code: 'busy' | 'rate-limited'; message: string };
+
+const rateLimited = (key: string): Refusal => ({
+  code: 'rate-limited',
+  message: `too many connections from your address (${key}) in the last minute; wait a minute and try again`,
+});
 
 interface Held {
   path: SessionPath;
@@ -71,11 +79,6 @@ export class Admission {
   /** A seat for a new connection, or why there is none; `evict` ends it if a newcomer needs it. */
   enter(path: SessionPath, source: string, evict: () => void): Seat | Refusal {
     const key = sourceKey(source);
-    if (path === 'direct' && !this.connects.take(key))
-      return {
-        code: 'rate-limited',
-        message: `too many connections from your address (${key}) in the last minute; wait a minute and try again`,
-      };
     let mine = 0;
     let inPath = 0;
     for (const h of this.held)
@@ -83,41 +86,38 @@ export class Admission {
         inPath++;
         if (h.key === key) mine++;
       }
+    // Its share first: a connection refused as busy takes nothing from the address's minute.
     if (mine >= this.limits.pendingPerSource && inPath >= this.limits.pendingPerPath / 2)
       return {
         code: 'busy',
         message: `${mine} connections from your address (${key}) are still opening; close them or wait a few seconds`,
       };
-    return this.seat(
-      path,
-      key,
-      'hello',
-      () => {
-        if (path === 'direct') this.connects.refund(key);
-      },
-      evict,
-    );
+    if (path === 'direct' && !this.connects.take(key)) return rateLimited(key);
+    // A paired device's connection is charged to the device instead, if the device has room.
+    const recognized = (deviceId: string) => {
+      if (path !== 'direct' || !this.deviceConnects.take(deviceId)) return;
+      this.connects.refund(key);
+    };
+    return this.seat(path, key, 'hello', recognized, evict);
   }
 
   /**
    * A seat for a connection its address could not have (rate or share used up) whose hello carries
-   * a paired device's pass: the device's own budget is what counts. The pool's rules still hold, so
-   * a full pool drops a stranger's handshake for it.
+   * a paired device's pass: the device's own budget is what counts, refused in the address's words
+   * (the answer must not tell devices apart). The pool's rules still hold, so a full pool drops a
+   * stranger's handshake for it.
    */
   enterRecognized(path: SessionPath, source: string, deviceId: string, evict: () => void): Seat | Refusal {
-    if (!this.deviceConnects.take(deviceId))
-      return {
-        code: 'rate-limited',
-        message: 'this device opened too many connections in the last minute; wait a minute and try again',
-      };
-    return this.seat(path, sourceKey(source), 'auth', () => {}, evict);
+    const key = sourceKey(source);
+    if (!this.deviceConnects.take(deviceId)) return rateLimited(key);
+    return this.seat(path, key, 'auth', () => {}, evict);
   }
 
   private seat(
     path: SessionPath,
     key: string,
     stage: SeatStage,
-    refund: () => void,
+    recognized: (deviceId: string) => void,
     evict: () => void,
   ): Seat {
     let inPath = 0;
@@ -125,15 +125,15 @@ export class Admission {
     if (inPath >= this.limits.pendingPerPath) this.evictOne(path);
     const held: Held = { path, key, stage, since: this.clock.now(), evict };
     this.held.add(held);
-    let refunded = false;
+    let once = false;
     return {
       advance: (next) => {
         held.stage = next;
       },
-      recognized: () => {
-        if (refunded) return;
-        refunded = true;
-        refund();
+      recognized: (deviceId) => {
+        if (once) return;
+        once = true;
+        recognized(deviceId);
       },
       leave: () => {
         this.held.delete(held);

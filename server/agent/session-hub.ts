@@ -43,7 +43,7 @@ export const AUTH_TIMEOUT_MS = 5_000;
  * (a client sends its hello at once), and how many may wait on a path at one time.
  */
 const APPEAL_MS = 1_000;
-const MAX_APPEALS = 64;
+const MAX_APPEALS = 256;
 
 export interface SessionMeta {
   path: 'direct' | 'relay';
@@ -101,12 +101,19 @@ export class SessionHub {
     };
     const seat = this.admission.enter(meta.path, meta.source, evict);
     if ('code' in seat) {
-      void this.appeal(meta, queue, seat, refuse, evict).then((admitted) => {
-        if (admitted)
-          void this.handshake(transport, meta, queue, admitted.seat, admitted.hello).finally(() =>
-            admitted.seat.leave(),
-          );
-      });
+      this.appeal(meta, queue, seat, refuse, evict).then(
+        (admitted) => {
+          if (admitted)
+            void this.handshake(transport, meta, queue, admitted.seat, admitted.hello).finally(() =>
+              admitted.seat.leave(),
+            );
+        },
+        (err: unknown) => {
+          // Nothing an input can cause; but never an unhandled rejection, which would end the agent.
+          this.deps.log.warn(`admission of ${meta.source} failed: ${describeError(err)}`);
+          refuse(seat.code, seat.message);
+        },
+      );
       return;
     }
     void this.handshake(transport, meta, queue, seat).finally(() => seat.leave());
@@ -124,6 +131,10 @@ export class SessionHub {
     refuse: (code: string, message: string) => void,
     evict: () => void,
   ): Promise<{ seat: Seat; hello: string } | undefined> {
+    if (this.shutdown.signal.aborted) {
+      refuse(refusal.code, refusal.message);
+      return undefined;
+    }
     const waiting = this.appeals[meta.path];
     const cancel = () => queue.fail(new SessionError('busy', 'too many connections waiting'));
     if (waiting.size >= MAX_APPEALS) {
@@ -142,7 +153,10 @@ export class SessionHub {
     } finally {
       waiting.delete(cancel);
     }
-    const deviceId = typeof hello === 'string' ? this.passes.recognize(parseJson(hello)) : undefined;
+    const deviceId =
+      typeof hello === 'string' && !this.shutdown.signal.aborted
+        ? this.passes.recognize(parseJson(hello))
+        : undefined;
     const seat = deviceId ? this.admission.enterRecognized(meta.path, meta.source, deviceId, evict) : refusal;
     if ('code' in seat) {
       this.deps.log.info(`connection from ${meta.source} refused: ${seat.message}`);
@@ -183,6 +197,11 @@ export class SessionHub {
 
   closeAll(): void {
     this.shutdown.abort();
+    // Connections still waiting to show a pass are refused now, not seated during the shutdown.
+    for (const waiting of Object.values(this.appeals)) {
+      for (const cancel of waiting) cancel();
+      waiting.clear();
+    }
     for (const s of [...this.sessions]) s.end(CloseCode.shutdown, 'shutdown', 'the agent is stopping');
   }
 
@@ -200,7 +219,10 @@ export class SessionHub {
     try {
       const hello = early ?? (await queue.next(HELLO_TIMEOUT_MS, timeout));
       if (typeof hello !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
-      if (early === undefined && this.passes.recognize(parseJson(hello))) seat.recognized();
+      if (early === undefined) {
+        const deviceId = this.passes.recognize(parseJson(hello));
+        if (deviceId) seat.recognized(deviceId);
+      }
       const state = await answerClientHello(parseJson(hello), this.deps.identity);
       seat.advance('auth');
       transport.send(JSON.stringify(state.reply));

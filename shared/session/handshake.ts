@@ -5,10 +5,11 @@
 //   client → agent  auth   {key_d, sig_d = Sign_d(transcript ‖ sig_a), pair?}  (encrypted)
 // The client accepts the agent only if fingerprint(key_a) is the home id it was given (and the
 // pinned key once paired), so a relay in the middle can neither read nor stand in.
-// A paired device adds to its hello an admission pass, HMAC(pass key, home ‖ eph_c ‖ nonce): the
-// agent gave it the key in an earlier welcome, and checks the pass before any public-key work, so
-// that strangers sharing the device's address cannot use up the connection budget it needs. The
-// pass names no device (the agent tries each paired device's key) and is good for one hello.
+// A paired device adds to its hello an admission pass, time ‖ HMAC(pass key, home ‖ eph_c ‖ nonce ‖
+// time): the agent gave it the key in an earlier welcome, and checks the pass before any public-key
+// work, so that strangers sharing the device's address cannot use up the connection budget it
+// needs. The pass names no device (the agent tries each paired device's key), and is good for one
+// hello, once, within minutes of its time (server/agent/admission-pass.ts).
 import * as v from 'valibot';
 import { asBuffer, concatBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from '../bytes.js';
 import { AgentHello, ClientAuth, ClientHello, PROTOCOL_VERSION } from '../protocol/handshake.js';
@@ -99,19 +100,31 @@ export interface ClientHandshakeStart {
 }
 
 const PASS_LABEL = utf8('lifeline/admission-pass/v1');
-/** Bytes of the pass sent in a hello: 128 bits of an HMAC-SHA-256. */
-export const PASS_BYTES = 16;
+/** Bytes of a pass's MAC: 128 bits of an HMAC-SHA-256. */
+export const PASS_MAC_BYTES = 16;
+/** A pass is its time (4 bytes, seconds since 1970, big-endian) and its MAC: 27 characters. */
+export const PASS_BYTES = 4 + PASS_MAC_BYTES;
 
-/** What a hello's pass authenticates: its home, ephemeral key and nonce, so each pass fits one hello. */
-export function admissionPassInput(home: string, eph: string, nonce: string): Uint8Array {
+/** What a hello's pass authenticates: its home, ephemeral key, nonce and time, so it fits one hello, once. */
+export function admissionPassInput(home: string, eph: string, nonce: string, seconds: number): Uint8Array {
+  const zero = new Uint8Array([0]);
   return concatBytes(
     PASS_LABEL,
-    new Uint8Array([0]),
+    zero,
     utf8(home),
-    new Uint8Array([0]),
+    zero,
     utf8(eph),
+    zero,
     utf8(nonce),
+    zero,
+    secondsBytes(seconds),
   );
+}
+
+export function secondsBytes(seconds: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, seconds >>> 0);
+  return out;
 }
 
 /** The pass a paired device puts in its hello, made with the pass key from its last welcome. */
@@ -120,12 +133,13 @@ export async function admissionPass(
   home: string,
   eph: string,
   nonce: string,
+  seconds = Math.floor(Date.now() / 1000),
 ): Promise<string> {
   const key = await subtle().importKey('raw', asBuffer(passKey), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
   ]);
-  const mac = await subtle().sign('HMAC', key, asBuffer(admissionPassInput(home, eph, nonce)));
-  return toBase64Url(new Uint8Array(mac).slice(0, PASS_BYTES));
+  const mac = await subtle().sign('HMAC', key, asBuffer(admissionPassInput(home, eph, nonce, seconds)));
+  return toBase64Url(concatBytes(secondsBytes(seconds), new Uint8Array(mac).slice(0, PASS_MAC_BYTES)));
 }
 
 export async function startClientHandshake(

@@ -5,8 +5,8 @@ import { AdmissionPasses } from '../../../server/agent/admission-pass.js';
 import { openDatabase } from '../../../server/store/db.js';
 import { DevicesRepo } from '../../../server/store/devices-repo.js';
 import { KvRepo } from '../../../server/store/kv-repo.js';
-import { toBase64Url } from '../../../shared/bytes.js';
-import { startClientHandshake } from '../../../shared/session/handshake.js';
+import { fromBase64Url, toBase64Url } from '../../../shared/bytes.js';
+import { admissionPass, startClientHandshake } from '../../../shared/session/handshake.js';
 import { ManualClock } from '../../harness/agent.js';
 import { tempDir } from '../../harness/temp.js';
 
@@ -50,6 +50,42 @@ describe('admission passes', () => {
     expect(
       passes.recognize({ ...other, pass: (await helloWith(passes.keyFor('phone'))).pass }),
     ).toBeUndefined();
+  });
+
+  it('takes one spelling of a pass only: its spare base64url bits do not make it another pass', async () => {
+    const { passes } = setUp();
+    const hello = await helloWith(passes.keyFor('phone'));
+    const pass = hello.pass!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Other last characters that decode to the same bytes.
+    const twins = [...alphabet]
+      .map((c) => pass.slice(0, -1) + c)
+      .filter((p) => p !== pass && toBase64Url(fromBase64Url(p)) === pass);
+    expect(twins.length).toBeGreaterThan(0);
+    for (const twin of twins) expect(passes.recognize({ ...hello, pass: twin })).toBeUndefined();
+    expect(passes.recognize(hello)).toBe('phone');
+    for (const twin of twins) expect(passes.recognize({ ...hello, pass: twin })).toBeUndefined();
+  });
+
+  it('takes a pass only near its time, and none dated before the agent started', async () => {
+    const { passes, clock } = setUp();
+    const key = passes.keyFor('phone');
+    const at = async (seconds: number) => {
+      const { hello } = await startClientHandshake(HOME);
+      return { ...hello, pass: await admissionPass(key, HOME, hello.eph, hello.nonce, seconds) };
+    };
+    const start = Math.floor(clock.now() / 1000);
+    // From before this agent started: it may have been taken before a restart forgot it.
+    expect(passes.recognize(await at(start - 5))).toBeUndefined();
+    // A captured hello kept for later: stale once its minutes are past.
+    const kept = await at(start + 1);
+    clock.advance(11 * 60_000);
+    expect(passes.recognize(kept)).toBeUndefined();
+    // A phone's clock a few minutes off either way is fine.
+    const now = Math.floor(clock.now() / 1000);
+    expect(passes.recognize(await at(now - 240))).toBe('phone');
+    expect(passes.recognize(await at(now + 240))).toBe('phone');
+    expect(passes.recognize(await at(now + 700))).toBeUndefined();
   });
 
   it('ends a revoked device’s pass at once', async () => {

@@ -105,25 +105,38 @@ describe('admission', () => {
       expect(isSeat(seat)).toBe(true);
       (seat as Seat).leave();
     }
-    expect(a.enterRecognized('direct', '198.51.100.7', 'phone', () => {})).toMatchObject({
-      code: 'rate-limited',
-      message: expect.stringContaining('this device'),
-    });
+    // Refused in the address's own words: the answer does not tell one device from another.
+    expect(a.enterRecognized('direct', '198.51.100.7', 'phone', () => {})).toEqual(
+      a.enter('direct', '198.51.100.7', () => {}),
+    );
     expect(isSeat(a.enterRecognized('direct', '198.51.100.7', 'laptop', () => {}))).toBe(true);
   });
 
-  it('does not charge an address for connections that showed a paired device’s pass', () => {
+  it('charges a connection that showed a paired device’s pass to the device, while it has room', () => {
     const clock = new ManualClock();
     const a = new Admission({ ...limits, pendingPerSource: 100, pendingPerPath: 100 }, clock);
-    // A household's devices reconnecting all day do not use up what a newcomer from there needs.
-    for (let i = 0; i < 20; i++) {
+    // A household's devices reconnecting do not use up what a newcomer from there needs...
+    for (let i = 0; i < 5; i++) {
       const seat = a.enter('direct', '198.51.100.8', () => {}) as Seat;
-      seat.recognized();
-      seat.recognized(); // once only
+      seat.recognized('phone');
+      seat.recognized('phone'); // once only
       seat.leave();
     }
-    for (let i = 0; i < 5; i++) expect(isSeat(a.enter('direct', '198.51.100.8', () => {}))).toBe(true);
+    for (let i = 0; i < 4; i++) expect(isSeat(a.enter('direct', '198.51.100.8', () => {}))).toBe(true);
+    // ...but a device is not a way around the limit: past its own minute, its address pays.
+    (a.enter('direct', '198.51.100.8', () => {}) as Seat).recognized('phone');
     expect(a.enter('direct', '198.51.100.8', () => {})).toMatchObject({ code: 'rate-limited' });
+  });
+
+  it('takes nothing from an address’s minute for a connection refused as busy', () => {
+    const clock = new ManualClock();
+    const a = new Admission({ ...limits, pendingPerSource: 1, pendingPerPath: 2 }, clock);
+    const held = a.enter('direct', '198.51.100.9', () => {}) as Seat;
+    for (let i = 0; i < 10; i++)
+      expect(a.enter('direct', '198.51.100.9', () => {})).toMatchObject({ code: 'busy' });
+    held.leave();
+    for (let i = 0; i < 4; i++) (a.enter('direct', '198.51.100.9', () => {}) as Seat).leave();
+    expect(a.enter('direct', '198.51.100.9', () => {})).toMatchObject({ code: 'rate-limited' });
   });
 });
 
