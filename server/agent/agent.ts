@@ -92,10 +92,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const kv = new KvRepo(db);
   const audit = new AuditRepo(db);
   // Challenges live in memory: a request still waiting for its confirmation when the agent stopped
-  // can no longer be confirmed, so it ends now, as expired, rather than waiting in the log for good.
-  const stale = audit.expirePending(clock.now() + 1, clock.now());
+  // can no longer be confirmed, so it ends now, as interrupted, rather than waiting in the log for good.
+  const stale = audit.interruptPending(clock.now() + 1, clock.now());
   if (stale > 0)
-    log.info(`${stale} request(s) left waiting for a confirmation at the last stop: marked expired`);
+    log.info(`${stale} request(s) left waiting for a confirmation at the last stop: marked interrupted`);
   const devicesRepo = new DevicesRepo(db);
   const state = new StateStore(clock);
   const events = new EventLog(new EventsRepo(db), clock);

@@ -76,6 +76,7 @@ const RESOLUTION_CODE: Record<AuditResolution, string | null> = {
   confirmed: null,
   expired: 'challenge-expired',
   cancelled: 'cancelled',
+  interrupted: 'agent-restarted',
 };
 
 /** Each call is its own committed transaction (synchronous=FULL): durable when it returns. */
@@ -131,11 +132,14 @@ export class AuditRepo {
       .run(resolution, resolution === 'confirmed' ? 'ok' : 'refused', RESOLUTION_CODE[resolution], at, id);
   }
 
-  /** Requests still waiting for a confirmation that can no longer come (a restart forgot them). */
-  expirePending(before: number, at: number): number {
+  /**
+   * Requests still waiting for a confirmation that can no longer come: the agent stopped, and its
+   * challenges with it. Interrupted, not expired: the owner may well have been about to confirm.
+   */
+  interruptPending(before: number, at: number): number {
     return this.db
       .prepare(
-        `UPDATE audit SET resolution = 'expired', outcome = 'refused', code = 'challenge-expired', finished_at = ?
+        `UPDATE audit SET resolution = 'interrupted', outcome = 'refused', code = 'agent-restarted', finished_at = ?
          WHERE outcome = 'pending' AND at < ?`,
       )
       .run(at, before).changes;

@@ -4,7 +4,7 @@ import { action } from './action.js';
 import { EventRecord } from './frames.js';
 import { MessageRef } from './message.js';
 
-export const AUDIT_RESOLUTIONS = ['confirmed', 'expired', 'cancelled'] as const;
+export const AUDIT_RESOLUTIONS = ['confirmed', 'expired', 'cancelled', 'interrupted'] as const;
 export type AuditResolution = (typeof AUDIT_RESOLUTIONS)[number];
 
 export const AuditRow = v.object({
@@ -25,7 +25,7 @@ export const AuditRow = v.object({
   /**
    * What became of a request that had to be confirmed (decision `confirm-required`): confirmed
    * (its run is the next row of that device and action), expired unanswered, or cancelled by the
-   * device that asked (newer agents). One this client does not know yet reads as none, so a
+   * device that asked, or interrupted by the agent stopping before an answer came (newer agents). One this client does not know yet reads as none, so a
    * resolution added later cannot make the whole list unreadable (as `cancelled` did for older apps).
    */
   resolution: v.fallback(v.optional(v.picklist(AUDIT_RESOLUTIONS)), undefined),

@@ -139,6 +139,11 @@ describe('cancelling the confirm sheet', () => {
       expect(text).toContain('cancelled');
       expect(text).not.toContain('not confirmed in time');
     }
+    // Nor styled as a failure (a reviewer saw them red, like refusals).
+    expect(await asks.evaluateAll((els) => els.map((e) => e.className))).toEqual([
+      'cmd cancelled',
+      'cmd cancelled',
+    ]);
     // The owner's own "no" is not a problem.
     await page.getByRole('button', { name: 'Problems' }).click();
     await expect.poll(() => asks.count(), { timeout: 5_000 }).toBe(0);

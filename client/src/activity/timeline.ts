@@ -66,7 +66,10 @@ export function itemsOf(data: Timeline): Item[] {
   ];
 }
 
-/** Newest first; incidents where a problem event opened one. */
+/**
+ * Newest first; incidents where a problem event opened one. An incident takes what follows on its
+ * subject within the hour, until an event that is not a problem (a recovery) closes it.
+ */
 export function entriesOf(items: Item[], filter: Filter, reads: boolean): Entry[] {
   const shown = items.filter((i) => (reads || !isRead(i)) && matches(i, filter)).sort((a, b) => a.at - b.at);
   const open = new Map<string, Item[]>();
@@ -76,6 +79,8 @@ export function entriesOf(items: Item[], filter: Filter, reads: boolean): Entry[
     const current = s ? open.get(s) : undefined;
     if (s && current && item.at - current[current.length - 1]!.at <= INCIDENT_GAP_MS) {
       current.push(item);
+      // A good-news event (back on, recovered, done) ends the story: trouble after it is a new one.
+      if (item.type === 'event' && !isProblem(item)) open.delete(s);
       continue;
     }
     const group = [item];

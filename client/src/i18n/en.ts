@@ -14,7 +14,7 @@ export const en = {
   'conn.reconnecting': 'Reconnecting…',
   'conn.offline': 'Home unreachable',
   'conn.refused': 'Access refused',
-  'conn.limited': 'Home is turning away this network for a minute',
+  'conn.limited': 'Too many connections from this network; trying again shortly',
   'conn.busy': 'Home is busy, trying again',
   'conn.homeOffline': 'Home offline: the relay cannot reach it',
   'conn.loading': 'Starting…',

@@ -14,7 +14,7 @@ export const zhHans: Catalog = {
   'conn.reconnecting': '正在重新连接…',
   'conn.offline': '无法连接到家',
   'conn.refused': '访问被拒绝',
-  'conn.limited': '家中暂时拒绝此网络的连接，请等一分钟',
+  'conn.limited': '此网络的连接过多，稍后重试',
   'conn.busy': '家中正忙，正在重试',
   'conn.homeOffline': '家中离线：中继联系不到它',
   'conn.loading': '正在启动…',

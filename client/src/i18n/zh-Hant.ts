@@ -14,7 +14,7 @@ export const zhHant: Catalog = {
   'conn.reconnecting': '正在重新連線…',
   'conn.offline': '無法連線到家',
   'conn.refused': '存取遭拒',
-  'conn.limited': '家中暫時拒絕此網路的連線，請等一分鐘',
+  'conn.limited': '此網路的連線過多，稍後重試',
   'conn.busy': '家中正忙，正在重試',
   'conn.homeOffline': '家中離線：中繼聯絡不到它',
   'conn.loading': '正在啟動…',

@@ -98,7 +98,7 @@ function EntryView({ e }: { e: Entry }) {
           </span>
           <span class="incident-latest small" data-testid="incident-latest">
             {tParts('activity.incident.latest', {
-              what: <b>{title(last)}</b>,
+              what: <LatestOf item={last} />,
               time: <time>{formatDateTime(last.at)}</time>,
             })}
           </span>
@@ -110,6 +110,19 @@ function EntryView({ e }: { e: Entry }) {
         </ol>
       </details>
     </li>
+  );
+}
+
+/**
+ * Where an incident stands: an event's own sentence ("… was switched back on", not the title it
+ * shares with "… switched off"), a command's title and how it ended ("· cancelled").
+ */
+function LatestOf({ item }: { item: Item }) {
+  if (item.type === 'event') return <Say m={item.event.msg} text={item.event.message} />;
+  return (
+    <b>
+      {title(item)} · {statusOf(item.audit)}
+    </b>
   );
 }
 
@@ -139,9 +152,11 @@ function statusOf(a: AuditRow): string {
       ? t('activity.status.expired')
       : a.resolution === 'cancelled'
         ? t('activity.status.cancelled')
-        : a.resolution === 'confirmed'
-          ? tMaybe('activity.decision.confirmed', 'confirmed')
-          : t('activity.status.awaiting');
+        : a.resolution === 'interrupted'
+          ? t('activity.status.interrupted')
+          : a.resolution === 'confirmed'
+            ? tMaybe('activity.decision.confirmed', 'confirmed')
+            : t('activity.status.awaiting');
   if (a.decision === 'refused') return tMaybe('activity.decision.refused', a.decision);
   const decided =
     a.decision === 'allowed' ? '' : `${tMaybe(`activity.decision.${a.decision}`, a.decision)} · `;
@@ -150,7 +165,8 @@ function statusOf(a: AuditRow): string {
 
 function AuditItem({ a }: { a: AuditRow }) {
   return (
-    <li class={`cmd ${a.outcome}`} data-action={a.action}>
+    // A cancel is the owner's own "no": not styled as a failure.
+    <li class={`cmd ${a.resolution === 'cancelled' ? 'cancelled' : a.outcome}`} data-action={a.action}>
       <time>{formatDateTime(a.at)}</time>
       <b class="title">
         {say({ key: `action.${a.action}`, params: { target: a.target ?? '' } }, t('activity.command'))}

@@ -210,6 +210,7 @@ const RESOLVED: Record<AuditResolution, string> = {
   confirmed: 'confirmed',
   expired: 'not confirmed in time',
   cancelled: 'cancelled',
+  interrupted: 'home restarted before it was confirmed',
 };
 
 function resultOf(a: AuditRow): string {

@@ -6,6 +6,7 @@ import { langOf } from '../../../shared/messages/define.js';
 import { say } from '../../../shared/messages/say.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
 import { type Confirmation, type ProgressFrame, sameName } from '../../../shared/protocol/frames.js';
+import { SessionError } from '../../../shared/session/errors.js';
 import { CliError } from '../errors.js';
 
 export interface GuardedOptions {
@@ -70,10 +71,25 @@ async function confirmAndSend<S extends ActionSpec>(
     if ((err as Error)?.name === 'AbortError') throw new CliError('not confirmed (Ctrl-C); nothing was done');
     throw err;
   }
-  return client.run(spec, call, {
-    confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
-    onProgress,
-  });
+  let answered: CommandOutcome<ResultOf<S>>;
+  try {
+    answered = await client.run(spec, call, {
+      confirm: { challenge: confirm.challenge, ...(text !== undefined ? { text } : {}) },
+      onProgress,
+    });
+  } catch (err) {
+    // The session ended while the user was asked (home restarted, the network dropped): the
+    // challenge is gone with it or will expire; say so plainly.
+    if (err instanceof SessionError && err.code === 'closed')
+      throw new CliError(
+        'the connection to home closed while you were asked (did home restart?); nothing was done, run the command again',
+      );
+    throw err;
+  }
+  // A wrong name leaves the request open for a corrected try, which ctl does not make: withdraw it.
+  if (answered.status === 'error' && answered.error.code === 'confirm-text-mismatch')
+    await client.cancel(confirm.challenge);
+  return answered;
 }
 
 /** The user's answer: the typed name where one is needed, else nothing; throws when not confirmed. */
@@ -88,7 +104,7 @@ async function answerOf(confirm: Confirmation, opts: GuardedOptions): Promise<st
       );
     // The guard's own rule (letter case and outer spaces aside), so ctl never refuses what home accepts.
     if (!opts.yes && !sameName(text, confirm.typeToConfirm))
-      throw new CliError('not confirmed; nothing was done');
+      throw new CliError(`that is not "${confirm.typeToConfirm}"; nothing was done`);
   } else if (!opts.yes) {
     if (!process.stdin.isTTY) throw new CliError('confirmation required: re-run with --yes');
     const answer = (await ask('Proceed? [y/N] ')).trim().toLowerCase();

@@ -166,7 +166,7 @@ describe('Activity', () => {
     const times = await incident.locator('summary time').allTextContents();
     expect(times).toHaveLength(2);
     expect(await incident.getByTestId('incident-latest').textContent()).toMatch(
-      /^latest: Switch on cabinet, /,
+      /^latest: Switch on cabinet · .+, /,
     );
   });
 

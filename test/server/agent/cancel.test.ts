@@ -99,7 +99,7 @@ describe('cancelling a confirmation', () => {
   });
 
   // Last: it restarts the agent.
-  it('ends a request still waiting for its confirmation when the agent restarts, as expired', async () => {
+  it('ends a request still waiting for its confirmation when the agent restarts, as interrupted', async () => {
     await askOff(alice);
     const asked = await askedRow(alice);
     expect(asked).toMatchObject({ outcome: 'pending' });
@@ -109,7 +109,7 @@ describe('cancelling a confirmation', () => {
       const r = await client.run(ActivityList, { args: { limit: 50 } });
       if (r.status !== 'ok') throw new Error(r.status);
       expect(r.data.audit.find((a) => a.id === asked.id)).toMatchObject({
-        resolution: 'expired',
+        resolution: 'interrupted',
         outcome: 'refused',
       });
     } finally {

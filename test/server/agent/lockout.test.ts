@@ -321,7 +321,7 @@ describe('no lock-out by strangers', () => {
       await b.page.reload();
       await expect
         .poll(() => b.page.getByRole('status').textContent(), { timeout: 20_000 })
-        .toContain('Home is turning away this network for a minute');
+        .toContain('Too many connections from this network');
       if (process.env.LIFELINE_SCREENSHOTS)
         await b.page.screenshot({ path: `${process.env.LIFELINE_SCREENSHOTS}/turned-away.png` });
 

@@ -139,6 +139,14 @@ describe('lifeline ctl for plugs', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('confirm-text-mismatch');
     expect(cabinet.relay.offs()).toBe(0);
+    // ctl does not try again with that challenge, so it withdraws the request: cancelled at once,
+    // not "waiting for confirmation" until it expires.
+    const log = JSON.parse((await runCli(['ctl', 'log', '--json'], { env })).stdout) as {
+      type: string;
+      entry: { action?: string; decision?: string; resolution?: string };
+    }[];
+    const ask = log.find((i) => i.entry.action === 'power.cycle' && i.entry.decision === 'confirm-required');
+    expect(ask?.entry.resolution).toBe('cancelled');
     // The name as the guard reads it: letter case and outer spaces aside, as on the phone.
     const ok = await runCli(['ctl', 'plug', 'cabinet', 'cycle', '--confirm-text', ' network Cabinet '], {
       env,
