@@ -148,4 +148,25 @@ describe('cancelling the confirm sheet', () => {
     await page.getByRole('button', { name: 'Problems' }).click();
     await expect.poll(() => asks.count(), { timeout: 5_000 }).toBe(0);
   });
+
+  it('says a sheet left open past its minute has expired, and lets it be closed', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/power`);
+    const sheet = page.locator('dialog.sheet[open]');
+    await page.getByTestId('plug-fan').getByRole('button', { name: 'Off' }).click();
+    await sheet.getByRole('button', { name: 'Hold to confirm' }).waitFor();
+    // The phone left on the table for a minute and more: its clock moves on, the sheet's does too.
+    await page.evaluate(() => {
+      const real = Date.now.bind(Date);
+      Date.now = () => real() + 61_000;
+    });
+    await expect
+      .poll(() => sheet.getByTestId('confirm-expiry').textContent(), { timeout: 5_000 })
+      .toBe('This confirmation has expired: close it and ask again.');
+    expect(await sheet.getByRole('button', { name: 'Hold to confirm' }).isDisabled()).toBe(true);
+    await sheet.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => sheet.count(), { timeout: 5_000 }).toBe(0);
+    expect(fan.relay.on).toBe(true);
+    await page.reload();
+  });
 });

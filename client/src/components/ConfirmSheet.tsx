@@ -117,12 +117,12 @@ export function ConfirmSheet() {
         </label>
       )}
       {confirm.passkey && <p class="muted">{t('confirm.passkey')}</p>}
-      <p class="muted" aria-live="polite">
-        {t('confirm.expires', { n: left })}
+      <p class="muted" aria-live="polite" data-testid="confirm-expiry">
+        {left > 0 ? t('confirm.expires', { n: left }) : t('confirm.expired')}
       </p>
       <div class="row">
         <button type="button" class="btn" disabled={Boolean(held)} onClick={() => close(null)}>
-          {t('confirm.cancel')}
+          {left > 0 || held ? t('confirm.cancel') : t('confirm.close')}
         </button>
         {needsText ? (
           <button type="button" class="btn danger" disabled={!ready} onClick={() => close(text)}>

@@ -94,6 +94,8 @@ export const en = {
   'confirm.passkey': 'Your home asks for this device’s passkey next.',
   'confirm.typeName': 'Type “{name}” to confirm',
   'confirm.expires': 'This confirmation expires in {n} s',
+  'confirm.expired': 'This confirmation has expired: close it and ask again.',
+  'confirm.close': 'Close',
   'confirm.caseHint': 'Capital letters do not matter.',
   'confirm.done': 'Confirmed — lift your finger',
   'refused.title': 'This device has no access',

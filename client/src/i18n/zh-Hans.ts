@@ -94,6 +94,8 @@ export const zhHans: Catalog = {
   'confirm.passkey': '接下来家中会要求此设备的通行密钥。',
   'confirm.typeName': '输入“{name}”以确认',
   'confirm.expires': '此确认将在 {n} 秒后失效',
+  'confirm.expired': '此确认已失效：请关闭后重新操作。',
+  'confirm.close': '关闭',
   'confirm.caseHint': '不区分大小写。',
   'confirm.done': '已确认——请松开手指',
   'refused.title': '此设备无权访问',

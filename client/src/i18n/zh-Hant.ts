@@ -94,6 +94,8 @@ export const zhHant: Catalog = {
   'confirm.passkey': '接下來家中會要求此裝置的通行金鑰。',
   'confirm.typeName': '輸入「{name}」以確認',
   'confirm.expires': '此確認將在 {n} 秒後失效',
+  'confirm.expired': '此確認已失效：請關閉後重新操作。',
+  'confirm.close': '關閉',
   'confirm.caseHint': '不區分大小寫。',
   'confirm.done': '已確認——請放開手指',
   'refused.title': '此裝置無權存取',
