@@ -4,6 +4,8 @@
 
 import type { Command } from 'commander';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
+import { langOf } from '../../../shared/messages/define.js';
+import { say } from '../../../shared/messages/say.js';
 import {
   currentWatts,
   type PlugInfo,
@@ -24,7 +26,9 @@ const isVerb = (verb: string): verb is Verb => Object.hasOwn(SPECS, verb);
 
 function stateText(p: PlugInfo): string {
   if (p.cycle) return `power-cycling, back ~${clockTime(p.cycle.endsAt).slice(11)}`;
-  if (!p.online) return `offline${p.problem ? `: ${p.problem.message}` : ''}`;
+  // The reason in the terminal's language, as ctl's error lines are (`ctl power x on`).
+  if (!p.online)
+    return `offline${p.problem ? `: ${say(p.problem.msg ?? p.problem.message, langOf(process.env.LC_ALL || process.env.LANG))}` : ''}`;
   return p.on === null ? 'unknown' : p.on ? 'on' : 'off';
 }
 

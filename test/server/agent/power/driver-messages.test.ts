@@ -82,6 +82,13 @@ describe("a plug driver's failure, in the reader's language", () => {
     );
   });
 
+  it('ctl power lists an offline plug with its reason in the reader’s language', async () => {
+    await until(() => plugOf(plugs.t, 'gone')?.problem, 'the problem of the plug');
+    const list = await runCli(['ctl', 'power'], { env: zhTw, timeoutMs: 30_000 });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(`offline: ${gone} 拒絕連線`);
+  });
+
   it("keeps the plug's problem in English with its catalogue message beside it", async () => {
     const p = await until(() => plugOf(plugs.t, 'gone')?.problem, 'the problem of the plug');
     expect(p).toMatchObject({
