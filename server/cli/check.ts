@@ -22,7 +22,15 @@ export async function runCheck(opts: { config?: string; json?: boolean }): Promi
       detail: `${file} (${config.machines.length} machines, ${config.containers.length} Docker engines, ${config.power.length} plugs)${loaded.warnings.length > 0 ? `; earlier key names: ${loaded.warnings.length}` : ''}`,
     },
   ];
-  const agent = await createAgent({ loaded, log: silentLogger });
+  let agent: Awaited<ReturnType<typeof createAgent>>;
+  try {
+    agent = await createAgent({ loaded, log: silentLogger });
+  } catch (err) {
+    // The data folder cannot be made or opened, the key or the database is unusable: a row of the
+    // table (and of --json) like any other failure, not a bare error line.
+    rows.push({ name: 'data folder', status: 'fail', detail: (err as Error).message });
+    return report(rows, opts);
+  }
   try {
     const mode = statSync(dataDir).mode & 0o777;
     accessSync(dataDir, constants.W_OK);
@@ -39,6 +47,10 @@ export async function runCheck(opts: { config?: string; json?: boolean }): Promi
   } finally {
     await agent.close();
   }
+  return report(rows, opts);
+}
+
+function report(rows: CheckRow[], opts: { json?: boolean }): number {
   const failed = rows.some((r) => r.status === 'fail');
   if (opts.json) printJson({ ok: !failed, checks: rows });
   else process.stdout.write(`${table(rows.map((r) => [MARK[r.status], r.name, r.detail]))}\n`);

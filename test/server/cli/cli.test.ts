@@ -198,11 +198,27 @@ describe('lifeline CLI, end to end', () => {
     // Node's recursive mkdir never returns there: both used to hang for ever.
     const conf = path.join(tmp.dir, 'proc.yaml');
     writeFileSync(conf, 'home: { name: Test }\ndata: /proc/lifeline-data\n');
-    for (const cmd of ['check', 'start']) {
-      const r = await runCli([cmd, '-c', conf], { env, timeoutMs: 15_000 });
-      expect(r.code, cmd).toBe(1);
-      expect(r.stderr, cmd).toContain('cannot use /proc/lifeline-data as the data folder (ENOENT');
-    }
+    const start = await runCli(['start', '-c', conf], { env, timeoutMs: 15_000 });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain('cannot use /proc/lifeline-data as the data folder (ENOENT');
+    // check says it as a failed row of its table, and of --json, so a script reading it learns why.
+    const check = await runCli(['check', '-c', conf], { env, timeoutMs: 15_000 });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(
+      /✗\s+data folder\s+cannot use \/proc\/lifeline-data as the data folder \(ENOENT/,
+    );
+    const json = await runCli(['check', '-c', conf, '--json'], { env, timeoutMs: 15_000 });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      checks: expect.arrayContaining([
+        expect.objectContaining({
+          name: 'data folder',
+          status: 'fail',
+          detail: expect.stringContaining('ENOENT'),
+        }),
+      ]),
+    });
   });
 
   it('ctl says clearly when home is unreachable', async () => {
