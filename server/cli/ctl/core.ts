@@ -220,5 +220,9 @@ function resultOf(a: AuditRow): string {
       : a.outcome === 'pending'
         ? 'waiting for confirmation'
         : a.outcome;
-  return a.outcome === 'ok' ? 'done' : a.outcome === 'error' ? `failed: ${a.message ?? a.code}` : a.outcome;
+  if (a.outcome === 'ok') return 'done';
+  if (a.outcome === 'error') return `failed: ${a.message ?? a.code}`;
+  // A refusal says why ('refused · refused' told nothing), as the Activity screen does.
+  if (a.outcome === 'refused' && (a.message || a.code)) return `refused: ${a.message ?? a.code}`;
+  return a.outcome;
 }

@@ -147,6 +147,9 @@ describe('lifeline ctl for plugs', () => {
     }[];
     const ask = log.find((i) => i.entry.action === 'power.cycle' && i.entry.decision === 'confirm-required');
     expect(ask?.entry.resolution).toBe('cancelled');
+    // And the refusal of the wrong name says why, not 'refused · refused'.
+    const text = (await runCli(['ctl', 'log'], { env })).stdout;
+    expect(text).toMatch(/power\.cycle cabinet\s+ci · refused · refused: .*Network cabinet/);
     // The name as the guard reads it: letter case and outer spaces aside, as on the phone.
     const ok = await runCli(['ctl', 'plug', 'cabinet', 'cycle', '--confirm-text', ' network Cabinet '], {
       env,
