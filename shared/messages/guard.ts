@@ -9,7 +9,8 @@ export const guardSays = defineCatalogue({
     'guard.bad-args': 'the request is not valid: {detail}',
     'guard.classify-failed': 'the agent could not decide on this request',
     'guard.revoked': 'this device is no longer authorised',
-    'guard.challenge-invalid': 'this confirmation is unknown, already used, or for another command',
+    'guard.challenge-invalid':
+      'this confirmation is no longer valid (already used, for another command, or home restarted since); ask again',
     'guard.challenge-expired': 'the confirmation expired ({seconds} s); ask again',
     'guard.cancel-unknown':
       'nothing to cancel: this confirmation is unknown, already answered, or not this device’s',
@@ -26,7 +27,7 @@ export const guardSays = defineCatalogue({
     'guard.bad-args': '请求无效：{detail}',
     'guard.classify-failed': '代理无法判断此请求',
     'guard.revoked': '此设备已不再获得授权',
-    'guard.challenge-invalid': '此确认未知、已被使用，或属于另一条命令',
+    'guard.challenge-invalid': '此确认已无效（已被使用、属于另一条命令，或家中代理已重启）；请重新操作',
     'guard.challenge-expired': '确认已过期（{seconds} 秒）；请重新操作',
     'guard.cancel-unknown': '无可取消：此确认未知、已答复，或不属于此设备',
     'guard.cancel-expired': '无可取消：此确认已过期',
@@ -42,7 +43,8 @@ export const guardSays = defineCatalogue({
     'guard.bad-args': '請求無效：{detail}',
     'guard.classify-failed': '代理無法判斷此請求',
     'guard.revoked': '此裝置已不再獲得授權',
-    'guard.challenge-invalid': '此確認未知、已被使用，或屬於另一條指令',
+    'guard.challenge-invalid':
+      '此確認已無效（已被使用、屬於另一條指令，或家中代理程式已重新啟動）；請重新操作',
     'guard.challenge-expired': '確認已過期（{seconds} 秒）；請重新操作',
     'guard.cancel-unknown': '無可取消：此確認未知、已答覆，或不屬於此裝置',
     'guard.cancel-expired': '無可取消：此確認已過期',
