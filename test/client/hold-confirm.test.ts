@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { AuditRepo } from '../../server/store/audit-repo.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
 
 let t: TestAgent;
@@ -36,10 +36,7 @@ beforeAll(async () => {
   b = await launchBrowser({ viewport: { width: 390, height: 844 } });
   cdp = await b.context.newCDPSession(b.page);
   await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushSubscriptionView } from '../../shared/protocol/vocabulary.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
 import {
   type PushService,
   payloadOf,
@@ -57,10 +57,7 @@ beforeAll(async () => {
     },
     { endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth },
   );
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
 });
 
 afterAll(async () => {

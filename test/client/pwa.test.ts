@@ -12,7 +12,7 @@ import type { PushPayload } from '../../shared/protocol/push.js';
 import { signPush } from '../../shared/push-signature.js';
 import { generateIdentity } from '../../shared/session/keys.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
 import { tempDir } from '../harness/temp.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,10 +28,7 @@ beforeAll(async () => {
   t = await startTestAgent({ clientDir: served.dir });
   b = await launchBrowser();
   cdp = await b.context.newCDPSession(b.page);
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
   await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 });
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../simulators/shelly-gen2.js';
 
@@ -55,10 +55,7 @@ beforeAll(async () => {
   t = await startTestAgent({ yaml: JSON.stringify(config) });
   // axe is injected as an inline script, which the app's CSP rightly refuses.
   b = await launchBrowser({ viewport: { width: 390, height: 844 }, bypassCSP: true });
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
   t.agent.events.append({
     kind: 'agent.started-after-boot',
     severity: 'warning',

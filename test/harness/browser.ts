@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download). A persistent context, as an
 // installed PWA would have: IndexedDB and service workers survive reloads.
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { TestAgent } from './agent.js';
 import { tempDir } from './temp.js';
 
 export const CHROMIUM_ARGS = [
@@ -53,6 +54,14 @@ export async function launchBrowser(
 }
 
 /** Answers the guard's confirm sheet the way a person does: hold the button, or type the name. */
+/** Pairs the page with the agent as a phone would (a fresh link on the agent's own address) and waits for the app. */
+export async function pairPage(page: Page, t: TestAgent): Promise<void> {
+  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Pair' }).click();
+  await page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+}
+
 export async function confirmInSheet(page: Page, opts: { typeName?: string } = {}): Promise<void> {
   const sheet = page.locator('dialog.sheet[open]');
   await sheet.waitFor({ state: 'visible' });

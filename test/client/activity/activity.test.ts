@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
 import { pairDevice, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../../simulators/shelly-gen1.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
 
@@ -71,10 +71,7 @@ beforeAll(async () => {
   await ctl.command('power.on', { target: 'cabinet' });
 
   b = await launchBrowser({ viewport: { width: 390, height: 844 } });
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
 }, 120_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { EngineInfo } from '../../../shared/protocol/containers.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
 import { tempDir } from '../../harness/temp.js';
 
 let t: TestAgent;
@@ -35,10 +35,7 @@ beforeAll(async () => {
     'the engine reported unreachable, with its message',
   );
   b = await launchBrowser();
-  const { link } = t.agent.pairing.link(t.url, t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, t);
 });
 
 afterAll(async () => {

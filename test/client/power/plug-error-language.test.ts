@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../../server/http/client-dir.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
 import { freePort } from '../../harness/cli.js';
 import { plugOf, startPlugAgent, until } from '../../server/agent/power/plug-agent.js';
 
@@ -20,10 +20,7 @@ beforeAll(async () => {
   env = await startPlugAgent([{ id: 'aquarium', name: 'Aquarium', driver: 'shelly-gen1', address: gone }]);
   await until(() => plugOf(env.t, 'aquarium')?.problem, 'the plug reported offline');
   b = await launchBrowser();
-  const { link } = env.t.agent.pairing.link(env.t.url, env.t.agent.homeId, null);
-  await b.page.goto(link);
-  await b.page.getByRole('button', { name: 'Pair' }).click();
-  await b.page.getByTestId('agent-version').waitFor({ timeout: 20_000 });
+  await pairPage(b.page, env.t);
   await b.page.evaluate(() => localStorage.setItem('lifeline.lang', 'zh-Hant'));
   await b.page.goto(`${env.t.url}/#/power`);
   await b.page.reload();
