@@ -1,11 +1,11 @@
 // Runs a command and, when the agent answers confirm-required, shows the confirm sheet and sends
 // the one-time challenge back. The agent decides; this only carries the user's answer.
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import type { CommandOutcome, RunOptions } from '../../shared/client/agent-client.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../shared/protocol/action.js';
 import { type Confirmation, sameName } from '../../shared/protocol/frames.js';
 import type { PasskeyRequest } from '../../shared/protocol/passkeys.js';
-import { cancelConfirmation, run } from './connection.js';
+import { agentStartedAt, cancelConfirmation, run } from './connection.js';
 
 export interface PendingConfirm {
   confirm: Confirmation;
@@ -21,10 +21,31 @@ export async function runAction<S extends ActionSpec>(
 ): Promise<CommandOutcome<ResultOf<S>>> {
   const first = await run(spec, call, opts);
   if (first.status !== 'confirm') return first;
+  // Home restarting while the sheet is open takes the challenge with it: the sheet closes and says
+  // so, rather than wait for a hold that can only be refused.
+  const askedOf = agentStartedAt.value;
+  let restarted = false;
+  let stopWatching = () => {};
   const text = await new Promise<string | null>((answer) => {
     pendingConfirm.value = { confirm: first.confirm, answer };
+    stopWatching = effect(() => {
+      const now = agentStartedAt.value;
+      if (askedOf === null || now === null || now === askedOf) return;
+      restarted = true;
+      answer(null);
+    });
   });
+  stopWatching();
   pendingConfirm.value = null;
+  if (restarted)
+    return {
+      status: 'error',
+      error: {
+        code: 'challenge-invalid',
+        message: 'this confirmation is no longer valid (home restarted since); ask again',
+        msg: { key: 'guard.challenge-invalid' },
+      },
+    };
   if (text === null) {
     cancelConfirmation(first.confirm.challenge);
     return { status: 'error', error: { code: 'refused', message: 'cancelled' } };

@@ -26,6 +26,11 @@ export type ConnState = 'loading' | 'unpaired' | 'connecting' | 'online' | 'offl
 export const connState = signal<ConnState>('loading');
 /** Why the last attempt failed: a SessionError code or 'unreachable'. */
 export const connProblem = signal<{ code: string; message: string } | null>(null);
+/**
+ * When the agent of the current session started (its own fact). A new value after a reconnect
+ * means home restarted, and with it went every confirmation it had asked for.
+ */
+export const agentStartedAt = signal<number | null>(null);
 export const pairing = signal<Pairing | null>(null);
 export const entities = signal<EntityTable>(new EntityTable());
 /** Device time when the state shown was last known to be current. */
@@ -136,6 +141,8 @@ function adopt(c: AgentClient): void {
   learnPass(c);
   const sync = () => {
     learnStandby(c);
+    const started = c.entities.get('agent', 'self')?.startedAt;
+    if (started !== undefined && started !== agentStartedAt.value) agentStartedAt.value = started;
     entities.value = c.entities.clone();
     stateAsOf.value = Date.now();
     scheduleSave();

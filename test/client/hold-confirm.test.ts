@@ -166,4 +166,18 @@ describe('cancelling the confirm sheet', () => {
     expect(fan.relay.on).toBe(true);
     await page.reload();
   });
+
+  it('closes the sheet when home restarts meanwhile, and says the confirmation is gone', async () => {
+    const { page } = b;
+    await page.goto(`${t.url}/#/power`);
+    const sheet = page.locator('dialog.sheet[open]');
+    await page.getByTestId('plug-fan').getByRole('button', { name: 'Off' }).click();
+    await sheet.getByRole('button', { name: 'Hold to confirm' }).waitFor();
+    // Home restarts (a power blink): the challenge the sheet holds is gone with it.
+    await t.restart();
+    await expect.poll(() => sheet.count(), { timeout: 30_000 }).toBe(0);
+    const card = page.getByTestId('plug-fan');
+    await expect.poll(() => card.textContent(), { timeout: 5_000 }).toContain('home restarted since');
+    expect(fan.relay.on).toBe(true);
+  }, 60_000);
 });
