@@ -44,6 +44,8 @@ export function runCli(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits before reading its input closes the pipe first: not an error of the test.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
