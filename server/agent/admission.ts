@@ -5,8 +5,9 @@
 // or the oldest handshake of the source holding the most seats, so idle or stalled sockets cannot
 // keep the owner's phone or ctl out (the 66-socket lock-out), they only lose their own seats.
 // A paired device proves itself in its hello with an admission pass (admission-pass.ts): it is then
-// not counted against its address at all, and one its address's strangers have used up is let in
-// anyway (`enterRecognized`), so strangers behind the owner's own NAT cannot lock the owner out.
+// charged to the device instead of its address while the device has room in its own minute, and a
+// connection its address's strangers have used up is let in on that minute (`enterRecognized`), so
+// strangers behind the owner's own NAT cannot lock the owner out.
 import type { Clock } from '../clock.js';
 import { RateLimiter } from '../rate-limit.js';
 import { sourceKey } from '../source-key.js';

@@ -104,8 +104,8 @@ export class SessionHub {
       this.appeal(meta, queue, seat, refuse, evict).then(
         (admitted) => {
           if (admitted)
-            void this.handshake(transport, meta, queue, admitted.seat, admitted.hello).finally(() =>
-              admitted.seat.leave(),
+            void this.handshake(transport, meta, queue, admitted.seat, { hello: admitted.hello }).finally(
+              () => admitted.seat.leave(),
             );
         },
         (err: unknown) => {
@@ -130,7 +130,7 @@ export class SessionHub {
     refusal: Refusal,
     refuse: (code: string, message: string) => void,
     evict: () => void,
-  ): Promise<{ seat: Seat; hello: string } | undefined> {
+  ): Promise<{ seat: Seat; hello: unknown } | undefined> {
     if (this.shutdown.signal.aborted) {
       refuse(refusal.code, refusal.message);
       return undefined;
@@ -145,18 +145,17 @@ export class SessionHub {
       }
     }
     waiting.add(cancel);
-    let hello: string | Uint8Array | undefined;
+    let first: string | Uint8Array | undefined;
     try {
-      hello = await queue.next(APPEAL_MS, () => new SessionError('timeout', 'no hello'));
+      first = await queue.next(APPEAL_MS, () => new SessionError('timeout', 'no hello'));
     } catch {
       // Closed, silent, or pushed out by a newer one: the refusal it would have had.
     } finally {
       waiting.delete(cancel);
     }
+    const hello = typeof first === 'string' ? parseJson(first) : undefined;
     const deviceId =
-      typeof hello === 'string' && !this.shutdown.signal.aborted
-        ? this.passes.recognize(parseJson(hello))
-        : undefined;
+      hello !== undefined && !this.shutdown.signal.aborted ? this.passes.recognize(hello) : undefined;
     const seat = deviceId ? this.admission.enterRecognized(meta.path, meta.source, deviceId, evict) : refusal;
     if ('code' in seat) {
       this.deps.log.info(`connection from ${meta.source} refused: ${seat.message}`);
@@ -166,7 +165,7 @@ export class SessionHub {
     this.deps.log.info(
       `connection from ${meta.source} let in past its address's limit: device ${deviceId!.slice(0, 8)}'s pass`,
     );
-    return { seat, hello: hello as string };
+    return { seat, hello };
   }
 
   /** Handshakes not yet authenticated on a path. */
@@ -210,20 +209,23 @@ export class SessionHub {
     meta: SessionMeta,
     queue: MessageQueue,
     seat: Seat,
-    /** The hello, when the appeal has read it already (and recognized its pass). */
-    early?: string,
+    /** The hello, parsed, when the appeal has read it already (and recognized its pass). */
+    early?: { hello: unknown },
   ): Promise<void> {
     const { log } = this.deps;
     const timeout = () => new SessionError('timeout', 'handshake timed out');
     let channel: SecureChannel | undefined;
     try {
-      const hello = early ?? (await queue.next(HELLO_TIMEOUT_MS, timeout));
-      if (typeof hello !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
-      if (early === undefined) {
-        const deviceId = this.passes.recognize(parseJson(hello));
+      let hello: unknown;
+      if (early) hello = early.hello;
+      else {
+        const first = await queue.next(HELLO_TIMEOUT_MS, timeout);
+        if (typeof first !== 'string') throw new SessionError('bad-handshake', 'expected a hello text frame');
+        hello = parseJson(first);
+        const deviceId = this.passes.recognize(hello);
         if (deviceId) seat.recognized(deviceId);
       }
-      const state = await answerClientHello(parseJson(hello), this.deps.identity);
+      const state = await answerClientHello(hello, this.deps.identity);
       seat.advance('auth');
       transport.send(JSON.stringify(state.reply));
       const authFrame = await queue.next(AUTH_TIMEOUT_MS, timeout);

@@ -139,10 +139,10 @@ export class AuditRepo {
   interruptPending(before: number, at: number): number {
     return this.db
       .prepare(
-        `UPDATE audit SET resolution = 'interrupted', outcome = 'refused', code = 'agent-restarted', finished_at = ?
+        `UPDATE audit SET resolution = 'interrupted', outcome = 'refused', code = ?, finished_at = ?
          WHERE outcome = 'pending' AND at < ?`,
       )
-      .run(at, before).changes;
+      .run(RESOLUTION_CODE.interrupted, at, before).changes;
   }
 
   get(id: number): AuditEntry | undefined {

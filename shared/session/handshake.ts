@@ -121,7 +121,7 @@ export function admissionPassInput(home: string, eph: string, nonce: string, sec
   );
 }
 
-export function secondsBytes(seconds: number): Uint8Array {
+function secondsBytes(seconds: number): Uint8Array {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, seconds >>> 0);
   return out;
