@@ -1,4 +1,10 @@
 // Small helpers for human output in the terminal.
+import { type Lang, langOf } from '../../shared/messages/define.js';
+
+/** The terminal's language for home's messages: LC_ALL, else LANG, as the C library reads them. */
+export function terminalLang(): Lang {
+  return langOf(process.env.LC_ALL || process.env.LANG);
+}
 
 export function table(rows: string[][]): string {
   const widths: number[] = [];

@@ -1,14 +1,14 @@
 // ctl's host command: `host` (CPU, load, memory and swap, pressure, disks, temperatures, the active
 // alerts and the biggest containers), as the Home card and the host screen show them.
 import type { Command } from 'commander';
-import { type Lang, langOf } from '../../../shared/messages/define.js';
+import type { Lang } from '../../../shared/messages/define.js';
 import { formatBytes } from '../../../shared/messages/format.js';
 import { say } from '../../../shared/messages/say.js';
 import type { ContainerUsage } from '../../../shared/protocol/containers.js';
 import type { HostVitals, PressureVitals } from '../../../shared/protocol/host.js';
 import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
-import { ago, percent as formatPercent, table } from '../../cli/format.js';
+import { ago, percent as formatPercent, table, terminalLang } from '../../cli/format.js';
 import { withConsumers } from './messages.js';
 
 const dash = '—';
@@ -101,8 +101,7 @@ export async function ctlHost(opts: CtlGlobalOptions): Promise<void> {
       process.stdout.write('Host vitals are off: add `host: {}` to the config (docs/host.md).\n');
       return;
     }
-    const lang = langOf(process.env.LC_ALL || process.env.LANG);
-    process.stdout.write(`${hostLines(host, Date.now(), lang).join('\n')}\n`);
+    process.stdout.write(`${hostLines(host, Date.now(), terminalLang()).join('\n')}\n`);
   });
 }
 

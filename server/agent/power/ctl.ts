@@ -4,7 +4,6 @@
 
 import type { Command } from 'commander';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
-import { langOf } from '../../../shared/messages/define.js';
 import { say } from '../../../shared/messages/say.js';
 import {
   currentWatts,
@@ -18,7 +17,7 @@ import type { CtlRegistrar } from '../../cli/ctl/commands.js';
 import { type GuardedOptions, runGuarded } from '../../cli/ctl/guarded.js';
 import { type CtlGlobalOptions, printJson, withSession } from '../../cli/ctl/session.js';
 import { CliError } from '../../cli/errors.js';
-import { clockTime, table } from '../../cli/format.js';
+import { clockTime, table, terminalLang } from '../../cli/format.js';
 
 const SPECS = { on: PowerOn, off: PowerOff, cycle: PowerCycle, toggle: PowerToggle } as const;
 type Verb = keyof typeof SPECS;
@@ -28,7 +27,7 @@ function stateText(p: PlugInfo): string {
   if (p.cycle) return `power-cycling, back ~${clockTime(p.cycle.endsAt).slice(11)}`;
   // The reason in the terminal's language, as ctl's error lines are (`ctl power x on`).
   if (!p.online)
-    return `offline${p.problem ? `: ${say(p.problem.msg ?? p.problem.message, langOf(process.env.LC_ALL || process.env.LANG))}` : ''}`;
+    return `offline${p.problem ? `: ${say(p.problem.msg ?? p.problem.message, terminalLang())}` : ''}`;
   return p.on === null ? 'unknown' : p.on ? 'on' : 'off';
 }
 

@@ -2,12 +2,12 @@
 // show what will happen and ask (or take --yes), then send the one-time challenge back.
 import { createInterface } from 'node:readline/promises';
 import type { AgentClient, CommandOutcome } from '../../../shared/client/agent-client.js';
-import { langOf } from '../../../shared/messages/define.js';
 import { say } from '../../../shared/messages/say.js';
 import type { ActionSpec, CallOf, ResultOf } from '../../../shared/protocol/action.js';
 import { type Confirmation, type ProgressFrame, sameName } from '../../../shared/protocol/frames.js';
 import { SessionError } from '../../../shared/session/errors.js';
 import { CliError } from '../errors.js';
+import { terminalLang } from '../format.js';
 
 export interface GuardedOptions {
   yes?: boolean;
@@ -36,10 +36,7 @@ export async function runGuarded<S extends ActionSpec>(
   const outcome =
     first.status === 'confirm' ? await confirmAndSend(client, spec, call, first, opts, onProgress) : first;
   if (outcome.status === 'error') {
-    const message = say(
-      outcome.error.msg ?? outcome.error.message,
-      langOf(process.env.LC_ALL || process.env.LANG),
-    );
+    const message = say(outcome.error.msg ?? outcome.error.message, terminalLang());
     throw new CliError(opts.json ? message : `${message} (${outcome.error.code})`, 1, outcome.error.code);
   }
   if (outcome.status === 'confirm')
