@@ -25,4 +25,14 @@ export const deviceError = {
   /** `detail` says what was wrong with it, in the protocol's own terms (`no "ison"`, `HTTP 500`). */
   unexpected: (where: string, detail: string): LifelineError =>
     fail('failed', msg('power.error.unexpected', { where, detail })),
+  /**
+   * A system error code (ECONNREFUSED, EHOSTUNREACH, ENOTFOUND…) as its class above; undefined for
+   * a code with no class of its own, which each driver words itself.
+   */
+  ofSystemCode(where: string, code: string | undefined): LifelineError | undefined {
+    if (code === 'ECONNREFUSED') return deviceError.refused(where);
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return deviceError.noRoute(where);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return deviceError.noName(where);
+    return undefined;
+  },
 };

@@ -92,9 +92,8 @@ function networkError(err: unknown, timedOut: boolean, url: string): LifelineErr
   const host = safeHost(url);
   if (timedOut) return deviceError.timeout(host);
   const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
-  if (cause === 'ECONNREFUSED') return deviceError.refused(host);
-  if (cause === 'EHOSTUNREACH' || cause === 'ENETUNREACH') return deviceError.noRoute(host);
-  if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') return deviceError.noName(host);
+  const known = deviceError.ofSystemCode(host, cause);
+  if (known) return known;
   if ((err as Error)?.name === 'AbortError') return new LifelineError('failed', 'cancelled');
   return deviceError.connect(host, cause ?? 'connection failed');
 }

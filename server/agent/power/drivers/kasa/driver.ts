@@ -119,8 +119,8 @@ function kasaError(err: unknown, who: string, what: string): LifelineError {
   if (loaded && err instanceof loaded.ResponseError)
     return new LifelineError('failed', `${who} refused ${what}`);
   const e = err as { code?: string; message?: string };
-  if (e?.code === 'ECONNREFUSED') return deviceError.refused(who);
-  if (e?.code === 'EHOSTUNREACH' || e?.code === 'ENETUNREACH') return deviceError.noRoute(who);
+  const known = deviceError.ofSystemCode(who, e?.code);
+  if (known) return known;
   if (/timeout/i.test(e?.message ?? '')) return deviceError.timeout(who);
   if (/JSON|Unexpected token/i.test(e?.message ?? '')) return deviceError.notJson(who);
   return new LifelineError('failed', `${who}: ${what} failed`);
