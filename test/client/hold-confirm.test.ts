@@ -52,6 +52,15 @@ const touch = (type: 'touchStart' | 'touchEnd', x: number, y: number) =>
     touchPoints: type === 'touchEnd' ? [] : [{ x, y, radiusX: 8, radiusY: 8, force: 1, id: 1 }],
   });
 
+/** Asks to switch the fan off from the Power screen: the confirm sheet open, waiting for a hold. */
+async function askFanOff() {
+  await b.page.goto(`${t.url}/#/power`);
+  const sheet = b.page.locator('dialog.sheet[open]');
+  await b.page.getByTestId('plug-fan').getByRole('button', { name: 'Off' }).click();
+  await sheet.getByRole('button', { name: 'Hold to confirm' }).waitFor();
+  return sheet;
+}
+
 describe('hold to confirm with a finger', () => {
   it('fires on completion, keeps the sheet until the finger lifts, and taps nothing underneath', async () => {
     const { page } = b;
@@ -148,10 +157,7 @@ describe('cancelling the confirm sheet', () => {
 
   it('says a sheet left open past its minute has expired, and lets it be closed', async () => {
     const { page } = b;
-    await page.goto(`${t.url}/#/power`);
-    const sheet = page.locator('dialog.sheet[open]');
-    await page.getByTestId('plug-fan').getByRole('button', { name: 'Off' }).click();
-    await sheet.getByRole('button', { name: 'Hold to confirm' }).waitFor();
+    const sheet = await askFanOff();
     // The phone left on the table for a minute and more: its clock moves on, the sheet's does too.
     await page.evaluate(() => {
       const real = Date.now.bind(Date);
@@ -169,10 +175,7 @@ describe('cancelling the confirm sheet', () => {
 
   it('closes the sheet when home restarts meanwhile, and says the confirmation is gone', async () => {
     const { page } = b;
-    await page.goto(`${t.url}/#/power`);
-    const sheet = page.locator('dialog.sheet[open]');
-    await page.getByTestId('plug-fan').getByRole('button', { name: 'Off' }).click();
-    await sheet.getByRole('button', { name: 'Hold to confirm' }).waitFor();
+    const sheet = await askFanOff();
     // Home restarts (a power blink): the challenge the sheet holds is gone with it.
     await t.restart();
     await expect.poll(() => sheet.count(), { timeout: 30_000 }).toBe(0);
