@@ -102,9 +102,9 @@ export async function idleBench() {
     // (a stand-alone relay in a process of its own, not measured). `lifeline start` above also
     // carries the embedded relay.
     const { loadOrCreateAgentIdentity } = await import(`${root}dist/server/agent/identity.js`);
-    // One home (identity and data folder) per linked agent process: two variants of COPIES each.
+    // One home (identity and data folder) per linked agent process: three variants of COPIES each.
     const agentData = [];
-    for (let copy = 0; copy < 2 * COPIES; copy++) {
+    for (let copy = 0; copy < 3 * COPIES; copy++) {
       const data = mkdtempSync(path.join(dir, 'agent-data-'));
       const { identity } = await loadOrCreateAgentIdentity(data);
       agentData.push({ data, homeId: identity.id });
@@ -156,6 +156,15 @@ export async function idleBench() {
         command: 'agent',
         env: shipped,
       },
+      // The same agent run from the compiler's output, one file per module, instead of the bundle.
+      {
+        key: 'agent-shipped-unbundled',
+        config: (copy) => agentHome(2 * COPIES + copy),
+        command: 'agent',
+        bin: 'bench/unbundled.mjs',
+        env: shipped,
+        flags: shippedFlags,
+      },
       // One capability each, for what its polling costs per plug, per machine, for the engine.
       { key: 'power-only', config: { ...empty, power: bigHome.power }, env: {} },
       { key: 'machines-only', config: { ...empty, machines: bigHome.machines }, env: {} },
@@ -168,10 +177,8 @@ export async function idleBench() {
           const data = mkdtempSync(path.join(dir, `${v.key}-`));
           const file = path.join(data, 'lifeline.yaml');
           writeFileSync(file, JSON.stringify(typeof v.config === 'function' ? v.config(copy) : v.config));
-          args =
-            v.command === 'agent'
-              ? [path.join(root, 'bin/lifeline.js'), 'agent', '-c', file]
-              : [path.join(root, 'bin/lifeline.js'), 'start', '-c', file, '-p', '0'];
+          const bin = path.join(root, v.bin ?? 'bin/lifeline.js');
+          args = v.command === 'agent' ? [bin, 'agent', '-c', file] : [bin, 'start', '-c', file, '-p', '0'];
         }
         const child = spawn(process.execPath, [...(v.flags ?? []), ...args], {
           stdio: ['ignore', 'ignore', 'ignore'],
@@ -235,6 +242,11 @@ export async function idleBench() {
       {
         metric: `  the same with the runtime environment only, without node's ${shippedFlags.join(' ')}`,
         value: round(rss('agent-shipped-env-only'), 1),
+        unit: 'MiB',
+      },
+      {
+        metric: `  the same agent run unbundled (dist/server, one file per module: bench/unbundled.mjs)`,
+        value: round(rss('agent-shipped-unbundled'), 1),
         unit: 'MiB',
       },
       {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Entry point. The TypeScript sources are compiled to dist/ by `npm run build`.
+// Entry point. `npm run build` compiles the TypeScript sources to dist/ and bundles the server into
+// dist/lifeline/ (scripts/bundle-server.mjs), which is what runs.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/server/cli/main.js', import.meta.url);
+const entry = new URL('../dist/lifeline/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('lifeline: not built yet; run `npm run build` (or `npm start`) first\n');
   process.exit(1);

@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const recorder = new URL('../../harness/load-recorder/register.mjs', import.meta.url).href;
 let runs = 0;
 
-function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
+function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[]; chunks: () => string[] } {
   const file = path.join(tmp.dir, `loads-${runs++}.txt`);
   writeFileSync(file, '');
   return {
@@ -23,14 +23,37 @@ function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
       LIFELINE_RECORD_LOADS: file,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${recorder}`].filter(Boolean).join(' '),
     },
-    // Repository-relative paths (dist/…, node_modules/…); node: built-ins left out.
+    // The files of the bundle (dist/lifeline/) the process loaded: what runs is the bundle.
+    chunks: () =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith('file:'))
+        .map((u) => path.relative(ROOT, fileURLToPath(u)))
+        .filter((f) => f.startsWith('dist/lifeline/')),
+    // Repository-relative paths (dist/…, node_modules/…); node: built-ins left out. A chunk of the
+    // bundle (dist/lifeline/) stands for the modules it carries.
     loaded: () =>
       readFileSync(file, 'utf8')
         .split('\n')
         .filter((u) => u.startsWith('file:'))
-        .map((u) => path.relative(ROOT, fileURLToPath(u))),
+        .flatMap((u) => {
+          const f = path.relative(ROOT, fileURLToPath(u));
+          const chunk = /^dist\/lifeline\/(.+)$/.exec(f)?.[1];
+          if (chunk === undefined) return [f];
+          const modules = bundled()[chunk];
+          if (modules === undefined) throw new Error(`${f} is not in dist/lifeline/modules.json`);
+          return modules;
+        }),
   };
 }
+
+/** The bundle's manifest (scripts/bundle-server.mjs): each chunk of dist/lifeline/ and its modules. */
+let manifest: Record<string, string[]> | undefined;
+const bundled = () =>
+  (manifest ??= JSON.parse(readFileSync(path.join(ROOT, 'dist/lifeline/modules.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >);
 
 /** A plug brand's device code (its folder's driver.ts and what only it imports), not its spec.ts. */
 const isDriverCode = (f: string) =>
@@ -134,6 +157,8 @@ describe('what each command loads', () => {
     expect(r.code).toBe(0);
     const files = rec.loaded();
     expect(files).toContain('dist/server/cli/main.js');
+    // The executable runs the bundle, whose chunks carry the compiled modules (and commander).
+    expect(rec.chunks()).toContain('dist/lifeline/main.js');
     expect(files.filter((f) => /^dist\/server\/(agent|relay)\//.test(f))).toEqual([]);
     expect([...packagesIn(files)].filter((p) => p !== 'commander')).toEqual([]);
   });

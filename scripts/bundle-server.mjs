@@ -1,0 +1,57 @@
+// The `lifeline` executable as it runs: the compiled server (dist/server, dist/shared) bundled into
+// dist/lifeline/ by rolldown (the bundler vite already uses), minified, with our two pure-JS
+// libraries (valibot, commander) inside. The web stack (fastify and its plugins, ws, yaml, SQLite)
+// and the libraries only some homes need (MQTT, Kasa, web-push, pg, ...) stay packages in
+// node_modules, loaded as they are by any node program.
+//
+// Why (issue 12, measured by bench/idle.mjs): V8 holds every loaded module's source, scope data and
+// module record for the life of the process. 195 separate modules, with comments and long names,
+// cost the idle agent ~4 MiB over the same code bundled and minified: 74.3 -> 70.2 MiB with the big
+// home, against a stack floor of 65.1 MiB in the same run.
+//
+// Each command still loads only what it uses: every `await import()` in the sources becomes a chunk
+// of its own, loaded when that import runs, so `lifeline --help` loads no agent and a plug brand's
+// driver loads only when configured. dist/lifeline/modules.json lists the modules in each chunk
+// (repository-relative: dist/server/..., node_modules/...), so a test can still say which modules a
+// command loaded (test/server/cli/what-loads.test.ts). Source maps sit beside the chunks, for
+// `node --enable-source-maps bin/lifeline.js ...` when a stack trace needs reading.
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = path.join(root, 'dist/lifeline');
+/** Packages bundled with our code: pure JavaScript, no files read at run time, no native parts. */
+const INSIDE = ['valibot', 'commander'];
+
+const isInside = (id) => INSIDE.some((p) => id === p || id.startsWith(`${p}/`));
+
+rmSync(out, { recursive: true, force: true });
+const bundle = await rolldown({
+  input: { main: path.join(root, 'dist/server/cli/main.js') },
+  platform: 'node',
+  // A bare specifier is a package: left to node unless it is one of ours to bundle.
+  external: (id) => id.startsWith('node:') || (!/^[./]/.test(id) && !isInside(id)),
+  logLevel: 'warn',
+});
+const { output } = await bundle.write({
+  dir: out,
+  format: 'esm',
+  minify: true,
+  // Class and function names stay as written: errors and logs name what they are.
+  keepNames: true,
+  sourcemap: true,
+});
+await bundle.close();
+
+const modules = {};
+for (const o of output)
+  if (o.type === 'chunk')
+    modules[o.fileName] = o.moduleIds
+      .filter((id) => path.isAbsolute(id))
+      .map((id) => path.relative(root, id).split(path.sep).join('/'));
+writeFileSync(path.join(out, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
+const chunks = Object.keys(modules).length;
+const files = Object.values(modules).reduce((n, m) => n + m.length, 0);
+process.stdout.write(`bundled ${files} modules into ${chunks} chunks in dist/lifeline/\n`);
