@@ -31,15 +31,18 @@ export async function cliBench() {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   try {
-    const link = await new Promise((resolve, reject) => {
+    await new Promise((resolve, reject) => {
       let out = '';
       agent.stdout.on('data', (d) => {
         out += d;
-        const m = /(http:\/\/\S+#\/pair\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
+        if (/Lifeline is running/.test(out)) resolve();
       });
       agent.once('exit', (code) => reject(new Error(`agent exited with ${code}`)));
     });
+    // The agent prints no pairing link to a pipe (links go to terminals, not logs): ask for one.
+    const paired = execFileSync(process.execPath, [bin, 'pair', '-c', file], { env, encoding: 'utf8' });
+    const link = /(http:\/\/\S+#\/pair\/\S+)/.exec(paired)?.[1];
+    if (link === undefined) throw new Error(`lifeline pair printed no link: ${paired}`);
     execFileSync(process.execPath, [bin, 'ctl', 'pair', link], { env, stdio: 'ignore' });
     const bare = timeRuns(['-e', '0'], env);
     const help = timeRuns([bin, '--help'], env);
