@@ -102,7 +102,12 @@ export async function passthroughBench() {
       data: path.join(root, 'relay-data'),
       homes: [agentId.id],
       passthrough: { host: '127.0.0.1', port: passPort, connectsPerMinute: 100_000 },
-      limits: { connectsPerMinute: 10_000, sessionsPerHome: 1000, pipesPerHome: 5000 },
+      limits: {
+        connectsPerMinute: 10_000,
+        sourceConnectsPerMinute: 100_000,
+        sessionsPerHome: 1000,
+        pipesPerHome: 5000,
+      },
     }),
   );
   const relay = spawn(process.execPath, [BIN, 'relay', '-c', relayFile], {

@@ -64,7 +64,7 @@ export async function relayCapacityBench() {
         listen: { host: '127.0.0.1', port: relayPort },
         data: './relay-data',
         homes: [identity.id],
-        limits: { connectsPerMinute: 10_000, sessionsPerHome: 10_000 },
+        limits: { connectsPerMinute: 10_000, sourceConnectsPerMinute: 100_000, sessionsPerHome: 10_000 },
       }),
     );
     const agentFile = path.join(agentDir, 'lifeline.yaml');

@@ -86,7 +86,7 @@ export async function relayShapeBench() {
         homes: ids,
         // Raised: the bench's sources are a few loopback addresses standing in for thousands of
         // homes and phones, each of which the defaults would let through.
-        limits: { connectsPerMinute: 10_000 },
+        limits: { connectsPerMinute: 10_000, sourceConnectsPerMinute: 100_000 },
         passthrough: { host: '127.0.0.1', port: passPort, connectsPerMinute: 100_000 },
       }),
     );

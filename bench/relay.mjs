@@ -36,7 +36,7 @@ async function startRelay(dir, homes, port = 0, offline = {}) {
   const settings = v.parse(RelaySettingsSchema, {
     homes,
     offline,
-    limits: { connectsPerMinute: 10_000, sessionsPerHome: 1000 },
+    limits: { connectsPerMinute: 10_000, sourceConnectsPerMinute: 100_000, sessionsPerHome: 1000 },
   });
   const relay = await Relay.open({ settings, dataDir: dir, log: silentLogger });
   const app = await buildRelayApp({ relay, trustProxy: [] });

@@ -60,8 +60,13 @@ export const RelaySettingsEntries = {
   metrics: v.optional(v.strictObject({ allow: v.optional(v.array(addressOrCidr), []) }), {}),
   limits: v.optional(
     v.strictObject({
-      /** New connections per source (an IPv4 address, an IPv6 /64) per minute. */
+      /**
+       * New connections per source (an IPv4 address, an IPv6 /64) per minute: an agent's, or a
+       * phone's to one home (a flood against one home leaves the source's others alone).
+       */
       connectsPerMinute: v.optional(whole(1, 10_000), 60),
+      /** New phone connections per source per minute, all homes together. */
+      sourceConnectsPerMinute: v.optional(whole(1, 100_000), 600),
       /** Sessions per home whose device has not authenticated yet; a full home drops a stranger's oldest. */
       sessionsPerHome: v.optional(whole(1, 10_000), 64),
       /** Unauthenticated sessions one source may hold per home once half of sessionsPerHome are opening. */

@@ -93,7 +93,10 @@ export class Relay implements PassthroughRouter {
   private readonly guard: StoreGuard;
   private readonly watch: HomeWatch;
   private readonly queue: PushQueue;
+  /** Phones' connects per (source, home). */
   private readonly clientLimiter: RateLimiter;
+  /** Phones' connects per source, all homes together. */
+  private readonly sourceLimiter: RateLimiter;
   private readonly agentLimiter: RateLimiter;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly served: Set<string>;
@@ -202,6 +205,7 @@ export class Relay implements PassthroughRouter {
       onRetry: () => this.metrics.pushDeliveries.inc({ outcome: 'retry' }),
     });
     this.clientLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
+    this.sourceLimiter = new RateLimiter(opts.settings.limits.sourceConnectsPerMinute, 60_000, this.clock);
     this.agentLimiter = new RateLimiter(opts.settings.limits.connectsPerMinute, 60_000, this.clock);
     this.timer = setInterval(() => void this.tick(), cluster?.heartbeatMs ?? HEARTBEAT_MS);
     this.timer.unref();
@@ -339,14 +343,22 @@ export class Relay implements PassthroughRouter {
     address: string,
   ): { code: string; message: string; close: number } | null {
     const key = sourceKey(address);
-    if (!this.clientLimiter.take(key))
-      return {
-        code: 'rate-limited',
-        message: `too many connections from your address (${key}); wait a minute`,
-        close: 4429,
-      };
+    const limited = {
+      code: 'rate-limited',
+      message: `too many connections from your address (${key}); wait a minute`,
+      close: 4429,
+    };
+    // Counted per home, so a flood against one home from a shared address (a carrier NAT, a campus)
+    // does not turn away that address's phones for other homes: what one home refuses is not
+    // charged to the address. And per address in all, so no address can knock on every home; a
+    // home this relay does not serve is charged to the address alone.
     if (!this.served.has(homeId))
-      return { code: 'unknown-home', message: 'this relay does not serve that home', close: 4404 };
+      return this.sourceLimiter.take(key)
+        ? { code: 'unknown-home', message: 'this relay does not serve that home', close: 4404 }
+        : limited;
+    const perHome = `${key} ${homeId}`;
+    if (!this.clientLimiter.allowed(perHome) || !this.sourceLimiter.take(key)) return limited;
+    this.clientLimiter.hit(perHome);
     const link = this.links.get(homeId);
     if (!link) return { code: 'home-offline', message: 'home is offline', close: 4404 };
     // Per source once the home's opening sessions are half full: a burst from one address is fine

@@ -16,7 +16,14 @@ beforeAll(async () => {
   const prepared = await prepareAgentDir();
   relay = await startTestRelay({
     homes: [prepared.homeId],
-    settings: { limits: { connectsPerMinute: 10_000, sessionsPerHome: 1000, pipesPerHome: 128 } },
+    settings: {
+      limits: {
+        connectsPerMinute: 10_000,
+        sourceConnectsPerMinute: 100_000,
+        sessionsPerHome: 1000,
+        pipesPerHome: 128,
+      },
+    },
   });
   const relayUrl = relay.url;
   t = await startTestAgent(

@@ -46,7 +46,7 @@ export async function startClusterRelay(opts: ClusterRelayOptions): Promise<Clus
       'trustProxy: []',
       'vapidSubject: mailto:test@example.com',
       `offline: { afterSeconds: ${offline.afterSeconds}, graceSeconds: ${offline.graceSeconds} }`,
-      'limits: { connectsPerMinute: 10000 }',
+      'limits: { connectsPerMinute: 10000, sourceConnectsPerMinute: 100000 }',
       `cluster: { database: "${opts.database}", instance: ${opts.name} }`,
       '',
     ].join('\n'),

@@ -213,7 +213,7 @@ export async function startRelayCluster(opts: ClusterOptions): Promise<RelayClus
           homes: homes.map((h) => h.homeId),
           // Every agent and phone here is 127.0.0.1 (HAProxy names each in a PROXY header): per-source
           // limits would throttle the test's crowd of agents.
-          limits: { connectsPerMinute: 10_000 },
+          limits: { connectsPerMinute: 10_000, sourceConnectsPerMinute: 100_000 },
           passthrough: {
             host: '127.0.0.1',
             port: passPort,

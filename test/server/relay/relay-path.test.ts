@@ -122,6 +122,45 @@ describe('relay path', () => {
     expect(outcomes).toEqual(['offline', 'offline', 'offline', 'limited', 'limited']);
   });
 
+  it('counts an address per home, and all its homes together against a larger limit', async () => {
+    const [a, b] = [await prepareAgentDir(), await prepareAgentDir()];
+    const started = await startTestRelay({
+      homes: [a.homeId, b.homeId],
+      settings: {
+        limits: { connectsPerMinute: 3, sourceConnectsPerMinute: 5, sessionsPerHome: 64, pipesPerHome: 128 },
+      },
+    });
+    relay = started;
+    const attempt = async (homeId: string) => {
+      const { identity } = await generateIdentity(false);
+      const { transport } = await openSocket(sessionUrl(started.url, homeId));
+      return openClientSession(transport, {
+        homeId,
+        device: identity,
+        client: { kind: 'ctl', version: 't' },
+      }).then(
+        () => 'open',
+        (e: Error) => (e.message.includes('too many') ? 'limited' : 'offline'),
+      );
+    };
+    const outcomes: string[] = [];
+    // A flood against home A from this address: three a minute get through, the rest are refused
+    // without being charged to the address.
+    for (let i = 0; i < 5; i++) outcomes.push(`a:${await attempt(a.homeId)}`);
+    // The same address still reaches home B, until the address's own limit (5) is used up.
+    for (let i = 0; i < 3; i++) outcomes.push(`b:${await attempt(b.homeId)}`);
+    expect(outcomes).toEqual([
+      'a:offline',
+      'a:offline',
+      'a:offline',
+      'a:limited',
+      'a:limited',
+      'b:offline',
+      'b:offline',
+      'b:limited',
+    ]);
+  });
+
   it('reconnects within seconds after a relay restart, without restarting the agent', async () => {
     const { relay, agent } = await setup();
     await relay.restart();
