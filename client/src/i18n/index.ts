@@ -129,8 +129,9 @@ export function say(ref: MessageRef | undefined, fallback: string): string {
   return canSay(ref) ? segmentsText(sayParts(ref)) : fallback;
 }
 
+/** A time of day as the owner's language writes it ("1:13 PM", "13:13"): no padded hour. */
 export function formatTime(at: number): string {
-  return new Intl.DateTimeFormat(lang.value, { hour: '2-digit', minute: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(lang.value, { hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
 export function formatDateTime(at: number): string {

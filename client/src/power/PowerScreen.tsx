@@ -55,7 +55,7 @@ export function PowerScreen({ params }: { params: string[] }) {
 function cycleTime(at: number, seconds: number): string {
   if (seconds >= 120) return formatTime(at);
   return new Intl.DateTimeFormat(lang.value, {
-    hour: '2-digit',
+    hour: 'numeric',
     minute: '2-digit',
     second: '2-digit',
   }).format(at);
