@@ -8,6 +8,7 @@ import { english, msg, refOf } from '../../shared/messages/say.js';
 import type { ActionSpec, CallOf } from '../../shared/protocol/action.js';
 import { type ErrorInfo, LifelineError, toErrorInfo } from '../../shared/protocol/errors.js';
 import {
+  CHALLENGE_TTL_MS,
   type CommandFrame,
   type Confirmation,
   type ResultFrame,
@@ -24,7 +25,6 @@ import type { ActionRegistry, ActionRequest, Classification, Requester } from '.
 import type { PasskeyGate } from './passkeys/passkeys.js';
 import { stableJson } from './state.js';
 
-export const CHALLENGE_TTL_MS = 60_000;
 const MAX_OPEN_CHALLENGES_PER_DEVICE = 16;
 
 interface Challenge {

@@ -99,6 +99,9 @@ export const UpdateFrame = v.object({
 });
 export type UpdateFrame = v.InferOutput<typeof UpdateFrame>;
 
+/** How long a confirmation may be answered: the agent's challenge lives this long. */
+export const CHALLENGE_TTL_MS = 60_000;
+
 export const Confirmation = v.object({
   challenge: v.string(),
   expiresAt: v.number(),

@@ -2,7 +2,7 @@
 // event and what followed on the same subject (recovery attempts, the owner's fix, the recovery)
 // told as one story. Pure functions, so the grouping is testable without a browser.
 import type { AuditRow, Timeline } from '../../../shared/protocol/activity.js';
-import type { EventRecord } from '../../../shared/protocol/frames.js';
+import { CHALLENGE_TTL_MS, type EventRecord } from '../../../shared/protocol/frames.js';
 
 export type Item =
   | { type: 'event'; at: number; key: string; subject: string | null; event: EventRecord }
@@ -98,4 +98,22 @@ export function entriesOf(items: Item[], filter: Filter, reads: boolean): Entry[
 
 function lastAt(e: Entry): number {
   return e.type === 'single' ? e.item.at : e.items[e.items.length - 1]!.at;
+}
+
+/** Shortest and longest wait before Activity asks home again about an unanswered confirmation. */
+const RECHECK_MS: readonly [number, number] = [10_000, CHALLENGE_TTL_MS + 1000];
+
+/**
+ * When Activity should ask home for its list again because a request still waiting for confirmation
+ * will have expired by then (home marks it so when next asked): a second after its minute runs out,
+ * by this device's clock, and no sooner than 10 s, so a phone whose clock runs ahead of home's
+ * asks every 10 s rather than in a loop. Undefined when nothing is waiting.
+ */
+export function recheckInMs(audit: readonly AuditRow[], now: number): number | undefined {
+  const waiting = audit.filter(
+    (a) => a.decision === 'confirm-required' && a.outcome === 'pending' && a.resolution === undefined,
+  );
+  if (waiting.length === 0) return undefined;
+  const due = Math.min(...waiting.map((a) => a.at)) + CHALLENGE_TTL_MS + 1000 - now;
+  return Math.min(RECHECK_MS[1], Math.max(RECHECK_MS[0], due));
 }

@@ -3,7 +3,15 @@ import { ActivityList, type AuditRow, type Timeline } from '../../../shared/prot
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 import { runAction } from '../actions.js';
 import { activityMessages } from '../activity/messages.js';
-import { type Entry, entriesOf, FILTERS, type Filter, type Item, itemsOf } from '../activity/timeline.js';
+import {
+  type Entry,
+  entriesOf,
+  FILTERS,
+  type Filter,
+  type Item,
+  itemsOf,
+  recheckInMs,
+} from '../activity/timeline.js';
 import { DATA } from '../components/data.js';
 import { Say } from '../components/Say.js';
 import { connState, liveEvents } from '../connection.js';
@@ -29,6 +37,8 @@ export function ActivityScreen() {
   const [reads, setReads] = useState(false);
   const online = connState.value === 'online';
   const latest = liveEvents.value[0]?.id;
+  // Asked again when a request still waiting for confirmation will have expired at home.
+  const [recheck, setRecheck] = useState(0);
 
   useEffect(() => {
     void loadHomeMessages();
@@ -49,7 +59,14 @@ export function ActivityScreen() {
     return () => {
       live = false;
     };
-  }, [online, latest]);
+  }, [online, latest, recheck]);
+
+  useEffect(() => {
+    const wait = online && data ? recheckInMs(data.audit, Date.now()) : undefined;
+    if (wait === undefined) return;
+    const timer = setTimeout(() => setRecheck((n) => n + 1), wait);
+    return () => clearTimeout(timer);
+  }, [online, data]);
 
   const entries = data ? entriesOf(itemsOf(data), filter, reads) : [];
 

@@ -1,6 +1,6 @@
 // Activity's grouping, as pure functions: what a user reads as one incident.
 import { describe, expect, it } from 'vitest';
-import { entriesOf, type Item, itemsOf } from '../../../client/src/activity/timeline.js';
+import { entriesOf, type Item, itemsOf, recheckInMs } from '../../../client/src/activity/timeline.js';
 import type { AuditRow } from '../../../shared/protocol/activity.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
 
@@ -62,5 +62,29 @@ describe('incidents', () => {
       'power.offline',
       'power.cycle',
     ]);
+  });
+});
+
+describe('asking again about a request waiting for confirmation', () => {
+  const waiting = (at: number): AuditRow => ({
+    ...command(at, 'power.off'),
+    decision: 'confirm-required',
+    outcome: 'pending',
+    finishedAt: null,
+  });
+
+  it('asks a second after the oldest waiting request’s minute runs out', () => {
+    expect(recheckInMs([waiting(0), waiting(20_000)], 15_000)).toBe(46_000);
+  });
+
+  it('asks no more often than every 10 s, whatever the clocks say, and not at all when nothing waits', () => {
+    // This device's clock is ahead of home's: the minute "ran out" long ago, home has not said so yet.
+    expect(recheckInMs([waiting(0)], 10 * MIN)).toBe(10_000);
+    // Behind: never longer than one minute.
+    expect(recheckInMs([waiting(10 * MIN)], 0)).toBe(61_000);
+    expect(recheckInMs([command(0, 'power.on')], 0)).toBeUndefined();
+    expect(
+      recheckInMs([{ ...waiting(0), outcome: 'refused', resolution: 'expired' }], 2 * MIN),
+    ).toBeUndefined();
   });
 });

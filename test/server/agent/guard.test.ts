@@ -152,6 +152,19 @@ describe('guard', () => {
     expect(ran).toEqual([]);
   });
 
+  it('marks an unanswered request expired on the next command of any kind once its minute is over', async () => {
+    await confirmFor(cmd('test.off', 'nas'));
+    const asked = audit.list({ limit: 1 })[0]!;
+    clock.advance(59_000);
+    await guard.execute(cmd('test.read', 'pc'), bob, hooks());
+    expect(audit.get(asked.id)?.resolution).toBeUndefined();
+    // Activity's list is such a command: the screen asks again once the minute is over, and reads
+    // the request as expired without the owner doing anything else.
+    clock.advance(2_000);
+    await guard.execute(cmd('test.read', 'pc'), bob, hooks());
+    expect(audit.get(asked.id)).toMatchObject({ resolution: 'expired', outcome: 'refused' });
+  });
+
   it('binds a challenge to its device', async () => {
     const { challenge } = await confirmFor(cmd('test.off', 'nas'));
     const r = await guard.execute(cmd('test.off', 'nas', { confirm: { challenge } }), bob, hooks());
