@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityList, type AuditRow, type Timeline } from '../../../shared/protocol/activity.js';
 import type { EventRecord } from '../../../shared/protocol/frames.js';
+import { isEntityKind } from '../../../shared/protocol/vocabulary.js';
 import { runAction } from '../actions.js';
 import { activityMessages } from '../activity/messages.js';
 import {
@@ -14,9 +15,10 @@ import {
 } from '../activity/timeline.js';
 import { DATA } from '../components/data.js';
 import { Say } from '../components/Say.js';
-import { connState, liveEvents } from '../connection.js';
+import { connState, entity, liveEvents } from '../connection.js';
 import { store } from '../db.js';
 import {
+  canSay,
   formatDateTime,
   loadHomeMessages,
   type MessageKey,
@@ -108,7 +110,9 @@ function EntryView({ e }: { e: Entry }) {
         {/* How it began, when; then where it stands, when: an incident is its story, not its first line. */}
         <summary>
           <time>{formatDateTime(first.at)}</time>
-          <b>{title(first)}</b>{' '}
+          <b>
+            <Title item={first} />
+          </b>{' '}
           <span class="muted small">
             {first.subject && <span {...DATA}>{first.subject} · </span>}
             {t('activity.incident', { n: e.items.length })}
@@ -138,15 +142,30 @@ function LatestOf({ item }: { item: Item }) {
   if (item.type === 'event') return <Say m={item.event.msg} text={item.event.message} />;
   return (
     <b>
-      {title(item)} · {statusOf(item.audit)}
+      <CommandTitle a={item.audit} /> · {statusOf(item.audit)}
     </b>
   );
 }
 
-function title(item: Item): string {
-  if (item.type === 'event') return say({ key: `event.${item.event.kind}` }, t('activity.event'));
-  const a = item.audit;
-  return say({ key: `action.${a.action}`, params: { target: a.target ?? '' } }, t('activity.command'));
+function Title({ item }: { item: Item }) {
+  if (item.type === 'event') return <>{say({ key: `event.${item.event.kind}` }, t('activity.event'))}</>;
+  return <CommandTitle a={item.audit} />;
+}
+
+/**
+ * "Switch off NAS": the target by the name its screen shows, as the events say it, when home knows
+ * it; the name marked as data (the owner's words, not ours to translate).
+ */
+function CommandTitle({ a }: { a: AuditRow }) {
+  const ref = { key: `action.${a.action}`, params: { target: targetName(a) } };
+  return canSay(ref) ? <Say m={ref} text="" /> : <>{t('activity.command')}</>;
+}
+
+function targetName(a: AuditRow): string {
+  if (a.target === null) return '';
+  const kind = a.action.split('.')[0] ?? '';
+  const data = isEntityKind(kind) ? entity(kind, a.target) : undefined;
+  return data && 'name' in data && typeof data.name === 'string' && data.name !== '' ? data.name : a.target;
 }
 
 function ItemView({ item }: { item: Item }) {
@@ -186,7 +205,7 @@ function AuditItem({ a }: { a: AuditRow }) {
     <li class={`cmd ${a.resolution === 'cancelled' ? 'cancelled' : a.outcome}`} data-action={a.action}>
       <time>{formatDateTime(a.at)}</time>
       <b class="title">
-        {say({ key: `action.${a.action}`, params: { target: a.target ?? '' } }, t('activity.command'))}
+        <CommandTitle a={a} />
       </b>
       <span class="small">
         {tParts('activity.by', { device: <span {...DATA}>{a.deviceName ?? '?'}</span> })} · {statusOf(a)}
