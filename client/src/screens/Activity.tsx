@@ -114,7 +114,7 @@ function EntryView({ e }: { e: Entry }) {
             <Title item={first} />
           </b>{' '}
           <span class="muted small">
-            {first.subject && <span {...DATA}>{first.subject} · </span>}
+            {first.subject && <span {...DATA}>{subjectName(first, first.subject)} · </span>}
             {t('activity.incident', { n: e.items.length })}
           </span>
           <span class="incident-latest small" data-testid="incident-latest">
@@ -162,10 +162,20 @@ function CommandTitle({ a }: { a: AuditRow }) {
 }
 
 function targetName(a: AuditRow): string {
-  if (a.target === null) return '';
-  const kind = a.action.split('.')[0] ?? '';
-  const data = isEntityKind(kind) ? entity(kind, a.target) : undefined;
-  return data && 'name' in data && typeof data.name === 'string' && data.name !== '' ? data.name : a.target;
+  return a.target === null ? '' : nameOf(a.action, a.target);
+}
+
+/** What an incident is about, by name: its first entry's subject (an id) as its screen names it. */
+function subjectName(item: Item, subject: string): string {
+  return nameOf(item.type === 'event' ? item.event.kind : item.audit.action, subject);
+}
+
+/** An entity's name, its kind the first word of an action or event ("power.off", "lifeline.…": power). */
+function nameOf(what: string, id: string): string {
+  const word = what.split('.')[0] ?? '';
+  const kind = word === 'lifeline' ? 'power' : word;
+  const data = isEntityKind(kind) ? entity(kind, id) : undefined;
+  return data && 'name' in data && typeof data.name === 'string' && data.name !== '' ? data.name : id;
 }
 
 function ItemView({ item }: { item: Item }) {

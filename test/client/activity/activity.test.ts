@@ -168,6 +168,8 @@ describe('Activity', () => {
     expect(inside).toContain('power.on');
     // Its heading says how it began and when, and where it stands now and since when: the switch
     // back on, not the problem it began with, is its latest line.
+    // About the plug by its name, as its entries say it.
+    expect(await incident.locator('summary > .muted').textContent()).toMatch(/^Network cabinet · /);
     const times = await incident.locator('summary time').allTextContents();
     expect(times).toHaveLength(2);
     expect(await incident.getByTestId('incident-latest').textContent()).toMatch(
