@@ -18,32 +18,28 @@ let runs = 0;
 function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[]; chunks: () => string[] } {
   const file = path.join(tmp.dir, `loads-${runs++}.txt`);
   writeFileSync(file, '');
+  // Repository-relative paths of the files loaded (dist/…, node_modules/…); node: built-ins left out.
+  const files = () =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((u) => u.startsWith('file:'))
+      .map((u) => path.relative(ROOT, fileURLToPath(u)));
   return {
     env: {
       LIFELINE_RECORD_LOADS: file,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${recorder}`].filter(Boolean).join(' '),
     },
     // The files of the bundle (dist/lifeline/) the process loaded: what runs is the bundle.
-    chunks: () =>
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((u) => u.startsWith('file:'))
-        .map((u) => path.relative(ROOT, fileURLToPath(u)))
-        .filter((f) => f.startsWith('dist/lifeline/')),
-    // Repository-relative paths (dist/…, node_modules/…); node: built-ins left out. A chunk of the
-    // bundle (dist/lifeline/) stands for the modules it carries.
+    chunks: () => files().filter((f) => f.startsWith('dist/lifeline/')),
+    // What was loaded, a chunk of the bundle (dist/lifeline/) standing for the modules it carries.
     loaded: () =>
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((u) => u.startsWith('file:'))
-        .flatMap((u) => {
-          const f = path.relative(ROOT, fileURLToPath(u));
-          const chunk = /^dist\/lifeline\/(.+)$/.exec(f)?.[1];
-          if (chunk === undefined) return [f];
-          const modules = bundled()[chunk];
-          if (modules === undefined) throw new Error(`${f} is not in dist/lifeline/modules.json`);
-          return modules;
-        }),
+      files().flatMap((f) => {
+        const chunk = /^dist\/lifeline\/(.+)$/.exec(f)?.[1];
+        if (chunk === undefined) return [f];
+        const modules = bundled()[chunk];
+        if (modules === undefined) throw new Error(`${f} is not in dist/lifeline/modules.json`);
+        return modules;
+      }),
   };
 }
 
