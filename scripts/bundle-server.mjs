@@ -6,8 +6,8 @@
 //
 // Why (issue 12, measured by bench/idle.mjs): V8 holds every loaded module's source, scope data and
 // module record for the life of the process. 195 separate modules, with comments and long names,
-// cost the idle agent ~4 MiB over the same code bundled and minified: 74.3 -> 70.2 MiB with the big
-// home, against a stack floor of 65.1 MiB in the same run.
+// cost the idle agent with the big home 2-3 MiB over the same code bundled and minified: 74.5 -> 72.3
+// and 75.2 -> 72.2 MiB in two runs, against stack floors of 63.7 and 62.8 MiB (docs/architecture.md).
 //
 // Each command still loads only what it uses: every `await import()` in the sources becomes a chunk
 // of its own, loaded when that import runs, so `lifeline --help` loads no agent and a plug brand's
