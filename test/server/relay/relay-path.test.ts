@@ -25,6 +25,20 @@ afterEach(async () => {
 const config = (relayUrl: string) => () =>
   `home: { name: Relay home }\nlisten: { host: 127.0.0.1, port: 0 }\nrelay: { url: "${relayUrl}", heartbeatSeconds: 2 }\n`;
 
+/** A new device opening a session to a home through the relay: open, limited, or refused otherwise. */
+async function attempt(relayUrl: string, homeId: string): Promise<'open' | 'limited' | 'offline'> {
+  const { identity } = await generateIdentity(false);
+  const { transport } = await openSocket(sessionUrl(relayUrl, homeId));
+  return openClientSession(transport, {
+    homeId,
+    device: identity,
+    client: { kind: 'ctl', version: 't' },
+  }).then(
+    () => 'open' as const,
+    (e: Error) => (e.message.includes('too many') ? 'limited' : 'offline'),
+  );
+}
+
 async function setup() {
   const prepared = await prepareAgentDir();
   relay = await startTestRelay({ homes: [prepared.homeId] });
@@ -105,50 +119,24 @@ describe('relay path', () => {
       settings: { limits: { connectsPerMinute: 3, sessionsPerHome: 64, pipesPerHome: 128 } },
     });
     const outcomes: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const { identity } = await generateIdentity(false);
-      const { transport } = await openSocket(sessionUrl(relay.url, prepared.homeId));
-      outcomes.push(
-        await openClientSession(transport, {
-          homeId: prepared.homeId,
-          device: identity,
-          client: { kind: 'ctl', version: 't' },
-        }).then(
-          () => 'open',
-          (e: Error) => (e.message.includes('too many') ? 'limited' : 'offline'),
-        ),
-      );
-    }
+    for (let i = 0; i < 5; i++) outcomes.push(await attempt(relay.url, prepared.homeId));
     expect(outcomes).toEqual(['offline', 'offline', 'offline', 'limited', 'limited']);
   });
 
   it('counts an address per home, and all its homes together against a larger limit', async () => {
     const [a, b] = [await prepareAgentDir(), await prepareAgentDir()];
-    const started = await startTestRelay({
+    relay = await startTestRelay({
       homes: [a.homeId, b.homeId],
       settings: {
         limits: { connectsPerMinute: 3, sourceConnectsPerMinute: 5, sessionsPerHome: 64, pipesPerHome: 128 },
       },
     });
-    relay = started;
-    const attempt = async (homeId: string) => {
-      const { identity } = await generateIdentity(false);
-      const { transport } = await openSocket(sessionUrl(started.url, homeId));
-      return openClientSession(transport, {
-        homeId,
-        device: identity,
-        client: { kind: 'ctl', version: 't' },
-      }).then(
-        () => 'open',
-        (e: Error) => (e.message.includes('too many') ? 'limited' : 'offline'),
-      );
-    };
     const outcomes: string[] = [];
     // A flood against home A from this address: three a minute get through, the rest are refused
     // without being charged to the address.
-    for (let i = 0; i < 5; i++) outcomes.push(`a:${await attempt(a.homeId)}`);
+    for (let i = 0; i < 5; i++) outcomes.push(`a:${await attempt(relay.url, a.homeId)}`);
     // The same address still reaches home B, until the address's own limit (5) is used up.
-    for (let i = 0; i < 3; i++) outcomes.push(`b:${await attempt(b.homeId)}`);
+    for (let i = 0; i < 3; i++) outcomes.push(`b:${await attempt(relay.url, b.homeId)}`);
     expect(outcomes).toEqual([
       'a:offline',
       'a:offline',
