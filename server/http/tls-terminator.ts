@@ -5,7 +5,8 @@
 // handshake: no restart, open connections keep theirs.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
+import { tls } from '../node-tls.js';
 import { type ConnectionOrigin, markConnection } from './connection-origin.js';
 
 export interface CertificatePair {
@@ -41,14 +42,14 @@ export interface TlsTerminator {
 }
 
 export function createTlsTerminator(opts: TlsTerminatorOptions): TlsTerminator {
-  let context: tls.SecureContext | undefined;
+  let context: SecureContext | undefined;
   const load = (pair: CertificatePair | undefined) => {
     if (pair) context = tls.createSecureContext({ cert: pair.cert, key: pair.key });
   };
   load(opts.source.current());
   const unsubscribe = opts.source.onChange(load);
   const counts = { handshakes: 0, failures: 0 };
-  const live = new Set<tls.TLSSocket>();
+  const live = new Set<TLSSocket>();
 
   return {
     get ready() {

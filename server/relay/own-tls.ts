@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import net from 'node:net';
-import tls from 'node:tls';
+import type { Server as TlsServer } from 'node:tls';
+import { tls } from '../node-tls.js';
 import type { OwnTls } from './passthrough.js';
 import { fallbackOf } from './passthrough-port.js';
 
@@ -28,7 +29,7 @@ export interface OwnListener {
 export function ownTlsFallback(
   fallback: string | undefined,
   listen: OwnListener,
-  server: http.Server | tls.Server,
+  server: http.Server | TlsServer,
 ): OwnTls | undefined {
   const to = fallbackOf(fallback);
   if (!to || !listen.tls || !(server instanceof tls.Server) || to.port !== listen.port) return undefined;
@@ -39,7 +40,7 @@ export function ownTlsFallback(
 }
 
 /** Serves connections the pass-through hands over on `server`, an HTTPS server, as from their client. */
-export function ownTls(server: tls.Server, pair: { cert: Buffer | string; key: Buffer | string }): OwnTls {
+export function ownTls(server: TlsServer, pair: { cert: Buffer | string; key: Buffer | string }): OwnTls {
   const context = tls.createSecureContext(pair);
   return (socket, first, client) => {
     socket.on('error', () => socket.destroy());

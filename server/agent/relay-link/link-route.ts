@@ -7,8 +7,9 @@
 // The balancer may later give the name to another instance (one that comes back takes its names
 // back) while the link stays where it is: so the agent dials its own name now and then, as a phone
 // does, and links again when that does not reach itself.
-import tls from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { LINK_ALPN } from '../../../shared/protocol/relay-link.js';
+import { tls } from '../../node-tls.js';
 
 /**
  * Whether a link just welcomed should be dialled again with the home's name as SNI: the relay asks
@@ -29,10 +30,7 @@ export function shouldLinkByName(w: {
 }
 
 /** What ws hands on to tls.connect (its own typings of checkServerIdentity are not Node's). */
-export type LinkDialOptions = Pick<
-  tls.ConnectionOptions,
-  'servername' | 'ALPNProtocols' | 'checkServerIdentity'
->;
+export type LinkDialOptions = Pick<ConnectionOptions, 'servername' | 'ALPNProtocols' | 'checkServerIdentity'>;
 
 export type NameProbe = (url: string, name: string) => Promise<'here' | 'elsewhere' | 'unknown'>;
 

@@ -15,13 +15,18 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const recorder = new URL('../../harness/load-recorder/register.mjs', import.meta.url).href;
 let runs = 0;
 
-function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[]; chunks: () => string[] } {
+function recording(): {
+  env: NodeJS.ProcessEnv;
+  loaded: () => string[];
+  chunks: () => string[];
+  builtins: () => string[];
+} {
   const file = path.join(tmp.dir, `loads-${runs++}.txt`);
   writeFileSync(file, '');
+  const lines = () => readFileSync(file, 'utf8').split('\n');
   // Repository-relative paths of the files loaded (dist/…, node_modules/…); node: built-ins left out.
   const files = () =>
-    readFileSync(file, 'utf8')
-      .split('\n')
+    lines()
       .filter((u) => u.startsWith('file:'))
       .map((u) => path.relative(ROOT, fileURLToPath(u)));
   return {
@@ -29,6 +34,9 @@ function recording(): { env: NodeJS.ProcessEnv; loaded: () => string[]; chunks: 
       LIFELINE_RECORD_LOADS: file,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${recorder}`].filter(Boolean).join(' '),
     },
+    // The built-ins imported as ES modules (`import … from 'node:…'`), which is when Node builds
+    // their ES module facade; CommonJS require() and process.getBuiltinModule() do not show here.
+    builtins: () => [...new Set(lines().filter((u) => u.startsWith('node:')))],
     // The files of the bundle (dist/lifeline/) the process loaded: what runs is the bundle.
     chunks: () => files().filter((f) => f.startsWith('dist/lifeline/')),
     // What was loaded, a chunk of the bundle (dist/lifeline/) standing for the modules it carries.
@@ -66,7 +74,7 @@ const packagesIn = (files: string[]) =>
   );
 
 /** Runs `lifeline agent` with this config (plus a relay) until it is up; what it loaded. */
-async function agentLoads(name: string, extra: object): Promise<string[]> {
+async function agentLoads(name: string, extra: object): Promise<{ files: string[]; builtins: string[] }> {
   const rec = recording();
   const config = path.join(tmp.dir, `${name}.yaml`);
   writeFileSync(
@@ -81,12 +89,17 @@ async function agentLoads(name: string, extra: object): Promise<string[]> {
   );
   const agent = await startCli(['agent', '-c', config], /Lifeline is running/, { env: rec.env });
   await agent.stop();
-  return rec.loaded();
+  return { files: rec.loaded(), builtins: rec.builtins() };
 }
+
+// Built-ins whose ES module facade costs memory for good: building it reads every export, and
+// `tls.rootCertificates` is a getter that copies Node's ~140 root certificates into JavaScript
+// strings (~200 KiB of an idle agent's heap). server/node-tls.ts reaches it without the facade.
+const COSTLY_FACADES = ['node:tls'];
 
 describe('what each command loads', () => {
   it('`lifeline agent` with no capability configured loads neither the relay nor any capability library', async () => {
-    const files = await agentLoads('agent', {});
+    const { files, builtins } = await agentLoads('agent', {});
     // The recorder works: the agent itself and its web framework are in the list.
     expect(files).toEqual(expect.arrayContaining(['dist/server/agent/agent.js', 'dist/server/cli/start.js']));
     expect(packagesIn(files)).toContain('fastify');
@@ -111,11 +124,14 @@ describe('what each command loads', () => {
     expect([...packagesIn(files)].filter((p) => DEV_ONLY.includes(p))).toEqual([]);
     // No plug configured: no plug driver's code (each brand's spec.ts, its config keys, does load).
     expect(files.filter(isDriverCode)).toEqual([]);
+    // The recorder sees built-ins imported as ES modules (the agent's own files import several).
+    expect(builtins).toContain('node:net');
+    expect(builtins.filter((b) => COSTLY_FACADES.includes(b))).toEqual([]);
   });
 
   it('`lifeline agent` loads the driver of each configured plug brand, and no other', async () => {
     // Nothing answers there: the plug is polled, and shows as unreachable.
-    const files = await agentLoads('agent-plug', {
+    const { files } = await agentLoads('agent-plug', {
       power: [{ id: 'nas', name: 'NAS', driver: 'shelly-gen1', address: '127.0.0.1:9' }],
     });
     expect(files.filter(isDriverCode)).toEqual(['dist/server/agent/power/drivers/shelly-gen1/driver.js']);
@@ -145,6 +161,7 @@ describe('what each command loads', () => {
       [...packagesIn(files)].filter((p) => ['pg', 'mqtt', 'tplink-smarthome-api', 'qrcode'].includes(p)),
     ).toEqual([]);
     expect([...packagesIn(files)].filter((p) => DEV_ONLY.includes(p))).toEqual([]);
+    expect(rec.builtins().filter((b) => COSTLY_FACADES.includes(b))).toEqual([]);
   });
 
   it('`lifeline --help` loads no agent, relay or web framework', async () => {
