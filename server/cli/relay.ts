@@ -4,6 +4,7 @@ import path from 'node:path';
 import { systemClock } from '../clock.js';
 import { DEFAULT_RELAY_CONFIG, loadRelayConfig } from '../config/relay-schema.js';
 import { ConfigError } from '../config/yaml-file.js';
+import { startHeapHousekeeping } from '../heap-housekeeping.js';
 import { createLogger } from '../log.js';
 import { buildRelayApp } from '../relay/app.js';
 import { ownTlsFallback } from '../relay/own-tls.js';
@@ -70,6 +71,7 @@ export async function runRelay(opts: { config?: string; port?: string; vapidKeys
     process.stdout.write(`TLS pass-through (homes' own names) on ${passthrough.host}:${passthrough.port}\n`);
   if (config.app.serve)
     process.stdout.write('Serving the app (app.serve): phones trust this relay with its code.\n');
+  startHeapHousekeeping({ log });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

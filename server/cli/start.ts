@@ -1,6 +1,7 @@
 // `lifeline start` (agent + embedded relay) and `lifeline agent` (agent alone).
 import { createAgent } from '../agent/agent.js';
 import { relayLinkNote, standbyBaseUrl } from '../config/public-url.js';
+import { startHeapHousekeeping } from '../heap-housekeeping.js';
 import { createLogger } from '../log.js';
 import { lockDataDir } from '../store/data-lock.js';
 import { ensureDataDir } from '../store/db.js';
@@ -59,6 +60,8 @@ export async function runStart(opts: StartOptions, mode: 'start' | 'agent'): Pro
     release();
     throw err;
   }
+  // What polling leaves in the old generation goes back to the system as the agent idles.
+  startHeapHousekeeping({ log });
   say(`Lifeline is running: ${url}`);
   const pass = composed.passthrough;
   if (pass) say(`TLS pass-through (this home's and the relayed homes' names) on ${pass.host}:${pass.port}`);
