@@ -76,7 +76,12 @@ describe('heap housekeeping: in a real process', () => {
   const run = (mode: 'on' | 'off') => {
     const r = spawnSync(process.execPath, ['--max-semi-space-size=1', child, mode], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const { startKiB, largestKiB, collections, emptyKiB } = JSON.parse(r.stdout) as Record<string, number>;
+    const { startKiB, largestKiB, collections, emptyKiB } = JSON.parse(r.stdout) as {
+      startKiB: number;
+      largestKiB: number;
+      collections: number;
+      emptyKiB: number;
+    };
     return { grewMiB: (largestKiB - startKiB) / 1024, collections, emptyMiB: emptyKiB / 1024 };
   };
 
