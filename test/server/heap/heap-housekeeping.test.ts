@@ -10,6 +10,7 @@ const MiB = 1 << 20;
 describe('heap housekeeping: when it collects', () => {
   afterEach(() => vi.useRealTimers());
 
+  /** Housekeeping over a pretend heap; `look(bytes)`: that much in use at its next look, and how many collections so far. */
   function watched(initial: number) {
     vi.useFakeTimers();
     let used = initial;
@@ -22,50 +23,37 @@ describe('heap housekeeping: when it collects', () => {
       oldSpaceUsed: () => used,
       collect,
     });
-    return {
-      house,
-      collect,
-      set: (bytes: number) => {
-        used = bytes;
-      },
+    const look = (bytes: number) => {
+      used = bytes;
+      vi.advanceTimersByTime(1000);
+      return collect.mock.calls.length;
     };
+    return { house, look };
   }
 
   it('collects once the old generation has grown by the threshold, and counts from what is left', () => {
-    const w = watched(10 * MiB);
-    w.set(10.9 * MiB);
-    vi.advanceTimersByTime(1000);
-    expect(w.collect).not.toHaveBeenCalled();
-    w.set(11 * MiB);
-    vi.advanceTimersByTime(1000);
-    expect(w.collect).toHaveBeenCalledTimes(1);
-    expect(w.house.collections).toBe(1);
+    const { house, look } = watched(10 * MiB);
+    expect(look(10.9 * MiB)).toBe(0);
+    expect(look(11 * MiB)).toBe(1);
+    expect(house.collections).toBe(1);
     // Back to 10 MiB in use: the next collection waits for another MiB.
-    w.set(10.5 * MiB);
-    vi.advanceTimersByTime(5000);
-    expect(w.collect).toHaveBeenCalledTimes(1);
-    w.house.stop();
+    expect(look(10.5 * MiB)).toBe(1);
+    expect(look(10.9 * MiB)).toBe(1);
+    house.stop();
   });
 
   it('counts from where V8 left it when V8 collected by itself', () => {
-    const w = watched(14 * MiB);
-    w.set(12 * MiB);
-    vi.advanceTimersByTime(1000);
-    w.set(12.9 * MiB);
-    vi.advanceTimersByTime(1000);
-    expect(w.collect).not.toHaveBeenCalled();
-    w.set(13 * MiB);
-    vi.advanceTimersByTime(1000);
-    expect(w.collect).toHaveBeenCalledTimes(1);
-    w.house.stop();
+    const { house, look } = watched(14 * MiB);
+    expect(look(12 * MiB)).toBe(0);
+    expect(look(12.9 * MiB)).toBe(0);
+    expect(look(13 * MiB)).toBe(1);
+    house.stop();
   });
 
   it('does nothing after stop()', () => {
-    const w = watched(10 * MiB);
-    w.house.stop();
-    w.set(50 * MiB);
-    vi.advanceTimersByTime(10_000);
-    expect(w.collect).not.toHaveBeenCalled();
+    const { house, look } = watched(10 * MiB);
+    house.stop();
+    expect(look(50 * MiB)).toBe(0);
   });
 });
 
