@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHeapHousekeeping } from '../../../server/heap-housekeeping.js';
+import { silentLogger } from '../../../server/log.js';
 
 const MiB = 1 << 20;
 
@@ -48,6 +49,21 @@ describe('heap housekeeping: when it collects', () => {
     expect(look(12.9 * MiB)).toBe(0);
     expect(look(13 * MiB)).toBe(1);
     house.stop();
+  });
+
+  it('stops, and says so, when the runtime refuses to collect', () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    const log = { ...silentLogger, warn: (m: string) => lines.push(m) };
+    let used = 10 * MiB;
+    const collect = vi.fn(() => {
+      throw new TypeError('gc is not a function');
+    });
+    startHeapHousekeeping({ everyMs: 1000, growthBytes: MiB, oldSpaceUsed: () => used, collect, log });
+    used = 12 * MiB;
+    vi.advanceTimersByTime(5000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect(lines).toEqual(['heap housekeeping stopped: gc is not a function']);
   });
 
   it('does nothing after stop()', () => {
