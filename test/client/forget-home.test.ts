@@ -1,20 +1,16 @@
 // "Forget this home" in Settings: never on one tap. With home reachable it is this phone revoked
 // at home (typed, the agent's own confirmation; home stops listing it); with home unreachable the
 // phone asks for the home's name before it deletes its key.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 
 let t: TestAgent;
 let b: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   t = await startTestAgent();
   b = await launchBrowser();
 });

@@ -2,14 +2,11 @@
 // action fires when the hold completes, but the sheet stays until the finger lifts, and the click
 // that follows the lift is swallowed — it must not tap whatever was under the finger once the
 // sheet is gone (the bottom navigation, 3 times out of 3 before this was fixed).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { AuditRepo } from '../../server/store/audit-repo.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../simulators/shelly-gen1.js';
 
 let t: TestAgent;
@@ -19,8 +16,7 @@ let fan: ShellyGen1Sim;
 let cdp: CDPSession;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   lamp = await startShellyGen1({ watts: 7 });
   fan = await startShellyGen1({ watts: 30 });
   t = await startTestAgent({

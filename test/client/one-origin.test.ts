@@ -4,14 +4,13 @@
 // home's name with --host-resolver-rules: first to the agent (at home), then — same installed app,
 // same origin — to the relay (away). A relay that alters a byte gets a TLS error, never a command.
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import type { TlsInfo } from '../../shared/protocol/tls.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
 import { startBind, type TestBind } from '../harness/bind.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 import { freePort } from '../harness/cli.js';
 import { startPassthrough, type TestPassthrough } from '../harness/passthrough.js';
 import { startPebble, type TestPebble } from '../harness/pebble.js';
@@ -58,8 +57,7 @@ const auditOf = (action: string) =>
 const status = (br: Browser) => br.page.getByRole('status').textContent();
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   bind = await startBind({ records: ['home IN A 127.0.0.1'] });
   pebble = await startPebble({ dnsServer: bind.server });
   lamp = await startShellyGen1({ watts: 7 });

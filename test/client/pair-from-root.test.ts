@@ -1,11 +1,10 @@
 // Pairing however the pair screen is reached: a fresh browser opens `/` (the pair screen, no link
 // yet), then the pairing link in the same tab — the screen must take the link without a reload.
 // And `lifeline pair` against an agent started with `-p`: the link points at the port it runs on.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 import { freePort, runCli, startCli } from '../harness/cli.js';
 import { tempDir } from '../harness/temp.js';
 import { type CliAgent, stopAgent } from '../harness/unclean-stop.js';
@@ -17,8 +16,7 @@ let config: string;
 let port: number;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   config = path.join(tmp.dir, 'lifeline.yaml');
   // The config says 8080; the agent runs on another port given with -p.
   writeFileSync(

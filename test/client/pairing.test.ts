@@ -1,17 +1,13 @@
 // The PWA in real Chromium: open the pairing link, pair, see the status screen; reload, still paired.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 
 let t: TestAgent;
 let b: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   t = await startTestAgent();
   b = await launchBrowser();
 });

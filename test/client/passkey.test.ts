@@ -3,18 +3,15 @@
 // power-cycle with it. The agent verifies each assertion against the guard's own challenge: one
 // made without user verification, one over another request's challenge, or none at all is refused
 // and the plug never switches.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { AgentClient } from '../../shared/client/agent-client.js';
 import { sessionUrl } from '../../shared/pairing-link.js';
 import type { PasskeyRequest } from '../../shared/protocol/passkeys.js';
 import { openClientSession } from '../../shared/session/client-session.js';
 import { generateIdentity } from '../../shared/session/keys.js';
 import { openSocket, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../simulators/shelly-gen2.js';
 
 let cabinet: ShellyGen2Sim;
@@ -26,8 +23,7 @@ let authenticatorId: string;
 let origin: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   cabinet = await startShellyGen2({ cabinet: true, watts: 41.5 });
   t = await startTestAgent({
     yaml: JSON.stringify({

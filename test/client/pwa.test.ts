@@ -1,7 +1,7 @@
 // The installed-app behaviour in real Chromium: installable, opens offline with the last state and
 // its age, announces a new version and switches only when asked, shows pushes as notifications.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
@@ -12,7 +12,7 @@ import type { PushPayload } from '../../shared/protocol/push.js';
 import { signPush } from '../../shared/push-signature.js';
 import { generateIdentity } from '../../shared/session/keys.js';
 import { startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser, pairPage } from '../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../harness/browser.js';
 import { tempDir } from '../harness/temp.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,8 +22,7 @@ let b: Browser;
 let cdp: CDPSession;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build`');
+  requirePwaBuilt();
   cpSync(CLIENT_DIR, served.dir, { recursive: true });
   t = await startTestAgent({ clientDir: served.dir });
   b = await launchBrowser();

@@ -1,12 +1,10 @@
 // An owner without a name of their own may let the relay serve the app (relay.yaml app.serve).
 // The app then works through it, and Settings says plainly that the relay's operator is trusted
 // with the app's code (test/client/one-origin.test.ts: loaded from the agent, it says so).
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { prepareAgentDir, startTestAgent, type TestAgent, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 import { linkUp, startTestRelay, type TestRelay } from '../harness/relay.js';
 
 let relay: TestRelay;
@@ -14,8 +12,7 @@ let t: TestAgent;
 let b: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   const prepared = await prepareAgentDir();
   relay = await startTestRelay({ homes: [prepared.homeId], serveApp: true });
   const relayUrl = relay.url;

@@ -3,12 +3,11 @@
 // reconnects through the standby; reopened with the primary still dead, it starts from its cache
 // and finds home through the standby again — no pairing again. `lifeline relay` ×2 and
 // `lifeline agent` run as separate processes.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import { prepareAgentDir, waitFor } from '../harness/agent.js';
-import { type Browser, launchBrowser } from '../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../harness/browser.js';
 import { freePort, runCli, startCli } from '../harness/cli.js';
 import { tempDir } from '../harness/temp.js';
 
@@ -16,8 +15,7 @@ const tmp = tempDir();
 const stops: (() => Promise<void>)[] = [];
 let b: Browser | undefined;
 beforeAll(() => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
 });
 afterAll(async () => {
   await b?.close();

@@ -1,6 +1,9 @@
 // Debian's Chromium driven by playwright-core (no browser download). A persistent context, as an
 // installed PWA would have: IndexedDB and service workers survive reloads.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CLIENT_DIR } from '../../server/http/client-dir.js';
 import type { TestAgent } from './agent.js';
 import { tempDir } from './temp.js';
 
@@ -14,6 +17,12 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Stops a test that opens the PWA before it is built, saying what to run. */
+export function requirePwaBuilt(): void {
+  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
+    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+}
 
 export interface Browser {
   context: BrowserContext;

@@ -3,15 +3,14 @@
 // back from the phone, an unreachable Docker engine, a sleeping machine. In English and both
 // Chinese scripts: every entry has a title (no raw keys), and under Chinese nothing the agent
 // said shows in English — the test fails on any agent-originated English.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
 import { pairDevice, startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../../harness/browser.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../../simulators/shelly-gen1.js';
 import { type ShellyGen2Sim, startShellyGen2 } from '../../simulators/shelly-gen2.js';
 
@@ -23,8 +22,7 @@ let cabinet: ShellyGen2Sim;
 let lamp: ShellyGen1Sim;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   cabinet = await startShellyGen2({ watts: 41.5 });
   lamp = await startShellyGen1({ watts: 7 });
   t = await startTestAgent({

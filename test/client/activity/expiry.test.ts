@@ -1,14 +1,11 @@
 // A request nobody confirmed, as the Activity screen tells it: "waiting for confirmation" while its
 // minute runs, then "expired" by itself once the minute is over (the screen asks home again; home
 // marks it expired when asked), without a reload or another command. Real agent, real Chromium.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { AgentClient } from '../../../shared/client/agent-client.js';
 import { PowerOff } from '../../../shared/protocol/power.js';
 import { pairDevice } from '../../harness/agent.js';
-import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../../harness/browser.js';
 import { type LampHome, startLampHome } from '../../harness/lamp-home.js';
 
 let home: LampHome;
@@ -16,8 +13,7 @@ let b: Browser;
 let laptop: AgentClient;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   home = await startLampHome();
   ({ client: laptop } = await pairDevice(home.t, 'Laptop'));
   b = await launchBrowser({ viewport: { width: 390, height: 844 } });

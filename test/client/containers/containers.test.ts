@@ -1,13 +1,12 @@
 // The Containers screen in real Chromium, against a real agent and a real Docker engine: the DDNS
 // container of the first outage shows exit 127 with Docker's error, and is restarted from the
 // phone through the confirm sheet once its folder is there.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { ContainerInfo } from '../../../shared/protocol/vocabulary.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../harness/dockerd.js';
 
 let d: TestDockerd;
@@ -16,8 +15,7 @@ let b: Browser;
 const ddns = () => t.agent.state.get('containers', 'nas/ddns') as ContainerInfo | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   d = await startDockerd();
   const dir = path.join(d.scratch, 'ddns');
   mkdirSync(dir);

@@ -1,13 +1,11 @@
 // An engine the agent cannot reach, on the Containers screen in simplified Chinese (real Chromium,
 // real agent): the banner says why in the owner's language, from the catalogue message the agent
 // sends with the engine's English reason; the socket's path stays as data.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { EngineInfo } from '../../../shared/protocol/containers.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../../harness/browser.js';
 import { tempDir } from '../../harness/temp.js';
 
 let t: TestAgent;
@@ -16,8 +14,7 @@ const gone = tempDir();
 const socket = path.join(gone.dir, 'docker.sock');
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   t = await startTestAgent({
     yaml: [
       'home: { name: Test home }',

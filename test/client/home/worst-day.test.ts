@@ -4,15 +4,14 @@
 // the lifeline cabinet plug off. Home opens on what is wrong — most serious first, each with its one
 // tap — each fix goes through the guard, and Home ends all clear.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import type { ContainerInfo } from '../../../shared/protocol/vocabulary.js';
 import { startTestAgent, type TestAgent, waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../harness/dockerd.js';
 import { createLab, type Lab } from '../../harness/netns.js';
 import { type SimulatedMachine, startMachine } from '../../harness/netns-agent.js';
@@ -46,8 +45,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   d = await startDockerd();
   const dir = path.join(d.scratch, 'bots');
   mkdirSync(dir);

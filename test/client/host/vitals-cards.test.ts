@@ -4,12 +4,11 @@
 // each with its fixes (a lifeline offers only restart); "Limit to …" goes through the guard's
 // confirm sheet and the limit is what the engine and the kernel then report. During a power cut (a real upsd, dummy-ups)
 // the UPS card comes first, on battery since when, and goes back below once the power returns.
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { startTestAgent, type TestAgent } from '../../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { startDockerd, TEST_IMAGE, type TestDockerd } from '../../harness/dockerd.js';
 import { type FakeHost, fakeHost, meminfoFile, pressureFile } from '../../harness/fake-host.js';
 import { startUpsd, type Upsd } from '../../harness/upsd.js';
@@ -55,8 +54,7 @@ const problems = () =>
   );
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   [d, upsd] = await Promise.all([
     startDockerd(),
     startUpsd({

@@ -1,11 +1,8 @@
 // The Machines screen in real Chromium, against the real agent in a network-namespace lab: who is
 // up, the MAC warnings, and Wake with live progress announced to screen readers.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { waitFor } from '../../harness/agent.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { createLab, type Lab } from '../../harness/netns.js';
 import {
   type NetnsAgent,
@@ -21,8 +18,7 @@ let desk: SimulatedMachine;
 let b: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   lab = createLab();
   desk = await startMachine(lab, { mac: DESK_MAC, tcp: 3389, bootSeconds: 2 });
   agent = await startNetnsAgent(

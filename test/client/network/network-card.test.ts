@@ -1,12 +1,9 @@
 // The Home screen's network card in real Chromium: public address and its sources, each name with
 // per-resolver answers and a match / mismatch badge, the DDNS state, and "Update now".
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { startTestAgent, type TestAgent } from '../../harness/agent.js';
 import { startBind, type TestBind } from '../../harness/bind.js';
-import { type Browser, launchBrowser } from '../../harness/browser.js';
+import { type Browser, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { makeCerts, type TestCerts } from '../../harness/tls.js';
 import { type EchoServer, startEchoServer } from '../../simulators/echo-server.js';
 
@@ -17,8 +14,7 @@ let certs: TestCerts;
 let echo: EchoServer;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   certs = makeCerts();
   bind = await startBind({ records: ['home IN A 203.0.113.10', 'old IN A 198.51.100.77'] });
   echo = await startEchoServer(certs, { address: '203.0.113.10' });

@@ -1,11 +1,8 @@
 // A plug nobody answers for, on the Power screen in traditional Chinese (real Chromium, a real
 // agent, a Shelly address nothing listens on): the card's problem and the answer to "On" give the
 // driver's failure in the owner's language, from its catalogue message, not the agent's English.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
-import { type Browser, launchBrowser, pairPage } from '../../harness/browser.js';
+import { type Browser, launchBrowser, pairPage, requirePwaBuilt } from '../../harness/browser.js';
 import { freePort } from '../../harness/cli.js';
 import { plugOf, startPlugAgent, until } from '../../server/agent/power/plug-agent.js';
 
@@ -14,8 +11,7 @@ let b: Browser;
 let gone: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   gone = `127.0.0.1:${await freePort()}`;
   env = await startPlugAgent([{ id: 'aquarium', name: 'Aquarium', driver: 'shelly-gen1', address: gone }]);
   await until(() => plugOf(env.t, 'aquarium')?.problem, 'the plug reported offline');

@@ -1,12 +1,9 @@
 // The Power screen in real Chromium against a real agent and simulated plugs: the lifeline
 // plug's "off" cannot be triggered by any click sequence, its power-cycle goes through the typed
 // confirmation, and an ordinary "off" needs the hold.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_DIR } from '../../../server/http/client-dir.js';
 import { waitFor } from '../../harness/agent.js';
-import { type Browser, confirmInSheet, launchBrowser } from '../../harness/browser.js';
+import { type Browser, confirmInSheet, launchBrowser, requirePwaBuilt } from '../../harness/browser.js';
 import { freePort } from '../../harness/cli.js';
 import { plugOf, startPlugAgent } from '../../server/agent/power/plug-agent.js';
 import { type ShellyGen1Sim, startShellyGen1 } from '../../simulators/shelly-gen1.js';
@@ -18,8 +15,7 @@ let env: Awaited<ReturnType<typeof startPlugAgent>>;
 let b: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(CLIENT_DIR, 'index.html')))
-    throw new Error('the PWA is not built: run `npm run build` (npm test does)');
+  requirePwaBuilt();
   cabinet = await startShellyGen2({ cabinet: true, watts: 41.5 });
   lamp = await startShellyGen1({ watts: 7 });
   env = await startPlugAgent([
